@@ -1,0 +1,12 @@
+//! Wire types shared by the API and the web app: request and response bodies, error body.
+//!
+//! They carry no behaviour. With the `openapi` feature they derive `utoipa::ToSchema`, so the contract
+//! in `openapi/openapi.json` is generated from these very types.
+
+mod health;
+mod problem;
+mod reference;
+
+pub use health::{DatabaseBackend, Health, HealthStatus};
+pub use problem::{FieldError, Problem};
+pub use reference::{Department, Page, PageMeta, Region};
