@@ -3,10 +3,15 @@
 //! They carry no behaviour. With the `openapi` feature they derive `utoipa::ToSchema`, so the contract
 //! in `openapi/openapi.json` is generated from these very types.
 
+mod catalogue;
 mod health;
 mod problem;
 mod reference;
 
+pub use catalogue::{
+    Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
+    IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
+};
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use problem::{FieldError, Problem};
 pub use reference::{Department, Page, PageMeta, Region};

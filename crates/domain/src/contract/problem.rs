@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
-    "type": "https://tdb.example/problems/not_found",
+    "type": "urn:tdb:problem:not_found",
     "title": "Ressource introuvable",
     "status": 404,
     "detail": "Aucune route ne correspond à /api/v1/nope.",

@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Generate the per-campaign catalogue files of tdb-domain from the normative data dictionary.
+
+Usage: python3 generate.py [path/to/catalogue.md]
+
+The default source is shared/spec/catalogue.md beside the repository clone
+(<repo>/../shared/spec/catalogue.md). One file per campaign year (FIRST_CAMPAIGN..LAST_CAMPAIGN) is
+written next to this script as <year>.json. The files differ only in their campaign and completion
+rule (§5.1); everything else is the same catalogue 1.0. Python 3 standard library only.
+"""
+import json
+import os
+import re
+import sys
+
+FIRST_CAMPAIGN = 2019
+LAST_CAMPAIGN = 2026
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_SOURCE = os.path.join(HERE, "..", "..", "..", "..", "shared", "spec", "catalogue.md")
+
+
+def fail(message):
+    sys.exit(f"generate.py: {message}")
+
+
+def code_of(cell):
+    """`code` -> code; checks the §1.2 shape."""
+    m = re.fullmatch(r"`([a-z_][a-z0-9_]*)`", cell.strip())
+    if not m:
+        fail(f"not a code cell: {cell!r}")
+    return m.group(1)
+
+
+def codes_in(cell):
+    return re.findall(r"`([^`]+)`", cell)
+
+
+def optional(cell):
+    cell = cell.strip()
+    return None if cell in ("—", "") else cell
+
+
+def expr_of(cell):
+    cell = optional(cell)
+    if cell is None:
+        return None
+    m = re.fullmatch(r"`([^`]+)`", cell)
+    if not m:
+        fail(f"not an expression cell: {cell!r}")
+    return m.group(1)
+
+
+def split_row(line):
+    cells = line.strip().strip("|").split(" | ")
+    return [c.strip() for c in cells]
+
+
+def tables(lines):
+    """Yield (section heading, header cells, rows) for every markdown table."""
+    section = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("#"):
+            section = line.lstrip("#").strip()
+        if line.startswith("|") and i + 1 < len(lines) and lines[i + 1].startswith("|---"):
+            header = split_row(line)
+            rows = []
+            i += 2
+            while i < len(lines) and lines[i].startswith("|"):
+                rows.append(split_row(lines[i]))
+                i += 1
+            yield section, header, rows
+            continue
+        i += 1
+
+
+def parse_categories(rows):
+    out = []
+    for r in rows:
+        if len(r) != 8:
+            fail(f"category row with {len(r)} cells: {r}")
+        out.append({
+            "code": code_of(r[0]),
+            "label": r[1],
+            "finess": codes_in(r[2])[0],
+            "aliases": codes_in(r[3]),
+            "public": codes_in(r[4])[0],
+            "type": codes_in(r[5])[0],
+            "seances": {"true": True, "false": False}[r[6]],
+            "funder": codes_in(r[7])[0],
+        })
+    return out
+
+
+def parse_scopes(rows):
+    return [{"code": code_of(r[0]), "definition": r[1], "members": codes_in(r[2])} for r in rows]
+
+
+def parse_item(r, axis):
+    if len(r) != 8:
+        fail(f"item row with {len(r)} cells: {r}")
+    code = code_of(r[0])
+    type_cell = r[2]
+    item_type = codes_in(type_cell)[0]
+    may_be_negative = "(may be negative)" in type_cell
+    unit = None
+    m = re.search(r"\(([^)]*)\)", type_cell)
+    if m and item_type == "mesure":
+        unit = m.group(1)
+    notes = r[7]
+    first_campaign = FIRST_CAMPAIGN
+    m = re.search(r"from campaign (\d{4})", notes)
+    if m:
+        first_campaign = int(m.group(1))
+    values = None
+    m = re.search(r"values: (.*)$", notes)
+    if m:
+        values = codes_in(m.group(1))
+    minimum = maximum = None
+    m = re.search(r"(\d+) ≤ x ≤ (\d+)", notes)
+    if m:
+        minimum, maximum = int(m.group(1)), int(m.group(2))
+    m = re.search(r"(?<!x )≤ (\d+)(?!\d)", notes)
+    if m and maximum is None:
+        maximum = int(m.group(1))
+    if item_type == "score" and (minimum is None or maximum is None):
+        fail(f"score item {code} without bounds")
+    if item_type == "enum" and not values:
+        fail(f"enum item {code} without values")
+    if may_be_negative != ("any sign" in notes):
+        fail(f"item {code}: 'may be negative' and 'any sign' disagree")
+    if item_type in ("count",) and "integer" not in notes:
+        fail(f"count item {code} not marked integer")
+    if item_type in ("days", "etp", "eur", "mesure") and "2 decimals max" not in notes:
+        fail(f"item {code} of type {item_type} not marked '2 decimals max'")
+    prefill = optional(r[6])
+    return {
+        "code": code,
+        "label": r[1],
+        "axis": axis,
+        "type": item_type,
+        "unit": unit,
+        "scope": code_of(r[3]),
+        "required": {"yes": True, "no": False}[r[4]],
+        "condition": expr_of(r[5]),
+        "prefill": code_of(prefill) if prefill else None,
+        "min": minimum,
+        "max": maximum,
+        "may_be_negative": may_be_negative,
+        "sans_objet_allowed": "`sans_objet` allowed" in notes,
+        "values": values,
+        "first_campaign": first_campaign,
+    }
+
+
+def parse_indicator(r, axis):
+    if len(r) != 9:
+        fail(f"indicator row with {len(r)} cells: {r}")
+    scope_cell = r[5]
+    first_campaign = FIRST_CAMPAIGN
+    m = re.search(r"from campaign (\d{4})", scope_cell)
+    if m:
+        first_campaign = int(m.group(1))
+    return {
+        "code": code_of(r[0]),
+        "label": r[1],
+        "axis": axis,
+        "level": code_of(r[2]),
+        "unit": code_of(r[3]),
+        "direction": code_of(r[4]),
+        "scope": codes_in(scope_cell)[0],
+        "condition": expr_of(r[6]),
+        "formula": expr_of(r[7]),
+        "basis": "choice" if "choice" in r[8] else "confirmed",
+        "first_campaign": first_campaign,
+    }
+
+
+def parse_control(r):
+    if len(r) != 6:
+        fail(f"control row with {len(r)} cells: {r}")
+    code = code_of(r[0])
+    per_indicator = code == "variation_annuelle"
+    return {
+        "code": code,
+        "severity": code_of(r[1]),
+        "scope": None if per_indicator else code_of(r[2]),
+        "condition": None if per_indicator else expr_of(r[3]),
+        "expression": None if per_indicator else expr_of(r[4]),
+        "message": r[5],
+        "year_over_year": per_indicator,
+    }
+
+
+def completion_rule(campaign):
+    """§5.1, as a function of the campaign."""
+    if campaign == 2019:
+        return {"threshold_percent": 70, "finance_counted": False,
+                "legal_basis": "arrêté du 10 avril 2019, art. 9 (transitional rate)"}
+    if campaign <= 2022:
+        return {"threshold_percent": 80, "finance_counted": False,
+                "legal_basis": "arrêté du 10 avril 2019, art. 8"}
+    return {"threshold_percent": 90, "finance_counted": True, "legal_basis": "arrêté du 11 août 2022"}
+
+
+def parse(path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    version = None
+    for line in lines:
+        m = re.match(r"# .*\(catalogue (\d+\.\d+)\)", line)
+        if m:
+            version = m.group(1)
+            break
+    if version is None:
+        fail("no catalogue version in the title")
+    categories = scopes = None
+    items, indicators, controls = [], [], []
+    for section, header, rows in tables(lines):
+        if section.startswith("2.1"):
+            categories = parse_categories(rows)
+        elif section.startswith("2.2"):
+            scopes = parse_scopes(rows)
+        elif re.match(r"3\.(\d) ", section) and header[0] == "Code":
+            axis = int(re.match(r"3\.(\d) ", section).group(1))
+            items += [parse_item(r, axis) for r in rows]
+        elif re.match(r"4\.(\d) ", section) and header[0] == "Code":
+            axis = int(re.match(r"4\.(\d) ", section).group(1))
+            indicators += [parse_indicator(r, axis) for r in rows]
+        elif section.startswith("6.2"):
+            controls = [parse_control(r) for r in rows]
+    counts = (len(categories or []), len(items), len(indicators), len(controls))
+    if counts != (20, 169, 114, 25):
+        fail(f"unexpected counts (categories, items, indicators, controls): {counts}")
+    return version, categories, scopes, items, indicators, controls
+
+
+def dump(doc):
+    """JSON with one line per category, scope, item, indicator and control: compact and diff-friendly."""
+    def one(value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    parts = []
+    for key, value in doc.items():
+        if isinstance(value, list):
+            body = ",\n".join("  " + one(v) for v in value)
+            parts.append(f" {one(key)}:[\n{body}\n ]")
+        else:
+            parts.append(f" {one(key)}:{one(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def main():
+    source = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_SOURCE
+    version, categories, scopes, items, indicators, controls = parse(source)
+    for campaign in range(FIRST_CAMPAIGN, LAST_CAMPAIGN + 1):
+        doc = {
+            "catalogue_version": version,
+            "campaign": campaign,
+            "source": "shared/spec/catalogue.md",
+            "completion": completion_rule(campaign),
+            "categories": categories,
+            "scopes": scopes,
+            "items": items,
+            "indicators": indicators,
+            "controls": controls,
+        }
+        out = os.path.join(HERE, f"{campaign}.json")
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(dump(doc))
+    print(f"catalogue {version}: {len(items)} items, {len(indicators)} indicators, "
+          f"{len(controls)} controls, campaigns {FIRST_CAMPAIGN}-{LAST_CAMPAIGN}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,619 @@
+//! Validation and compilation of a catalogue file into a [`Catalogue`].
+//!
+//! Checks, each failing with a precise [`CatalogueError`]: JSON shape, code syntax, duplicate codes,
+//! scope sets and their members, item attributes, every expression (parses, has the right shape,
+//! refers only to what its place allows). Then every expression is compiled to a [`Program`].
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::{Catalogue, CatalogueError, Control, Indicator, Item, Layout, fnv1a64};
+use crate::contract::{CatalogueDocument, ItemType, Level, Severity};
+use crate::expr::{Expr, Operand, Program, parse};
+
+fn is_code(code: &str) -> bool {
+    let mut bytes = code.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn check_code(what: &'static str, code: &str) -> Result<(), CatalogueError> {
+    if is_code(code) {
+        Ok(())
+    } else {
+        Err(CatalogueError::InvalidCode {
+            what,
+            code: code.to_owned(),
+        })
+    }
+}
+
+/// What an expression may refer to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Item or indicator condition: unconditional numeric or boolean items.
+    Condition,
+    /// Indicator formula: numeric or boolean items.
+    Formula,
+    /// Control expression or condition: items and indicators.
+    Control,
+}
+
+struct Names<'d> {
+    doc: &'d CatalogueDocument,
+    items: HashMap<&'d str, u16>,
+    indicators: HashMap<&'d str, u16>,
+    controls: HashSet<&'d str>,
+    scopes: HashMap<&'d str, u64>,
+}
+
+impl Names<'_> {
+    fn scope(&self, owner: impl FnOnce() -> String, scope: &str) -> Result<u64, CatalogueError> {
+        self.scopes
+            .get(scope)
+            .copied()
+            .ok_or_else(|| CatalogueError::UnknownScope {
+                owner: owner(),
+                scope: scope.to_owned(),
+            })
+    }
+
+    /// Parses and compiles an expression written at `place_name`, checking its references.
+    fn compile(&self, text: &str, place: Place, place_name: &str) -> Result<Program, CatalogueError> {
+        let expr = parse(text).map_err(|error| CatalogueError::Parse {
+            place: place_name.to_owned(),
+            error,
+        })?;
+        self.check_shape(&expr, place, place_name)?;
+        Program::compile(&expr, &mut |code: &str| self.resolve(code, place, place_name))
+    }
+
+    fn check_shape(&self, expr: &Expr, place: Place, place_name: &str) -> Result<(), CatalogueError> {
+        let invalid = |reason| {
+            Err(CatalogueError::InvalidExpression {
+                place: place_name.to_owned(),
+                reason,
+            })
+        };
+        match place {
+            Place::Formula if !expr.is_arithmetic() => {
+                invalid("a formula uses only numbers, item codes, + - * /, parentheses and sum(…)")
+            }
+            Place::Condition | Place::Control if !expr.is_boolean() => {
+                invalid("must be a comparison, and, or, true or false")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn resolve(&self, code: &str, place: Place, place_name: &str) -> Result<Operand, CatalogueError> {
+        let refuse = |reason| {
+            Err(CatalogueError::InvalidReference {
+                place: place_name.to_owned(),
+                code: code.to_owned(),
+                reason,
+            })
+        };
+        if let Some(&i) = self.items.get(code) {
+            let def = &self.doc.items[usize::from(i)];
+            if matches!(def.item_type, ItemType::Date | ItemType::Enum) {
+                return refuse("date and enum items never appear in expressions");
+            }
+            if place == Place::Condition && def.condition.is_some() {
+                return refuse("a condition refers only to unconditional items");
+            }
+            return Ok(Operand::Item(i));
+        }
+        if let Some(&i) = self.indicators.get(code) {
+            if place == Place::Control {
+                return Ok(Operand::Indicator(i));
+            }
+            return refuse("only controls refer to indicators; formulas and conditions read raw items");
+        }
+        if self.controls.contains(code) {
+            return refuse("a control code is not a value");
+        }
+        Err(CatalogueError::UnknownCode {
+            place: place_name.to_owned(),
+            code: code.to_owned(),
+        })
+    }
+}
+
+/// Collects the item indices an expression reads, expanding indicators into their own items.
+fn item_dependencies(programs: &[Option<&Program>], indicators: &[Indicator]) -> Vec<u16> {
+    let mut out = Vec::new();
+    for program in programs.iter().flatten() {
+        for operand in program.operands() {
+            match *operand {
+                Operand::Item(i) => out.push(i),
+                Operand::Indicator(i) => out.extend(&indicators[usize::from(i)].dependencies),
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn index16(i: usize, what: &'static str) -> Result<u16, CatalogueError> {
+    u16::try_from(i).map_err(|_| CatalogueError::InvalidDefinition {
+        owner: format!("catalogue {what}"),
+        reason: "more than 65 535 definitions".to_owned(),
+    })
+}
+
+pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> {
+    let doc: CatalogueDocument = serde_json::from_str(&raw).map_err(|e| CatalogueError::Json {
+        message: e.to_string(),
+    })?;
+    let hash = fnv1a64(raw.as_bytes());
+    let rule = &doc.completion;
+    if !(1..=100).contains(&rule.threshold_percent) {
+        return Err(CatalogueError::InvalidDefinition {
+            owner: "completion rule".to_owned(),
+            reason: format!("threshold {} % is not within 1–100", rule.threshold_percent),
+        });
+    }
+
+    // Categories: codes, FINESS codes and aliases share one lookup.
+    if doc.categories.len() > 64 {
+        return Err(CatalogueError::InvalidDefinition {
+            owner: "categories".to_owned(),
+            reason: "at most 64 categories".to_owned(),
+        });
+    }
+    let mut category_lookup = HashMap::new();
+    for (i, cat) in doc.categories.iter().enumerate() {
+        check_code("category", &cat.code)?;
+        let index = u8::try_from(i).unwrap_or(u8::MAX);
+        for key in std::iter::once(&cat.code)
+            .chain(std::iter::once(&cat.finess))
+            .chain(&cat.aliases)
+        {
+            if category_lookup.insert(key.clone(), index).is_some() {
+                return Err(CatalogueError::DuplicateCode {
+                    what: "category, FINESS code or alias",
+                    code: key.clone(),
+                });
+            }
+        }
+    }
+    let category_bit: HashMap<&str, u64> = doc
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.as_str(), 1u64 << i))
+        .collect();
+
+    let mut scopes = HashMap::new();
+    for scope in &doc.scopes {
+        check_code("scope", &scope.code)?;
+        let mut mask = 0;
+        for member in &scope.members {
+            let bit = category_bit
+                .get(member.as_str())
+                .ok_or_else(|| CatalogueError::UnknownCategory {
+                    scope: scope.code.clone(),
+                    category: member.clone(),
+                })?;
+            mask |= bit;
+        }
+        if scopes.insert(scope.code.as_str(), mask).is_some() {
+            return Err(CatalogueError::DuplicateCode {
+                what: "scope",
+                code: scope.code.clone(),
+            });
+        }
+    }
+
+    // One namespace for items, indicators and controls (§1.2).
+    let mut seen = HashSet::new();
+    let mut items = HashMap::new();
+    let mut indicators = HashMap::new();
+    let mut controls = HashSet::new();
+    for (i, item) in doc.items.iter().enumerate() {
+        check_code("item", &item.code)?;
+        if !seen.insert(item.code.as_str()) {
+            return Err(CatalogueError::DuplicateCode {
+                what: "item",
+                code: item.code.clone(),
+            });
+        }
+        items.insert(item.code.as_str(), index16(i, "items")?);
+    }
+    for (i, ind) in doc.indicators.iter().enumerate() {
+        check_code("indicator", &ind.code)?;
+        if !seen.insert(ind.code.as_str()) {
+            return Err(CatalogueError::DuplicateCode {
+                what: "indicator",
+                code: ind.code.clone(),
+            });
+        }
+        indicators.insert(ind.code.as_str(), index16(i, "indicators")?);
+    }
+    for control in &doc.controls {
+        check_code("control", &control.code)?;
+        if !seen.insert(control.code.as_str()) {
+            return Err(CatalogueError::DuplicateCode {
+                what: "control",
+                code: control.code.clone(),
+            });
+        }
+        controls.insert(control.code.as_str());
+    }
+    let names = Names {
+        doc: &doc,
+        items,
+        indicators,
+        controls,
+        scopes,
+    };
+    let campaign = doc.campaign;
+
+    let mut compiled_items = Vec::with_capacity(doc.items.len());
+    for item in &doc.items {
+        check_item(item)?;
+        let owner = || format!("item '{}'", item.code);
+        let condition = item
+            .condition
+            .as_deref()
+            .map(|c| names.compile(c, Place::Condition, &format!("condition of item '{}'", item.code)))
+            .transpose()?;
+        compiled_items.push(Item {
+            scope: names.scope(owner, &item.scope)?,
+            active: campaign >= item.first_campaign,
+            condition,
+            numeric: !matches!(item.item_type, ItemType::Date | ItemType::Enum),
+        });
+    }
+
+    let mut compiled_indicators: Vec<Indicator> = Vec::with_capacity(doc.indicators.len());
+    for ind in &doc.indicators {
+        if !(1..=4).contains(&ind.axis) {
+            return Err(CatalogueError::InvalidDefinition {
+                owner: format!("indicator '{}'", ind.code),
+                reason: format!("axis {} is not 1–4", ind.axis),
+            });
+        }
+        let formula = names.compile(
+            &ind.formula,
+            Place::Formula,
+            &format!("formula of indicator '{}'", ind.code),
+        )?;
+        let condition = ind
+            .condition
+            .as_deref()
+            .map(|c| {
+                names.compile(
+                    c,
+                    Place::Condition,
+                    &format!("condition of indicator '{}'", ind.code),
+                )
+            })
+            .transpose()?;
+        let formula_items = formula
+            .operands()
+            .iter()
+            .filter_map(|o| match o {
+                Operand::Item(i) => Some(*i),
+                Operand::Indicator(_) => None,
+            })
+            .collect();
+        let dependencies = item_dependencies(&[Some(&formula), condition.as_ref()], &[]);
+        compiled_indicators.push(Indicator {
+            scope: names.scope(|| format!("indicator '{}'", ind.code), &ind.scope)?,
+            active: campaign >= ind.first_campaign,
+            condition,
+            formula,
+            formula_items,
+            dependencies,
+            dialogue: ind.level == Level::Dialogue,
+        });
+    }
+
+    let mut compiled_controls = Vec::with_capacity(doc.controls.len());
+    for control in &doc.controls {
+        let owner = || format!("control '{}'", control.code);
+        let blocking = control.severity == Severity::Bloquant;
+        if control.year_over_year {
+            if control.scope.is_some() || control.condition.is_some() || control.expression.is_some() {
+                return Err(CatalogueError::InvalidDefinition {
+                    owner: owner(),
+                    reason: "the year-over-year control takes its scope from each indicator and has no \
+                             condition or expression"
+                        .to_owned(),
+                });
+            }
+            compiled_controls.push(Control {
+                scope: 0,
+                condition: None,
+                expression: None,
+                blocking,
+                dependencies: Vec::new(),
+            });
+            continue;
+        }
+        let (Some(scope), Some(expression)) = (&control.scope, &control.expression) else {
+            return Err(CatalogueError::InvalidDefinition {
+                owner: owner(),
+                reason: "a control needs a scope and an expression".to_owned(),
+            });
+        };
+        let expression = names.compile(
+            expression,
+            Place::Control,
+            &format!("expression of control '{}'", control.code),
+        )?;
+        let condition = control
+            .condition
+            .as_deref()
+            .map(|c| {
+                names.compile(
+                    c,
+                    Place::Control,
+                    &format!("condition of control '{}'", control.code),
+                )
+            })
+            .transpose()?;
+        let dependencies = item_dependencies(&[Some(&expression), condition.as_ref()], &compiled_indicators);
+        compiled_controls.push(Control {
+            scope: names.scope(owner, scope)?,
+            condition,
+            expression: Some(expression),
+            blocking,
+            dependencies,
+        });
+    }
+
+    let codes: Vec<Box<str>> = doc.items.iter().map(|i| Box::from(i.code.as_str())).collect();
+    let layout = Arc::new(Layout {
+        id: fnv1a64(codes.join("\n").as_bytes()),
+        codes,
+    });
+    let mut order: Vec<usize> = (0..doc.items.len()).collect();
+    order.sort_by(|a, b| doc.items[*a].code.cmp(&doc.items[*b].code));
+    let mut ascii_rank = vec![0u16; order.len()];
+    for (rank, item) in order.into_iter().enumerate() {
+        ascii_rank[item] = index16(rank, "items")?;
+    }
+    let item_index = names.items.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+    let indicator_index = names
+        .indicators
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), *v))
+        .collect();
+    let threshold_percent = u64::from(doc.completion.threshold_percent);
+    Ok(Catalogue {
+        hash,
+        category_lookup,
+        items: compiled_items,
+        item_index,
+        indicators: compiled_indicators,
+        indicator_index,
+        controls: compiled_controls,
+        layout,
+        ascii_rank,
+        threshold_percent,
+        raw,
+        doc,
+    })
+}
+
+fn check_item(item: &crate::contract::ItemDef) -> Result<(), CatalogueError> {
+    let invalid = |reason: &str| {
+        Err(CatalogueError::InvalidDefinition {
+            owner: format!("item '{}'", item.code),
+            reason: reason.to_owned(),
+        })
+    };
+    if item.axis > 4 {
+        return invalid("axis must be 0–4");
+    }
+    if (item.item_type == ItemType::Enum) != item.values.as_ref().is_some_and(|v| !v.is_empty()) {
+        return invalid("an enum item, and only an enum item, lists its values");
+    }
+    if item.item_type == ItemType::Score && (item.min.is_none() || item.max.is_none()) {
+        return invalid("a score item has both bounds");
+    }
+    if let (Some(min), Some(max)) = (item.min, item.max)
+        && min > max
+    {
+        return invalid("min is greater than max");
+    }
+    if item.may_be_negative && item.item_type != ItemType::Eur {
+        return invalid("only eur items may be negative");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> serde_json::Value {
+        serde_json::json!({
+            "catalogue_version": "1.0", "campaign": 2024, "source": "test",
+            "completion": {"threshold_percent": 90, "finance_counted": true, "legal_basis": "x"},
+            "categories": [{"code": "ehpad", "label": "E", "finess": "500", "aliases": ["501"], "public": "PA",
+                            "type": "etablissement", "seances": false, "funder": "ARS_CD"}],
+            "scopes": [{"code": "tous", "definition": "all", "members": ["ehpad"]}],
+            "items": [
+                {"code": "a", "label": "A", "axis": 1, "type": "count", "unit": null, "scope": "tous",
+                 "required": true, "condition": null, "prefill": null, "min": null, "max": null,
+                 "may_be_negative": false, "sans_objet_allowed": false, "values": null, "first_campaign": 2019},
+                {"code": "b", "label": "B", "axis": 1, "type": "count", "unit": null, "scope": "tous",
+                 "required": true, "condition": "a > 0", "prefill": null, "min": null, "max": null,
+                 "may_be_negative": false, "sans_objet_allowed": false, "values": null, "first_campaign": 2019},
+                {"code": "d", "label": "D", "axis": 0, "type": "date", "unit": null, "scope": "tous",
+                 "required": false, "condition": null, "prefill": null, "min": null, "max": null,
+                 "may_be_negative": false, "sans_objet_allowed": false, "values": null, "first_campaign": 2019}
+            ],
+            "indicators": [
+                {"code": "ia", "label": "IA", "axis": 1, "level": "dialogue", "unit": "ratio",
+                 "direction": "neutral", "scope": "tous", "condition": null, "formula": "b / a",
+                 "basis": "choice", "first_campaign": 2019}
+            ],
+            "controls": [
+                {"code": "ca", "severity": "alerte", "scope": "tous", "condition": null,
+                 "expression": "ia <= 1", "message": "m", "year_over_year": false}
+            ]
+        })
+    }
+
+    fn load_value(v: &serde_json::Value) -> Result<Catalogue, CatalogueError> {
+        load(Cow::Owned(v.to_string()))
+    }
+
+    #[test]
+    fn loads_a_valid_file_and_expands_control_dependencies() {
+        let cat = load_value(&minimal()).unwrap();
+        assert_eq!(cat.dependencies("ca").unwrap(), vec!["a", "b"]);
+        assert_eq!(cat.resolve_category("501").unwrap().as_str(), "ehpad");
+    }
+
+    #[test]
+    fn unknown_code_in_a_formula() {
+        let mut v = minimal();
+        v["indicators"][0]["formula"] = "b / zz".into();
+        let err = load_value(&v).unwrap_err();
+        assert_eq!(
+            err,
+            CatalogueError::UnknownCode {
+                place: "formula of indicator 'ia'".into(),
+                code: "zz".into()
+            }
+        );
+        assert_eq!(err.to_string(), "unknown code 'zz' in formula of indicator 'ia'");
+    }
+
+    #[test]
+    fn duplicate_code_across_items_and_indicators() {
+        let mut v = minimal();
+        v["indicators"][0]["code"] = "a".into();
+        assert_eq!(
+            load_value(&v).unwrap_err(),
+            CatalogueError::DuplicateCode {
+                what: "indicator",
+                code: "a".into()
+            }
+        );
+    }
+
+    #[test]
+    fn duplicate_category_alias() {
+        let mut v = minimal();
+        v["categories"][0]["aliases"] = serde_json::json!(["500"]);
+        assert!(
+            matches!(load_value(&v).unwrap_err(), CatalogueError::DuplicateCode { code, .. } if code == "500")
+        );
+    }
+
+    #[test]
+    fn unknown_scope() {
+        let mut v = minimal();
+        v["items"][1]["scope"] = "nulle_part".into();
+        assert_eq!(
+            load_value(&v).unwrap_err(),
+            CatalogueError::UnknownScope {
+                owner: "item 'b'".into(),
+                scope: "nulle_part".into()
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_category_in_a_scope() {
+        let mut v = minimal();
+        v["scopes"][0]["members"] = serde_json::json!(["ehpad", "xyz"]);
+        assert_eq!(
+            load_value(&v).unwrap_err(),
+            CatalogueError::UnknownCategory {
+                scope: "tous".into(),
+                category: "xyz".into()
+            }
+        );
+    }
+
+    #[test]
+    fn formula_that_does_not_parse() {
+        let mut v = minimal();
+        v["indicators"][0]["formula"] = "b / (a".into();
+        let err = load_value(&v).unwrap_err();
+        assert!(
+            matches!(&err, CatalogueError::Parse { place, error } if place == "formula of indicator 'ia'" && error.at == 6),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "formula of indicator 'ia' does not parse: at byte 6: expected ')', found end of text"
+        );
+    }
+
+    #[test]
+    fn wrong_references_and_shapes() {
+        let cases = [
+            (
+                "/indicators/0/formula",
+                "b / d",
+                "date and enum items never appear in expressions",
+            ),
+            (
+                "/indicators/0/formula",
+                "b / ia",
+                "only controls refer to indicators; formulas and conditions read raw items",
+            ),
+            (
+                "/indicators/0/condition",
+                "b > 0",
+                "a condition refers only to unconditional items",
+            ),
+            ("/indicators/0/formula", "ca", "a control code is not a value"),
+        ];
+        for (pointer, text, reason) in cases {
+            let mut v = minimal();
+            *v.pointer_mut(pointer).unwrap() = text.into();
+            let err = load_value(&v).unwrap_err();
+            assert!(
+                matches!(&err, CatalogueError::InvalidReference { reason: r, .. } if *r == reason),
+                "{err}"
+            );
+        }
+        let mut v = minimal();
+        v["indicators"][0]["formula"] = "a > 0".into();
+        assert!(matches!(
+            load_value(&v).unwrap_err(),
+            CatalogueError::InvalidExpression { .. }
+        ));
+        let mut v = minimal();
+        v["controls"][0]["expression"] = "ia + 1".into();
+        assert!(matches!(
+            load_value(&v).unwrap_err(),
+            CatalogueError::InvalidExpression { .. }
+        ));
+    }
+
+    #[test]
+    fn invalid_json_and_invalid_codes() {
+        assert!(matches!(
+            load(Cow::Borrowed("{")).unwrap_err(),
+            CatalogueError::Json { .. }
+        ));
+        let mut v = minimal();
+        v["items"][0]["extra"] = true.into();
+        assert!(
+            matches!(load_value(&v).unwrap_err(), CatalogueError::Json { message } if message.contains("extra"))
+        );
+        let mut v = minimal();
+        v["items"][0]["code"] = "Bad".into();
+        assert_eq!(
+            load_value(&v).unwrap_err(),
+            CatalogueError::InvalidCode {
+                what: "item",
+                code: "Bad".into()
+            }
+        );
+    }
+}

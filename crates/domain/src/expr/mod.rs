@@ -1,0 +1,15 @@
+//! The expression language of catalogue.md §1.6: formulas, conditions and controls.
+//!
+//! Text is lexed ([`lexer`]), parsed into an [`ast::Expr`] ([`parser`]) once when the catalogue loads,
+//! then compiled into a flat postfix [`program::Program`] whose operands are item or indicator indices.
+//! Evaluating a program follows §1.6 to the bit: operands left to right, no rewriting, `sum` folds
+//! left, both operands of `and`/`or` evaluated, a zero divisor is an error.
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod program;
+
+pub use ast::{BinOp, Expr};
+pub use parser::{ParseError, parse};
+pub use program::{DivisionByZero, Op, Operand, Program};

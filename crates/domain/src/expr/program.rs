@@ -1,0 +1,213 @@
+//! Compiled expressions: a postfix program over resolved operands, and its evaluation.
+//!
+//! The program is the syntax tree flattened in evaluation order, so running it evaluates operands
+//! left to right exactly as written (§1.6): `sum(a, b, c)` becomes `a b + c +`, `a / b / c` becomes
+//! `a b / c /`, `and`/`or` evaluate both sides. Booleans are 1 and 0; a comparison yields 1 or 0;
+//! `and`/`or` treat any non-zero number as true.
+
+use super::ast::{BinOp, Expr};
+
+/// What a code in an expression resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operand {
+    /// A raw item, by index in the catalogue.
+    Item(u16),
+    /// An indicator, by index in the catalogue (controls only).
+    Indicator(u16),
+}
+
+/// One instruction of a [`Program`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    /// Push a constant.
+    Const(f64),
+    /// Push the value of an operand.
+    Load(Operand),
+    /// Negate the top of the stack.
+    Neg,
+    /// Pop the right then the left operand, push `left op right`.
+    Bin(BinOp),
+}
+
+/// A division whose right operand was 0 or −0 (§1.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DivisionByZero;
+
+/// A compiled expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    ops: Vec<Op>,
+    refs: Vec<Operand>,
+}
+
+impl Program {
+    /// Compiles `expr`, resolving each code with `resolve` (which may refuse it).
+    pub fn compile<E>(expr: &Expr, resolve: &mut impl FnMut(&str) -> Result<Operand, E>) -> Result<Self, E> {
+        let mut program = Program {
+            ops: Vec::new(),
+            refs: Vec::new(),
+        };
+        program.emit(expr, resolve)?;
+        Ok(program)
+    }
+
+    fn emit<E>(
+        &mut self,
+        expr: &Expr,
+        resolve: &mut impl FnMut(&str) -> Result<Operand, E>,
+    ) -> Result<(), E> {
+        match expr {
+            Expr::Number(n) => self.ops.push(Op::Const(*n)),
+            Expr::Bool(b) => self.ops.push(Op::Const(if *b { 1.0 } else { 0.0 })),
+            Expr::Ref(code) => {
+                let operand = resolve(code)?;
+                if !self.refs.contains(&operand) {
+                    self.refs.push(operand);
+                }
+                self.ops.push(Op::Load(operand));
+            }
+            Expr::Neg(inner) => {
+                self.emit(inner, resolve)?;
+                self.ops.push(Op::Neg);
+            }
+            Expr::Binary(op, left, right) => {
+                self.emit(left, resolve)?;
+                self.emit(right, resolve)?;
+                self.ops.push(Op::Bin(*op));
+            }
+            Expr::Sum(terms) => {
+                for (i, term) in terms.iter().enumerate() {
+                    self.emit(term, resolve)?;
+                    if i > 0 {
+                        self.ops.push(Op::Bin(BinOp::Add));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The distinct operands, in order of first appearance.
+    pub fn operands(&self) -> &[Operand] {
+        &self.refs
+    }
+
+    /// The instructions.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// Runs the program; `load` gives the number of each operand. `stack` is scratch space, reused
+    /// across calls to avoid allocating.
+    pub fn eval(&self, stack: &mut Vec<f64>, load: impl Fn(Operand) -> f64) -> Result<f64, DivisionByZero> {
+        stack.clear();
+        for op in &self.ops {
+            match *op {
+                Op::Const(c) => stack.push(c),
+                Op::Load(operand) => stack.push(load(operand)),
+                Op::Neg => {
+                    let v = stack.pop().unwrap_or(0.0);
+                    stack.push(-v);
+                }
+                Op::Bin(bin) => {
+                    let right = stack.pop().unwrap_or(0.0);
+                    let left = stack.pop().unwrap_or(0.0);
+                    stack.push(apply(bin, left, right)?);
+                }
+            }
+        }
+        Ok(stack.pop().unwrap_or(0.0))
+    }
+}
+
+fn truth(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+fn apply(op: BinOp, l: f64, r: f64) -> Result<f64, DivisionByZero> {
+    Ok(match op {
+        BinOp::Add => l + r,
+        BinOp::Sub => l - r,
+        BinOp::Mul => l * r,
+        BinOp::Div => {
+            if r == 0.0 {
+                return Err(DivisionByZero);
+            }
+            l / r
+        }
+        BinOp::Lt => truth(l < r),
+        BinOp::Le => truth(l <= r),
+        BinOp::Gt => truth(l > r),
+        BinOp::Ge => truth(l >= r),
+        BinOp::Eq => truth(l == r),
+        BinOp::Ne => truth(l != r),
+        BinOp::And => truth(l != 0.0 && r != 0.0),
+        BinOp::Or => truth(l != 0.0 || r != 0.0),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::expr::parse;
+
+    /// Compiles with `a`, `b`, `c`, … as items 0, 1, 2, … and evaluates with `values`.
+    fn run(src: &str, values: &[f64]) -> Result<f64, DivisionByZero> {
+        let expr = parse(src).unwrap();
+        let program = Program::compile(&expr, &mut |code: &str| {
+            Ok::<_, ()>(Operand::Item(u16::from(code.as_bytes()[0] - b'a')))
+        })
+        .unwrap();
+        program.eval(&mut Vec::new(), |o| match o {
+            Operand::Item(i) => values[usize::from(i)],
+            Operand::Indicator(_) => f64::NAN,
+        })
+    }
+
+    #[test]
+    fn evaluates_left_to_right_without_rewriting() {
+        // (0.1 + 0.2) + 0.3 differs from 0.1 + (0.2 + 0.3) in doubles.
+        assert_eq!(run("sum(a, b, c)", &[0.1, 0.2, 0.3]), Ok(0.6000000000000001));
+        assert_eq!(run("a + (b + c)", &[0.1, 0.2, 0.3]), Ok(0.6));
+        assert_eq!(run("a / b / c", &[8.0, 4.0, 2.0]), Ok(1.0));
+        assert_eq!(run("a - b - c", &[8.0, 4.0, 2.0]), Ok(2.0));
+    }
+
+    #[test]
+    fn zero_and_negative_zero_divisors_fail() {
+        assert_eq!(run("a / b", &[1.0, 0.0]), Err(DivisionByZero));
+        assert_eq!(run("a / b", &[1.0, -0.0]), Err(DivisionByZero));
+        assert_eq!(run("a / (b - b)", &[1.0, 3.0]), Err(DivisionByZero));
+    }
+
+    #[test]
+    fn no_short_circuit_for_and_or() {
+        // The right operand of a false `and` is still evaluated, so its division by zero is seen.
+        assert_eq!(run("a > 1 and b / c > 0", &[0.0, 1.0, 0.0]), Err(DivisionByZero));
+        assert_eq!(run("a > -1 or b / c > 0", &[0.0, 1.0, 0.0]), Err(DivisionByZero));
+        assert_eq!(run("a > 1 or b == true", &[0.0, 1.0]), Ok(1.0));
+        assert_eq!(run("a > 1 and b == true", &[0.0, 1.0]), Ok(0.0));
+    }
+
+    #[test]
+    fn comparisons_are_exact_and_minus_is_unary() {
+        assert_eq!(run("a + b == 0.3", &[0.1, 0.2]), Ok(0.0));
+        assert_eq!(run("-a <= -0.21", &[0.21]), Ok(1.0));
+        assert_eq!(run("--a", &[2.0]), Ok(2.0));
+        assert_eq!(run("a != b", &[1.0, 1.0]), Ok(0.0));
+    }
+
+    #[test]
+    fn operands_are_distinct_in_order_of_appearance() {
+        let expr = parse("c / sum(a, c, b)").unwrap();
+        let program = Program::compile(&expr, &mut |code: &str| {
+            Ok::<_, ()>(Operand::Item(u16::from(code.as_bytes()[0] - b'a')))
+        })
+        .unwrap();
+        assert_eq!(
+            program.operands(),
+            &[Operand::Item(2), Operand::Item(0), Operand::Item(1)]
+        );
+    }
+}
