@@ -265,7 +265,6 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
             scope: names.scope(owner, &item.scope)?,
             active: campaign >= item.first_campaign,
             condition,
-            numeric: !matches!(item.item_type, ItemType::Date | ItemType::Enum),
         });
     }
 

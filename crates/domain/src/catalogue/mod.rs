@@ -56,8 +56,6 @@ pub(crate) struct Item {
     /// Campaign at or after the first campaign.
     pub(crate) active: bool,
     pub(crate) condition: Option<Program>,
-    /// Whether the value is a number in expressions (not a date or an enum).
-    pub(crate) numeric: bool,
 }
 
 /// A compiled indicator.
@@ -222,12 +220,6 @@ impl Catalogue {
     /// Position of an indicator in catalogue order.
     pub fn indicator_index(&self, code: &str) -> Option<usize> {
         self.indicator_index.get(code).map(|i| usize::from(*i))
-    }
-
-    /// Whether a category (index) is in the scope of an item and the item exists this campaign.
-    pub(crate) fn item_in_scope(&self, item: usize, category: usize) -> bool {
-        let it = &self.items[item];
-        it.active && it.scope & (1 << category) != 0
     }
 
     /// Items read by an indicator (formula and condition) or a control (expression, condition, and the

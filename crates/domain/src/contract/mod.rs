@@ -4,6 +4,7 @@
 //! in `openapi/openapi.json` is generated from these very types.
 
 mod catalogue;
+mod evaluate;
 mod health;
 mod problem;
 mod reference;
@@ -11,6 +12,11 @@ mod reference;
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
     IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
+};
+pub use evaluate::{
+    AxisCompletion, CompletionResult, ConditionState, ControlResult, ControlStatus, EvaluateRequest,
+    EvaluationResult, Explanation, ExplanationInput, IndicatorResult, IndicatorStatus, InvalidValue,
+    ItemState, SubmissionResult, ValueErrorCode,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use problem::{FieldError, Problem};
