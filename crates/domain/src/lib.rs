@@ -2,12 +2,13 @@
 //!
 //! No I/O, no async, no database: everything here compiles to `wasm32-unknown-unknown`, so the web app
 //! runs exactly the rules the server runs. The crate owns the catalogue ([`catalogue`]), the expression
-//! language ([`expr`]), value validation ([`values`]), form evaluation ([`evaluate`]) and the wire types shared by the API and the SPA ([`contract`]).
+//! language ([`expr`]), value validation ([`values`]), form evaluation ([`evaluate`]), peer statistics ([`stats`]) and the wire types shared by the API and the SPA ([`contract`]).
 
 pub mod catalogue;
 pub mod contract;
 pub mod evaluate;
 pub mod expr;
+pub mod stats;
 pub mod values;
 
 pub use catalogue::{Affected, Catalogue, CatalogueError, CategoryCode, catalogue_for};

@@ -6,6 +6,7 @@
 mod catalogue;
 mod evaluate;
 mod health;
+mod peer;
 mod problem;
 mod reference;
 
@@ -19,5 +20,6 @@ pub use evaluate::{
     ItemState, SubmissionResult, ValueErrorCode,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
+pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
 pub use reference::{Department, Page, PageMeta, Region};
