@@ -1,1 +1,16 @@
-//! placeholder
+//! tdb-api: the tdb server.
+//!
+//! HTTP (actix-web) → handlers (thin: parse, authorise, call, map) → services → repositories (diesel, one
+//! code path for SQLite and PostgreSQL). The domain rules live in `tdb-domain`.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod server;
+pub mod spa;
+pub mod state;
+
+pub use state::AppState;

@@ -1,0 +1,104 @@
+//! Typed configuration, read from the environment (or the equivalent command-line flags).
+//!
+//! Every variable the server reads is declared here, once, with its default; `.env.example` lists exactly
+//! these variables (a test checks it against [`env_vars`]). The configuration is passed as application
+//! state: there is no global.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory};
+
+/// Settings of the server and of the commands that touch the database.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://PATH` (embedded, the default) or `postgres://…` (production).
+    #[arg(long, env = "TDB_DATABASE_URL", default_value = "sqlite://data/tdb.sqlite3")]
+    pub database_url: String,
+
+    /// Address and port the HTTP server listens on.
+    #[arg(long, env = "TDB_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Secret key signing the access tokens (HS256). When unset, a random one is generated at start and
+    /// every token dies with the process.
+    #[arg(long, env = "TDB_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// Directory of the built web app (served at `/`, with fallback to `index.html`).
+    #[arg(long, env = "TDB_WEB_DIST", default_value = "crates/web-ui/dist")]
+    pub web_dist: PathBuf,
+
+    /// Log filter, in `tracing` syntax (`info`, `tdb_api=debug,actix_web=info`…).
+    #[arg(long, env = "TDB_LOG", default_value = "info")]
+    pub log: String,
+}
+
+/// A secret string whose `Debug` output is redacted, so it never reaches a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret bytes, for the code that signs or verifies.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if value.len() < 32 {
+            return Err("TDB_JWT_SECRET must be at least 32 characters long".to_owned());
+        }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl Config {
+    /// The JWT secret, or a fresh random one (with a loud warning) when none is configured.
+    pub fn jwt_secret_or_generate(&self) -> Secret {
+        if let Some(secret) = &self.jwt_secret {
+            return secret.clone();
+        }
+        tracing::warn!(
+            "TDB_JWT_SECRET is not set: generated a random development secret. Tokens will not survive a \
+             restart and replicas will not accept each other's tokens. Set TDB_JWT_SECRET in production."
+        );
+        let mut bytes = [0_u8; 32];
+        if getrandom::fill(&mut bytes).is_err() {
+            tracing::error!("the operating system's random generator failed; falling back to a time-based secret");
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Secret(format!("dev-{}-{nanos}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+    }
+}
+
+/// Names of the environment variables the configuration reads, in declaration order.
+pub fn env_vars() -> Vec<String> {
+    #[derive(clap::Parser)]
+    struct Probe {
+        #[command(flatten)]
+        config: Config,
+    }
+    Probe::command()
+        .get_arguments()
+        .filter_map(|arg| arg.get_env())
+        .map(|name| name.to_string_lossy().into_owned())
+        .collect()
+}

@@ -1,0 +1,184 @@
+//! Connections and the pool: backend detection, per-connection settings, r2d2 manager.
+
+use std::path::Path;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+/// A connection to either supported database.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// Embedded SQLite.
+    Sqlite(SqliteConnection),
+    /// PostgreSQL.
+    Postgres(PgConnection),
+}
+
+/// The database engine behind a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite://PATH`.
+    Sqlite,
+    /// `postgres://…` or `postgresql://…`.
+    Postgres,
+}
+
+impl Backend {
+    /// Detects the backend from the URL scheme.
+    pub fn from_url(url: &str) -> Result<Self, DbError> {
+        if url.starts_with("sqlite://") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(DbError::UnsupportedUrl(redact(url)))
+        }
+    }
+}
+
+impl From<Backend> for tdb_domain::contract::DatabaseBackend {
+    fn from(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::Sqlite,
+            Backend::Postgres => Self::Postgres,
+        }
+    }
+}
+
+/// Errors opening or migrating the database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL has no supported scheme.
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// The SQLite file's directory could not be created.
+    #[error("cannot create the directory of the SQLite database: {0}")]
+    Directory(#[source] std::io::Error),
+    /// The pool could not open connections.
+    #[error("cannot connect to the database: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Pool of database connections, aware of its backend.
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<Manager>,
+    backend: Backend,
+}
+
+/// A connection checked out of the pool.
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+impl DbPool {
+    /// The backend of this pool.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks a connection out of the pool (blocking: call from `web::block`).
+    pub fn get(&self) -> Result<PooledConnection, r2d2::PoolError> {
+        self.pool.get()
+    }
+}
+
+/// Opens the database at `url`, runs pending migrations and returns a pool.
+pub fn connect(url: &str) -> Result<DbPool, DbError> {
+    let backend = Backend::from_url(url)?;
+    let target = match backend {
+        Backend::Sqlite => {
+            let path = url.trim_start_matches("sqlite://");
+            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(DbError::Directory)?;
+            }
+            path.to_owned()
+        }
+        Backend::Postgres => url.to_owned(),
+    };
+    let manager = Manager { backend, target };
+    // SQLite allows one writer at a time; a small pool avoids lock contention, WAL keeps readers going.
+    let max_size = match backend {
+        Backend::Sqlite => 8,
+        Backend::Postgres => 16,
+    };
+    let pool = r2d2::Pool::builder().max_size(max_size).build(manager)?;
+    let mut conn = pool.get()?;
+    super::run_pending(&mut conn).map_err(|e| DbError::Migration(e.to_string()))?;
+    Ok(DbPool { pool, backend })
+}
+
+/// Builds connections of the configured backend for r2d2.
+#[derive(Debug)]
+pub struct Manager {
+    backend: Backend,
+    target: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Backend::Postgres => PgConnection::establish(&self.target)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Hides the password of a URL before it is shown in an error.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_comes_from_the_scheme() {
+        assert_eq!(Backend::from_url("sqlite://data/x.sqlite3").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
+        assert!(Backend::from_url("data/x.sqlite3").is_err());
+        assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted_in_errors() {
+        let message = Backend::from_url("mysql://alice:hunter2@h/db").err().map(|e| e.to_string());
+        let message = message.unwrap_or_default();
+        assert!(message.contains("alice:***@h/db"), "{message}");
+        assert!(!message.contains("hunter2"));
+    }
+}

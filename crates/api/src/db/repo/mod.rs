@@ -1,0 +1,4 @@
+//! Repositories: every SQL query of tdb, one module per aggregate.
+
+pub mod health;
+pub mod reference;

@@ -1,0 +1,20 @@
+//! Reference data: regions and departments.
+
+use diesel::prelude::*;
+use tdb_domain::contract::Region;
+
+use crate::db::DbConnection;
+use crate::db::schema::regions;
+
+/// One page of regions ordered by INSEE code, with the total count.
+pub fn list_regions(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(Vec<Region>, i64)> {
+    let total = regions::table.count().get_result(conn)?;
+    let rows: Vec<(String, String)> = regions::table
+        .select((regions::code, regions::name))
+        .order(regions::code)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    let items = rows.into_iter().map(|(code, name)| Region { code, name }).collect();
+    Ok((items, total))
+}

@@ -1,0 +1,122 @@
+//! API errors and their one representation: RFC 7807 `application/problem+json`.
+//!
+//! Every failure a handler can meet is an [`ApiError`]; its `code` is stable (clients branch on it), its
+//! title and detail are French. Internal causes are logged, never sent to the client.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use tdb_domain::contract::{FieldError, Problem};
+
+/// The media type of error bodies.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An error answered to an API client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The resource does not exist (or is not visible to the caller).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The request is malformed (body, query or path cannot be read).
+    #[error("bad request ({code}): {detail}")]
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// Some fields are invalid; each is listed.
+    #[error("validation failed on {} field(s)", .0.len())]
+    Validation(Vec<FieldError>),
+    /// The database cannot be reached.
+    #[error("database unavailable: {0}")]
+    DatabaseUnavailable(String),
+    /// An unexpected failure; the cause is logged.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "not_found",
+            Self::BadRequest { code, .. } => code,
+            Self::Validation(_) => "validation_failed",
+            Self::DatabaseUnavailable(_) => "database_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "Ressource introuvable",
+            Self::BadRequest { .. } => "Requête invalide",
+            Self::Validation(_) => "Données invalides",
+            Self::DatabaseUnavailable(_) => "Base de données indisponible",
+            Self::Internal(_) => "Erreur interne",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::NotFound(detail) | Self::BadRequest { detail, .. } => detail.clone(),
+            Self::Validation(errors) => format!("{} champ(s) invalide(s) : rien n'a été enregistré.", errors.len()),
+            Self::DatabaseUnavailable(_) => "La base de données ne répond pas. Réessayez plus tard.".to_owned(),
+            Self::Internal(_) => "Une erreur inattendue s'est produite ; elle a été journalisée.".to_owned(),
+        }
+    }
+
+    /// The problem body of this error.
+    pub fn to_problem(&self) -> Problem {
+        Problem {
+            type_uri: format!("urn:tdb:problem:{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            code: self.code().to_owned(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        HttpResponse::build(self.status_code())
+            .content_type(PROBLEM_JSON)
+            .json(self.to_problem())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        Self::DatabaseUnavailable(error.to_string())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}

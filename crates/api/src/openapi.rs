@@ -1,0 +1,32 @@
+//! The OpenAPI contract, generated from the handlers' `#[utoipa::path]` and the wire types.
+//!
+//! `just openapi` writes it to `openapi/openapi.json`; a test fails when the committed file differs.
+
+use utoipa::OpenApi;
+
+use crate::routes;
+
+/// The tdb API contract.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "tdb — Tableau de bord de la performance des ESMS",
+        description = "REST API of tdb. Conventions (URLs, pagination, errors, authentication): \
+                       docs/api-design.md. Errors are RFC 7807 `application/problem+json` bodies with a \
+                       stable `code`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    servers((url = "/", description = "This server")),
+    paths(routes::health::health, routes::regions::list_regions),
+    tags(
+        (name = "service", description = "State of the service."),
+        (name = "reference", description = "Reference data: territories."),
+    )
+)]
+pub struct ApiDoc;
+
+/// The contract as pretty-printed JSON, exactly as committed in `openapi/openapi.json` (without the
+/// final newline).
+pub fn to_pretty_json() -> Result<String, serde_json::Error> {
+    ApiDoc::openapi().to_pretty_json()
+}

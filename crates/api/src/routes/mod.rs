@@ -1,0 +1,25 @@
+//! HTTP routes of `/api/v1`: thin handlers (parse, authorise, call, map), one module per resource.
+
+pub mod extract;
+pub mod health;
+pub mod pagination;
+pub mod regions;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::error::ApiError;
+
+/// Registers every `/api/v1` route on `cfg`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .service(health::health)
+            .service(regions::list_regions)
+            .default_service(web::to(not_found)),
+    );
+}
+
+/// Any unknown path under `/api`: a problem, never the web app's `index.html`.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!("Aucune ressource ne correspond à {} {}.", req.method(), req.path())))
+}

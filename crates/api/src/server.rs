@@ -1,0 +1,70 @@
+//! Assembles the HTTP application (API, contract, Swagger UI, web app) and runs the server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::db::{self, DbError};
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::state::AppState;
+
+/// Opens the database (running migrations) and builds the shared state.
+pub fn build_state(config: Config) -> Result<AppState, DbError> {
+    let pool = db::connect(&config.database_url)?;
+    let jwt_secret = config.jwt_secret_or_generate();
+    Ok(AppState { pool, config: Arc::new(config), jwt_secret })
+}
+
+/// Registers the whole application: `/api/v1`, `/api/openapi.json`, `/api/docs/`, then the web app.
+pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |cfg: &mut web::ServiceConfig| {
+        let dist = state.config.web_dist.clone();
+        cfg.app_data(web::Data::new(state.clone()))
+            .configure(routes::extract::configure)
+            .configure(routes::configure)
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi()))
+            .route("/api/docs", web::get().to(redirect_to_docs))
+            .service(web::scope("/api").default_service(web::to(routes::not_found)))
+            .configure(|cfg| crate::spa::configure(cfg, &dist));
+    }
+}
+
+async fn redirect_to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/api/docs/")).finish()
+}
+
+/// Starts serving `state` on an already bound listener (tests bind port 0).
+pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let app = configure(state);
+    Ok(HttpServer::new(move || App::new().wrap(middleware::Logger::default()).configure(app.clone()))
+        .listen(listener)?
+        .run())
+}
+
+/// `tdb serve`: migrate, bind, print the URL, serve until stopped.
+pub fn run(config: Config) -> Result<(), crate::cli::CliError> {
+    let bind = config.bind;
+    let state = build_state(config)?;
+    let listener = TcpListener::bind(bind)?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tracing::info!(backend = ?state.pool.backend(), "database ready");
+    if !crate::spa::is_built(&state.config.web_dist) {
+        tracing::warn!(dist = %state.config.web_dist.display(), "the web app is not built: run `just web`");
+    }
+    actix_web::rt::System::new().block_on(async move {
+        let server = serve(state, listener)?;
+        announce(&url);
+        server.await
+    })?;
+    Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "the URL is the command's output for the person who ran it")]
+fn announce(url: &str) {
+    println!("tdb is listening on {url}/  (API docs: {url}/api/docs/, health: {url}/api/v1/health)");
+}

@@ -1,0 +1,36 @@
+//! Application state shared by every request: the pool and the configuration. No globals.
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::config::{Config, Secret};
+use crate::db::{DbConnection, DbPool};
+use crate::error::ApiError;
+
+/// State handed to every handler through `web::Data`.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub pool: DbPool,
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// The key signing access tokens.
+    pub jwt_secret: Secret,
+}
+
+impl AppState {
+    /// Runs blocking database work on actix's thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+}

@@ -1,0 +1,31 @@
+//! The application shell: header, router, footer.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::{footer::Footer, header::Header};
+use crate::pages::{home::HomePage, not_found::NotFoundPage};
+
+/// The whole web app.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <div class="fr-skiplinks">
+                <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+                    <ul class="fr-skiplinks__list">
+                        <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
+                    </ul>
+                </nav>
+            </div>
+            <Header/>
+            <main id="contenu" class="fr-container fr-my-6w" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

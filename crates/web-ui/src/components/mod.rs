@@ -1,0 +1,6 @@
+//! Reusable pieces of the interface.
+
+pub mod api_status;
+pub mod footer;
+pub mod header;
+pub mod region_table;

@@ -1,0 +1,2 @@
+DROP TABLE departments;
+DROP TABLE regions;
