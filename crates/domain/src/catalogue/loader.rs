@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::{Catalogue, CatalogueError, Control, Indicator, Item, Layout, fnv1a64};
 use crate::contract::{CatalogueDocument, ItemType, Level, Severity};
-use crate::expr::{Expr, Operand, Program, parse};
+use crate::expr::{Expr, MAX_DEPTH, Operand, Program, parse};
 
 fn is_code(code: &str) -> bool {
     let mut bytes = code.bytes();
@@ -66,7 +66,14 @@ impl Names<'_> {
             error,
         })?;
         self.check_shape(&expr, place, place_name)?;
-        Program::compile(&expr, &mut |code: &str| self.resolve(code, place, place_name))
+        let program = Program::compile(&expr, &mut |code: &str| self.resolve(code, place, place_name))?;
+        if program.depth() > MAX_DEPTH {
+            return Err(CatalogueError::InvalidExpression {
+                place: place_name.to_owned(),
+                reason: "nested too deeply (at most 16 pending operands)",
+            });
+        }
+        Ok(program)
     }
 
     fn check_shape(&self, expr: &Expr, place: Place, place_name: &str) -> Result<(), CatalogueError> {
@@ -384,6 +391,14 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
         .map(|(k, v)| ((*k).to_owned(), *v))
         .collect();
     let threshold_percent = u64::from(doc.completion.threshold_percent);
+    let mut conditional_items = Vec::new();
+    for (i, item) in compiled_items.iter().enumerate() {
+        if item.condition.is_some() {
+            conditional_items.push(index16(i, "items")?);
+        }
+    }
+    let indicator_codes: Vec<&str> = doc.indicators.iter().map(|i| i.code.as_str()).collect();
+    let indicator_layout = fnv1a64(indicator_codes.join("\n").as_bytes());
     Ok(Catalogue {
         hash,
         category_lookup,
@@ -395,6 +410,8 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
         layout,
         ascii_rank,
         threshold_percent,
+        conditional_items,
+        indicator_layout,
         raw,
         doc,
     })
@@ -586,6 +603,13 @@ mod tests {
             load_value(&v).unwrap_err(),
             CatalogueError::InvalidExpression { .. }
         ));
+        let mut v = minimal();
+        v["indicators"][0]["formula"] = format!("{}a{}", "(a + ".repeat(16), ")".repeat(16)).into();
+        let err = load_value(&v).unwrap_err();
+        assert!(
+            matches!(&err, CatalogueError::InvalidExpression { reason, .. } if reason.starts_with("nested")),
+            "{err}"
+        );
         let mut v = minimal();
         v["controls"][0]["expression"] = "ia + 1".into();
         assert!(matches!(

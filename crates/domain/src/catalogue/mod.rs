@@ -112,6 +112,10 @@ pub struct Catalogue {
     /// Position of each item's code in ascending ASCII order (to sort `missing` lists).
     pub(crate) ascii_rank: Vec<u16>,
     pub(crate) threshold_percent: u64,
+    /// Items that have a condition, in catalogue order.
+    pub(crate) conditional_items: Vec<u16>,
+    /// Hash of the indicator codes in order: equal hashes mean equal indicator indices.
+    pub(crate) indicator_layout: u64,
 }
 
 /// FNV-1a, 64 bits: a stable content hash (the same on every platform and build).

@@ -3,7 +3,7 @@
 use crate::catalogue::Catalogue;
 use crate::contract::{ConditionState, ItemState};
 
-use super::items::Slot;
+use super::items::ItemTable;
 
 /// Filled and required counts of one group of items.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,19 +47,20 @@ pub struct Completion {
     pub(crate) missing: Vec<u16>,
 }
 
-pub(crate) fn completion(catalogue: &Catalogue, slots: &[Slot]) -> Completion {
+pub(crate) fn completion(catalogue: &Catalogue, items: &ItemTable) -> Completion {
     let finance_counted = catalogue.doc.completion.finance_counted;
     let mut by_axis = [Counts::default(); 5];
     let mut overall = Counts::default();
     let mut missing = Vec::new();
-    for (i, (def, slot)) in catalogue.doc.items.iter().zip(slots).enumerate() {
+    for (i, def) in catalogue.doc.items.iter().enumerate() {
+        let state = items.state[i];
         let in_denominator = def.required
-            && slot.state != ItemState::NotApplicable
-            && slot.condition != Some(ConditionState::Unknown);
+            && state != ItemState::NotApplicable
+            && items.condition[i] != Some(ConditionState::Unknown);
         if !in_denominator {
             continue;
         }
-        let filled = matches!(slot.state, ItemState::Value | ItemState::SansObjet);
+        let filled = matches!(state, ItemState::Value | ItemState::SansObjet);
         let axis = usize::from(def.axis.min(4));
         by_axis[axis].required += 1;
         by_axis[axis].filled += u32::from(filled);

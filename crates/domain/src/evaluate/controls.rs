@@ -5,7 +5,7 @@ use crate::contract::{ConditionState, ControlStatus, IndicatorStatus, ItemState}
 use crate::expr::Operand;
 
 use super::indicators::IndicatorOutcome;
-use super::items::{Slot, condition_truth, load};
+use super::items::{ItemTable, condition_truth};
 
 /// Outcome of one control entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +20,8 @@ pub struct ControlOutcome {
     pub passed: Option<bool>,
 }
 
-/// Previous campaign's indicator values, looked up by code.
-pub(crate) type PreviousLookup<'a> = &'a dyn Fn(&str) -> Option<&'a IndicatorOutcome>;
+/// The previous campaign's outcome of an indicator, given its index in the current catalogue.
+pub(crate) type PreviousLookup<'a> = &'a dyn Fn(usize) -> Option<IndicatorOutcome>;
 
 fn outcome(
     control: usize,
@@ -40,11 +40,12 @@ fn outcome(
 pub(crate) fn evaluate_controls(
     catalogue: &Catalogue,
     category: usize,
-    slots: &[Slot],
+    items: &ItemTable,
     indicators: &[IndicatorOutcome],
     previous: Option<PreviousLookup<'_>>,
-    stack: &mut Vec<f64>,
 ) -> Vec<ControlOutcome> {
+    let bit = 1u64 << category;
+    let values: Vec<f64> = indicators.iter().map(|o| o.value.unwrap_or(0.0)).collect();
     let mut out = Vec::with_capacity(catalogue.controls.len() + catalogue.indicators.len());
     let mut year_over_year = None;
     for (ci, control) in catalogue.controls.iter().enumerate() {
@@ -52,21 +53,21 @@ pub(crate) fn evaluate_controls(
             year_over_year = Some(ci);
             continue;
         };
-        if control.scope & (1 << category) == 0 {
+        if control.scope & bit == 0 {
             out.push(outcome(ci, None, ControlStatus::NotApplicable, None));
             continue;
         }
         let condition = control
             .condition
             .as_ref()
-            .map(|c| condition_truth(c, slots, indicators, stack, &mut |_| {}));
+            .map(|c| condition_truth(c, items, indicators, &values, &mut |_| {}));
         let entry = match condition {
             Some(ConditionState::False) => outcome(ci, None, ControlStatus::NotApplicable, None),
             Some(ConditionState::Unknown) => outcome(ci, None, ControlStatus::NotEvaluable, None),
-            _ if !operands_usable(expression.operands(), slots, indicators) => {
+            _ if !operands_usable(expression.operands(), items, indicators) => {
                 outcome(ci, None, ControlStatus::NotEvaluable, None)
             }
-            _ => match expression.eval(stack, |o| load(o, slots, indicators)) {
+            _ => match expression.eval(&items.number, &values) {
                 Ok(v) => outcome(ci, None, ControlStatus::Evaluated, Some(v != 0.0)),
                 Err(_) => outcome(ci, None, ControlStatus::NotEvaluable, None),
             },
@@ -74,30 +75,27 @@ pub(crate) fn evaluate_controls(
         out.push(entry);
     }
     if let Some(ci) = year_over_year {
-        for (ii, (def, ind)) in catalogue
-            .doc
-            .indicators
-            .iter()
-            .zip(&catalogue.indicators)
-            .enumerate()
-        {
-            if !ind.dialogue || ind.scope & (1 << category) == 0 {
+        for (ii, ind) in catalogue.indicators.iter().enumerate() {
+            if !ind.dialogue || ind.scope & bit == 0 {
                 continue;
             }
-            let current = &indicators[ii];
-            let previous = previous.and_then(|lookup| lookup(&def.code));
-            let index = u16::try_from(ii).ok();
-            out.push(variation(ci, index, current, previous));
+            let previous = previous.and_then(|lookup| lookup(ii));
+            out.push(variation(
+                ci,
+                u16::try_from(ii).ok(),
+                &indicators[ii],
+                previous.as_ref(),
+            ));
         }
     }
     out
 }
 
 /// An item operand must hold a value (or not apply); an indicator operand must be `ok`.
-fn operands_usable(operands: &[Operand], slots: &[Slot], indicators: &[IndicatorOutcome]) -> bool {
+fn operands_usable(operands: &[Operand], items: &ItemTable, indicators: &[IndicatorOutcome]) -> bool {
     operands.iter().all(|o| match *o {
         Operand::Item(i) => matches!(
-            slots[usize::from(i)].state,
+            items.state[usize::from(i)],
             ItemState::Value | ItemState::NotApplicable
         ),
         Operand::Indicator(i) => indicators

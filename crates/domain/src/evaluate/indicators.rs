@@ -3,17 +3,18 @@
 use crate::catalogue::Catalogue;
 use crate::contract::{ConditionState, IndicatorStatus, ItemState};
 
-use super::items::{Slot, condition_truth, load};
+use super::items::{ItemTable, condition_truth};
 
 /// Outcome of one indicator for one structure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IndicatorOutcome {
     /// Status (§1.8).
     pub status: IndicatorStatus,
     /// The unrounded value when `status` is `ok`.
     pub value: Option<f64>,
-    /// Empty items (catalogue indices), ascending ASCII code order, no duplicates.
-    pub(crate) missing: Vec<u16>,
+    /// Range of this indicator's missing items in the evaluation's missing pool.
+    pub(crate) missing_start: u32,
+    pub(crate) missing_len: u32,
     /// Truth of the indicator's condition, when it has one and is in scope.
     pub(crate) condition: Option<ConditionState>,
 }
@@ -22,78 +23,87 @@ impl IndicatorOutcome {
     const NOT_APPLICABLE: Self = Self {
         status: IndicatorStatus::NotApplicable,
         value: None,
-        missing: Vec::new(),
+        missing_start: 0,
+        missing_len: 0,
         condition: None,
     };
 }
 
+/// Evaluates every indicator. Missing items are appended to `pool` (ascending ASCII code order per
+/// indicator, no duplicates); each outcome points at its range.
 pub(crate) fn evaluate_indicators(
     catalogue: &Catalogue,
     category: usize,
-    slots: &[Slot],
-    stack: &mut Vec<f64>,
+    items: &ItemTable,
+    pool: &mut Vec<u16>,
 ) -> Vec<IndicatorOutcome> {
+    let bit = 1u64 << category;
     catalogue
         .indicators
         .iter()
         .map(|ind| {
             // 1. scope and first campaign.
-            if !ind.active || ind.scope & (1 << category) == 0 {
+            if !ind.active || ind.scope & bit == 0 {
                 return IndicatorOutcome::NOT_APPLICABLE;
             }
             // 2. condition; its empty items are missing when it is unknown.
-            let mut missing = Vec::new();
+            let start = pool.len();
             let condition = ind
                 .condition
                 .as_ref()
-                .map(|c| condition_truth(c, slots, &[], stack, &mut |i| missing.push(i)));
-            if condition == Some(ConditionState::False) {
-                return IndicatorOutcome {
-                    condition,
-                    ..IndicatorOutcome::NOT_APPLICABLE
-                };
-            }
-            // 3. an input is sans objet.
-            let items = || {
-                ind.formula_items
-                    .iter()
-                    .map(|i| (*i, slots[usize::from(*i)].state))
+                .map(|c| condition_truth(c, items, &[], &[], &mut |i| pool.push(i)));
+            let not_applicable = IndicatorOutcome {
+                condition,
+                ..IndicatorOutcome::NOT_APPLICABLE
             };
-            if items().any(|(_, s)| s == ItemState::SansObjet) {
-                return IndicatorOutcome {
-                    condition,
-                    ..IndicatorOutcome::NOT_APPLICABLE
-                };
+            if condition == Some(ConditionState::False) {
+                pool.truncate(start);
+                return not_applicable;
             }
-            // 4–5. empty inputs.
-            missing.extend(items().filter(|(_, s)| *s == ItemState::Empty).map(|(i, _)| i));
-            if !missing.is_empty() {
+            // 3. an input is sans objet. 4–5. empty inputs are missing.
+            for &i in &ind.formula_items {
+                match items.state[usize::from(i)] {
+                    ItemState::SansObjet => {
+                        pool.truncate(start);
+                        return not_applicable;
+                    }
+                    ItemState::Empty => pool.push(i),
+                    ItemState::Value | ItemState::NotApplicable => {}
+                }
+            }
+            if pool.len() > start {
+                let missing = &mut pool[start..];
                 missing.sort_unstable_by_key(|i| catalogue.ascii_rank[usize::from(*i)]);
-                missing.dedup();
+                let mut kept = start;
+                for j in start..pool.len() {
+                    if j == start || pool[j] != pool[kept - 1] {
+                        pool[kept] = pool[j];
+                        kept += 1;
+                    }
+                }
+                pool.truncate(kept);
                 return IndicatorOutcome {
                     status: IndicatorStatus::MissingInput,
                     value: None,
-                    missing,
+                    missing_start: u32::try_from(start).unwrap_or(u32::MAX),
+                    missing_len: u32::try_from(kept - start).unwrap_or(0),
                     condition,
                 };
             }
             // 6–7. evaluate; a condition left unknown by a division by zero cannot give a value.
             let value = match condition {
                 Some(ConditionState::Unknown) => Err(crate::expr::DivisionByZero),
-                _ => ind.formula.eval(stack, |o| load(o, slots, &[])),
+                _ => ind.formula.eval(&items.number, &[]),
             };
             match value {
                 Ok(v) => IndicatorOutcome {
                     status: IndicatorStatus::Ok,
                     value: Some(v),
-                    missing,
-                    condition,
+                    ..not_applicable
                 },
                 Err(_) => IndicatorOutcome {
                     status: IndicatorStatus::DivisionByZero,
-                    value: None,
-                    missing,
-                    condition,
+                    ..not_applicable
                 },
             }
         })

@@ -7,71 +7,59 @@ use crate::values::Value;
 
 use super::indicators::IndicatorOutcome;
 
-/// The state of one item for one structure, and the number it stands for in expressions.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Slot {
-    pub(crate) state: ItemState,
+/// Every item's state for one structure, by catalogue index (one array per attribute, so that
+/// programs read `number` directly).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ItemTable {
+    pub(crate) state: Vec<ItemState>,
     /// Truth of the item's condition; `None` when it has none or is out of scope.
-    pub(crate) condition: Option<ConditionState>,
+    pub(crate) condition: Vec<Option<ConditionState>>,
     /// The value as a number; 0 when not applicable (and unused when empty or *sans objet*).
-    pub(crate) number: f64,
+    pub(crate) number: Vec<f64>,
     /// A value was sent (kept even when the item does not apply).
-    pub(crate) sent: bool,
-}
-
-fn from_value(value: Option<&Value>) -> (ItemState, f64) {
-    match value {
-        None => (ItemState::Empty, 0.0),
-        Some(Value::SansObjet) => (ItemState::SansObjet, 0.0),
-        Some(v) => (ItemState::Value, v.number()),
-    }
+    pub(crate) sent: Vec<bool>,
 }
 
 /// Decides every item's state. Conditions read only unconditional items (checked at load), so the
 /// unconditional items are settled first, then the conditional ones.
-pub(crate) fn item_slots(
-    catalogue: &Catalogue,
-    category: usize,
-    values: &[Option<Value>],
-    stack: &mut Vec<f64>,
-) -> Vec<Slot> {
-    let mut slots: Vec<Slot> = catalogue
-        .items
-        .iter()
-        .zip(values)
-        .map(|(item, value)| {
-            let sent = value.is_some();
-            let in_scope = item.active && item.scope & (1 << category) != 0;
-            if !in_scope {
-                return Slot {
-                    state: ItemState::NotApplicable,
-                    condition: None,
-                    number: 0.0,
-                    sent,
-                };
+pub(crate) fn item_table(catalogue: &Catalogue, category: usize, values: &[Option<Value>]) -> ItemTable {
+    let n = catalogue.items.len();
+    let mut table = ItemTable {
+        state: Vec::with_capacity(n),
+        condition: vec![None; n],
+        number: Vec::with_capacity(n),
+        sent: Vec::with_capacity(n),
+    };
+    let bit = 1u64 << category;
+    for (item, value) in catalogue.items.iter().zip(values) {
+        table.sent.push(value.is_some());
+        let (state, number) = if !item.active || item.scope & bit == 0 {
+            (ItemState::NotApplicable, 0.0)
+        } else {
+            match value {
+                None => (ItemState::Empty, 0.0),
+                Some(Value::SansObjet) => (ItemState::SansObjet, 0.0),
+                Some(v) => (ItemState::Value, v.number()),
             }
-            let (state, number) = from_value(value.as_ref());
-            Slot {
-                state,
-                condition: None,
-                number,
-                sent,
-            }
-        })
-        .collect();
-    for (i, item) in catalogue.items.iter().enumerate() {
-        let Some(program) = &item.condition else { continue };
-        if slots[i].state == ItemState::NotApplicable {
+        };
+        table.state.push(state);
+        table.number.push(number);
+    }
+    for i in catalogue.conditional_items.iter().map(|i| usize::from(*i)) {
+        let Some(program) = &catalogue.items[i].condition else {
+            continue;
+        };
+        if table.state[i] == ItemState::NotApplicable {
             continue;
         }
-        let truth = condition_truth(program, &slots, &[], stack, &mut |_| {});
-        slots[i].condition = Some(truth);
+        let truth = condition_truth(program, &table, &[], &[], &mut |_| {});
+        table.condition[i] = Some(truth);
         if truth == ConditionState::False {
-            slots[i].state = ItemState::NotApplicable;
-            slots[i].number = 0.0;
+            table.state[i] = ItemState::NotApplicable;
+            table.number[i] = 0.0;
         }
     }
-    slots
+    table
 }
 
 /// Truth of a condition. An empty or *sans objet* item, or an indicator that is not `ok`, makes it
@@ -79,15 +67,15 @@ pub(crate) fn item_slots(
 /// condition that divides by zero is unknown too.
 pub(crate) fn condition_truth(
     program: &Program,
-    slots: &[Slot],
+    items: &ItemTable,
     indicators: &[IndicatorOutcome],
-    stack: &mut Vec<f64>,
+    indicator_values: &[f64],
     on_empty: &mut impl FnMut(u16),
 ) -> ConditionState {
     let mut known = true;
     for operand in program.operands() {
         match *operand {
-            Operand::Item(i) => match slots[usize::from(i)].state {
+            Operand::Item(i) => match items.state[usize::from(i)] {
                 ItemState::Empty => {
                     on_empty(i);
                     known = false;
@@ -108,20 +96,9 @@ pub(crate) fn condition_truth(
     if !known {
         return ConditionState::Unknown;
     }
-    match program.eval(stack, |o| load(o, slots, indicators)) {
+    match program.eval(&items.number, indicator_values) {
         Ok(v) if v != 0.0 => ConditionState::True,
         Ok(_) => ConditionState::False,
         Err(_) => ConditionState::Unknown,
-    }
-}
-
-/// The number of an operand once every operand is known to be usable.
-pub(crate) fn load(operand: Operand, slots: &[Slot], indicators: &[IndicatorOutcome]) -> f64 {
-    match operand {
-        Operand::Item(i) => slots[usize::from(i)].number,
-        Operand::Indicator(i) => indicators
-            .get(usize::from(i))
-            .and_then(|o| o.value)
-            .unwrap_or(0.0),
     }
 }

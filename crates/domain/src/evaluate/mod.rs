@@ -25,15 +25,17 @@ use crate::catalogue::Catalogue;
 use crate::contract::{ControlStatus, IndicatorStatus, Severity};
 use crate::values::FormValues;
 
-use items::Slot;
+use items::ItemTable;
 
 /// The evaluation of one form against one campaign's catalogue.
 #[derive(Debug, Clone)]
 pub struct Evaluation<'c> {
     catalogue: &'c Catalogue,
     category: usize,
-    slots: Vec<Slot>,
+    items: ItemTable,
     indicators: Vec<IndicatorOutcome>,
+    /// Missing items of every `missing_input` indicator; each outcome points at its range.
+    missing_pool: Vec<u16>,
     controls: Vec<ControlOutcome>,
     completion: Completion,
     blocking: Vec<u16>,
@@ -58,24 +60,30 @@ pub fn evaluate<'c>(
                 category: category.to_owned(),
             })?;
     let values = values.slots_for(catalogue);
-    let mut stack = Vec::with_capacity(32);
-    let slots = items::item_slots(catalogue, category_index, &values, &mut stack);
-    let indicators = indicators::evaluate_indicators(catalogue, category_index, &slots, &mut stack);
-    let lookup = |code: &str| previous.and_then(|p| p.indicator(code));
+    let items = items::item_table(catalogue, category_index, &values);
+    let mut missing_pool = Vec::new();
+    let indicators = indicators::evaluate_indicators(catalogue, category_index, &items, &mut missing_pool);
+    let lookup = |index: usize| -> Option<IndicatorOutcome> {
+        let previous = previous?;
+        if previous.catalogue.indicator_layout == catalogue.indicator_layout {
+            return previous.indicators.get(index).copied();
+        }
+        previous.indicator(&catalogue.doc.indicators[index].code).copied()
+    };
     let controls = controls::evaluate_controls(
         catalogue,
         category_index,
-        &slots,
+        &items,
         &indicators,
         previous.map(|_| &lookup as controls::PreviousLookup<'_>),
-        &mut stack,
     );
-    let completion = completion::completion(catalogue, &slots);
+    let completion = completion::completion(catalogue, &items);
     let mut evaluation = Evaluation {
         catalogue,
         category: category_index,
-        slots,
+        items,
         indicators,
+        missing_pool,
         controls,
         completion,
         blocking: Vec::new(),
@@ -88,6 +96,7 @@ pub fn evaluate<'c>(
 
 impl<'c> Evaluation<'c> {
     fn sort_failures(&mut self, justified: &BTreeSet<String>) {
+        let mut key = String::new();
         for (entry, outcome) in self.controls.iter().enumerate() {
             if outcome.status != ControlStatus::Evaluated || outcome.passed != Some(false) {
                 continue;
@@ -97,9 +106,10 @@ impl<'c> Evaluation<'c> {
                 Severity::Bloquant => self.blocking.push(entry),
                 Severity::Alerte => {
                     self.alerts.push(entry);
-                    let is_justified = match outcome.indicator {
-                        None => justified.contains(self.control_code(outcome)),
-                        Some(_) => justified.contains(&self.control_key(outcome)),
+                    let is_justified = !justified.is_empty() && {
+                        key.clear();
+                        self.write_control_key(outcome, &mut key);
+                        justified.contains(key.as_str())
                     };
                     if !is_justified {
                         self.unjustified.push(entry);
@@ -114,12 +124,30 @@ impl<'c> Evaluation<'c> {
     }
 
     /// The justification key of a control entry: its code, or `variation_annuelle.<indicator>`.
-    fn control_key(&self, outcome: &ControlOutcome) -> String {
-        let code = self.control_code(outcome);
-        match outcome.indicator {
-            Some(i) => format!("{code}.{}", self.catalogue.doc.indicators[usize::from(i)].code),
-            None => code.to_owned(),
+    fn write_control_key(&self, outcome: &ControlOutcome, key: &mut String) {
+        key.push_str(self.control_code(outcome));
+        if let Some(i) = outcome.indicator {
+            key.push('.');
+            key.push_str(&self.catalogue.doc.indicators[usize::from(i)].code);
         }
+    }
+
+    fn control_key(&self, outcome: &ControlOutcome) -> String {
+        let mut key = String::new();
+        self.write_control_key(outcome, &mut key);
+        key
+    }
+
+    /// Missing items of an indicator outcome of this evaluation (codes, ascending ASCII).
+    pub fn missing(&self, outcome: &IndicatorOutcome) -> impl Iterator<Item = &'c str> + '_ {
+        let start = outcome.missing_start as usize;
+        let end = start + outcome.missing_len as usize;
+        let catalogue = self.catalogue;
+        self.missing_pool
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .map(move |i| catalogue.doc.items[usize::from(*i)].code.as_str())
     }
 
     /// The catalogue used.

@@ -36,20 +36,22 @@ impl Evaluation<'_> {
                     .copied()
                     .chain(condition_items)
                     .map(|i| {
-                        let slot = &self.slots[usize::from(i)];
-                        let value = match slot.state {
-                            ItemState::Value | ItemState::NotApplicable => Some(slot.number),
+                        let state = self.items.state[usize::from(i)];
+                        let value = match state {
+                            ItemState::Value | ItemState::NotApplicable => {
+                                Some(self.items.number[usize::from(i)])
+                            }
                             ItemState::Empty | ItemState::SansObjet => None,
                         };
                         ExplanationInput {
                             item: code_of(i),
-                            state: slot.state,
+                            state,
                             value,
                         }
                     })
                     .collect();
                 let missing = (outcome.status == IndicatorStatus::MissingInput)
-                    .then(|| outcome.missing.iter().map(|i| code_of(*i)).collect());
+                    .then(|| self.missing(outcome).map(str::to_owned).collect());
                 let result = IndicatorResult {
                     status: outcome.status,
                     value: outcome.value,
@@ -135,8 +137,8 @@ impl Evaluation<'_> {
             .doc
             .items
             .iter()
-            .zip(&self.slots)
-            .filter(|(_, s)| s.sent && s.state == ItemState::NotApplicable)
-            .map(|(d, _)| d.code.as_str())
+            .enumerate()
+            .filter(|(i, _)| self.items.sent[*i] && self.items.state[*i] == ItemState::NotApplicable)
+            .map(|(_, d)| d.code.as_str())
     }
 }

@@ -3,7 +3,7 @@
 //! The program is the syntax tree flattened in evaluation order, so running it evaluates operands
 //! left to right exactly as written (§1.6): `sum(a, b, c)` becomes `a b + c +`, `a / b / c` becomes
 //! `a b / c /`, `and`/`or` evaluate both sides. Booleans are 1 and 0; a comparison yields 1 or 0;
-//! `and`/`or` treat any non-zero number as true.
+//! `and`/`or` treat any non-zero number as true. The operand stack is a fixed array: no allocation.
 
 use super::ast::{BinOp, Expr};
 
@@ -16,13 +16,18 @@ pub enum Operand {
     Indicator(u16),
 }
 
+/// Deepest operand stack a program may need; the loader rejects deeper expressions.
+pub const MAX_DEPTH: usize = 16;
+
 /// One instruction of a [`Program`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Op {
     /// Push a constant.
     Const(f64),
-    /// Push the value of an operand.
-    Load(Operand),
+    /// Push the number of an item.
+    Item(u16),
+    /// Push the value of an indicator.
+    Indicator(u16),
     /// Negate the top of the stack.
     Neg,
     /// Pop the right then the left operand, push `left op right`.
@@ -38,6 +43,7 @@ pub struct DivisionByZero;
 pub struct Program {
     ops: Vec<Op>,
     refs: Vec<Operand>,
+    depth: usize,
 }
 
 impl Program {
@@ -46,9 +52,26 @@ impl Program {
         let mut program = Program {
             ops: Vec::new(),
             refs: Vec::new(),
+            depth: 0,
         };
         program.emit(expr, resolve)?;
+        let mut depth = 0usize;
+        for op in &program.ops {
+            match op {
+                Op::Const(_) | Op::Item(_) | Op::Indicator(_) => {
+                    depth += 1;
+                    program.depth = program.depth.max(depth);
+                }
+                Op::Neg => {}
+                Op::Bin(_) => depth -= 1,
+            }
+        }
         Ok(program)
+    }
+
+    /// Deepest operand stack this program needs.
+    pub fn depth(&self) -> usize {
+        self.depth
     }
 
     fn emit<E>(
@@ -64,7 +87,10 @@ impl Program {
                 if !self.refs.contains(&operand) {
                     self.refs.push(operand);
                 }
-                self.ops.push(Op::Load(operand));
+                self.ops.push(match operand {
+                    Operand::Item(i) => Op::Item(i),
+                    Operand::Indicator(i) => Op::Indicator(i),
+                });
             }
             Expr::Neg(inner) => {
                 self.emit(inner, resolve)?;
@@ -97,26 +123,34 @@ impl Program {
         &self.ops
     }
 
-    /// Runs the program; `load` gives the number of each operand. `stack` is scratch space, reused
-    /// across calls to avoid allocating.
-    pub fn eval(&self, stack: &mut Vec<f64>, load: impl Fn(Operand) -> f64) -> Result<f64, DivisionByZero> {
-        stack.clear();
+    /// Runs the program. `items[i]` is the number of item `i`, `indicators[i]` the value of indicator
+    /// `i` (indices as resolved at compile time). The program's [`depth`](Self::depth) must not
+    /// exceed [`MAX_DEPTH`] (the loader guarantees it).
+    pub fn eval(&self, items: &[f64], indicators: &[f64]) -> Result<f64, DivisionByZero> {
+        let mut stack = [0.0f64; MAX_DEPTH];
+        let mut top = 0usize;
         for op in &self.ops {
             match *op {
-                Op::Const(c) => stack.push(c),
-                Op::Load(operand) => stack.push(load(operand)),
-                Op::Neg => {
-                    let v = stack.pop().unwrap_or(0.0);
-                    stack.push(-v);
+                Op::Const(c) => {
+                    stack[top] = c;
+                    top += 1;
                 }
+                Op::Item(i) => {
+                    stack[top] = items[usize::from(i)];
+                    top += 1;
+                }
+                Op::Indicator(i) => {
+                    stack[top] = indicators[usize::from(i)];
+                    top += 1;
+                }
+                Op::Neg => stack[top - 1] = -stack[top - 1],
                 Op::Bin(bin) => {
-                    let right = stack.pop().unwrap_or(0.0);
-                    let left = stack.pop().unwrap_or(0.0);
-                    stack.push(apply(bin, left, right)?);
+                    top -= 1;
+                    stack[top - 1] = apply(bin, stack[top - 1], stack[top])?;
                 }
             }
         }
-        Ok(stack.pop().unwrap_or(0.0))
+        Ok(if top == 0 { 0.0 } else { stack[top - 1] })
     }
 }
 
@@ -159,10 +193,7 @@ mod tests {
             Ok::<_, ()>(Operand::Item(u16::from(code.as_bytes()[0] - b'a')))
         })
         .unwrap();
-        program.eval(&mut Vec::new(), |o| match o {
-            Operand::Item(i) => values[usize::from(i)],
-            Operand::Indicator(_) => f64::NAN,
-        })
+        program.eval(values, &[])
     }
 
     #[test]
@@ -196,6 +227,19 @@ mod tests {
         assert_eq!(run("-a <= -0.21", &[0.21]), Ok(1.0));
         assert_eq!(run("--a", &[2.0]), Ok(2.0));
         assert_eq!(run("a != b", &[1.0, 1.0]), Ok(0.0));
+    }
+
+    #[test]
+    fn depth_is_the_deepest_stack() {
+        let depth = |src: &str| {
+            let expr = parse(src).unwrap();
+            Program::compile(&expr, &mut |_: &str| Ok::<_, ()>(Operand::Item(0)))
+                .unwrap()
+                .depth()
+        };
+        assert_eq!(depth("a"), 1);
+        assert_eq!(depth("sum(a, b, c, d)"), 2);
+        assert_eq!(depth("a / (b * (c + d))"), 4);
     }
 
     #[test]

@@ -1,0 +1,307 @@
+//! Engine benchmark: `cargo bench -p tdb-domain --bench engine [-- --machine]`.
+//!
+//! (a) one complete EHPAD form: compact evaluation, wire result with explanations, full JSON request;
+//! (b) recomputing 22 000 structures × 3 campaigns (each with the year-over-year control against the
+//!     campaign before), on every core available;
+//! (c) peer statistics (n, min, d1, q1, median, q3, d9, max, mean) of 114 indicators × 20 categories ×
+//!     (national, 18 regions, 101 departments) over 22 000 structures, with synthetic data of the shape
+//!     of `shared/bench/pandas_peer_baseline.py`.
+//!
+//! Each figure is the median of several timed repetitions. `--machine` adds one `key=value` line.
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hint::black_box;
+use std::time::Instant;
+
+use serde_json::json;
+use tdb_domain::contract::{EvaluateRequest, ItemType};
+use tdb_domain::stats::groups::{PeerGroups, PeerKey};
+use tdb_domain::{Catalogue, Evaluation, FormValues, Value, catalogue_for, evaluate, evaluate_request};
+
+const STRUCTURES: usize = 22_000;
+const INDICATORS: usize = 114;
+const CATEGORIES: u16 = 20;
+const DEPARTMENTS: u16 = 101;
+const REGIONS: u16 = 18;
+
+/// xorshift64*: small, deterministic.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Approximately normal(mean, sd): sum of 12 uniforms.
+    fn normal(&mut self, mean: f64, sd: f64) -> f64 {
+        let s: f64 = (0..12).map(|_| self.unit()).sum();
+        mean + sd * (s - 6.0)
+    }
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+/// Times `f` `reps` times and returns the median duration in seconds.
+fn time(reps: usize, mut f: impl FnMut()) -> f64 {
+    median(
+        (0..reps)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn in_scope(cat: &Catalogue, scope: &str, category: &str) -> bool {
+    cat.document()
+        .scopes
+        .iter()
+        .any(|s| s.code == scope && s.members.iter().any(|m| m == category))
+}
+
+/// A value for every item of the category's scope; `empty_per_mille` of them left empty.
+fn synthetic_form(cat: &Catalogue, category: &str, rng: &mut Rng, empty_per_mille: u64) -> FormValues {
+    let mut form = FormValues::new(cat);
+    for item in cat.items() {
+        if !in_scope(cat, &item.scope, category) || rng.below(1000) < empty_per_mille {
+            continue;
+        }
+        let value = match item.item_type {
+            ItemType::Bool => Value::Bool(rng.below(4) != 0),
+            ItemType::Date | ItemType::Enum => continue,
+            ItemType::Score => Value::Number(rng.below(800) as f64),
+            ItemType::Count => Value::Number((1 + rng.below(120)) as f64),
+            _ if item.max.is_some() => Value::Number((200 + rng.below(166)) as f64),
+            _ => Value::Number((1 + rng.below(5_000_000)) as f64 / 100.0),
+        };
+        form.set(cat, &item.code, Some(value)).unwrap();
+    }
+    form
+}
+
+/// A complete, coherent EHPAD (HT, AJ, social aid, owner, CPOM), as in §5.2.
+fn ehpad_json(cat: &Catalogue) -> BTreeMap<String, serde_json::Value> {
+    let mut values = BTreeMap::new();
+    for item in cat.items() {
+        if !in_scope(cat, &item.scope, "ehpad") {
+            continue;
+        }
+        let v = match item.item_type {
+            ItemType::Bool => json!(true),
+            ItemType::Date => json!("2022-01-01"),
+            ItemType::Enum => json!(item.values.as_ref().unwrap()[0]),
+            ItemType::Score => json!(700),
+            _ => json!(10),
+        };
+        values.insert(item.code.clone(), v);
+    }
+    for (code, v) in [
+        ("places_installees_hp", 60.0),
+        ("places_financees_hp", 60.0),
+        ("jours_ouverture_hp", 365.0),
+        ("journees_realisees_hp", 20000.0),
+        ("journees_financees", 21000.0),
+        ("personnes_accompagnees_31_12", 60.0),
+        ("etp_reels_31_12", 110.0),
+        ("effectif_total_31_12", 80.0),
+        ("sorties_definitives", 50.0),
+        ("etp_vacants_31_12", 20.0),
+        ("produits_exploitation", 1000.0),
+    ] {
+        values.insert(code.to_owned(), json!(v));
+    }
+    values
+}
+
+fn bench_one_form() -> (f64, f64, f64) {
+    let cat = catalogue_for(2024).unwrap();
+    let previous_cat = catalogue_for(2023).unwrap();
+    let json_values = ehpad_json(cat);
+    let form = FormValues::from_json(cat, &json_values).unwrap();
+    let previous_form = FormValues::from_json(previous_cat, &json_values).unwrap();
+    let none = BTreeSet::new();
+    let previous = evaluate(previous_cat, "ehpad", &previous_form, None, &none).unwrap();
+    let check = evaluate(cat, "ehpad", &form, Some(&previous), &none).unwrap();
+    assert!(check.completion().reached);
+    assert_eq!(check.completion().overall.filled, 150);
+
+    let iters = 2_000;
+    let compact = time(15, || {
+        for _ in 0..iters {
+            black_box(evaluate(cat, black_box("ehpad"), &form, Some(&previous), &none).unwrap());
+        }
+    }) / iters as f64;
+    let full = time(15, || {
+        for _ in 0..iters / 4 {
+            black_box(
+                evaluate(cat, black_box("ehpad"), &form, Some(&previous), &none)
+                    .unwrap()
+                    .to_result(),
+            );
+        }
+    }) / (iters / 4) as f64;
+    let request = EvaluateRequest {
+        campaign: 2024,
+        category: "500".to_owned(),
+        values: json_values.clone(),
+        previous_values: Some(json_values),
+        justified: Vec::new(),
+    };
+    let json_path = time(9, || {
+        for _ in 0..iters / 10 {
+            black_box(evaluate_request(black_box(&request)).unwrap());
+        }
+    }) / (iters / 10) as f64;
+    (compact * 1e6, full * 1e6, json_path * 1e6)
+}
+
+fn bench_recompute(threads: usize) -> (f64, usize) {
+    let campaigns = [2022, 2023, 2024];
+    let categories: Vec<String> = catalogue_for(2024)
+        .unwrap()
+        .categories()
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let structure_category: Vec<&str> = (0..STRUCTURES)
+        .map(|_| categories[rng.below(categories.len() as u64) as usize].as_str())
+        .collect();
+    let forms: Vec<Vec<FormValues>> = campaigns
+        .iter()
+        .map(|c| {
+            let cat = catalogue_for(*c).unwrap();
+            structure_category
+                .iter()
+                .map(|category| synthetic_form(cat, category, &mut rng, 30))
+                .collect()
+        })
+        .collect();
+    let none = BTreeSet::new();
+    let chunk = STRUCTURES.div_ceil(threads);
+    let mut reached = 0;
+    let seconds = time(5, || {
+        reached = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (forms, structure_category, none) = (&forms, &structure_category, &none);
+                    s.spawn(move || {
+                        let mut reached = 0;
+                        for i in t * chunk..((t + 1) * chunk).min(STRUCTURES) {
+                            let mut previous: Option<Evaluation<'static>> = None;
+                            for (c, campaign) in campaigns.iter().enumerate() {
+                                let cat = catalogue_for(*campaign).unwrap();
+                                let e = evaluate(
+                                    cat,
+                                    structure_category[i],
+                                    &forms[c][i],
+                                    previous.as_ref(),
+                                    none,
+                                )
+                                .unwrap();
+                                reached += usize::from(e.completion().reached);
+                                previous = Some(e);
+                            }
+                        }
+                        reached
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+    });
+    (seconds * 1e3, reached)
+}
+
+fn bench_peer_stats(threads: usize) -> f64 {
+    let mut rng = Rng(1);
+    let keys: Vec<PeerKey> = (0..STRUCTURES)
+        .map(|_| {
+            let department = rng.below(u64::from(DEPARTMENTS)) as u16;
+            PeerKey {
+                category: rng.below(u64::from(CATEGORIES)) as u16,
+                region: department % REGIONS,
+                department,
+            }
+        })
+        .collect();
+    let columns: Vec<Vec<f64>> = (0..INDICATORS)
+        .map(|_| (0..STRUCTURES).map(|_| rng.normal(0.9, 0.1)).collect())
+        .collect();
+    let groups = PeerGroups::new(&keys);
+    let per_thread = INDICATORS.div_ceil(threads);
+    let seconds = time(7, || {
+        std::thread::scope(|s| {
+            for part in columns.chunks(per_thread) {
+                let groups = &groups;
+                s.spawn(move || {
+                    for column in part {
+                        let stats = groups.compute(column);
+                        assert_eq!(stats.national.len(), usize::from(CATEGORIES));
+                        black_box(stats);
+                    }
+                });
+            }
+        });
+    });
+    seconds * 1e3
+}
+
+fn main() {
+    let machine = std::env::args().any(|a| a == "--machine");
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    println!("tdb-domain engine benchmark ({cores} core(s), medians)");
+    println!("{:<72} {:>12}", "case", "time");
+
+    let (compact, full, json_path) = bench_one_form();
+    println!(
+        "{:<72} {:>9.2} µs",
+        "(a) evaluate one complete EHPAD form (typed values, compact result)", compact
+    );
+    println!(
+        "{:<72} {:>9.2} µs",
+        "    … plus the §9 wire result with explanations", full
+    );
+    println!(
+        "{:<72} {:>9.2} µs",
+        "    … from a JSON request (validation of values and previous values)", json_path
+    );
+
+    let (recompute_1, _) = bench_recompute(1);
+    let (recompute, reached) = bench_recompute(cores);
+    let label = format!("(b) recompute {STRUCTURES} structures × 3 campaigns, 1 thread");
+    println!("{label:<72} {recompute_1:>9.1} ms");
+    let label = format!("    same, {cores} thread(s) ({reached} forms reached the threshold)");
+    println!("{label:<72} {recompute:>9.1} ms");
+
+    let peer_1 = bench_peer_stats(1);
+    let peer = bench_peer_stats(cores);
+    let label = format!(
+        "(c) peer stats {INDICATORS} indicators × {CATEGORIES} categories × 120 territories, 1 thread"
+    );
+    println!("{label:<72} {peer_1:>9.1} ms");
+    let label = format!("    same, {cores} thread(s)");
+    println!("{label:<72} {peer:>9.1} ms");
+
+    if machine {
+        println!(
+            "BENCH evaluate_us={compact:.3} evaluate_result_us={full:.3} evaluate_request_us={json_path:.3} \
+             recompute_ms={recompute:.1} recompute_1t_ms={recompute_1:.1} peer_stats_ms={peer:.1} \
+             peer_stats_1t_ms={peer_1:.1} cores={cores}"
+        );
+    }
+}
