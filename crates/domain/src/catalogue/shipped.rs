@@ -99,4 +99,64 @@ mod tests {
         assert!(a.etag().starts_with("\"tdb-cat-1.0-2024-") && a.etag().ends_with('"'));
         assert_eq!(a.raw_json(), FILES[5]);
     }
+
+    #[test]
+    fn affected_by_lists_indicators_controls_and_conditional_items() {
+        let cat = catalogue_for(2024).unwrap();
+        let a = cat.affected_by("places_installees_ht").unwrap();
+        assert_eq!(a.indicators, vec!["taux_occupation_ht"]);
+        assert_eq!(
+            a.controls,
+            vec![
+                "occupation_ht_au_dessus_120",
+                "variation_annuelle.taux_occupation_ht"
+            ]
+        );
+        assert_eq!(
+            a.items,
+            vec![
+                "places_financees_ht",
+                "jours_ouverture_ht",
+                "journees_realisees_ht"
+            ]
+        );
+
+        // A control that reads an indicator depends on that indicator's items.
+        let a = cat.affected_by("journees_absence_moins_72h_hp").unwrap();
+        assert_eq!(a.indicators, vec!["taux_occupation_hp"]);
+        assert_eq!(
+            a.controls,
+            vec![
+                "occupation_hp_au_dessus_100",
+                "occupation_hp_au_dessus_120",
+                "variation_annuelle.taux_occupation_hp"
+            ]
+        );
+        assert!(cat.affected_by("inconnu").is_none());
+        assert!(cat.affected_by("statut_juridique").unwrap().indicators.is_empty());
+    }
+
+    #[test]
+    fn dependencies_of_indicators_and_controls() {
+        let cat = catalogue_for(2024).unwrap();
+        assert_eq!(
+            cat.dependencies("taux_vetuste_constructions").unwrap(),
+            vec![
+                "proprietaire_locaux",
+                "valeur_brute_constructions",
+                "amortissements_constructions"
+            ]
+        );
+        assert_eq!(
+            cat.dependencies("vetuste_constructions_hors_bornes").unwrap(),
+            vec![
+                "proprietaire_locaux",
+                "valeur_brute_constructions",
+                "amortissements_constructions"
+            ]
+        );
+        assert_eq!(cat.dependencies("variation_annuelle.taux_caf").unwrap().len(), 8);
+        assert!(cat.dependencies("variation_annuelle.part_gir_1").is_none());
+        assert!(cat.dependencies("variation_annuelle").is_none());
+    }
 }
