@@ -17,13 +17,18 @@ use crate::routes;
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     servers((url = "/", description = "This server")),
-    paths(routes::health::health, routes::regions::list_regions),
+    nest((path = "/api/v1", api = V1Api)),
     tags(
         (name = "service", description = "State of the service."),
         (name = "reference", description = "Reference data: territories."),
     )
 )]
 pub struct ApiDoc;
+
+/// The `/api/v1` routes (paths relative to the scope, as actix declares them).
+#[derive(OpenApi)]
+#[openapi(paths(routes::health::health, routes::regions::list_regions))]
+struct V1Api;
 
 /// The contract as pretty-printed JSON, exactly as committed in `openapi/openapi.json` (without the
 /// final newline).

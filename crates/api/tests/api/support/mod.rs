@@ -1,0 +1,61 @@
+//! Test support: a fresh database per test (SQLite temp file, or a PostgreSQL schema), the in-process
+//! application, and the macro running one test body on both backends.
+
+#![allow(dead_code, reason = "each test module uses a different part of the support code")]
+
+pub mod db;
+
+use std::path::PathBuf;
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{App, test};
+use tdb_api::AppState;
+use tdb_api::config::{Config, Secret};
+
+pub use db::TestDb;
+
+/// The configuration of a test server on `db`, serving the web app from `web_dist`.
+pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
+    Config {
+        database_url: db.url().to_owned(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        jwt_secret: Some(Secret::new("test-secret-test-secret-test-secret-0123")),
+        web_dist,
+        log: "warn".to_owned(),
+    }
+}
+
+/// Opens (and migrates) the database and builds the state, with no web app built.
+pub fn state(db: &TestDb) -> AppState {
+    tdb_api::server::build_state(config(db, PathBuf::from("/nonexistent-web-dist"))).unwrap()
+}
+
+/// The whole application, in process.
+pub async fn app(
+    state: AppState,
+) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
+    test::init_service(App::new().configure(tdb_api::server::configure(state))).await
+}
+
+/// Runs a test body (an `async fn(TestDb)` of the calling module) on SQLite and on PostgreSQL.
+///
+/// The PostgreSQL variant runs when `TDB_TEST_POSTGRES_URL` is set; otherwise it says it skipped, unless
+/// `TDB_TEST_REQUIRE_POSTGRES=1`, where a missing server fails the test.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::support::TestDb::sqlite()).await;
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(db) = $crate::support::TestDb::postgres() {
+                    super::$name(db).await;
+                }
+            }
+        }
+    )+};
+}

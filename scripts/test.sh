@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole check of `just test`. Fails at the first red step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+step "format (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "lints (clippy -D warnings): server crates, then the web app for wasm32"
+cargo clippy --workspace --exclude tdb-web-ui --all-targets --features tdb-domain/openapi -- -D warnings
+cargo clippy -p tdb-web-ui --target wasm32-unknown-unknown -- -D warnings
+
+step "domain crate for wasm32-unknown-unknown"
+cargo build -p tdb-domain --target wasm32-unknown-unknown
+
+# PostgreSQL: use TDB_TEST_POSTGRES_URL, or the local server when it answers; say so either way.
+if [ -z "${TDB_TEST_POSTGRES_URL:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+    export TDB_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
+fi
+if [ -n "${TDB_TEST_POSTGRES_URL:-}" ]; then
+    export TDB_TEST_REQUIRE_POSTGRES=1
+    echo "PostgreSQL: API tests run on SQLite AND on ${TDB_TEST_POSTGRES_URL}"
+else
+    echo "PostgreSQL: SKIPPED — nothing answers on 127.0.0.1:5432 and TDB_TEST_POSTGRES_URL is not set"
+fi
+
+step "unit, property and API tests (SQLite${TDB_TEST_POSTGRES_URL:+ + PostgreSQL})"
+cargo test --workspace --exclude tdb-web-ui --exclude tdb-e2e
+
+step "web app build (trunk, release wasm)"
+scripts/web-build.sh
+
+step "browser tests (headless Chromium)"
+cargo test -p tdb-e2e -- --nocapture --test-threads=1
