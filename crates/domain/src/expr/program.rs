@@ -4,6 +4,8 @@
 //! left to right exactly as written (§1.6): `sum(a, b, c)` becomes `a b + c +`, `a / b / c` becomes
 //! `a b / c /`, `and`/`or` evaluate both sides. Booleans are 1 and 0; a comparison yields 1 or 0;
 //! `and`/`or` treat any non-zero number as true. The operand stack is a fixed array: no allocation.
+//! Runs of item additions and item right operands are fused into single instructions, which keeps the
+//! same operations in the same order.
 
 use super::ast::{BinOp, Expr};
 
@@ -32,6 +34,16 @@ pub enum Op {
     Neg,
     /// Pop the right then the left operand, push `left op right`.
     Bin(BinOp),
+    /// Pop the left operand, push `left op item` (a load fused with the operator that follows it).
+    BinItem(BinOp, u16),
+    /// Push `((x0 + x1) + x2) + …` over a run of items (`sum` of items, or `a + b + c`), listed in
+    /// the program's index table at `start..start + len`.
+    SumItems {
+        /// First index in the table.
+        start: u32,
+        /// Number of items (at least 2).
+        len: u32,
+    },
 }
 
 /// A division whose right operand was 0 or −0 (§1.6).
@@ -43,6 +55,8 @@ pub struct DivisionByZero;
 pub struct Program {
     ops: Vec<Op>,
     refs: Vec<Operand>,
+    /// Item indices of the `SumItems` instructions.
+    sums: Vec<u16>,
     depth: usize,
 }
 
@@ -52,6 +66,7 @@ impl Program {
         let mut program = Program {
             ops: Vec::new(),
             refs: Vec::new(),
+            sums: Vec::new(),
             depth: 0,
         };
         program.emit(expr, resolve)?;
@@ -62,11 +77,44 @@ impl Program {
                     depth += 1;
                     program.depth = program.depth.max(depth);
                 }
-                Op::Neg => {}
+                Op::Neg | Op::BinItem(..) | Op::SumItems { .. } => {}
                 Op::Bin(_) => depth -= 1,
             }
         }
+        program.fuse();
         Ok(program)
+    }
+
+    /// Fuses runs of item additions into `SumItems` and an item load followed by an operator into
+    /// `BinItem`. The operations and their order are unchanged: only the dispatch is cheaper.
+    fn fuse(&mut self) {
+        let ops = std::mem::take(&mut self.ops);
+        let mut i = 0;
+        while i < ops.len() {
+            if let Op::Item(first) = ops[i] {
+                let mut run = vec![first];
+                let mut j = i + 1;
+                while let (Some(Op::Item(next)), Some(Op::Bin(BinOp::Add))) = (ops.get(j), ops.get(j + 1)) {
+                    run.push(*next);
+                    j += 2;
+                }
+                if run.len() >= 2 {
+                    let start = u32::try_from(self.sums.len()).unwrap_or(u32::MAX);
+                    let len = u32::try_from(run.len()).unwrap_or(u32::MAX);
+                    self.sums.extend(run);
+                    self.ops.push(Op::SumItems { start, len });
+                    i = j;
+                    continue;
+                }
+                if let Some(Op::Bin(op)) = ops.get(i + 1) {
+                    self.ops.push(Op::BinItem(*op, first));
+                    i += 2;
+                    continue;
+                }
+            }
+            self.ops.push(ops[i]);
+            i += 1;
+        }
     }
 
     /// Deepest operand stack this program needs.
@@ -148,6 +196,16 @@ impl Program {
                     top -= 1;
                     stack[top - 1] = apply(bin, stack[top - 1], stack[top])?;
                 }
+                Op::BinItem(bin, i) => stack[top - 1] = apply(bin, stack[top - 1], items[usize::from(i)])?,
+                Op::SumItems { start, len } => {
+                    let run = &self.sums[start as usize..(start + len) as usize];
+                    let mut sum = items[usize::from(run[0])];
+                    for i in &run[1..] {
+                        sum += items[usize::from(*i)];
+                    }
+                    stack[top] = sum;
+                    top += 1;
+                }
             }
         }
         Ok(if top == 0 { 0.0 } else { stack[top - 1] })
@@ -227,6 +285,51 @@ mod tests {
         assert_eq!(run("-a <= -0.21", &[0.21]), Ok(1.0));
         assert_eq!(run("--a", &[2.0]), Ok(2.0));
         assert_eq!(run("a != b", &[1.0, 1.0]), Ok(0.0));
+    }
+
+    #[test]
+    fn fused_instructions_keep_the_order_of_operations() {
+        let compile = |src: &str| {
+            Program::compile(&parse(src).unwrap(), &mut |code: &str| {
+                Ok::<_, ()>(Operand::Item(u16::from(code.as_bytes()[0] - b'a')))
+            })
+            .unwrap()
+        };
+        let p = compile("a / sum(b, c, d)");
+        assert_eq!(
+            p.ops(),
+            &[
+                Op::Item(0),
+                Op::SumItems { start: 0, len: 3 },
+                Op::Bin(BinOp::Div)
+            ]
+        );
+        let p = compile("(a + b) / c - 2");
+        assert_eq!(
+            p.ops(),
+            &[
+                Op::SumItems { start: 0, len: 2 },
+                Op::BinItem(BinOp::Div, 2),
+                Op::Const(2.0),
+                Op::Bin(BinOp::Sub)
+            ]
+        );
+        // a + (b + c) is not a left fold: b + c is computed first.
+        let p = compile("a + (b + c)");
+        assert_eq!(
+            p.ops(),
+            &[
+                Op::Item(0),
+                Op::SumItems { start: 0, len: 2 },
+                Op::Bin(BinOp::Add)
+            ]
+        );
+        assert_eq!(
+            run("sum(a, b, c) / d", &[0.1, 0.2, 0.3, 1.0]),
+            Ok(0.6000000000000001)
+        );
+        assert_eq!(run("a + (b + c)", &[0.1, 0.2, 0.3]), Ok(0.6));
+        assert_eq!(run("a / b", &[1.0, -0.0]), Err(DivisionByZero));
     }
 
     #[test]
