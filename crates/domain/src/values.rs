@@ -292,20 +292,46 @@ pub fn validate_typed(item: &ItemDef, value: &Value) -> Result<(), ValueError> {
     }
 }
 
+/// What a slot holds, for the engine (kept beside the values so evaluation reads two small arrays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SlotKind {
+    Empty,
+    SansObjet,
+    Value,
+}
+
 /// The values of one form: one slot per catalogue item, `None` when empty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormValues {
     layout: Arc<Layout>,
     slots: Vec<Option<Value>>,
+    /// Per slot: empty, sans objet or a value.
+    pub(crate) kinds: Vec<SlotKind>,
+    /// Per slot: the number the value stands for in expressions (0 when empty).
+    pub(crate) numbers: Vec<f64>,
 }
 
 impl FormValues {
     /// An empty form for the items of `catalogue`.
     pub fn new(catalogue: &Catalogue) -> Self {
+        let n = catalogue.items().len();
         Self {
             layout: Arc::clone(&catalogue.layout),
-            slots: vec![None; catalogue.items().len()],
+            slots: vec![None; n],
+            kinds: vec![SlotKind::Empty; n],
+            numbers: vec![0.0; n],
         }
+    }
+
+    fn put(&mut self, index: usize, value: Option<Value>) {
+        let (kind, number) = match &value {
+            None => (SlotKind::Empty, 0.0),
+            Some(Value::SansObjet) => (SlotKind::SansObjet, 0.0),
+            Some(v) => (SlotKind::Value, v.number()),
+        };
+        self.kinds[index] = kind;
+        self.numbers[index] = number;
+        self.slots[index] = value;
     }
 
     /// Validates every value; fails with every rejected item (unknown codes included), in code order.
@@ -330,7 +356,7 @@ impl FormValues {
                 continue;
             };
             match validate_json(&catalogue.items()[index], json) {
-                Ok(value) => form.slots[index] = value,
+                Ok(value) => form.put(index, value),
                 Err(e) => errors.push(e),
             }
         }
@@ -346,7 +372,7 @@ impl FormValues {
         if let Some(v) = &value {
             validate_typed(&catalogue.items()[index], v)?;
         }
-        self.slots[index] = value;
+        self.put(index, value);
         Ok(())
     }
 
@@ -375,18 +401,18 @@ impl FormValues {
         self.len() == 0
     }
 
-    /// The slots in the layout of `catalogue`; values of items it does not have are dropped.
-    pub(crate) fn slots_for(&self, catalogue: &Catalogue) -> Cow<'_, [Option<Value>]> {
+    /// These values in the layout of `catalogue`; values of items it does not have are dropped.
+    pub(crate) fn in_layout_of(&self, catalogue: &Catalogue) -> Cow<'_, FormValues> {
         if Arc::ptr_eq(&self.layout, &catalogue.layout) || *self.layout == *catalogue.layout {
-            return Cow::Borrowed(&self.slots);
+            return Cow::Borrowed(self);
         }
-        let mut slots = vec![None; catalogue.items().len()];
+        let mut form = Self::new(catalogue);
         for (code, value) in self.layout.codes.iter().zip(&self.slots) {
             if let (Some(i), Some(v)) = (catalogue.item_index(code), value) {
-                slots[i] = Some(v.clone());
+                form.put(i, Some(v.clone()));
             }
         }
-        Cow::Owned(slots)
+        Cow::Owned(form)
     }
 }
 

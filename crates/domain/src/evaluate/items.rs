@@ -3,7 +3,7 @@
 use crate::catalogue::Catalogue;
 use crate::contract::{ConditionState, IndicatorStatus, ItemState};
 use crate::expr::{Operand, Program};
-use crate::values::Value;
+use crate::values::{FormValues, SlotKind};
 
 use super::indicators::IndicatorOutcome;
 
@@ -22,7 +22,7 @@ pub(crate) struct ItemTable {
 
 /// Decides every item's state. Conditions read only unconditional items (checked at load), so the
 /// unconditional items are settled first, then the conditional ones.
-pub(crate) fn item_table(catalogue: &Catalogue, category: usize, values: &[Option<Value>]) -> ItemTable {
+pub(crate) fn item_table(catalogue: &Catalogue, category: usize, values: &FormValues) -> ItemTable {
     let n = catalogue.items.len();
     let mut table = ItemTable {
         state: Vec::with_capacity(n),
@@ -31,15 +31,15 @@ pub(crate) fn item_table(catalogue: &Catalogue, category: usize, values: &[Optio
         sent: Vec::with_capacity(n),
     };
     let bit = 1u64 << category;
-    for (item, value) in catalogue.items.iter().zip(values) {
-        table.sent.push(value.is_some());
+    for ((item, kind), number) in catalogue.items.iter().zip(&values.kinds).zip(&values.numbers) {
+        table.sent.push(*kind != SlotKind::Empty);
         let (state, number) = if !item.active || item.scope & bit == 0 {
             (ItemState::NotApplicable, 0.0)
         } else {
-            match value {
-                None => (ItemState::Empty, 0.0),
-                Some(Value::SansObjet) => (ItemState::SansObjet, 0.0),
-                Some(v) => (ItemState::Value, v.number()),
+            match kind {
+                SlotKind::Empty => (ItemState::Empty, 0.0),
+                SlotKind::SansObjet => (ItemState::SansObjet, 0.0),
+                SlotKind::Value => (ItemState::Value, *number),
             }
         };
         table.state.push(state);

@@ -59,7 +59,7 @@ pub fn evaluate<'c>(
             .ok_or_else(|| EvaluateError::UnknownCategory {
                 category: category.to_owned(),
             })?;
-    let values = values.slots_for(catalogue);
+    let values = values.in_layout_of(catalogue);
     let items = items::item_table(catalogue, category_index, &values);
     let mut missing_pool = Vec::new();
     let indicators = indicators::evaluate_indicators(catalogue, category_index, &items, &mut missing_pool);
