@@ -266,3 +266,70 @@ pub struct EvaluationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid: Option<BTreeMap<String, InvalidValue>>,
 }
+
+#[cfg(all(test, feature = "openapi"))]
+#[allow(clippy::unwrap_used)]
+mod openapi_tests {
+    use utoipa::OpenApi;
+
+    use super::*;
+    use crate::contract::{CatalogueDocument, PeerStats, Position};
+
+    #[derive(OpenApi)]
+    #[openapi(components(schemas(
+        EvaluateRequest,
+        EvaluationResult,
+        CatalogueDocument,
+        PeerStats,
+        Position
+    )))]
+    struct Doc;
+
+    fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    out.push(r.clone());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_schema_reference_resolves_and_fields_follow_section_9() {
+        let doc = serde_json::to_value(Doc::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(!found.is_empty());
+        for r in found {
+            let name = r.strip_prefix("#/components/schemas/").unwrap();
+            assert!(schemas.get(name).is_some(), "dangling {r}");
+        }
+        let result = &schemas["EvaluationResult"]["properties"];
+        for field in [
+            "category",
+            "campaign",
+            "indicators",
+            "completion",
+            "controls",
+            "submission",
+            "ignored",
+            "invalid",
+        ] {
+            assert!(result.get(field).is_some(), "{field}");
+        }
+        let request = &schemas["EvaluateRequest"];
+        assert_eq!(request["properties"]["values"]["type"], "object");
+        assert!(
+            request["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f != "justified")
+        );
+    }
+}
