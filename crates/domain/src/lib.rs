@@ -7,7 +7,7 @@
 //!   ([`catalogue_for`]);
 //! * [`expr`]: the expression language of formulas, conditions and controls;
 //! * [`values`]: validation of raw values ([`validate_value`], [`FormValues`]);
-//! * [`evaluate`]: indicators, controls, completion and submission readiness of one form
+//! * [`mod@evaluate`]: indicators, controls, completion and submission readiness of one form
 //!   ([`evaluate()`] on typed values, [`evaluate_request`] on a JSON request);
 //! * [`stats`]: peer statistics;
 //! * [`display`]: the rounding and French format of shown values;

@@ -1,8 +1,9 @@
 //! The catalogue of one campaign, loaded from its data file, validated, and compiled for evaluation.
 //!
 //! The files under `crates/domain/catalogue/` are generated from catalogue.md (`generate.py`) and
-//! embedded at compile time ([`shipped`]). [`loader`] checks them and turns every expression into a
-//! [`Program`] over item and indicator indices, so evaluation never looks a code up.
+//! embedded at compile time (`shipped.rs`, [`catalogue_for`]). `loader.rs` checks them and turns
+//! every expression into a [`Program`] over item and indicator indices, so evaluation never looks a
+//! code up.
 
 mod error;
 mod loader;

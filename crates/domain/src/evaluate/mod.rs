@@ -2,8 +2,8 @@
 //!
 //! [`evaluate`] is the typed hot path: it takes validated [`FormValues`] and returns a compact
 //! [`Evaluation`] (indices and doubles, no strings). [`Evaluation::to_result`] builds the wire
-//! [`EvaluationResult`] of §9, explanations included. [`evaluate_request`] does the whole job for a
-//! JSON request.
+//! [`EvaluationResult`](crate::contract::EvaluationResult) of §9, explanations included.
+//! [`evaluate_request`] does the whole job for a JSON request.
 
 mod completion;
 mod controls;
