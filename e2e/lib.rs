@@ -70,7 +70,10 @@ impl Harness {
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| err("bind")(&e))?;
-        let base_url = format!("http://{}", listener.local_addr().map_err(|e| err("local address")(&e))?);
+        let base_url = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| err("local address")(&e))?
+        );
         let server = tdb_api::server::serve(state, listener).map_err(|e| err("server")(&e))?;
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -89,12 +92,22 @@ impl Harness {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .map_err(|e| err("browser session")(&e))?;
-        Ok(Self { base_url, browser, server: handle, chromedriver, _data: data })
+        Ok(Self {
+            base_url,
+            browser,
+            server: handle,
+            chromedriver,
+            _data: data,
+        })
     }
 
     /// Saves a PNG screenshot of the current page as `target/e2e/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf, HarnessError> {
-        let png = self.browser.screenshot().await.map_err(|e| err("screenshot")(&e))?;
+        let png = self
+            .browser
+            .screenshot()
+            .await
+            .map_err(|e| err("screenshot")(&e))?;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).map_err(|e| err("screenshot directory")(&e))?;
         let path = dir.join(format!("{name}.png"));
@@ -148,5 +161,7 @@ fn wait_for_port(port: u16, limit: Duration) -> Result<(), HarnessError> {
         std::thread::yield_now();
         std::thread::park_timeout(Duration::from_millis(20));
     }
-    Err(HarnessError(format!("chromedriver did not listen on port {port} within {limit:?}")))
+    Err(HarnessError(format!(
+        "chromedriver did not listen on port {port} within {limit:?}"
+    )))
 }

@@ -11,7 +11,7 @@ mkdir -p "$vendor"
 cp "$dsfr/dsfr.min.css" "$vendor/"
 cp -r "$dsfr/fonts" "$dsfr/favicon" "$vendor/"
 
-(cd crates/web-ui && trunk build --release)
+(cd crates/web-ui && trunk build --release --cargo-profile wasm-release)
 
 wasm=$(ls crates/web-ui/dist/*.wasm)
 raw=$(stat -c %s "$wasm")

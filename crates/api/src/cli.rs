@@ -51,16 +51,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let pool = db::connect(&config.database_url)?;
             tracing::info!(backend = ?pool.backend(), "database migrated");
         }
-        Command::Openapi => {
-            let json = openapi::to_pretty_json()?;
-            println!("{json}");
-        }
+        Command::Openapi => print_contract(&openapi::to_pretty_json()?),
     }
     Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "the contract is the command's output")]
+fn print_contract(json: &str) {
+    println!("{json}");
 }
 
 fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
 }

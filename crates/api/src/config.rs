@@ -80,12 +80,17 @@ impl Config {
         );
         let mut bytes = [0_u8; 32];
         if getrandom::fill(&mut bytes).is_err() {
-            tracing::error!("the operating system's random generator failed; falling back to a time-based secret");
+            tracing::error!(
+                "the operating system's random generator failed; falling back to a time-based secret"
+            );
         }
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        Secret(format!("dev-{}-{nanos}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+        Secret(format!(
+            "dev-{}-{nanos}",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        ))
     }
 }
 

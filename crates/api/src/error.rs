@@ -60,8 +60,12 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             Self::NotFound(detail) | Self::BadRequest { detail, .. } => detail.clone(),
-            Self::Validation(errors) => format!("{} champ(s) invalide(s) : rien n'a été enregistré.", errors.len()),
-            Self::DatabaseUnavailable(_) => "La base de données ne répond pas. Réessayez plus tard.".to_owned(),
+            Self::Validation(errors) => {
+                format!("{} champ(s) invalide(s) : rien n'a été enregistré.", errors.len())
+            }
+            Self::DatabaseUnavailable(_) => {
+                "La base de données ne répond pas. Réessayez plus tard.".to_owned()
+            }
             Self::Internal(_) => "Une erreur inattendue s'est produite ; elle a été journalisée.".to_owned(),
         }
     }

@@ -17,7 +17,11 @@ use crate::state::AppState;
 pub fn build_state(config: Config) -> Result<AppState, DbError> {
     let pool = db::connect(&config.database_url)?;
     let jwt_secret = config.jwt_secret_or_generate();
-    Ok(AppState { pool, config: Arc::new(config), jwt_secret })
+    Ok(AppState {
+        pool,
+        config: Arc::new(config),
+        jwt_secret,
+    })
 }
 
 /// Registers the whole application: `/api/v1`, `/api/openapi.json`, `/api/docs/`, then the web app.
@@ -35,15 +39,21 @@ pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
 }
 
 async fn redirect_to_docs() -> HttpResponse {
-    HttpResponse::PermanentRedirect().insert_header(("Location", "/api/docs/")).finish()
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/api/docs/"))
+        .finish()
 }
 
 /// Starts serving `state` on an already bound listener (tests bind port 0).
 pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let app = configure(state);
-    Ok(HttpServer::new(move || App::new().wrap(middleware::Logger::default()).configure(app.clone()))
-        .listen(listener)?
-        .run())
+    Ok(HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::Logger::default())
+            .configure(app.clone())
+    })
+    .listen(listener)?
+    .run())
 }
 
 /// `tdb serve`: migrate, bind, print the URL, serve until stopped.
@@ -64,7 +74,10 @@ pub fn run(config: Config) -> Result<(), crate::cli::CliError> {
     Ok(())
 }
 
-#[expect(clippy::print_stdout, reason = "the URL is the command's output for the person who ran it")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the URL is the command's output for the person who ran it"
+)]
 fn announce(url: &str) {
     println!("tdb is listening on {url}/  (API docs: {url}/api/docs/, health: {url}/api/v1/health)");
 }

@@ -23,7 +23,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, dist: &Path) {
     cfg.service(
         Files::new("/", dist)
             .index_file("index.html")
-            .default_handler(fn_service(move |req: ServiceRequest| serve_index(req, index.clone()))),
+            .default_handler(fn_service(move |req: ServiceRequest| {
+                serve_index(req, index.clone())
+            })),
     );
 }
 
@@ -41,10 +43,12 @@ async fn serve_index(req: ServiceRequest, index: PathBuf) -> Result<ServiceRespo
 }
 
 async fn not_built() -> HttpResponse {
-    HttpResponse::ServiceUnavailable().content_type("text/html; charset=utf-8").body(
-        "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>tdb</title>\
+    HttpResponse::ServiceUnavailable()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>tdb</title>\
          <h1>L'application web n'est pas construite</h1>\
          <p>Lancez <code>just run</code> (ou <code>just web</code>) pour la construire. \
          L'API est disponible sous <a href=\"/api/docs/\">/api/docs/</a>.</p></html>",
-    )
+        )
 }

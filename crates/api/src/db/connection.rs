@@ -124,7 +124,8 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
             Backend::Sqlite => {
-                let mut conn = SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
@@ -167,16 +168,27 @@ mod tests {
 
     #[test]
     fn backend_comes_from_the_scheme() {
-        assert_eq!(Backend::from_url("sqlite://data/x.sqlite3").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
-        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.sqlite3").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(Backend::from_url("data/x.sqlite3").is_err());
         assert!(Backend::from_url("mysql://u@h/db").is_err());
     }
 
     #[test]
     fn passwords_are_redacted_in_errors() {
-        let message = Backend::from_url("mysql://alice:hunter2@h/db").err().map(|e| e.to_string());
+        let message = Backend::from_url("mysql://alice:hunter2@h/db")
+            .err()
+            .map(|e| e.to_string());
         let message = message.unwrap_or_default();
         assert!(message.contains("alice:***@h/db"), "{message}");
         assert!(!message.contains("hunter2"));

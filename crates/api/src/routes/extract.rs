@@ -6,28 +6,42 @@ use crate::error::ApiError;
 
 /// Registers the error handlers of the JSON, query and path extractors.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::JsonConfig::default().limit(16 * 1024 * 1024).error_handler(json_error))
-        .app_data(web::QueryConfig::default().error_handler(query_error))
-        .app_data(web::PathConfig::default().error_handler(path_error));
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(16 * 1024 * 1024)
+            .error_handler(json_error),
+    )
+    .app_data(web::QueryConfig::default().error_handler(query_error))
+    .app_data(web::PathConfig::default().error_handler(path_error));
 }
 
 fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error {
     let (code, detail) = match &err {
-        error::JsonPayloadError::ContentType => {
-            ("unsupported_media_type", "Le corps de la requête doit être en JSON (application/json).".to_owned())
-        }
-        error::JsonPayloadError::Overflow { .. } | error::JsonPayloadError::OverflowKnownLength { .. } => {
-            ("payload_too_large", "Le corps de la requête est trop volumineux.".to_owned())
-        }
+        error::JsonPayloadError::ContentType => (
+            "unsupported_media_type",
+            "Le corps de la requête doit être en JSON (application/json).".to_owned(),
+        ),
+        error::JsonPayloadError::Overflow { .. } | error::JsonPayloadError::OverflowKnownLength { .. } => (
+            "payload_too_large",
+            "Le corps de la requête est trop volumineux.".to_owned(),
+        ),
         other => ("malformed_json", format!("Le corps JSON est illisible : {other}")),
     };
     ApiError::BadRequest { code, detail }.into()
 }
 
 fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> error::Error {
-    ApiError::BadRequest { code: "invalid_query", detail: format!("Paramètres de requête invalides : {err}") }.into()
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("Paramètres de requête invalides : {err}"),
+    }
+    .into()
 }
 
 fn path_error(err: error::PathError, _req: &HttpRequest) -> error::Error {
-    ApiError::BadRequest { code: "invalid_path", detail: format!("Chemin invalide : {err}") }.into()
+    ApiError::BadRequest {
+        code: "invalid_path",
+        detail: format!("Chemin invalide : {err}"),
+    }
+    .into()
 }

@@ -20,7 +20,9 @@ use crate::state::AppState;
 )]
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    state.db(|conn| repo::health::ping(conn).map_err(|e| ApiError::DatabaseUnavailable(e.to_string()))).await?;
+    state
+        .db(|conn| repo::health::ping(conn).map_err(|e| ApiError::DatabaseUnavailable(e.to_string())))
+        .await?;
     Ok(web::Json(Health {
         status: HealthStatus::Ok,
         database: state.pool.backend().into(),

@@ -21,5 +21,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Any unknown path under `/api`: a problem, never the web app's `index.html`.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!("Aucune ressource ne correspond à {} {}.", req.method(), req.path())))
+    Err(ApiError::NotFound(format!(
+        "Aucune ressource ne correspond à {} {}.",
+        req.method(),
+        req.path()
+    )))
 }

@@ -48,10 +48,16 @@ impl PageParams {
             errors.push(FieldError {
                 path: "/query/per_page".to_owned(),
                 code: "out_of_range".to_owned(),
-                message: format!("Le nombre d'éléments par page doit être compris entre 1 et {MAX_PER_PAGE}."),
+                message: format!(
+                    "Le nombre d'éléments par page doit être compris entre 1 et {MAX_PER_PAGE}."
+                ),
             });
         }
-        if errors.is_empty() { Ok(Paging { page, per_page }) } else { Err(ApiError::Validation(errors)) }
+        if errors.is_empty() {
+            Ok(Paging { page, per_page })
+        } else {
+            Err(ApiError::Validation(errors))
+        }
     }
 }
 
@@ -68,6 +74,10 @@ impl Paging {
 
     /// The `meta` of a page given the total count.
     pub fn meta(self, total: i64) -> PageMeta {
-        PageMeta { total: u64::try_from(total).unwrap_or(0), page: self.page, per_page: self.per_page }
+        PageMeta {
+            total: u64::try_from(total).unwrap_or(0),
+            page: self.page,
+            per_page: self.per_page,
+        }
     }
 }

@@ -26,7 +26,17 @@ pub async fn list_regions(
     params: web::Query<PageParams>,
 ) -> Result<web::Json<Page<Region>>, ApiError> {
     let paging = params.into_inner().validate()?;
-    let (items, total) =
-        state.db(move |conn| Ok(repo::reference::list_regions(conn, paging.offset(), paging.limit())?)).await?;
-    Ok(web::Json(Page { items, meta: paging.meta(total) }))
+    let (items, total) = state
+        .db(move |conn| {
+            Ok(repo::reference::list_regions(
+                conn,
+                paging.offset(),
+                paging.limit(),
+            )?)
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items,
+        meta: paging.meta(total),
+    }))
 }

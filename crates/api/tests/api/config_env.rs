@@ -14,7 +14,10 @@ fn env_example_lists_exactly_the_variables_read() {
         .collect();
     let read: BTreeSet<String> = tdb_api::config::env_vars().into_iter().collect();
     assert!(read.contains("TDB_DATABASE_URL") && read.contains("TDB_JWT_SECRET"));
-    assert_eq!(listed, read, ".env.example must list exactly the variables read by the configuration");
+    assert_eq!(
+        listed, read,
+        ".env.example must list exactly the variables read by the configuration"
+    );
 }
 
 #[test]

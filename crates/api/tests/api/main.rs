@@ -1,5 +1,11 @@
 //! API integration tests: one binary, each test run on SQLite and on PostgreSQL (see `support`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed unwrap is a failed test"
+)]
+
 mod support;
 
 mod config_env;

@@ -61,7 +61,14 @@ fn shape(conn: &mut DbConnection) -> Shape {
     };
     let rows: Vec<ColumnRow> = diesel::sql_query(sql).load(conn).unwrap();
     rows.into_iter()
-        .map(|r| (r.table_name, r.column_name, type_family(&r.data_type), r.nullable == 1))
+        .map(|r| {
+            (
+                r.table_name,
+                r.column_name,
+                type_family(&r.data_type),
+                r.nullable == 1,
+            )
+        })
         .collect()
 }
 
@@ -69,7 +76,10 @@ fn shape(conn: &mut DbConnection) -> Shape {
 fn both_migration_sets_give_the_same_tables_and_columns() {
     let sqlite_db = TestDb::sqlite();
     let sqlite_shape = shape(&mut state(&sqlite_db).pool.get().unwrap());
-    assert!(sqlite_shape.iter().all(|(_, _, family, _)| *family != "unknown"), "{sqlite_shape:?}");
+    assert!(
+        sqlite_shape.iter().all(|(_, _, family, _)| *family != "unknown"),
+        "{sqlite_shape:?}"
+    );
     assert!(sqlite_shape.contains(&("departments".into(), "region_code".into(), "text", false)));
     let Some(pg_db) = TestDb::postgres() else { return };
     let pg_shape = shape(&mut state(&pg_db).pool.get().unwrap());
@@ -97,9 +107,16 @@ fn migration_directories_have_the_same_names() {
 
 async fn loads_18_regions_and_101_departments(db: TestDb) {
     let mut conn = state(&db).pool.get().unwrap();
-    let count = |conn: &mut DbConnection, sql: &str| diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n;
-    assert_eq!(count(&mut conn, "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions"), 18);
-    assert_eq!(count(&mut conn, "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM departments"), 101);
+    let count =
+        |conn: &mut DbConnection, sql: &str| diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n;
+    assert_eq!(
+        count(&mut conn, "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM regions"),
+        18
+    );
+    assert_eq!(
+        count(&mut conn, "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM departments"),
+        101
+    );
     let orphans = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM departments d \
                    LEFT JOIN regions r ON r.code = d.region_code WHERE r.code IS NULL";
     assert_eq!(count(&mut conn, orphans), 0);
@@ -110,7 +127,10 @@ async fn loads_18_regions_and_101_departments(db: TestDb) {
 async fn migrating_twice_is_harmless(db: TestDb) {
     drop(state(&db));
     let again = state(&db);
-    assert_eq!(again.pool.backend(), tdb_api::db::Backend::from_url(db.url()).unwrap());
+    assert_eq!(
+        again.pool.backend(),
+        tdb_api::db::Backend::from_url(db.url()).unwrap()
+    );
 }
 
 on_both_backends!(loads_18_regions_and_101_departments, migrating_twice_is_harmless);

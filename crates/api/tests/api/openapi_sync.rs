@@ -24,7 +24,10 @@ fn committed_openapi_matches_the_code() {
 fn contract_documents_every_route_with_problem_errors() {
     let doc: serde_json::Value = serde_json::from_str(&tdb_api::openapi::to_pretty_json().unwrap()).unwrap();
     for path in ["/api/v1/health", "/api/v1/regions"] {
-        assert!(doc["paths"][path]["get"].is_object(), "{path} missing from the contract");
+        assert!(
+            doc["paths"][path]["get"].is_object(),
+            "{path} missing from the contract"
+        );
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert_eq!(

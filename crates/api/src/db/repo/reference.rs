@@ -15,6 +15,9 @@ pub fn list_regions(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryRe
         .offset(offset)
         .limit(limit)
         .load(conn)?;
-    let items = rows.into_iter().map(|(code, name)| Region { code, name }).collect();
+    let items = rows
+        .into_iter()
+        .map(|(code, name)| Region { code, name })
+        .collect();
     Ok((items, total))
 }

@@ -13,7 +13,11 @@ pub enum TestDb {
     /// A SQLite file in a temporary directory.
     Sqlite { url: String, _dir: TempDir },
     /// A PostgreSQL schema, dropped at the end.
-    Postgres { url: String, base_url: String, schema: String },
+    Postgres {
+        url: String,
+        base_url: String,
+        schema: String,
+    },
 }
 
 impl TestDb {
@@ -38,13 +42,20 @@ impl TestDb {
             "tdb_test_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
         );
         let mut conn = PgConnection::establish(&base_url).unwrap();
         conn.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
         let separator = if base_url.contains('?') { '&' } else { '?' };
         let url = format!("{base_url}{separator}options=-csearch_path%3D{schema}");
-        Some(Self::Postgres { url, base_url, schema })
+        Some(Self::Postgres {
+            url,
+            base_url,
+            schema,
+        })
     }
 
     /// The URL the server is configured with.
@@ -65,10 +76,10 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Self::Postgres { base_url, schema, .. } = self {
-            if let Ok(mut conn) = PgConnection::establish(base_url) {
-                let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
+        if let Self::Postgres { base_url, schema, .. } = self
+            && let Ok(mut conn) = PgConnection::establish(base_url)
+        {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
     }
 }

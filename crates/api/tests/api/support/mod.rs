@@ -1,7 +1,10 @@
 //! Test support: a fresh database per test (SQLite temp file, or a PostgreSQL schema), the in-process
 //! application, and the macro running one test body on both backends.
 
-#![allow(dead_code, reason = "each test module uses a different part of the support code")]
+#![allow(
+    dead_code,
+    reason = "each test module uses a different part of the support code"
+)]
 
 pub mod db;
 
