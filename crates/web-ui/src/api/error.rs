@@ -19,7 +19,9 @@ impl UiError {
     /// The message shown to the user, in French.
     pub fn message(&self) -> String {
         match self {
-            Self::Network(_) => "Le serveur est injoignable. Vérifiez votre connexion puis réessayez.".to_owned(),
+            Self::Network(_) => {
+                "Le serveur est injoignable. Vérifiez votre connexion puis réessayez.".to_owned()
+            }
             Self::Api(problem) => format!("{} : {}", problem.title, problem.detail),
             Self::Status(status) => format!("Le serveur a répondu par une erreur (code {status})."),
             Self::Decode(_) => "La réponse du serveur est illisible.".to_owned(),

@@ -19,13 +19,19 @@ pub async fn regions() -> Result<Page<Region>, UiError> {
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, UiError> {
-    let response = Request::get(url).send().await.map_err(|e| UiError::Network(e.to_string()))?;
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| UiError::Network(e.to_string()))?;
     decode(response).await
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, UiError> {
     if response.ok() {
-        return response.json::<T>().await.map_err(|e| UiError::Decode(e.to_string()));
+        return response
+            .json::<T>()
+            .await
+            .map_err(|e| UiError::Decode(e.to_string()));
     }
     let status = response.status();
     match response.json::<Problem>().await {
