@@ -7,9 +7,10 @@
 //!     (national, 18 regions, 101 departments) over 22 000 structures, with synthetic data of the shape
 //!     of `shared/bench/pandas_peer_baseline.py`.
 //!
-//! Each case is timed several times; the table gives the median and the best run (the best shows the
-//! cost on an idle machine when other work shares the cores). `--machine` adds one `key=value` line
-//! of medians.
+//! Each case is timed several times; the table gives the median and the best wall time, and for
+//! single-threaded cases the median time the thread spent on a CPU (which leaves out the time other
+//! processes held the cores). `--machine` adds one `key=value` line of medians; `--only form`,
+//! `--only recompute` or `--only peer` runs one case.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,35 +51,65 @@ impl Rng {
     }
 }
 
-/// Median and best of several timings, in seconds.
+/// Median and best wall time of several runs, and the median on-CPU time of the calling thread, in
+/// seconds.
 #[derive(Clone, Copy)]
 struct Timing {
     median: f64,
     best: f64,
+    cpu: Option<f64>,
 }
 
 impl Timing {
+    /// The calling thread's CPU time says nothing when the work ran on other threads.
+    fn single_threaded(self, threads: usize) -> Self {
+        Timing {
+            cpu: if threads == 1 { self.cpu } else { None },
+            ..self
+        }
+    }
+
     fn scaled(self, factor: f64) -> Self {
         Timing {
             median: self.median * factor,
             best: self.best * factor,
+            cpu: self.cpu.map(|c| c * factor),
         }
     }
 }
 
+/// Time the calling thread has spent on a CPU (Linux `schedstat`), in seconds: unlike wall time, it
+/// leaves out the time other processes held the cores.
+fn thread_cpu() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
+fn middle(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
 /// Times `f` `reps` times.
 fn time(reps: usize, mut f: impl FnMut()) -> Timing {
-    let mut samples: Vec<f64> = (0..reps)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
+    let mut wall = Vec::with_capacity(reps);
+    let mut cpu = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let c = thread_cpu();
+        let t = Instant::now();
+        f();
+        wall.push(t.elapsed().as_secs_f64());
+        if let (Some(before), Some(after)) = (c, thread_cpu()) {
+            cpu.push(after - before);
+        }
+    }
+    let best = wall.iter().copied().fold(f64::INFINITY, f64::min);
+    let cpu = (cpu.len() == reps).then(|| middle(cpu));
     Timing {
-        median: samples[samples.len() / 2],
-        best: samples[0],
+        median: middle(wall),
+        best,
+        cpu,
     }
 }
 
@@ -211,39 +242,34 @@ fn bench_recompute(threads: usize) -> (Timing, usize) {
         })
         .collect();
     let none = BTreeSet::new();
+    let work = |range: std::ops::Range<usize>| {
+        let mut reached = 0;
+        for i in range {
+            let mut previous: Option<Evaluation<'static>> = None;
+            for (c, campaign) in campaigns.iter().enumerate() {
+                let cat = catalogue_for(*campaign).unwrap();
+                let e = evaluate(cat, structure_category[i], &forms[c][i], previous.as_ref(), &none).unwrap();
+                reached += usize::from(e.completion().reached);
+                previous = Some(e);
+            }
+        }
+        reached
+    };
     let chunk = STRUCTURES.div_ceil(threads);
     let mut reached = 0;
     let timing = time(5, || {
-        reached = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let (forms, structure_category, none) = (&forms, &structure_category, &none);
-                    s.spawn(move || {
-                        let mut reached = 0;
-                        for i in t * chunk..((t + 1) * chunk).min(STRUCTURES) {
-                            let mut previous: Option<Evaluation<'static>> = None;
-                            for (c, campaign) in campaigns.iter().enumerate() {
-                                let cat = catalogue_for(*campaign).unwrap();
-                                let e = evaluate(
-                                    cat,
-                                    structure_category[i],
-                                    &forms[c][i],
-                                    previous.as_ref(),
-                                    none,
-                                )
-                                .unwrap();
-                                reached += usize::from(e.completion().reached);
-                                previous = Some(e);
-                            }
-                        }
-                        reached
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).sum()
-        });
+        reached = if threads == 1 {
+            work(0..STRUCTURES)
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| s.spawn(move || work(t * chunk..((t + 1) * chunk).min(STRUCTURES))))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).sum()
+            })
+        };
     });
-    (timing.scaled(1e3), reached)
+    (timing.single_threaded(threads).scaled(1e3), reached)
 }
 
 fn bench_peer_stats(threads: usize) -> Timing {
@@ -263,78 +289,98 @@ fn bench_peer_stats(threads: usize) -> Timing {
         .collect();
     let groups = PeerGroups::new(&keys);
     let per_thread = INDICATORS.div_ceil(threads);
+    let work = |part: &[Vec<f64>]| {
+        for column in part {
+            let stats = groups.compute(column);
+            assert_eq!(stats.national.len(), usize::from(CATEGORIES));
+            black_box(stats);
+        }
+    };
     let timing = time(7, || {
-        std::thread::scope(|s| {
-            for part in columns.chunks(per_thread) {
-                let groups = &groups;
-                s.spawn(move || {
-                    for column in part {
-                        let stats = groups.compute(column);
-                        assert_eq!(stats.national.len(), usize::from(CATEGORIES));
-                        black_box(stats);
-                    }
-                });
-            }
-        });
+        if threads == 1 {
+            work(&columns);
+        } else {
+            std::thread::scope(|s| {
+                for part in columns.chunks(per_thread) {
+                    s.spawn(move || work(part));
+                }
+            });
+        }
     });
-    timing.scaled(1e3)
+    timing.single_threaded(threads).scaled(1e3)
 }
 
 fn row(label: &str, t: Timing, unit: &str) {
-    println!("{label:<74} {:>10.2} {unit} {:>10.2} {unit}", t.median, t.best);
+    let cpu = t.cpu.map_or_else(|| "—".to_owned(), |c| format!("{c:.2} {unit}"));
+    println!(
+        "{label:<74} {:>10.2} {unit} {:>10.2} {unit} {cpu:>13}",
+        t.median, t.best
+    );
 }
 
 fn main() {
-    let machine = std::env::args().any(|a| a == "--machine");
+    let args: Vec<String> = std::env::args().collect();
+    let machine = args.iter().any(|a| a == "--machine");
+    // `--only form|recompute|peer` runs one case (for profiling).
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    let runs = |case: &str| only.is_none_or(|o| o == case);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     println!("tdb-domain engine benchmark ({cores} core(s))");
-    println!("{:<74} {:>13} {:>13}", "case", "median", "best");
+    println!(
+        "{:<74} {:>13} {:>13} {:>13}",
+        "case", "median", "best", "thread CPU"
+    );
+    let mut line = Vec::new();
 
-    let (compact, full, json_path) = bench_one_form();
-    row(
-        "(a) evaluate one complete EHPAD form (typed values, compact result)",
-        compact,
-        "µs",
-    );
-    row("    … plus the §9 wire result with explanations", full, "µs");
-    row(
-        "    … from a JSON request (validation of values and previous values)",
-        json_path,
-        "µs",
-    );
-
-    let (recompute_1, _) = bench_recompute(1);
-    let (recompute, reached) = bench_recompute(cores);
-    row(
-        &format!("(b) recompute {STRUCTURES} structures × 3 campaigns, 1 thread"),
-        recompute_1,
-        "ms",
-    );
-    row(
-        &format!("    same, {cores} thread(s) ({reached} forms reached the threshold)"),
-        recompute,
-        "ms",
-    );
-
-    let peer_1 = bench_peer_stats(1);
-    let peer = bench_peer_stats(cores);
-    let label = format!(
-        "(c) peer stats {INDICATORS} indicators × {CATEGORIES} categories × 120 territories, 1 thread"
-    );
-    row(&label, peer_1, "ms");
-    row(&format!("    same, {cores} thread(s)"), peer, "ms");
-
-    if machine {
-        println!(
-            "BENCH evaluate_us={:.3} evaluate_result_us={:.3} evaluate_request_us={:.3} recompute_ms={:.1} \
-             recompute_1t_ms={:.1} peer_stats_ms={:.1} peer_stats_1t_ms={:.1} cores={cores}",
-            compact.median,
-            full.median,
-            json_path.median,
-            recompute.median,
-            recompute_1.median,
-            peer.median,
-            peer_1.median,
+    if runs("form") {
+        let (compact, full, json_path) = bench_one_form();
+        row(
+            "(a) evaluate one complete EHPAD form (typed values, compact result)",
+            compact,
+            "µs",
         );
+        row("    … plus the §9 wire result with explanations", full, "µs");
+        row(
+            "    … from a JSON request (validation of values and previous values)",
+            json_path,
+            "µs",
+        );
+        line.push(format!("evaluate_us={:.3}", compact.median));
+        line.push(format!("evaluate_result_us={:.3}", full.median));
+        line.push(format!("evaluate_request_us={:.3}", json_path.median));
+    }
+    if runs("recompute") {
+        let (recompute_1, _) = bench_recompute(1);
+        let (recompute, reached) = bench_recompute(cores);
+        row(
+            &format!("(b) recompute {STRUCTURES} structures × 3 campaigns, 1 thread"),
+            recompute_1,
+            "ms",
+        );
+        row(
+            &format!("    same, {cores} thread(s) ({reached} forms reached the threshold)"),
+            recompute,
+            "ms",
+        );
+        line.push(format!("recompute_ms={:.1}", recompute.median));
+        line.push(format!("recompute_1t_ms={:.1}", recompute_1.median));
+    }
+    if runs("peer") {
+        let peer_1 = bench_peer_stats(1);
+        let peer = bench_peer_stats(cores);
+        let label = format!(
+            "(c) peer stats {INDICATORS} indicators × {CATEGORIES} categories × 120 territories, 1 thread"
+        );
+        row(&label, peer_1, "ms");
+        row(&format!("    same, {cores} thread(s)"), peer, "ms");
+        line.push(format!("peer_stats_ms={:.1}", peer.median));
+        line.push(format!("peer_stats_1t_ms={:.1}", peer_1.median));
+    }
+    if machine {
+        println!("BENCH {} cores={cores}", line.join(" "));
     }
 }

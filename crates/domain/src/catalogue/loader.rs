@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::{Catalogue, CatalogueError, Control, Indicator, Item, Layout, fnv1a64};
 use crate::contract::{CatalogueDocument, ItemType, Level, Severity};
-use crate::expr::{Expr, MAX_DEPTH, Operand, Program, parse};
+use crate::expr::{Expr, MAX_DEPTH, Operand, Program, SumTable, parse};
 
 fn is_code(code: &str) -> bool {
     let mut bytes = code.bytes();
@@ -272,6 +272,8 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
             scope: names.scope(owner, &item.scope)?,
             active: campaign >= item.first_campaign,
             condition,
+            required: item.required,
+            axis: item.axis,
         });
     }
 
@@ -373,6 +375,19 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
         });
     }
 
+    // Sums of items read by indicators and controls are computed once per evaluation. Item conditions
+    // keep their own: they run before every item's number is settled.
+    let mut sum_table = SumTable::default();
+    let indicator_programs = compiled_indicators
+        .iter_mut()
+        .flat_map(|i| std::iter::once(&mut i.formula).chain(i.condition.as_mut()));
+    let control_programs = compiled_controls
+        .iter_mut()
+        .flat_map(|c| c.expression.as_mut().into_iter().chain(c.condition.as_mut()));
+    for program in indicator_programs.chain(control_programs) {
+        program.share_sums(&mut sum_table);
+    }
+
     let codes: Vec<Box<str>> = doc.items.iter().map(|i| Box::from(i.code.as_str())).collect();
     let layout = Arc::new(Layout {
         id: fnv1a64(codes.join("\n").as_bytes()),
@@ -412,6 +427,7 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
         threshold_percent,
         conditional_items,
         indicator_layout,
+        sum_table,
         raw,
         doc,
     })

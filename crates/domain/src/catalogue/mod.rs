@@ -21,7 +21,7 @@ pub use shipped::{FIRST_CAMPAIGN, LAST_CAMPAIGN, catalogue_for};
 use crate::contract::{
     CatalogueDocument, CategoryDef, CompletionRule, ControlDef, IndicatorDef, ItemDef, Level, Severity,
 };
-use crate::expr::{Operand, Program};
+use crate::expr::{Operand, Program, SumTable};
 
 /// A resolved category code (`ehpad`, …), whatever was given: code, FINESS code or alias.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -57,6 +57,10 @@ pub(crate) struct Item {
     /// Campaign at or after the first campaign.
     pub(crate) active: bool,
     pub(crate) condition: Option<Program>,
+    /// Counts in the completion rate when it applies.
+    pub(crate) required: bool,
+    /// Axis 0–4.
+    pub(crate) axis: u8,
 }
 
 /// A compiled indicator.
@@ -117,6 +121,8 @@ pub struct Catalogue {
     pub(crate) conditional_items: Vec<u16>,
     /// Hash of the indicator codes in order: equal hashes mean equal indicator indices.
     pub(crate) indicator_layout: u64,
+    /// Sums of items shared by indicator and control programs.
+    pub(crate) sum_table: SumTable,
 }
 
 /// FNV-1a, 64 bits: a stable content hash (the same on every platform and build).

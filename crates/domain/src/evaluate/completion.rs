@@ -52,16 +52,16 @@ pub(crate) fn completion(catalogue: &Catalogue, items: &ItemTable) -> Completion
     let mut by_axis = [Counts::default(); 5];
     let mut overall = Counts::default();
     let mut missing = Vec::new();
-    for (i, def) in catalogue.doc.items.iter().enumerate() {
+    for (i, item) in catalogue.items.iter().enumerate() {
         let state = items.state[i];
-        let in_denominator = def.required
+        let in_denominator = item.required
             && state != ItemState::NotApplicable
             && items.condition[i] != Some(ConditionState::Unknown);
         if !in_denominator {
             continue;
         }
         let filled = matches!(state, ItemState::Value | ItemState::SansObjet);
-        let axis = usize::from(def.axis.min(4));
+        let axis = usize::from(item.axis.min(4));
         by_axis[axis].required += 1;
         by_axis[axis].filled += u32::from(filled);
         if axis == 3 && !finance_counted {

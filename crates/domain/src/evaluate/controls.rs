@@ -42,6 +42,7 @@ pub(crate) fn evaluate_controls(
     category: usize,
     items: &ItemTable,
     indicators: &[IndicatorOutcome],
+    shared: &[f64],
     previous: Option<PreviousLookup<'_>>,
 ) -> Vec<ControlOutcome> {
     let bit = 1u64 << category;
@@ -60,14 +61,14 @@ pub(crate) fn evaluate_controls(
         let condition = control
             .condition
             .as_ref()
-            .map(|c| condition_truth(c, items, indicators, &values, &mut |_| {}));
+            .map(|c| condition_truth(c, items, indicators, &values, shared, &mut |_| {}));
         let entry = match condition {
             Some(ConditionState::False) => outcome(ci, None, ControlStatus::NotApplicable, None),
             Some(ConditionState::Unknown) => outcome(ci, None, ControlStatus::NotEvaluable, None),
             _ if !operands_usable(expression.operands(), items, indicators) => {
                 outcome(ci, None, ControlStatus::NotEvaluable, None)
             }
-            _ => match expression.eval(&items.number, &values) {
+            _ => match expression.eval(&items.number, &values, shared) {
                 Ok(v) => outcome(ci, None, ControlStatus::Evaluated, Some(v != 0.0)),
                 Err(_) => outcome(ci, None, ControlStatus::NotEvaluable, None),
             },

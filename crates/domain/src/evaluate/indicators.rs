@@ -35,6 +35,7 @@ pub(crate) fn evaluate_indicators(
     catalogue: &Catalogue,
     category: usize,
     items: &ItemTable,
+    shared: &[f64],
     pool: &mut Vec<u16>,
 ) -> Vec<IndicatorOutcome> {
     let bit = 1u64 << category;
@@ -51,7 +52,7 @@ pub(crate) fn evaluate_indicators(
             let condition = ind
                 .condition
                 .as_ref()
-                .map(|c| condition_truth(c, items, &[], &[], &mut |i| pool.push(i)));
+                .map(|c| condition_truth(c, items, &[], &[], shared, &mut |i| pool.push(i)));
             let not_applicable = IndicatorOutcome {
                 condition,
                 ..IndicatorOutcome::NOT_APPLICABLE
@@ -93,7 +94,7 @@ pub(crate) fn evaluate_indicators(
             // 6–7. evaluate; a condition left unknown by a division by zero cannot give a value.
             let value = match condition {
                 Some(ConditionState::Unknown) => Err(crate::expr::DivisionByZero),
-                _ => ind.formula.eval(&items.number, &[]),
+                _ => ind.formula.eval(&items.number, &[], shared),
             };
             match value {
                 Ok(v) => IndicatorOutcome {

@@ -52,7 +52,7 @@ pub(crate) fn item_table(catalogue: &Catalogue, category: usize, values: &FormVa
         if table.state[i] == ItemState::NotApplicable {
             continue;
         }
-        let truth = condition_truth(program, &table, &[], &[], &mut |_| {});
+        let truth = condition_truth(program, &table, &[], &[], &[], &mut |_| {});
         table.condition[i] = Some(truth);
         if truth == ConditionState::False {
             table.state[i] = ItemState::NotApplicable;
@@ -70,6 +70,7 @@ pub(crate) fn condition_truth(
     items: &ItemTable,
     indicators: &[IndicatorOutcome],
     indicator_values: &[f64],
+    shared: &[f64],
     on_empty: &mut impl FnMut(u16),
 ) -> ConditionState {
     let mut known = true;
@@ -96,7 +97,7 @@ pub(crate) fn condition_truth(
     if !known {
         return ConditionState::Unknown;
     }
-    match program.eval(&items.number, indicator_values) {
+    match program.eval(&items.number, indicator_values, shared) {
         Ok(v) if v != 0.0 => ConditionState::True,
         Ok(_) => ConditionState::False,
         Err(_) => ConditionState::Unknown,

@@ -61,8 +61,11 @@ pub fn evaluate<'c>(
             })?;
     let values = values.in_layout_of(catalogue);
     let items = items::item_table(catalogue, category_index, &values);
+    let mut shared = Vec::with_capacity(catalogue.sum_table.len());
+    catalogue.sum_table.compute(&items.number, &mut shared);
     let mut missing_pool = Vec::new();
-    let indicators = indicators::evaluate_indicators(catalogue, category_index, &items, &mut missing_pool);
+    let indicators =
+        indicators::evaluate_indicators(catalogue, category_index, &items, &shared, &mut missing_pool);
     let lookup = |index: usize| -> Option<IndicatorOutcome> {
         let previous = previous?;
         if previous.catalogue.indicator_layout == catalogue.indicator_layout {
@@ -75,6 +78,7 @@ pub fn evaluate<'c>(
         category_index,
         &items,
         &indicators,
+        &shared,
         previous.map(|_| &lookup as controls::PreviousLookup<'_>),
     );
     let completion = completion::completion(catalogue, &items);

@@ -12,4 +12,4 @@ pub mod program;
 
 pub use ast::{BinOp, Expr};
 pub use parser::{ParseError, parse};
-pub use program::{DivisionByZero, MAX_DEPTH, Op, Operand, Program};
+pub use program::{DivisionByZero, MAX_DEPTH, Op, Operand, Program, SumTable};

@@ -44,6 +44,39 @@ pub enum Op {
         /// Number of items (at least 2).
         len: u32,
     },
+    /// Push a sum of items computed once per evaluation for every program that shares it (see
+    /// [`Program::share_sums`]): the same additions in the same order, done once.
+    SharedSum(u16),
+}
+
+/// Distinct runs of item additions shared by the programs of a catalogue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SumTable {
+    runs: Vec<Vec<u16>>,
+}
+
+impl SumTable {
+    /// Computes every shared sum from the items' numbers, each folded left.
+    pub fn compute(&self, items: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(self.runs.iter().map(|run| {
+            let mut sum = items[usize::from(run[0])];
+            for i in &run[1..] {
+                sum += items[usize::from(*i)];
+            }
+            sum
+        }));
+    }
+
+    /// Number of distinct sums.
+    pub fn len(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// True when no program shares a sum.
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
 }
 
 /// A division whose right operand was 0 or −0 (§1.6).
@@ -77,7 +110,11 @@ impl Program {
                     depth += 1;
                     program.depth = program.depth.max(depth);
                 }
-                Op::Neg | Op::BinItem(..) | Op::SumItems { .. } => {}
+                Op::Neg | Op::BinItem(..) => {}
+                Op::SumItems { .. } | Op::SharedSum(_) => {
+                    depth += 1;
+                    program.depth = program.depth.max(depth);
+                }
                 Op::Bin(_) => depth -= 1,
             }
         }
@@ -115,6 +152,30 @@ impl Program {
             self.ops.push(ops[i]);
             i += 1;
         }
+    }
+
+    /// Moves this program's runs of item additions into `table` (deduplicated), so that each distinct
+    /// sum is computed once per evaluation. Returns false, leaving the program unchanged, when the table
+    /// is full.
+    pub fn share_sums(&mut self, table: &mut SumTable) -> bool {
+        let mut ops = self.ops.clone();
+        for op in &mut ops {
+            if let Op::SumItems { start, len } = *op {
+                let run = &self.sums[start as usize..(start + len) as usize];
+                let id = match table.runs.iter().position(|r| r == run) {
+                    Some(id) => id,
+                    None => {
+                        table.runs.push(run.to_vec());
+                        table.runs.len() - 1
+                    }
+                };
+                let Ok(id) = u16::try_from(id) else { return false };
+                *op = Op::SharedSum(id);
+            }
+        }
+        self.ops = ops;
+        self.sums.clear();
+        true
     }
 
     /// Deepest operand stack this program needs.
@@ -172,9 +233,10 @@ impl Program {
     }
 
     /// Runs the program. `items[i]` is the number of item `i`, `indicators[i]` the value of indicator
-    /// `i` (indices as resolved at compile time). The program's [`depth`](Self::depth) must not
-    /// exceed [`MAX_DEPTH`] (the loader guarantees it).
-    pub fn eval(&self, items: &[f64], indicators: &[f64]) -> Result<f64, DivisionByZero> {
+    /// `i` (indices as resolved at compile time), `shared` the sums of the [`SumTable`] the program
+    /// was shared into (empty otherwise). The program's [`depth`](Self::depth) must not exceed
+    /// [`MAX_DEPTH`] (the loader guarantees it).
+    pub fn eval(&self, items: &[f64], indicators: &[f64], shared: &[f64]) -> Result<f64, DivisionByZero> {
         let mut stack = [0.0f64; MAX_DEPTH];
         let mut top = 0usize;
         for op in &self.ops {
@@ -192,11 +254,34 @@ impl Program {
                     top += 1;
                 }
                 Op::Neg => stack[top - 1] = -stack[top - 1],
+                // The arithmetic operators are spelled out so the hot ones cost one dispatch.
+                Op::Bin(BinOp::Add) => {
+                    top -= 1;
+                    stack[top - 1] += stack[top];
+                }
+                Op::Bin(BinOp::Sub) => {
+                    top -= 1;
+                    stack[top - 1] -= stack[top];
+                }
+                Op::Bin(BinOp::Mul) => {
+                    top -= 1;
+                    stack[top - 1] *= stack[top];
+                }
+                Op::Bin(BinOp::Div) => {
+                    top -= 1;
+                    stack[top - 1] = divide(stack[top - 1], stack[top])?;
+                }
                 Op::Bin(bin) => {
                     top -= 1;
                     stack[top - 1] = apply(bin, stack[top - 1], stack[top])?;
                 }
+                Op::BinItem(BinOp::Div, i) => stack[top - 1] = divide(stack[top - 1], items[usize::from(i)])?,
+                Op::BinItem(BinOp::Add, i) => stack[top - 1] += items[usize::from(i)],
                 Op::BinItem(bin, i) => stack[top - 1] = apply(bin, stack[top - 1], items[usize::from(i)])?,
+                Op::SharedSum(id) => {
+                    stack[top] = shared[usize::from(id)];
+                    top += 1;
+                }
                 Op::SumItems { start, len } => {
                     let run = &self.sums[start as usize..(start + len) as usize];
                     let mut sum = items[usize::from(run[0])];
@@ -216,17 +301,17 @@ fn truth(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
+#[inline]
+fn divide(l: f64, r: f64) -> Result<f64, DivisionByZero> {
+    if r == 0.0 { Err(DivisionByZero) } else { Ok(l / r) }
+}
+
 fn apply(op: BinOp, l: f64, r: f64) -> Result<f64, DivisionByZero> {
     Ok(match op {
         BinOp::Add => l + r,
         BinOp::Sub => l - r,
         BinOp::Mul => l * r,
-        BinOp::Div => {
-            if r == 0.0 {
-                return Err(DivisionByZero);
-            }
-            l / r
-        }
+        BinOp::Div => divide(l, r)?,
         BinOp::Lt => truth(l < r),
         BinOp::Le => truth(l <= r),
         BinOp::Gt => truth(l > r),
@@ -251,7 +336,7 @@ mod tests {
             Ok::<_, ()>(Operand::Item(u16::from(code.as_bytes()[0] - b'a')))
         })
         .unwrap();
-        program.eval(values, &[])
+        program.eval(values, &[], &[])
     }
 
     #[test]
@@ -330,6 +415,29 @@ mod tests {
         );
         assert_eq!(run("a + (b + c)", &[0.1, 0.2, 0.3]), Ok(0.6));
         assert_eq!(run("a / b", &[1.0, -0.0]), Err(DivisionByZero));
+    }
+
+    #[test]
+    fn shared_sums_give_the_same_doubles() {
+        let resolve = &mut |code: &str| Ok::<_, ()>(Operand::Item(u16::from(code.as_bytes()[0] - b'a')));
+        let mut first = Program::compile(&parse("a / sum(a, b, c)").unwrap(), resolve).unwrap();
+        let mut second = Program::compile(&parse("(a + b + c) * 2 - sum(b, c)").unwrap(), resolve).unwrap();
+        let values = [0.1, 0.2, 0.3];
+        let before = (first.eval(&values, &[], &[]), second.eval(&values, &[], &[]));
+        let mut table = SumTable::default();
+        assert!(first.share_sums(&mut table) && second.share_sums(&mut table));
+        assert_eq!(table.len(), 2);
+        assert_eq!(second.ops()[0], Op::SharedSum(0));
+        let mut shared = Vec::new();
+        table.compute(&values, &mut shared);
+        assert_eq!(shared, vec![0.6000000000000001, 0.5]);
+        assert_eq!(
+            (
+                first.eval(&values, &[], &shared),
+                second.eval(&values, &[], &shared)
+            ),
+            before
+        );
     }
 
     #[test]
