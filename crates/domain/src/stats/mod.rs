@@ -81,6 +81,12 @@ pub fn peer_stats(sorted: &[f64]) -> PeerStats {
     }
 }
 
+/// Sorts `values` in place, then gives their [`peer_stats`].
+pub fn peer_stats_unsorted(values: &mut [f64]) -> PeerStats {
+    sort_values(values);
+    peer_stats(values)
+}
+
 /// Position of `v` against the sorted peer values (§7.3), computed whatever the group size; `None`
 /// when the group is empty. `v` need not be one of the values.
 pub fn position(sorted: &[f64], v: f64, direction: Direction) -> Option<Position> {
@@ -165,6 +171,13 @@ mod tests {
         assert_eq!(position(&v, 26.0, Direction::Neutral).unwrap().quartile, 3);
         assert_eq!(position(&v, 27.0, Direction::Neutral).unwrap().quartile, 4);
         assert_eq!(position(&v, 19.0, Direction::Neutral).unwrap().quartile, 2);
+    }
+
+    #[test]
+    fn unsorted_input_is_sorted_first() {
+        let mut v = vec![40.0, 12.0, 15.0, 31.0, 18.0, 25.0, 15.0, 20.0];
+        assert_eq!(peer_stats_unsorted(&mut v), peer_stats(&example()));
+        assert_eq!(v, example());
     }
 
     #[test]
