@@ -234,10 +234,17 @@ impl Program {
 
     /// Runs the program. `items[i]` is the number of item `i`, `indicators[i]` the value of indicator
     /// `i` (indices as resolved at compile time), `shared` the sums of the [`SumTable`] the program
-    /// was shared into (empty otherwise). The program's [`depth`](Self::depth) must not exceed
-    /// [`MAX_DEPTH`] (the loader guarantees it).
+    /// was shared into (empty otherwise). Up to [`MAX_DEPTH`] pending operands (all the loader
+    /// accepts) the stack is a fixed array; a deeper program allocates one.
     pub fn eval(&self, items: &[f64], indicators: &[f64], shared: &[f64]) -> Result<f64, DivisionByZero> {
-        let mut stack = [0.0f64; MAX_DEPTH];
+        let mut fixed = [0.0f64; MAX_DEPTH];
+        let mut deep = Vec::new();
+        let stack: &mut [f64] = if self.depth <= MAX_DEPTH {
+            &mut fixed
+        } else {
+            deep.resize(self.depth, 0.0);
+            &mut deep
+        };
         let mut top = 0usize;
         for op in &self.ops {
             match *op {
@@ -438,6 +445,12 @@ mod tests {
             ),
             before
         );
+    }
+
+    #[test]
+    fn deep_programs_still_evaluate() {
+        let src = format!("{}a{}", "(a + ".repeat(40), ")".repeat(40));
+        assert_eq!(run(&src, &[1.0]), Ok(41.0));
     }
 
     #[test]
