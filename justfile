@@ -30,7 +30,9 @@ test: setup
 
 # Regenerate the committed OpenAPI contract from the code.
 openapi:
-    cargo run -q -p tdb-api -- openapi > openapi/openapi.json
+    cargo build -q -p tdb-api
+    ./target/debug/tdb openapi > openapi/openapi.json.new
+    mv openapi/openapi.json.new openapi/openapi.json
     @echo "openapi/openapi.json regenerated"
 
 # Benchmarks (release builds), compared in the same run with the baselines of ../shared/bench.

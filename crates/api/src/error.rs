@@ -14,8 +14,13 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The resource does not exist (or is not visible to the caller).
-    #[error("not found: {0}")]
-    NotFound(String),
+    #[error("not found ({code}): {detail}")]
+    NotFound {
+        /// Stable code (`not_found`, `campaign_not_covered`, `unknown_category`…).
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
     /// The request is malformed (body, query or path cannot be read).
     #[error("bad request ({code}): {detail}")]
     BadRequest {
@@ -36,11 +41,18 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A plain `not_found` error.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::NotFound {
+            code: "not_found",
+            detail: detail.into(),
+        }
+    }
+
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NotFound(_) => "not_found",
-            Self::BadRequest { code, .. } => code,
+            Self::NotFound { code, .. } | Self::BadRequest { code, .. } => code,
             Self::Validation(_) => "validation_failed",
             Self::DatabaseUnavailable(_) => "database_unavailable",
             Self::Internal(_) => "internal_error",
@@ -49,7 +61,7 @@ impl ApiError {
 
     fn title(&self) -> &'static str {
         match self {
-            Self::NotFound(_) => "Ressource introuvable",
+            Self::NotFound { .. } => "Ressource introuvable",
             Self::BadRequest { .. } => "Requête invalide",
             Self::Validation(_) => "Données invalides",
             Self::DatabaseUnavailable(_) => "Base de données indisponible",
@@ -59,7 +71,7 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            Self::NotFound(detail) | Self::BadRequest { detail, .. } => detail.clone(),
+            Self::NotFound { detail, .. } | Self::BadRequest { detail, .. } => detail.clone(),
             Self::Validation(errors) => {
                 format!("{} champ(s) invalide(s) : rien n'a été enregistré.", errors.len())
             }
@@ -89,7 +101,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -21,13 +21,19 @@ use crate::routes;
     tags(
         (name = "service", description = "State of the service."),
         (name = "reference", description = "Reference data: territories."),
+        (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
     )
 )]
 pub struct ApiDoc;
 
 /// The `/api/v1` routes (paths relative to the scope, as actix declares them).
 #[derive(OpenApi)]
-#[openapi(paths(routes::health::health, routes::regions::list_regions))]
+#[openapi(paths(
+    routes::health::health,
+    routes::regions::list_regions,
+    routes::catalogue::get_catalogue,
+    routes::evaluate::evaluate
+))]
 struct V1Api;
 
 /// The contract as pretty-printed JSON, exactly as committed in `openapi/openapi.json` (without the

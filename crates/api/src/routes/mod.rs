@@ -1,5 +1,7 @@
 //! HTTP routes of `/api/v1`: thin handlers (parse, authorise, call, map), one module per resource.
 
+pub mod catalogue;
+pub mod evaluate;
 pub mod extract;
 pub mod health;
 pub mod pagination;
@@ -15,13 +17,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .service(health::health)
             .service(regions::list_regions)
+            .service(catalogue::get_catalogue)
+            .service(evaluate::evaluate)
             .default_service(web::to(not_found)),
     );
 }
 
 /// Any unknown path under `/api`: a problem, never the web app's `index.html`.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!(
+    Err(ApiError::not_found(format!(
         "Aucune ressource ne correspond à {} {}.",
         req.method(),
         req.path()

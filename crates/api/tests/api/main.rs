@@ -8,7 +8,9 @@
 
 mod support;
 
+mod catalogue;
 mod config_env;
+mod evaluate;
 mod health;
 mod migrations;
 mod openapi_sync;

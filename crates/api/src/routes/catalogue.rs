@@ -1,0 +1,67 @@
+//! `GET /api/v1/catalogue/{campaign}`: the data dictionary of a campaign, public and cacheable.
+
+use actix_web::http::header::{self, ETag, EntityTag, IfNoneMatch};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use tdb_domain::contract::{CatalogueDocument, Problem};
+use tdb_domain::{CatalogueError, catalogue_for};
+
+use crate::error::ApiError;
+
+/// The catalogue of a campaign.
+///
+/// The whole data dictionary that applies to campaign N (2019 onwards): categories, scope sets, raw
+/// items, indicators with their formulas, coherence controls and the completion rule. Public: no
+/// authentication. The body never changes for a given `ETag`; send `If-None-Match` to get 304.
+#[utoipa::path(
+    tag = "catalogue",
+    params(("campaign" = i32, Path, description = "Campaign year N (collects the data of year N−1).", example = 2024)),
+    responses(
+        (status = 200, description = "The catalogue of the campaign.", body = CatalogueDocument,
+            headers(("ETag" = String, description = "Version of the catalogue file"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
+        (status = 400, description = "The campaign is not a year.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No catalogue covers the campaign (`campaign_not_covered`).", body = Problem,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/catalogue/{campaign}")]
+pub async fn get_catalogue(req: HttpRequest, campaign: web::Path<i32>) -> Result<HttpResponse, ApiError> {
+    let catalogue = catalogue_for(campaign.into_inner()).map_err(catalogue_error)?;
+    let tag = EntityTag::new_strong(catalogue.etag().trim_matches('"').to_owned());
+    let unchanged = match <IfNoneMatch as header::Header>::parse(&req) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
+        Err(_) => false,
+    };
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(ETag(tag))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"));
+    if unchanged {
+        return Ok(response.finish());
+    }
+    Ok(response
+        .content_type("application/json")
+        .body(catalogue.raw_json().to_owned()))
+}
+
+/// Maps a catalogue lookup failure to its problem.
+pub fn catalogue_error(error: CatalogueError) -> ApiError {
+    match error {
+        CatalogueError::CampaignNotCovered {
+            campaign,
+            first,
+            last,
+        } => ApiError::NotFound {
+            code: "campaign_not_covered",
+            detail: format!(
+                "Aucun catalogue ne couvre la campagne {campaign} (campagnes couvertes : {first} à {last})."
+            ),
+        },
+        other => ApiError::Internal(other.to_string()),
+    }
+}
