@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `just bench`: release benchmarks, each next to its baseline in the same run (these machines are noisy:
+# compare ratios, not absolute figures across runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=../shared/bench
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+step "domain engine: evaluation, recomputation, peer statistics (release)"
+cargo bench -p tdb-domain --bench engine
+
+step "baseline: pandas peer statistics on the same shape (../shared/bench/pandas_peer_baseline.py)"
+if [ -f "$shared/pandas_peer_baseline.py" ]; then
+    python3 -c 'import pandas' 2>/dev/null || python3 -m pip install --quiet pandas
+    python3 "$shared/pandas_peer_baseline.py" 22000 114
+else
+    echo "SKIPPED: $shared/pandas_peer_baseline.py not found (it lives in the shared folder beside the repository)"
+fi
