@@ -260,7 +260,8 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
     let campaign = doc.campaign;
 
     let mut compiled_items = Vec::with_capacity(doc.items.len());
-    for item in &doc.items {
+    let mut item_conditions = Vec::new();
+    for (i, item) in doc.items.iter().enumerate() {
         check_item(item)?;
         let owner = || format!("item '{}'", item.code);
         let condition = item
@@ -268,10 +269,12 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
             .as_deref()
             .map(|c| names.compile(c, Place::Condition, &format!("condition of item '{}'", item.code)))
             .transpose()?;
+        if let Some(condition) = condition {
+            item_conditions.push((index16(i, "items")?, condition));
+        }
         compiled_items.push(Item {
             scope: names.scope(owner, &item.scope)?,
             active: campaign >= item.first_campaign,
-            condition,
             required: item.required,
             axis: item.axis,
         });
@@ -406,12 +409,6 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
         .map(|(k, v)| ((*k).to_owned(), *v))
         .collect();
     let threshold_percent = u64::from(doc.completion.threshold_percent);
-    let mut conditional_items = Vec::new();
-    for (i, item) in compiled_items.iter().enumerate() {
-        if item.condition.is_some() {
-            conditional_items.push(index16(i, "items")?);
-        }
-    }
     let indicator_codes: Vec<&str> = doc.indicators.iter().map(|i| i.code.as_str()).collect();
     let indicator_layout = fnv1a64(indicator_codes.join("\n").as_bytes());
     Ok(Catalogue {
@@ -425,7 +422,7 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
         layout,
         ascii_rank,
         threshold_percent,
-        conditional_items,
+        item_conditions,
         indicator_layout,
         sum_table,
         raw,

@@ -49,14 +49,13 @@ pub struct Layout {
     pub(crate) codes: Vec<Box<str>>,
 }
 
-/// A compiled raw item.
-#[derive(Debug, Clone)]
+/// What evaluation needs of a raw item, kept small so the engine walks a compact array.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Item {
     /// Categories (bit per category index) in scope.
     pub(crate) scope: u64,
     /// Campaign at or after the first campaign.
     pub(crate) active: bool,
-    pub(crate) condition: Option<Program>,
     /// Counts in the completion rate when it applies.
     pub(crate) required: bool,
     /// Axis 0–4.
@@ -117,8 +116,8 @@ pub struct Catalogue {
     /// Position of each item's code in ascending ASCII order (to sort `missing` lists).
     pub(crate) ascii_rank: Vec<u16>,
     pub(crate) threshold_percent: u64,
-    /// Items that have a condition, in catalogue order.
-    pub(crate) conditional_items: Vec<u16>,
+    /// Conditions of the items that have one, in catalogue order.
+    pub(crate) item_conditions: Vec<(u16, Program)>,
     /// Hash of the indicator codes in order: equal hashes mean equal indicator indices.
     pub(crate) indicator_layout: u64,
     /// Sums of items shared by indicator and control programs.
@@ -286,13 +285,9 @@ impl Catalogue {
                 affected.controls.push(def.code.clone());
             }
         }
-        for (def, it) in self.doc.items.iter().zip(&self.items) {
-            let reads = it
-                .condition
-                .as_ref()
-                .is_some_and(|c| c.operands().contains(&Operand::Item(item)));
-            if reads {
-                affected.items.push(def.code.clone());
+        for (i, condition) in &self.item_conditions {
+            if condition.operands().contains(&Operand::Item(item)) {
+                affected.items.push(self.doc.items[usize::from(*i)].code.clone());
             }
         }
         Some(affected)

@@ -23,32 +23,32 @@ pub(crate) struct ItemTable {
 /// Decides every item's state. Conditions read only unconditional items (checked at load), so the
 /// unconditional items are settled first, then the conditional ones.
 pub(crate) fn item_table(catalogue: &Catalogue, category: usize, values: &FormValues) -> ItemTable {
-    let n = catalogue.items.len();
-    let mut table = ItemTable {
-        state: Vec::with_capacity(n),
-        condition: vec![None; n],
-        number: Vec::with_capacity(n),
-        sent: Vec::with_capacity(n),
-    };
     let bit = 1u64 << category;
-    for ((item, kind), number) in catalogue.items.iter().zip(&values.kinds).zip(&values.numbers) {
-        table.sent.push(*kind != SlotKind::Empty);
-        let (state, number) = if !item.active || item.scope & bit == 0 {
-            (ItemState::NotApplicable, 0.0)
-        } else {
-            match kind {
-                SlotKind::Empty => (ItemState::Empty, 0.0),
-                SlotKind::SansObjet => (ItemState::SansObjet, 0.0),
-                SlotKind::Value => (ItemState::Value, *number),
-            }
-        };
-        table.state.push(state);
-        table.number.push(number);
-    }
-    for i in catalogue.conditional_items.iter().map(|i| usize::from(*i)) {
-        let Some(program) = &catalogue.items[i].condition else {
-            continue;
-        };
+    let state: Vec<ItemState> = catalogue
+        .items
+        .iter()
+        .zip(&values.kinds)
+        .map(|(item, kind)| match kind {
+            _ if !item.active || item.scope & bit == 0 => ItemState::NotApplicable,
+            SlotKind::Empty => ItemState::Empty,
+            SlotKind::SansObjet => ItemState::SansObjet,
+            SlotKind::Value => ItemState::Value,
+        })
+        .collect();
+    let number = state
+        .iter()
+        .zip(&values.numbers)
+        .map(|(s, n)| if *s == ItemState::Value { *n } else { 0.0 })
+        .collect();
+    let sent = values.kinds.iter().map(|k| *k != SlotKind::Empty).collect();
+    let mut table = ItemTable {
+        state,
+        condition: vec![None; catalogue.items.len()],
+        number,
+        sent,
+    };
+    for (i, program) in &catalogue.item_conditions {
+        let i = usize::from(*i);
         if table.state[i] == ItemState::NotApplicable {
             continue;
         }
