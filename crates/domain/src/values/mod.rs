@@ -1,8 +1,9 @@
 //! Raw values: their validation per item type and bounds (§1.3, §3), and the typed form values the
 //! engine evaluates.
 //!
-//! A value is checked once, at the boundary (form input, import, partner push) by [`validate_value`]; the
-//! engine then works on [`FormValues`], a slot per catalogue item, without re-parsing JSON.
+//! A value is checked once, at the boundary (form input, import, partner push), by
+//! [`validate_value`]; the engine then works on [`FormValues`], a slot per catalogue item, without
+//! re-parsing JSON.
 
 mod form;
 mod validate;
