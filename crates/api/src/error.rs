@@ -21,6 +21,37 @@ pub enum ApiError {
         /// French explanation.
         detail: String,
     },
+    /// No valid credentials.
+    #[error("unauthenticated ({code}): {detail}")]
+    Unauthenticated {
+        /// `unauthenticated`, `invalid_token`, `token_expired`, `invalid_credentials`.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// The caller may see the resource but not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The action conflicts with the resource's state (locked, wrong phase or workflow state).
+    #[error("conflict ({code}): {detail}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// `If-Match` does not match the current version.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// `If-Match` is required and missing.
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// Too many attempts; retry later.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// Seconds before a retry may succeed.
+        retry_after: u64,
+    },
     /// The request is malformed (body, query or path cannot be read).
     #[error("bad request ({code}): {detail}")]
     BadRequest {
@@ -52,7 +83,14 @@ impl ApiError {
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NotFound { code, .. } | Self::BadRequest { code, .. } => code,
+            Self::NotFound { code, .. }
+            | Self::BadRequest { code, .. }
+            | Self::Unauthenticated { code, .. }
+            | Self::Conflict { code, .. } => code,
+            Self::Forbidden(_) => "forbidden",
+            Self::PreconditionFailed => "stale_version",
+            Self::PreconditionRequired => "if_match_required",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::Validation(_) => "validation_failed",
             Self::DatabaseUnavailable(_) => "database_unavailable",
             Self::Internal(_) => "internal_error",
@@ -62,6 +100,12 @@ impl ApiError {
     fn title(&self) -> &'static str {
         match self {
             Self::NotFound { .. } => "Ressource introuvable",
+            Self::Unauthenticated { .. } => "Authentification requise",
+            Self::Forbidden(_) => "Action interdite",
+            Self::Conflict { .. } => "Action impossible dans l'état actuel",
+            Self::PreconditionFailed => "Version périmée",
+            Self::PreconditionRequired => "En-tête If-Match requis",
+            Self::TooManyRequests { .. } => "Trop de tentatives",
             Self::BadRequest { .. } => "Requête invalide",
             Self::Validation(_) => "Données invalides",
             Self::DatabaseUnavailable(_) => "Base de données indisponible",
@@ -71,7 +115,20 @@ impl ApiError {
 
     fn detail(&self) -> String {
         match self {
-            Self::NotFound { detail, .. } | Self::BadRequest { detail, .. } => detail.clone(),
+            Self::NotFound { detail, .. }
+            | Self::BadRequest { detail, .. }
+            | Self::Unauthenticated { detail, .. }
+            | Self::Conflict { detail, .. }
+            | Self::Forbidden(detail) => detail.clone(),
+            Self::PreconditionFailed => {
+                "Les données ont été modifiées entre-temps : rechargez-les avant d'enregistrer.".to_owned()
+            }
+            Self::PreconditionRequired => {
+                "Envoyez l'en-tête If-Match avec l'ETag de la version que vous modifiez.".to_owned()
+            }
+            Self::TooManyRequests { retry_after } => {
+                format!("Trop de tentatives : réessayez dans {retry_after} secondes.")
+            }
             Self::Validation(errors) => {
                 format!("{} champ(s) invalide(s) : rien n'a été enregistré.", errors.len())
             }
@@ -102,6 +159,12 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -113,9 +176,17 @@ impl ResponseError for ApiError {
         if self.status_code().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        HttpResponse::build(self.status_code())
-            .content_type(PROBLEM_JSON)
-            .json(self.to_problem())
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            Self::Unauthenticated { .. } => {
+                response.insert_header(("WWW-Authenticate", "Bearer realm=\"tdb\""));
+            }
+            Self::TooManyRequests { retry_after } => {
+                response.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            _ => {}
+        }
+        response.content_type(PROBLEM_JSON).json(self.to_problem())
     }
 }
 

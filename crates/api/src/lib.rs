@@ -3,6 +3,7 @@
 //! HTTP (actix-web) → handlers (thin: parse, authorise, call, map) → services → repositories (diesel, one
 //! code path for SQLite and PostgreSQL). The domain rules live in `tdb-domain`.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

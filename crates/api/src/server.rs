@@ -7,6 +7,7 @@ use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::TokenService;
 use crate::config::Config;
 use crate::db::{self, DbError};
 use crate::openapi::ApiDoc;
@@ -16,11 +17,11 @@ use crate::state::AppState;
 /// Opens the database (running migrations) and builds the shared state.
 pub fn build_state(config: Config) -> Result<AppState, DbError> {
     let pool = db::connect(&config.database_url)?;
-    let jwt_secret = config.jwt_secret_or_generate();
+    let tokens = TokenService::new(&config.jwt_secret_or_generate());
     Ok(AppState {
         pool,
         config: Arc::new(config),
-        jwt_secret,
+        tokens,
     })
 }
 

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use actix_web::web;
 
-use crate::config::{Config, Secret};
+use crate::auth::TokenService;
+use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
 
@@ -15,8 +16,8 @@ pub struct AppState {
     pub pool: DbPool,
     /// The configuration the server started with.
     pub config: Arc<Config>,
-    /// The key signing access tokens.
-    pub jwt_secret: Secret,
+    /// Signs and verifies access tokens.
+    pub tokens: TokenService,
 }
 
 impl AppState {

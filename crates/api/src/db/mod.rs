@@ -11,3 +11,18 @@ pub mod schema;
 
 pub use connection::{Backend, DbConnection, DbError, DbPool, PooledConnection, connect};
 pub use migrations::{MIGRATION_DIRS, run_pending};
+
+/// Runs the same diesel code on the concrete connection of either backend.
+///
+/// For the few statements the run-time `MultiBackend` cannot express (upserts with `ON CONFLICT`, bulk
+/// `INSERT … VALUES` of many rows): `on_backend!(conn, c => diesel::insert_into(t).values(&rows)
+/// .on_conflict(…).do_update().set(…).execute(c))`. The body is compiled once per backend.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
+}

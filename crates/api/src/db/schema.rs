@@ -23,4 +23,312 @@ diesel::table! {
 }
 
 diesel::joinable!(departments -> regions (region_code));
-diesel::allow_tables_to_appear_in_same_query!(regions, departments);
+
+diesel::table! {
+    /// Managing bodies (organismes gestionnaires), by FINESS EJ.
+    organisations (finess) {
+        /// FINESS EJ.
+        finess -> Text,
+        /// Name.
+        name -> Text,
+        /// `public`, `prive_non_lucratif` or `prive_commercial`.
+        legal_status -> Text,
+    }
+}
+
+diesel::table! {
+    /// Structures (ESMS), by FINESS ET.
+    structures (finess) {
+        /// FINESS ET.
+        finess -> Text,
+        /// Name.
+        name -> Text,
+        /// Catalogue category code (aliases resolved).
+        category -> Text,
+        /// Managing body.
+        organisation_finess -> Text,
+        /// Department.
+        department_code -> Text,
+        /// Region of the department (denormalised for scope filters).
+        region_code -> Text,
+        /// City.
+        city -> Text,
+        /// Funder competence derived from the category: `ARS`, `CD` or `ARS_CD`.
+        competence -> Text,
+        /// Opening date `YYYY-MM-DD`.
+        opening_date -> Nullable<Text>,
+        /// Whether the structure is active.
+        active -> Bool,
+        /// Optimistic-concurrency version.
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Yearly campaigns.
+    campaigns (year) {
+        /// Campaign year N.
+        year -> Integer,
+        /// Catalogue version applied.
+        catalogue_version -> Text,
+        /// `preparation`, `collecte`, `fiabilisation`, `restitution` or `archivee`.
+        phase -> Text,
+        /// Planned dates `YYYY-MM-DD`.
+        collecte_opens_on -> Nullable<Text>,
+        /// End of the collection.
+        collecte_closes_on -> Nullable<Text>,
+        /// End of the review period.
+        fiabilisation_closes_on -> Nullable<Text>,
+        /// Publication of the results.
+        restitution_opens_on -> Nullable<Text>,
+        /// Optimistic-concurrency version.
+        version -> BigInt,
+        /// Last change.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One form per structure and campaign, with its cached evaluation summary.
+    forms (campaign_year, structure_finess) {
+        /// Campaign.
+        campaign_year -> Integer,
+        /// Structure.
+        structure_finess -> Text,
+        /// Workflow state.
+        state -> Text,
+        /// Optimistic-concurrency version (the ETag).
+        version -> BigInt,
+        /// Cached completion rate.
+        completion_rate -> Double,
+        /// Cached filled count.
+        filled -> Integer,
+        /// Cached required count.
+        required -> Integer,
+        /// Cached submission readiness.
+        can_submit -> Bool,
+        /// Cached number of failing alerts.
+        alert_count -> Integer,
+        /// Submission time.
+        submitted_at -> Nullable<Timestamp>,
+        /// Who submitted.
+        submitted_by -> Nullable<Text>,
+        /// ARS validation time.
+        ars_validated_at -> Nullable<Timestamp>,
+        /// Who validated for the ARS.
+        ars_validated_by -> Nullable<Text>,
+        /// CD validation time.
+        cd_validated_at -> Nullable<Timestamp>,
+        /// Who validated for the CD.
+        cd_validated_by -> Nullable<Text>,
+        /// Last change.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Raw values of a form, with provenance.
+    form_values (campaign_year, structure_finess, item_code) {
+        /// Campaign.
+        campaign_year -> Integer,
+        /// Structure.
+        structure_finess -> Text,
+        /// Catalogue item code.
+        item_code -> Text,
+        /// The validated value as JSON.
+        value_json -> Text,
+        /// `saisie` or a prefill source.
+        source -> Text,
+        /// Import batch that wrote it.
+        batch_id -> Nullable<Text>,
+        /// Locked against changes by the structure.
+        locked -> Bool,
+        /// Value pushed by a partner, kept when the structure overrides it.
+        prefill_value_json -> Nullable<Text>,
+        /// Source of that pushed value.
+        prefill_source -> Nullable<Text>,
+        /// Why the structure overrode a pushed value.
+        override_reason -> Nullable<Text>,
+        /// Who wrote it.
+        author -> Text,
+        /// When.
+        updated_at -> Timestamp,
+        /// Version of the value.
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Written justifications of failing alerts.
+    justifications (campaign_year, structure_finess, control_key) {
+        /// Campaign.
+        campaign_year -> Integer,
+        /// Structure.
+        structure_finess -> Text,
+        /// Control code or `variation_annuelle.<indicator>`.
+        control_key -> Text,
+        /// The justification.
+        text -> Text,
+        /// Who wrote it.
+        author -> Text,
+        /// When.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// People who log in.
+    users (email) {
+        /// Login (lower-case email).
+        email -> Text,
+        /// argon2id PHC string.
+        password_hash -> Text,
+        /// Name shown.
+        display_name -> Text,
+        /// `esms`, `og`, `ars`, `cd` or `national`.
+        role -> Text,
+        /// Scope of an `og` user.
+        organisation_finess -> Nullable<Text>,
+        /// Scope of an `ars` user.
+        region_code -> Nullable<Text>,
+        /// Scope of a `cd` user.
+        department_code -> Nullable<Text>,
+        /// Whether the account may log in.
+        active -> Bool,
+        /// Creation time.
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Structures of an `esms` user.
+    user_structures (user_email, structure_finess) {
+        /// User.
+        user_email -> Text,
+        /// Structure.
+        structure_finess -> Text,
+    }
+}
+
+diesel::table! {
+    /// Partner systems (client credentials).
+    api_clients (client_id) {
+        /// Client identifier.
+        client_id -> Text,
+        /// argon2id PHC string of the secret.
+        secret_hash -> Text,
+        /// Name shown.
+        name -> Text,
+        /// Space-separated scopes (`read`, `prefill:write`).
+        scopes -> Text,
+        /// Prefill source bound to the client.
+        source -> Nullable<Text>,
+        /// Whether the client may get tokens.
+        active -> Bool,
+        /// Creation time.
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Failed login counters (per account and per IP), shared by every replica.
+    login_attempts (attempt_key) {
+        /// `account:<email>` or `ip:<address>`.
+        attempt_key -> Text,
+        /// Failures in the current window.
+        failures -> Integer,
+        /// Start of the window.
+        window_started_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Append-only log of every value change and workflow transition.
+    audit_log (id) {
+        /// Sequence.
+        id -> BigInt,
+        /// When.
+        at -> Timestamp,
+        /// Who (email or client id).
+        actor -> Text,
+        /// `web`, `api`, `import` or `system`.
+        channel -> Text,
+        /// What happened.
+        action -> Text,
+        /// Campaign concerned.
+        campaign_year -> Nullable<Integer>,
+        /// Structure concerned.
+        structure_finess -> Nullable<Text>,
+        /// Item concerned.
+        item_code -> Nullable<Text>,
+        /// Value before (JSON).
+        old_value -> Nullable<Text>,
+        /// Value after (JSON).
+        new_value -> Nullable<Text>,
+        /// Free detail (JSON).
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Correction requests of an authority on one item of a form.
+    correction_requests (id) {
+        /// Identifier.
+        id -> BigInt,
+        /// Campaign.
+        campaign_year -> Integer,
+        /// Structure.
+        structure_finess -> Text,
+        /// Item to correct.
+        item_code -> Text,
+        /// `ouverte` or `resolue`.
+        status -> Text,
+        /// Who asked.
+        created_by -> Text,
+        /// When.
+        created_at -> Timestamp,
+        /// When it was resolved.
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Messages of a correction request's thread.
+    correction_messages (id) {
+        /// Identifier.
+        id -> BigInt,
+        /// The request.
+        request_id -> BigInt,
+        /// Who wrote.
+        author -> Text,
+        /// The message.
+        body -> Text,
+        /// When.
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(structures -> organisations (organisation_finess));
+diesel::joinable!(structures -> departments (department_code));
+diesel::joinable!(forms -> structures (structure_finess));
+diesel::joinable!(forms -> campaigns (campaign_year));
+diesel::joinable!(user_structures -> users (user_email));
+diesel::joinable!(user_structures -> structures (structure_finess));
+diesel::joinable!(correction_messages -> correction_requests (request_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    structures,
+    campaigns,
+    forms,
+    form_values,
+    justifications,
+    users,
+    user_structures,
+    api_clients,
+    login_attempts,
+    audit_log,
+    correction_requests,
+    correction_messages,
+    regions,
+    departments,
+);

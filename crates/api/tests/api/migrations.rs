@@ -34,8 +34,8 @@ fn type_family(declared: &str) -> &'static str {
     let declared = declared.to_ascii_lowercase();
     match declared.as_str() {
         "text" | "character varying" | "varchar" => "text",
-        "integer" | "int" | "int4" => "integer",
-        "bigint" | "int8" => "bigint",
+        // SQLite has one 64-bit integer storage class (`INTEGER PRIMARY KEY` is the rowid).
+        "integer" | "int" | "int4" | "bigint" | "int8" => "integer",
         "double precision" | "double" | "real" | "float8" => "double",
         "boolean" | "bool" => "boolean",
         t if t.starts_with("timestamp") => "timestamp",

@@ -6,7 +6,9 @@
     reason = "each test module uses a different part of the support code"
 )]
 
+pub mod auth;
 pub mod db;
+pub mod fixtures;
 
 use std::path::PathBuf;
 

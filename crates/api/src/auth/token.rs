@@ -1,0 +1,189 @@
+//! Access tokens: HS256 JWT, algorithm pinned, `iss`/`aud`/`exp` always checked.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+use super::principal::Role;
+use crate::config::Secret;
+
+/// Issuer of every tdb token.
+pub const ISSUER: &str = "tdb";
+/// Audience of the API's access tokens.
+pub const AUDIENCE: &str = "tdb-api";
+/// Lifetime of an access token, in seconds.
+pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
+
+/// What an access token says about its holder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer (`tdb`).
+    pub iss: String,
+    /// Audience (`tdb-api`).
+    pub aud: String,
+    /// Subject: a user's email or a partner client's id.
+    pub sub: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires at (Unix seconds).
+    pub exp: i64,
+    /// Role of the holder.
+    pub role: Role,
+    /// Structures of an `esms` user (FINESS ET).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub structures: Vec<String>,
+    /// Managing body of an `og` user (FINESS EJ).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// Region of an `ars` user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Department of a `cd` user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Scopes of a partner client (`read`, `prefill:write`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    /// Prefill source bound to a partner client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// The token has expired.
+    #[error("token expired")]
+    Expired,
+    /// Bad signature, algorithm, issuer, audience or shape.
+    #[error("invalid token: {0}")]
+    Invalid(String),
+}
+
+/// Signs and verifies access tokens with the server's secret.
+#[derive(Clone)]
+pub struct TokenService {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl TokenService {
+    /// A service keyed by `secret`.
+    pub fn new(secret: &Secret) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(secret.expose()),
+            decoding: DecodingKey::from_secret(secret.expose()),
+            validation,
+        }
+    }
+
+    /// Signs `claims`.
+    pub fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| TokenError::Invalid(e.to_string()))
+    }
+
+    /// Verifies a token and returns its claims.
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid(e.to_string()),
+            })
+    }
+}
+
+impl Claims {
+    /// Claims for `sub` with `role`, valid from now for [`ACCESS_TOKEN_SECONDS`]; scopes empty.
+    pub fn new(sub: impl Into<String>, role: Role) -> Self {
+        let now = chrono::Utc::now().timestamp();
+        Self {
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            sub: sub.into(),
+            iat: now,
+            exp: now + ACCESS_TOKEN_SECONDS,
+            role,
+            structures: Vec::new(),
+            organisation: None,
+            region: None,
+            department: None,
+            scopes: Vec::new(),
+            source: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(secret: &str) -> TokenService {
+        TokenService::new(&Secret::new(secret))
+    }
+
+    #[test]
+    fn a_signed_token_verifies_with_the_same_key_only() {
+        let claims = Claims::new("alice@example.fr", Role::Ars);
+        let token = service("key-one-key-one-key-one-key-one-xx")
+            .sign(&claims)
+            .unwrap();
+        assert_eq!(
+            service("key-one-key-one-key-one-key-one-xx")
+                .verify(&token)
+                .unwrap(),
+            claims
+        );
+        assert!(matches!(
+            service("key-two-key-two-key-two-key-two-xx").verify(&token),
+            Err(TokenError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn expired_tokens_are_refused() {
+        let mut claims = Claims::new("alice@example.fr", Role::Ars);
+        claims.iat -= 3600;
+        claims.exp = claims.iat + 60;
+        let svc = service("key-one-key-one-key-one-key-one-xx");
+        assert_eq!(svc.verify(&svc.sign(&claims).unwrap()), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn another_algorithm_or_audience_is_refused() {
+        let claims = Claims::new("alice@example.fr", Role::National);
+        let key = EncodingKey::from_secret(b"key-one-key-one-key-one-key-one-xx");
+        let hs512 = encode(&Header::new(Algorithm::HS512), &claims, &key).unwrap();
+        let svc = service("key-one-key-one-key-one-key-one-xx");
+        assert!(matches!(svc.verify(&hs512), Err(TokenError::Invalid(_))));
+        let mut other_audience = claims.clone();
+        other_audience.aud = "another-api".to_owned();
+        assert!(matches!(
+            svc.verify(&svc.sign(&other_audience).unwrap()),
+            Err(TokenError::Invalid(_))
+        ));
+        let mut other_issuer = claims;
+        other_issuer.iss = "someone-else".to_owned();
+        assert!(matches!(
+            svc.verify(&svc.sign(&other_issuer).unwrap()),
+            Err(TokenError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn unsigned_tokens_are_refused() {
+        let svc = service("key-one-key-one-key-one-key-one-xx");
+        let token = svc.sign(&Claims::new("mallory", Role::National)).unwrap();
+        let mut parts = token.split('.');
+        let (_, payload) = (parts.next().unwrap(), parts.next().unwrap());
+        let none_header = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
+        assert!(svc.verify(&format!("{none_header}.{payload}.")).is_err());
+    }
+}

@@ -1,0 +1,41 @@
+//! The structure filter every scoped query applies: resolved once per request from the caller.
+
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use crate::auth::principal::StructureScope;
+use crate::db::DbConnection;
+use crate::db::schema::structures;
+
+/// The SQL backend of [`DbConnection`] (SQLite or PostgreSQL, chosen at run time).
+pub type Db = <DbConnection as Connection>::Backend;
+
+/// A boolean condition on `structures`, true for the structures a caller may see.
+pub type StructureFilter = Box<dyn BoxableExpression<structures::table, Db, SqlType = Bool>>;
+
+/// Competences an ARS officer sees.
+const ARS_COMPETENCES: [&str; 2] = ["ARS", "ARS_CD"];
+/// Competences a CD officer sees.
+const CD_COMPETENCES: [&str; 2] = ["CD", "ARS_CD"];
+
+/// The structures visible under `scope`.
+pub fn visible_structures(scope: &StructureScope) -> StructureFilter {
+    match scope {
+        StructureScope::Structures(finess) => Box::new(structures::finess.eq_any(finess.clone())),
+        StructureScope::Organisation(organisation) => {
+            Box::new(structures::organisation_finess.eq(organisation.clone()))
+        }
+        StructureScope::ArsRegion(region) => Box::new(
+            structures::region_code
+                .eq(region.clone())
+                .and(structures::competence.eq_any(ARS_COMPETENCES)),
+        ),
+        StructureScope::CdDepartment(department) => Box::new(
+            structures::department_code
+                .eq(department.clone())
+                .and(structures::competence.eq_any(CD_COMPETENCES)),
+        ),
+        StructureScope::All => Box::new(structures::finess.is_not_null()),
+        StructureScope::Nothing => Box::new(structures::finess.is_null()),
+    }
+}

@@ -1,0 +1,120 @@
+//! Rows inserted directly, to set up a test's world: organisations, structures, campaigns.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use tdb_api::AppState;
+use tdb_api::db::schema::{campaigns, organisations, structures};
+
+/// A structure to insert.
+pub struct StructureFixture {
+    /// FINESS ET.
+    pub finess: &'static str,
+    /// Catalogue category code.
+    pub category: &'static str,
+    /// FINESS EJ of its managing body (inserted if missing).
+    pub organisation: &'static str,
+    /// Department code.
+    pub department: &'static str,
+    /// `ARS`, `CD` or `ARS_CD`.
+    pub competence: &'static str,
+}
+
+/// Inserts the structures (and their managing bodies); the region comes from the department.
+pub fn insert_structures(state: &AppState, fixtures: &[StructureFixture]) {
+    let mut conn = state.pool.get().unwrap();
+    for f in fixtures {
+        tdb_api::on_backend!(&mut *conn, c => diesel::insert_into(organisations::table)
+            .values((
+                organisations::finess.eq(f.organisation),
+                organisations::name.eq(format!("Organisme {}", f.organisation)),
+                organisations::legal_status.eq("prive_non_lucratif"),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))
+        .unwrap();
+        let region: String = tdb_api::db::schema::departments::table
+            .find(f.department)
+            .select(tdb_api::db::schema::departments::region_code)
+            .first(&mut conn)
+            .unwrap();
+        diesel::insert_into(structures::table)
+            .values((
+                structures::finess.eq(f.finess),
+                structures::name.eq(format!("Structure {}", f.finess)),
+                structures::category.eq(f.category),
+                structures::organisation_finess.eq(f.organisation),
+                structures::department_code.eq(f.department),
+                structures::region_code.eq(region),
+                structures::city.eq("Lille"),
+                structures::competence.eq(f.competence),
+                structures::opening_date.eq(Some("2001-01-01")),
+                structures::active.eq(true),
+                structures::version.eq(1_i64),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+}
+
+/// Inserts a campaign in `phase`.
+pub fn insert_campaign(state: &AppState, year: i32, phase: &str) {
+    let mut conn = state.pool.get().unwrap();
+    diesel::insert_into(campaigns::table)
+        .values((
+            campaigns::year.eq(year),
+            campaigns::catalogue_version.eq("1.0"),
+            campaigns::phase.eq(phase),
+            campaigns::collecte_opens_on.eq(Some(format!("{year}-03-01"))),
+            campaigns::collecte_closes_on.eq(Some(format!("{year}-06-30"))),
+            campaigns::fiabilisation_closes_on.eq(Some(format!("{year}-09-30"))),
+            campaigns::restitution_opens_on.eq(Some(format!("{year}-10-15"))),
+            campaigns::version.eq(1_i64),
+            campaigns::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+}
+
+/// A small world used by the scope tests: Hauts-de-France (region 32) and Île-de-France (11).
+///
+/// | FINESS | category | managing body | department | competence |
+/// |---|---|---|---|---|
+/// | 590000011 | ehpad | 590000001 | 59 Nord | ARS_CD |
+/// | 590000021 | ime | 590000001 | 59 Nord | ARS |
+/// | 620000011 | eanm | 620000001 | 62 Pas-de-Calais | CD |
+/// | 750000011 | ehpad | 750000001 | 75 Paris | ARS_CD |
+pub fn small_world(state: &AppState) {
+    insert_structures(
+        state,
+        &[
+            StructureFixture {
+                finess: "590000011",
+                category: "ehpad",
+                organisation: "590000001",
+                department: "59",
+                competence: "ARS_CD",
+            },
+            StructureFixture {
+                finess: "590000021",
+                category: "ime",
+                organisation: "590000001",
+                department: "59",
+                competence: "ARS",
+            },
+            StructureFixture {
+                finess: "620000011",
+                category: "eanm",
+                organisation: "620000001",
+                department: "62",
+                competence: "CD",
+            },
+            StructureFixture {
+                finess: "750000011",
+                category: "ehpad",
+                organisation: "750000001",
+                department: "75",
+                competence: "ARS_CD",
+            },
+        ],
+    );
+}

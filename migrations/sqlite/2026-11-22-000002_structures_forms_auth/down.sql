@@ -1,0 +1,13 @@
+DROP TABLE correction_messages;
+DROP TABLE correction_requests;
+DROP TABLE audit_log;
+DROP TABLE login_attempts;
+DROP TABLE api_clients;
+DROP TABLE user_structures;
+DROP TABLE users;
+DROP TABLE justifications;
+DROP TABLE form_values;
+DROP TABLE forms;
+DROP TABLE campaigns;
+DROP TABLE structures;
+DROP TABLE organisations;
