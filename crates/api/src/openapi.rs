@@ -18,18 +18,45 @@ use crate::routes;
     ),
     servers((url = "/", description = "This server")),
     nest((path = "/api/v1", api = V1Api)),
+    modifiers(&BearerAuth),
     tags(
         (name = "service", description = "State of the service."),
+        (name = "auth", description = "Logging in (people) and client credentials (partner systems)."),
         (name = "reference", description = "Reference data: territories."),
         (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
     )
 )]
 pub struct ApiDoc;
 
+/// Declares the bearer-token security scheme used by protected endpoints.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from /api/v1/auth/login or /api/v1/auth/token.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
 /// The `/api/v1` routes (paths relative to the scope, as actix declares them).
 #[derive(OpenApi)]
 #[openapi(paths(
     routes::health::health,
+    routes::auth::login,
+    routes::auth::token,
+    routes::auth::me,
     routes::regions::list_regions,
     routes::catalogue::get_catalogue,
     routes::evaluate::evaluate

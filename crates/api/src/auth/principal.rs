@@ -4,57 +4,12 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use serde::{Deserialize, Serialize};
 
 use super::token::{Claims, TokenError};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Role of a user or partner client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A structure's staff: its own structures.
-    Esms,
-    /// A managing body (organisme gestionnaire): all structures of its organisation.
-    Og,
-    /// An ARS officer: its region, structures whose competence is ARS or joint.
-    Ars,
-    /// A conseil départemental officer: its department, competence CD or joint.
-    Cd,
-    /// National administration: everything, and the campaigns.
-    National,
-    /// A partner system (client credentials) with scopes.
-    Partner,
-}
-
-impl Role {
-    /// The role's code as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Esms => "esms",
-            Self::Og => "og",
-            Self::Ars => "ars",
-            Self::Cd => "cd",
-            Self::National => "national",
-            Self::Partner => "partner",
-        }
-    }
-
-    /// Parses a stored role code.
-    pub fn parse(code: &str) -> Option<Self> {
-        [
-            Self::Esms,
-            Self::Og,
-            Self::Ars,
-            Self::Cd,
-            Self::National,
-            Self::Partner,
-        ]
-        .into_iter()
-        .find(|role| role.as_str() == code)
-    }
-}
+pub use tdb_domain::contract::Role;
 
 /// Which structures a caller may see.
 #[derive(Debug, Clone, PartialEq, Eq)]

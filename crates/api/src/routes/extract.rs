@@ -4,13 +4,14 @@ use actix_web::{HttpRequest, error, web};
 
 use crate::error::ApiError;
 
-/// Registers the error handlers of the JSON, query and path extractors.
+/// Registers the error handlers of the JSON, form, query and path extractors.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
         web::JsonConfig::default()
             .limit(16 * 1024 * 1024)
             .error_handler(json_error),
     )
+    .app_data(web::FormConfig::default().error_handler(form_error))
     .app_data(web::QueryConfig::default().error_handler(query_error))
     .app_data(web::PathConfig::default().error_handler(path_error));
 }
@@ -28,6 +29,14 @@ fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error 
         other => ("malformed_json", format!("Le corps JSON est illisible : {other}")),
     };
     ApiError::BadRequest { code, detail }.into()
+}
+
+fn form_error(err: error::UrlencodedError, _req: &HttpRequest) -> error::Error {
+    ApiError::BadRequest {
+        code: "malformed_form",
+        detail: format!("Le formulaire envoyé est illisible : {err}"),
+    }
+    .into()
 }
 
 fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> error::Error {

@@ -1,5 +1,6 @@
 //! HTTP routes of `/api/v1`: thin handlers (parse, authorise, call, map), one module per resource.
 
+pub mod auth;
 pub mod catalogue;
 pub mod evaluate;
 pub mod extract;
@@ -16,6 +17,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .service(health::health)
+            .service(auth::login)
+            .service(auth::token)
+            .service(auth::me)
             .service(regions::list_regions)
             .service(catalogue::get_catalogue)
             .service(evaluate::evaluate)

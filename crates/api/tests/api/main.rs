@@ -8,6 +8,7 @@
 
 mod support;
 
+mod auth;
 mod catalogue;
 mod config_env;
 mod evaluate;

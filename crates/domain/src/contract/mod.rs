@@ -3,6 +3,7 @@
 //! They carry no behaviour. With the `openapi` feature they derive `utoipa::ToSchema`, so the contract
 //! in `openapi/openapi.json` is generated from these very types.
 
+mod auth;
 mod catalogue;
 mod evaluate;
 mod health;
@@ -10,6 +11,7 @@ mod peer;
 mod problem;
 mod reference;
 
+pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
     IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,

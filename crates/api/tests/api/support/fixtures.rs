@@ -118,3 +118,54 @@ pub fn small_world(state: &AppState) {
         ],
     );
 }
+
+/// Inserts a user with an argon2id-hashed `password`; `scope` is the organisation, region or department
+/// of an `og`, `ars` or `cd` user, and the structures of an `esms` user.
+pub fn insert_user(state: &AppState, email: &str, password: &str, role: &str, scope: &[&str]) {
+    use tdb_api::db::schema::{user_structures, users};
+    let mut conn = state.pool.get().unwrap();
+    let one = scope.first().map(|s| (*s).to_owned());
+    diesel::insert_into(users::table)
+        .values((
+            users::email.eq(email),
+            users::password_hash.eq(tdb_api::auth::password::hash(password).unwrap()),
+            users::display_name.eq(format!("Utilisateur {email}")),
+            users::role.eq(role),
+            users::organisation_finess.eq(if role == "og" { one.clone() } else { None }),
+            users::region_code.eq(if role == "ars" { one.clone() } else { None }),
+            users::department_code.eq(if role == "cd" { one } else { None }),
+            users::active.eq(true),
+            users::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    if role == "esms" {
+        for finess in scope {
+            diesel::insert_into(user_structures::table)
+                .values((
+                    user_structures::user_email.eq(email),
+                    user_structures::structure_finess.eq(*finess),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    }
+}
+
+/// Inserts a partner client with a hashed `secret`.
+pub fn insert_client(state: &AppState, client_id: &str, secret: &str, scopes: &str, source: Option<&str>) {
+    use tdb_api::db::schema::api_clients;
+    let mut conn = state.pool.get().unwrap();
+    diesel::insert_into(api_clients::table)
+        .values((
+            api_clients::client_id.eq(client_id),
+            api_clients::secret_hash.eq(tdb_api::auth::password::hash(secret).unwrap()),
+            api_clients::name.eq(format!("Client {client_id}")),
+            api_clients::scopes.eq(scopes),
+            api_clients::source.eq(source),
+            api_clients::active.eq(true),
+            api_clients::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+}

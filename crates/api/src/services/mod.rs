@@ -1,0 +1,3 @@
+//! Services: one use case each, run in one transaction, calling repositories and the domain.
+
+pub mod auth;
