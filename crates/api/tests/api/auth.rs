@@ -163,7 +163,10 @@ async fn bad_tokens_are_refused(db: TestDb) {
     assert_eq!(response.status(), 200);
 }
 
-fn token_request(form: &[(&str, &str)]) -> actix_http::Request {
+/// A form body as key/value pairs.
+type Form<'a> = [(&'a str, &'a str)];
+
+fn token_request(form: &Form) -> actix_http::Request {
     test::TestRequest::post()
         .uri("/api/v1/auth/token")
         .set_form(form)
@@ -207,7 +210,7 @@ async fn partner_clients_get_scoped_tokens(db: TestDb) {
     let body: Value = test::call_and_read_body_json(&app, token_request(&narrowed)).await;
     assert_eq!(body["scope"], "read");
 
-    let cases: [(&[(&str, &str)], u16, &str); 3] = [
+    let cases: [(&Form, u16, &str); 3] = [
         (
             &[
                 ("grant_type", "client_credentials"),
