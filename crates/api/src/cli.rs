@@ -1,8 +1,9 @@
-//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`.
+//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `token`.
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::auth::{Claims, Role, TokenService};
+use crate::config::{Config, Secret};
 use crate::{db, openapi, server};
 
 /// tdb — tableau de bord de la performance des ESMS.
@@ -23,6 +24,37 @@ pub enum Command {
     Migrate(#[command(flatten)] Config),
     /// Print the OpenAPI contract (JSON) on standard output.
     Openapi,
+    /// Mint an access token with the server's key (operations, load tests). Needs TDB_JWT_SECRET.
+    Token(TokenArgs),
+}
+
+/// What `tdb token` puts in the token.
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// Role: esms, og, ars, cd, national or partner.
+    #[arg(long)]
+    pub role: String,
+    /// Subject (email or client id).
+    #[arg(long, default_value = "ops@tdb.local")]
+    pub subject: String,
+    /// Structures of an `esms` token (repeatable).
+    #[arg(long = "structure")]
+    pub structures: Vec<String>,
+    /// Managing body of an `og` token.
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// Region of an `ars` token.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Department of a `cd` token.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Scopes of a `partner` token (repeatable).
+    #[arg(long = "scope")]
+    pub scopes: Vec<String>,
+    /// Key signing the token.
+    #[arg(long, env = "TDB_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Secret,
 }
 
 /// Errors a command can end with.
@@ -37,6 +69,9 @@ pub enum CliError {
     /// The OpenAPI document could not be serialised.
     #[error("openapi: {0}")]
     Openapi(#[from] serde_json::Error),
+    /// The token could not be minted.
+    #[error("token: {0}")]
+    Token(String),
 }
 
 /// Runs one command.
@@ -52,13 +87,31 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             tracing::info!(backend = ?pool.backend(), "database migrated");
         }
         Command::Openapi => print_contract(&openapi::to_pretty_json()?),
+        Command::Token(args) => print_contract(&mint_token(args)?),
     }
     Ok(())
 }
 
-#[expect(clippy::print_stdout, reason = "the contract is the command's output")]
-fn print_contract(json: &str) {
-    println!("{json}");
+#[expect(
+    clippy::print_stdout,
+    reason = "the contract or the token is the command's output"
+)]
+fn print_contract(text: &str) {
+    println!("{text}");
+}
+
+fn mint_token(args: TokenArgs) -> Result<String, CliError> {
+    let role =
+        Role::parse(&args.role).ok_or_else(|| CliError::Token(format!("unknown role {}", args.role)))?;
+    let mut claims = Claims::new(args.subject, role);
+    claims.structures = args.structures;
+    claims.organisation = args.organisation;
+    claims.region = args.region;
+    claims.department = args.department;
+    claims.scopes = args.scopes;
+    TokenService::new(&args.jwt_secret)
+        .sign(&claims)
+        .map_err(|e| CliError::Token(e.to_string()))
 }
 
 fn init_tracing(filter: &str) {
