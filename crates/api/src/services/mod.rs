@@ -1,0 +1,3 @@
+//! Services: one transaction per use case, between the handlers and the repositories.
+
+pub mod forms;
