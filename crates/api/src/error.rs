@@ -40,6 +40,16 @@ pub enum ApiError {
         /// French explanation.
         detail: String,
     },
+    /// The action conflicts with the resource's state for the reasons listed in `errors`.
+    #[error("conflict ({code}): {detail}")]
+    ConflictWithReasons {
+        /// Stable code (`cannot_submit`…).
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+        /// One entry per reason, with a JSON pointer to what causes it.
+        reasons: Vec<FieldError>,
+    },
     /// `If-Match` does not match the current version.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -87,6 +97,7 @@ impl ApiError {
             | Self::BadRequest { code, .. }
             | Self::Unauthenticated { code, .. }
             | Self::Conflict { code, .. } => code,
+            Self::ConflictWithReasons { code, .. } => code,
             Self::Forbidden(_) => "forbidden",
             Self::PreconditionFailed => "stale_version",
             Self::PreconditionRequired => "if_match_required",
@@ -103,6 +114,7 @@ impl ApiError {
             Self::Unauthenticated { .. } => "Authentification requise",
             Self::Forbidden(_) => "Action interdite",
             Self::Conflict { .. } => "Action impossible dans l'état actuel",
+            Self::ConflictWithReasons { .. } => "Action impossible dans l'état actuel",
             Self::PreconditionFailed => "Version périmée",
             Self::PreconditionRequired => "En-tête If-Match requis",
             Self::TooManyRequests { .. } => "Trop de tentatives",
@@ -120,6 +132,7 @@ impl ApiError {
             | Self::Unauthenticated { detail, .. }
             | Self::Conflict { detail, .. }
             | Self::Forbidden(detail) => detail.clone(),
+            Self::ConflictWithReasons { detail, .. } => detail.clone(),
             Self::PreconditionFailed => {
                 "Les données ont été modifiées entre-temps : rechargez-les avant d'enregistrer.".to_owned()
             }
@@ -149,6 +162,7 @@ impl ApiError {
             code: self.code().to_owned(),
             errors: match self {
                 Self::Validation(errors) => errors.clone(),
+                Self::ConflictWithReasons { reasons, .. } => reasons.clone(),
                 _ => Vec::new(),
             },
         }
@@ -162,6 +176,7 @@ impl ResponseError for ApiError {
             Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::ConflictWithReasons { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

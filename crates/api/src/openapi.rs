@@ -24,6 +24,7 @@ use crate::routes;
         (name = "auth", description = "Logging in (people) and client credentials (partner systems)."),
         (name = "reference", description = "Reference data: territories."),
         (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
+        (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),
     )
 )]
 pub struct ApiDoc;
@@ -59,7 +60,16 @@ impl utoipa::Modify for BearerAuth {
     routes::auth::me,
     routes::regions::list_regions,
     routes::catalogue::get_catalogue,
-    routes::evaluate::evaluate
+    routes::evaluate::evaluate,
+    routes::forms::get::get_form,
+    routes::forms::patch::patch_form,
+    routes::forms::justifications::put_justification,
+    routes::forms::justifications::delete_justification,
+    routes::forms::workflow::submit_form,
+    routes::forms::workflow::review_form,
+    routes::forms::workflow::reopen_form,
+    routes::forms::corrections::post_correction_message,
+    routes::forms::history::form_history,
 ))]
 struct V1Api;
 

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod evaluate;
 pub mod extract;
+pub mod forms;
 pub mod health;
 pub mod pagination;
 pub mod regions;
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(regions::list_regions)
             .service(catalogue::get_catalogue)
             .service(evaluate::evaluate)
+            .configure(forms::configure)
             .default_service(web::to(not_found)),
     );
 }

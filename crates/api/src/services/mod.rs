@@ -1,3 +1,4 @@
-//! Services: one use case each, run in one transaction, calling repositories and the domain.
+//! Services: one use case each, run in one transaction, between the handlers and the repositories.
 
 pub mod auth;
+pub mod forms;

@@ -6,6 +6,7 @@
 mod auth;
 mod catalogue;
 mod evaluate;
+mod forms;
 mod health;
 mod peer;
 mod problem;
@@ -20,6 +21,11 @@ pub use evaluate::{
     AxisCompletion, CompletionResult, ConditionState, ControlResult, ControlStatus, EvaluateRequest,
     EvaluationResult, Explanation, ExplanationInput, IndicatorResult, IndicatorStatus, InvalidValue,
     ItemState, SubmissionResult, ValueErrorCode,
+};
+pub use forms::{
+    AuditEntry, Authority, CorrectionItem, CorrectionMessage, CorrectionMessageBody, CorrectionStatus,
+    FormCorrection, FormDocument, FormJustification, FormPatch, FormState, FormValidation, FormValueEntry,
+    JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use peer::{PeerStats, Position, Summary, WithheldReason};

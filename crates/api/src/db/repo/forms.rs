@@ -1,0 +1,205 @@
+//! Forms: the context of a form (campaign phase, visible structure), its row, the version lock, and
+//! the closing of a campaign's forms.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::principal::StructureScope;
+use crate::db::DbConnection;
+use crate::db::repo::scope::visible_structures;
+use crate::db::schema::{campaigns, forms, structures};
+
+/// What a form needs to know of its structure.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct StructureContext {
+    /// FINESS ET.
+    pub finess: String,
+    /// Catalogue category code.
+    pub category: String,
+    /// `ARS`, `CD` or `ARS_CD`.
+    pub competence: String,
+}
+
+/// A stored form.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = forms)]
+pub struct FormRow {
+    /// Campaign.
+    pub campaign_year: i32,
+    /// Structure.
+    pub structure_finess: String,
+    /// Workflow state code.
+    pub state: String,
+    /// Version (the ETag).
+    pub version: i64,
+    /// Cached completion rate.
+    pub completion_rate: f64,
+    /// Cached filled count.
+    pub filled: i32,
+    /// Cached required count.
+    pub required: i32,
+    /// Cached submission readiness.
+    pub can_submit: bool,
+    /// Cached number of failing alerts.
+    pub alert_count: i32,
+    /// Last submission.
+    pub submitted_at: Option<NaiveDateTime>,
+    /// Who submitted.
+    pub submitted_by: Option<String>,
+    /// ARS validation.
+    pub ars_validated_at: Option<NaiveDateTime>,
+    /// ARS validator.
+    pub ars_validated_by: Option<String>,
+    /// CD validation.
+    pub cd_validated_at: Option<NaiveDateTime>,
+    /// CD validator.
+    pub cd_validated_by: Option<String>,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns a save rewrites (every column but the key); `None` writes NULL.
+#[derive(AsChangeset)]
+#[diesel(table_name = forms, treat_none_as_null = true)]
+struct FormChanges<'a> {
+    state: &'a str,
+    version: i64,
+    completion_rate: f64,
+    filled: i32,
+    required: i32,
+    can_submit: bool,
+    alert_count: i32,
+    submitted_at: Option<NaiveDateTime>,
+    submitted_by: Option<&'a str>,
+    ars_validated_at: Option<NaiveDateTime>,
+    ars_validated_by: Option<&'a str>,
+    cd_validated_at: Option<NaiveDateTime>,
+    cd_validated_by: Option<&'a str>,
+    updated_at: NaiveDateTime,
+}
+
+/// The phase of campaign `year`, if it exists.
+pub fn campaign_phase(conn: &mut DbConnection, year: i32) -> QueryResult<Option<String>> {
+    campaigns::table
+        .find(year)
+        .select(campaigns::phase)
+        .first(conn)
+        .optional()
+}
+
+/// The structure `finess` if `scope` sees it.
+pub fn visible_structure(
+    conn: &mut DbConnection,
+    scope: &StructureScope,
+    finess: &str,
+) -> QueryResult<Option<StructureContext>> {
+    structures::table
+        .filter(structures::finess.eq(finess))
+        .filter(visible_structures(scope))
+        .select((structures::finess, structures::category, structures::competence))
+        .first(conn)
+        .optional()
+}
+
+/// The form of `finess` for `year`, if it has a row.
+pub fn find(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<Option<FormRow>> {
+    forms::table
+        .find((year, finess))
+        .select(FormRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whether the form of `finess` for `year` has a row.
+pub fn exists(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(forms::table.find((year, finess)))).get_result(conn)
+}
+
+/// Takes the write lock of a form: a no-op UPDATE of its row, at version `expected` when given.
+/// Returns whether the row matched.
+///
+/// Run it as the first statement of a write transaction: PostgreSQL then holds the row lock until the
+/// commit, so a concurrent writer re-reads the version after it; SQLite takes its database write lock
+/// before any read, so the busy timeout applies instead of a snapshot conflict.
+pub fn lock(conn: &mut DbConnection, year: i32, finess: &str, expected: Option<i64>) -> QueryResult<bool> {
+    let target = forms::table
+        .filter(forms::campaign_year.eq(year))
+        .filter(forms::structure_finess.eq(finess));
+    let n = match expected {
+        Some(version) => diesel::update(target.filter(forms::version.eq(version)))
+            .set(forms::version.eq(forms::version))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set(forms::version.eq(forms::version))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+/// Inserts the row of a form unless one exists; returns whether it inserted.
+pub fn create(conn: &mut DbConnection, row: &FormRow) -> QueryResult<bool> {
+    let n = crate::on_backend!(conn, c => diesel::insert_into(forms::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(n == 1)
+}
+
+/// Rewrites a form whose stored version is still `expected`; returns whether it matched.
+pub fn save(conn: &mut DbConnection, row: &FormRow, expected: i64) -> QueryResult<bool> {
+    let changes = FormChanges {
+        state: &row.state,
+        version: row.version,
+        completion_rate: row.completion_rate,
+        filled: row.filled,
+        required: row.required,
+        can_submit: row.can_submit,
+        alert_count: row.alert_count,
+        submitted_at: row.submitted_at,
+        submitted_by: row.submitted_by.as_deref(),
+        ars_validated_at: row.ars_validated_at,
+        ars_validated_by: row.ars_validated_by.as_deref(),
+        cd_validated_at: row.cd_validated_at,
+        cd_validated_by: row.cd_validated_by.as_deref(),
+        updated_at: row.updated_at,
+    };
+    let n = diesel::update(
+        forms::table
+            .filter(forms::campaign_year.eq(row.campaign_year))
+            .filter(forms::structure_finess.eq(&row.structure_finess))
+            .filter(forms::version.eq(expected)),
+    )
+    .set(changes)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// FINESS and state of every form of `year` not yet in `state`.
+pub fn not_in_state(conn: &mut DbConnection, year: i32, state: &str) -> QueryResult<Vec<(String, String)>> {
+    forms::table
+        .filter(forms::campaign_year.eq(year))
+        .filter(forms::state.ne(state))
+        .select((forms::structure_finess, forms::state))
+        .order(forms::structure_finess)
+        .load(conn)
+}
+
+/// Moves every form of `year` to `state` (version + 1); returns how many changed.
+pub fn set_all_states(
+    conn: &mut DbConnection,
+    year: i32,
+    state: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        forms::table
+            .filter(forms::campaign_year.eq(year))
+            .filter(forms::state.ne(state)),
+    )
+    .set((
+        forms::state.eq(state),
+        forms::version.eq(forms::version + 1),
+        forms::updated_at.eq(at),
+    ))
+    .execute(conn)
+}

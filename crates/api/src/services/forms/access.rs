@@ -1,0 +1,141 @@
+//! Finding a form for a caller (campaign, visible structure) and taking its write lock.
+
+use chrono::{NaiveDateTime, SecondsFormat};
+use tdb_domain::contract::FormState;
+use tdb_domain::{Catalogue, catalogue_for};
+
+use crate::auth::Principal;
+use crate::db::DbConnection;
+use crate::db::repo::forms::{self, FormRow, StructureContext};
+use crate::error::ApiError;
+use crate::routes::catalogue::catalogue_error;
+
+/// A form the caller may see: campaign, phase and structure.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Campaign year N.
+    pub year: i32,
+    /// Phase of the campaign.
+    pub phase: String,
+    /// The structure.
+    pub structure: StructureContext,
+    /// The catalogue of the campaign.
+    pub catalogue: &'static Catalogue,
+}
+
+impl Target {
+    /// FINESS of the structure.
+    pub fn finess(&self) -> &str {
+        &self.structure.finess
+    }
+}
+
+/// The form of `finess` for `year` as `principal` sees it: 404 when the campaign does not exist or
+/// the structure is outside the caller's scope (no existence leak).
+pub fn locate(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    year: i32,
+    finess: &str,
+) -> Result<Target, ApiError> {
+    let phase = forms::campaign_phase(conn, year)?.ok_or_else(|| ApiError::NotFound {
+        code: "campaign_not_found",
+        detail: format!("La campagne {year} n'existe pas."),
+    })?;
+    let structure =
+        forms::visible_structure(conn, &principal.scope, finess)?.ok_or_else(|| ApiError::NotFound {
+            code: "structure_not_found",
+            detail: format!("Aucune structure {finess} n'est accessible."),
+        })?;
+    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    Ok(Target {
+        year,
+        phase,
+        structure,
+        catalogue,
+    })
+}
+
+/// Takes the write lock of the form (first statement of the transaction), checking `expected` when
+/// given (`None`: any version). Returns the row, or `None` when the form has no row yet (version 0).
+/// A version that does not match answers 412.
+pub fn lock(
+    conn: &mut DbConnection,
+    target: &Target,
+    expected: Option<i64>,
+) -> Result<Option<FormRow>, ApiError> {
+    if forms::lock(conn, target.year, target.finess(), expected)? {
+        return forms::find(conn, target.year, target.finess())?
+            .map(Some)
+            .ok_or_else(|| ApiError::Internal("locked form vanished".to_owned()));
+    }
+    let virtual_form_matches = matches!(expected, None | Some(0));
+    if virtual_form_matches && !forms::exists(conn, target.year, target.finess())? {
+        Ok(None)
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
+/// The row of a form that is written for the first time (state `non_commence`, version 0), inserted
+/// now; 412 when a concurrent request created it first.
+pub fn create(conn: &mut DbConnection, target: &Target, now: NaiveDateTime) -> Result<FormRow, ApiError> {
+    let row = FormRow {
+        campaign_year: target.year,
+        structure_finess: target.finess().to_owned(),
+        state: FormState::NonCommence.as_str().to_owned(),
+        version: 0,
+        completion_rate: 0.0,
+        filled: 0,
+        required: 0,
+        can_submit: false,
+        alert_count: 0,
+        submitted_at: None,
+        submitted_by: None,
+        ars_validated_at: None,
+        ars_validated_by: None,
+        cd_validated_at: None,
+        cd_validated_by: None,
+        updated_at: now,
+    };
+    if forms::create(conn, &row)? {
+        Ok(row)
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
+/// The state of a stored form (a row with an unknown state is a defect).
+pub fn state_of(row: Option<&FormRow>) -> Result<FormState, ApiError> {
+    match row {
+        None => Ok(FormState::NonCommence),
+        Some(row) => FormState::parse(&row.state)
+            .ok_or_else(|| ApiError::Internal(format!("stored form state `{}`", row.state))),
+    }
+}
+
+/// Writes `row` as the next version of the form locked at `previous`; 412 if it moved meanwhile.
+pub fn save(
+    conn: &mut DbConnection,
+    row: &mut FormRow,
+    previous: i64,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    row.version = previous + 1;
+    row.updated_at = now;
+    if forms::save(conn, row, previous)? {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
+/// The current time, as stored.
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// RFC 3339 in UTC, to the second (`2024-05-12T08:30:00Z`).
+pub fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
+}

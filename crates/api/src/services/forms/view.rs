@@ -1,0 +1,226 @@
+//! The form document: stored values with provenance, justifications, open corrections, validation
+//! chain, and the domain's evaluation (with the previous campaign for the year-over-year control).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use tdb_domain::contract::{
+    Authority, CorrectionMessage, CorrectionStatus, EvaluationResult, FormCorrection, FormDocument,
+    FormJustification, FormState, FormValidation, FormValueEntry, ValidationStamp,
+};
+use tdb_domain::evaluate::previous_catalogue;
+use tdb_domain::{FormValues, evaluate};
+
+use super::access::{Target, rfc3339, state_of};
+use super::rules;
+use crate::db::DbConnection;
+use crate::db::repo::corrections::{self, CorrectionRow};
+use crate::db::repo::forms::{self, FormRow};
+use crate::db::repo::justifications::{self, JustificationRow};
+use crate::db::repo::values::{self, ValueRow};
+use crate::error::ApiError;
+
+/// Reads the whole form of `target` (whose row is `row`, `None` before the first write) and evaluates it.
+pub fn document(
+    conn: &mut DbConnection,
+    target: &Target,
+    row: Option<&FormRow>,
+) -> Result<FormDocument, ApiError> {
+    let state = match row {
+        None if matches!(target.phase.as_str(), "restitution" | "archivee") => FormState::Cloture,
+        _ => state_of(row)?,
+    };
+    let (year, finess) = (target.year, target.finess());
+    let stored = values::load(conn, year, finess)?;
+    let justifications = justifications::load(conn, year, finess)?;
+    let open = corrections::open_of_form(conn, year, finess)?;
+    let corrections = with_messages(conn, open)?;
+    let previous = if forms::exists(conn, year - 1, finess)? {
+        Some(values::load_json(conn, year - 1, finess)?)
+    } else {
+        None
+    };
+    let justified: BTreeSet<String> = justifications.iter().map(|j| j.control_key.clone()).collect();
+    let evaluation = evaluate_values(target, &stored, previous.as_deref(), &justified)?;
+    let required = rules::required_authorities(&target.structure.competence);
+    let validated = validations(row);
+    let awaiting = if state == FormState::Soumis {
+        required
+            .iter()
+            .copied()
+            .filter(|a| validated.iter().all(|v| v.authority != *a))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(FormDocument {
+        campaign: year,
+        finess: finess.to_owned(),
+        category: target.structure.category.clone(),
+        state,
+        version: row.map_or(0, |r| r.version),
+        editable: rules::is_editable(&target.phase, state),
+        updated_at: row.map(|r| rfc3339(r.updated_at)),
+        submitted_at: row.and_then(|r| r.submitted_at).map(rfc3339),
+        submitted_by: row.and_then(|r| r.submitted_by.clone()),
+        validation: FormValidation {
+            required,
+            validated,
+            awaiting,
+        },
+        values: stored
+            .into_iter()
+            .map(|v| (v.item_code.clone(), entry(v)))
+            .collect(),
+        justifications: justifications.into_iter().map(justification).collect(),
+        corrections,
+        previous_campaign_used: previous.is_some(),
+        evaluation,
+    })
+}
+
+/// Copies the evaluation summary into the cached columns of the form.
+pub fn cache_summary(row: &mut FormRow, evaluation: &EvaluationResult) {
+    let completion = &evaluation.completion;
+    row.completion_rate = completion.rate;
+    row.filled = i32::try_from(completion.filled).unwrap_or(i32::MAX);
+    row.required = i32::try_from(completion.required).unwrap_or(i32::MAX);
+    row.can_submit = completion.can_submit;
+    row.alert_count = i32::try_from(evaluation.submission.alerts.len()).unwrap_or(i32::MAX);
+}
+
+/// A stored JSON value (`null` when unreadable).
+pub fn parse_json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
+}
+
+fn evaluate_values(
+    target: &Target,
+    stored: &[ValueRow],
+    previous: Option<&[(String, String)]>,
+    justified: &BTreeSet<String>,
+) -> Result<EvaluationResult, ApiError> {
+    let category = &target.structure.category;
+    let current = typed_values(
+        target.catalogue,
+        stored.iter().map(|v| (&v.item_code, &v.value_json)),
+    );
+    let previous = match previous {
+        Some(rows) => {
+            let catalogue = previous_catalogue(target.year).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let values = typed_values(catalogue, rows.iter().map(|(item, json)| (item, json)));
+            Some(evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)?)
+        }
+        None => None,
+    };
+    Ok(
+        evaluate(target.catalogue, category, &current, previous.as_ref(), justified)
+            .map_err(engine_error)?
+            .to_result(),
+    )
+}
+
+/// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
+fn typed_values<'a>(
+    catalogue: &tdb_domain::Catalogue,
+    rows: impl Iterator<Item = (&'a String, &'a String)>,
+) -> FormValues {
+    let map: BTreeMap<String, serde_json::Value> = rows
+        .map(|(item, json)| (item.clone(), parse_json(json)))
+        .collect();
+    let (values, rejected) = FormValues::from_json_lenient(catalogue, &map);
+    for error in rejected {
+        tracing::warn!(item = %error.item, code = ?error.code, "stored value refused by the catalogue");
+    }
+    values
+}
+
+fn engine_error(error: tdb_domain::EvaluateError) -> ApiError {
+    ApiError::Internal(error.to_string())
+}
+
+fn validations(row: Option<&FormRow>) -> Vec<ValidationStamp> {
+    let Some(row) = row else { return Vec::new() };
+    [
+        (Authority::Ars, row.ars_validated_at, &row.ars_validated_by),
+        (Authority::Cd, row.cd_validated_at, &row.cd_validated_by),
+    ]
+    .into_iter()
+    .filter_map(|(authority, at, by)| {
+        Some(ValidationStamp {
+            authority,
+            by: by.clone()?,
+            at: rfc3339(at?),
+        })
+    })
+    .collect()
+}
+
+fn entry(row: ValueRow) -> FormValueEntry {
+    FormValueEntry {
+        value: parse_json(&row.value_json),
+        source: row.source,
+        batch_id: row.batch_id,
+        author: row.author,
+        updated_at: rfc3339(row.updated_at),
+        version: row.version,
+        locked: row.locked,
+        prefill_value: row.prefill_value_json.as_deref().map(parse_json),
+        prefill_source: row.prefill_source,
+        override_reason: row.override_reason,
+    }
+}
+
+fn justification(row: JustificationRow) -> (String, FormJustification) {
+    (
+        row.control_key,
+        FormJustification {
+            text: row.text,
+            author: row.author,
+            updated_at: rfc3339(row.updated_at),
+        },
+    )
+}
+
+/// Correction requests with their threads.
+pub fn with_messages(
+    conn: &mut DbConnection,
+    requests: Vec<CorrectionRow>,
+) -> Result<Vec<FormCorrection>, ApiError> {
+    let ids: Vec<i64> = requests.iter().map(|r| r.id).collect();
+    let mut messages = corrections::messages_of(conn, &ids)?;
+    Ok(requests
+        .into_iter()
+        .map(|request| {
+            let thread = messages
+                .extract_if(.., |m| m.request_id == request.id)
+                .map(|m| CorrectionMessage {
+                    id: m.id,
+                    author: m.author,
+                    body: m.body,
+                    at: rfc3339(m.at),
+                })
+                .collect();
+            FormCorrection {
+                id: request.id,
+                item: request.item_code,
+                status: if request.status == corrections::OPEN {
+                    CorrectionStatus::Ouverte
+                } else {
+                    CorrectionStatus::Resolue
+                },
+                created_by: request.created_by,
+                created_at: rfc3339(request.created_at),
+                resolved_at: request.resolved_at.map(rfc3339),
+                messages: thread,
+            }
+        })
+        .collect())
+}
+
+/// The justification key of a control result: its code, or `variation_annuelle.<indicator>`.
+pub fn control_key(control: &tdb_domain::contract::ControlResult) -> String {
+    match &control.indicator {
+        Some(indicator) => format!("{}.{indicator}", control.code),
+        None => control.code.clone(),
+    }
+}
