@@ -9,6 +9,7 @@
 mod support;
 
 mod auth;
+mod authz_matrix;
 mod catalogue;
 mod config_env;
 mod evaluate;
