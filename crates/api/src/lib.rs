@@ -11,6 +11,7 @@ pub mod error;
 pub mod openapi;
 pub mod routes;
 pub mod server;
+pub mod services;
 pub mod spa;
 pub mod state;
 

@@ -18,10 +18,13 @@ use crate::routes;
     ),
     servers((url = "/", description = "This server")),
     nest((path = "/api/v1", api = V1Api)),
+    modifiers(&BearerAuth),
     tags(
         (name = "service", description = "State of the service."),
         (name = "reference", description = "Reference data: territories."),
         (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
+        (name = "structures", description = "Structures (ESMS) and their managing bodies, within the caller's scope."),
+        (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
     )
 )]
 pub struct ApiDoc;
@@ -32,7 +35,18 @@ pub struct ApiDoc;
     routes::health::health,
     routes::regions::list_regions,
     routes::catalogue::get_catalogue,
-    routes::evaluate::evaluate
+    routes::evaluate::evaluate,
+    routes::structures::list_structures,
+    routes::structures::get_structure,
+    routes::structures::create_structure,
+    routes::structures::update_structure,
+    routes::organisations::get_organisation,
+    routes::organisations::create_organisation,
+    routes::campaigns::list_campaigns,
+    routes::campaigns::get_campaign,
+    routes::campaigns::create_campaign,
+    routes::campaigns::change_phase,
+    routes::progress::campaign_progress,
 ))]
 struct V1Api;
 
@@ -40,4 +54,24 @@ struct V1Api;
 /// final newline).
 pub fn to_pretty_json() -> Result<String, serde_json::Error> {
     ApiDoc::openapi().to_pretty_json()
+}
+
+/// Declares the `bearer` security scheme (HS256 JWT in `Authorization: Bearer …`) that protected
+/// endpoints name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
 }

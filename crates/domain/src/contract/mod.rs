@@ -3,13 +3,17 @@
 //! They carry no behaviour. With the `openapi` feature they derive `utoipa::ToSchema`, so the contract
 //! in `openapi/openapi.json` is generated from these very types.
 
+mod campaigns;
 mod catalogue;
 mod evaluate;
 mod health;
 mod peer;
 mod problem;
+mod progress;
 mod reference;
+mod structures;
 
+pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, PhaseChange, PhaseChangeResult};
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
     IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
@@ -22,4 +26,8 @@ pub use evaluate::{
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
+pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
+pub use structures::{
+    LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureUpdate,
+};
