@@ -8,6 +8,7 @@
 
 mod support;
 
+mod campaigns;
 mod catalogue;
 mod config_env;
 mod evaluate;
@@ -15,5 +16,7 @@ mod health;
 mod migrations;
 mod openapi_sync;
 mod problems;
+mod progress;
 mod regions;
 mod spa;
+mod structures;
