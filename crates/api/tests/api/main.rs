@@ -18,5 +18,6 @@ mod openapi_sync;
 mod problems;
 mod progress;
 mod regions;
+mod seed;
 mod spa;
 mod structures;

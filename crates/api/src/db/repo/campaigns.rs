@@ -32,7 +32,7 @@ pub struct CampaignRow {
 
 /// One row of the audit log, as inserted.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct AuditEntry {
     /// When.
     pub at: NaiveDateTime,

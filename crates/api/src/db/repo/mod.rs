@@ -7,3 +7,4 @@ pub mod progress;
 pub mod reference;
 pub mod scope;
 pub mod structures;
+pub mod users;

@@ -19,7 +19,7 @@ diesel::define_sql_function! {
 
 /// A stored structure.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = structures)]
+#[diesel(table_name = structures, treat_none_as_default_value = false)]
 pub struct StructureRow {
     /// FINESS ET.
     pub finess: String,
