@@ -1,4 +1,5 @@
-//! Multi-row INSERTs of generated rows, in batches, on the concrete backend (`on_backend!`).
+//! Bulk writes of generated rows on the concrete backend: multi-row INSERTs in batches (`on_backend!`),
+//! and PostgreSQL's binary `COPY` for the two big tables (forms and values).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -100,16 +101,32 @@ pub fn structures(conn: &mut DbConnection, rows: &[StructureRow]) -> QueryResult
 
 /// Inserts forms.
 pub fn forms(conn: &mut DbConnection, rows: &[FormRow]) -> QueryResult<()> {
-    for batch in rows.chunks(BATCH) {
-        crate::on_backend!(&mut *conn, c => diesel::insert_into(forms::table).values(batch).execute(c))?;
+    match conn {
+        DbConnection::Postgres(c) => diesel::copy_from(forms::table)
+            .from_insertable(rows)
+            .execute(c)
+            .map(drop),
+        DbConnection::Sqlite(c) => rows.chunks(BATCH).try_for_each(|batch| {
+            diesel::insert_into(forms::table)
+                .values(batch)
+                .execute(c)
+                .map(drop)
+        }),
     }
-    Ok(())
 }
 
 /// Inserts values.
 pub fn values(conn: &mut DbConnection, rows: &[ValueRow]) -> QueryResult<()> {
-    for batch in rows.chunks(BATCH) {
-        crate::on_backend!(&mut *conn, c => diesel::insert_into(form_values::table).values(batch).execute(c))?;
+    match conn {
+        DbConnection::Postgres(c) => diesel::copy_from(form_values::table)
+            .from_insertable(rows)
+            .execute(c)
+            .map(drop),
+        DbConnection::Sqlite(c) => rows.chunks(BATCH).try_for_each(|batch| {
+            diesel::insert_into(form_values::table)
+                .values(batch)
+                .execute(c)
+                .map(drop)
+        }),
     }
-    Ok(())
 }

@@ -24,6 +24,9 @@ type Row = (
     Option<(&'static str, i32, i32)>,
 );
 
+/// Which rows of [`WORLD`] a caller sees.
+type Visible = fn(&Row) -> bool;
+
 const WORLD: [Row; 8] = [
     (
         "590000011",
@@ -315,7 +318,7 @@ async fn scoped_callers_see_their_own_figures(db: TestDb) {
     let state = state(&db);
     world(&state);
     let app = app(state.clone()).await;
-    let cases: [(Who, fn(&Row) -> bool); 5] = [
+    let cases: [(Who, Visible); 5] = [
         (Who::Ars("32"), |r| r.2 == "32" && r.3 != "CD"),
         (Who::Cd("62"), |r| r.1 == "62" && r.3 != "ARS"),
         (Who::Og("750000001"), |r| r.4 == "750000001"),
@@ -323,7 +326,7 @@ async fn scoped_callers_see_their_own_figures(db: TestDb) {
         (Who::PartnerWrite, |_| false),
     ];
     for (who, visible) in cases {
-        let rows: Vec<Row> = WORLD.iter().copied().filter(|r| visible(r)).collect();
+        let rows: Vec<Row> = WORLD.iter().copied().filter(visible).collect();
         let body = get(&app, &state, who, "/api/v1/campaigns/2024/progress").await;
         let expected_departments = expected(&rows, |r| r.1);
         let territories = body["territories"].as_array().unwrap();
