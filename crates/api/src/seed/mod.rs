@@ -19,8 +19,6 @@ use tdb_domain::contract::CampaignPhase;
 use crate::db::DbConnection;
 use crate::db::repo::campaigns::{self, CampaignRow};
 
-pub use world::finess;
-
 /// Why a seed failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
