@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod openapi;
 pub mod routes;
+pub mod seed;
 pub mod server;
 pub mod services;
 pub mod spa;

@@ -1,4 +1,7 @@
 //! Services: one use case each, run in one transaction, between the handlers and the repositories.
 
 pub mod auth;
+pub mod campaigns;
 pub mod forms;
+pub mod progress;
+pub mod structures;

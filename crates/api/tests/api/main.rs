@@ -10,6 +10,7 @@ mod support;
 
 mod auth;
 mod authz_matrix;
+mod campaigns;
 mod catalogue;
 mod config_env;
 mod evaluate;
@@ -22,5 +23,8 @@ mod health;
 mod migrations;
 mod openapi_sync;
 mod problems;
+mod progress;
 mod regions;
+mod seed;
 mod spa;
+mod structures;

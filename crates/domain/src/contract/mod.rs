@@ -4,15 +4,19 @@
 //! in `openapi/openapi.json` is generated from these very types.
 
 mod auth;
+mod campaigns;
 mod catalogue;
 mod evaluate;
 mod forms;
 mod health;
 mod peer;
 mod problem;
+mod progress;
 mod reference;
+mod structures;
 
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
+pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, PhaseChange, PhaseChangeResult};
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
     IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
@@ -30,4 +34,8 @@ pub use forms::{
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
+pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
+pub use structures::{
+    LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureUpdate,
+};

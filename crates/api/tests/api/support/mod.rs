@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod db;
 pub mod fixtures;
+pub mod matrix;
 
 use std::path::PathBuf;
 
