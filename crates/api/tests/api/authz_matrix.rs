@@ -43,14 +43,16 @@ fn token(state: &AppState, caller: &str) -> Option<String> {
     })
 }
 
-/// One endpoint: how to call it on a structure, and the statuses per caller inside and outside scope.
+/// One endpoint: how to call it inside and outside scope, and the statuses per caller.
 struct Row {
     method: Method,
-    /// URI with `{finess}` standing for the structure.
+    /// URI with `{finess}` standing for the structure (or `{organisation}`, `{department}`).
     uri: &'static str,
     body: Option<Value>,
     inside: [u16; 8],
     outside: [u16; 8],
+    /// `If-Match` sent (the ETag of the untouched resource).
+    if_match: &'static str,
 }
 
 fn row(method: Method, uri: &'static str, body: Option<Value>, inside: [u16; 8], outside: [u16; 8]) -> Row {
@@ -60,15 +62,34 @@ fn row(method: Method, uri: &'static str, body: Option<Value>, inside: [u16; 8],
         body,
         inside,
         outside,
+        if_match: "\"0\"",
     }
+}
+
+/// The identifiers a URI or body template refers to, inside and outside scope.
+fn fill(template: &str, inside: bool) -> String {
+    let (finess, organisation, department, new_finess) = if inside {
+        (EHPAD, "590000001", "59", "590009991")
+    } else {
+        (PARIS, "750000001", "75", "750009991")
+    };
+    template
+        .replace("{finess}", finess)
+        .replace("{organisation}", organisation)
+        .replace("{department}", department)
+        .replace("{new_finess}", new_finess)
 }
 
 /// Runs every cell of `row`, collecting every mismatch before failing.
 async fn check(db: &TestDb, row: Row) {
     let mut mismatches = Vec::new();
     let shared = (row.method == Method::GET).then(|| world(db, "collecte"));
-    for (scope, finess, expected) in [("inside", EHPAD, row.inside), ("outside", PARIS, row.outside)] {
-        let uri = row.uri.replace("{finess}", finess);
+    for (scope, inside, expected) in [("inside", true, row.inside), ("outside", false, row.outside)] {
+        let uri = fill(row.uri, inside);
+        let body = row
+            .body
+            .as_ref()
+            .map(|b| serde_json::from_str::<Value>(&fill(&b.to_string(), inside)).unwrap());
         for (caller, status) in CALLERS.iter().zip(expected) {
             // A write cell gets its own database, alive until the end of the cell.
             let (fresh_db, fresh_state);
@@ -86,8 +107,8 @@ async fn check(db: &TestDb, row: Row) {
                 row.method.clone(),
                 &uri,
                 token(state, caller).as_deref(),
-                Some("\"0\""),
-                row.body.clone(),
+                Some(row.if_match),
+                body.clone(),
             )
             .await;
             if answer.status != status {
@@ -257,7 +278,154 @@ async fn public_reference_and_catalogue(db: TestDb) {
     .await;
 }
 
+async fn structure_read(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/structures/{finess}",
+            None,
+            READ_IN,
+            READ_OUT,
+        ),
+    )
+    .await;
+}
+
+async fn structure_list(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/structures?department={department}",
+            None,
+            LOGGED_IN,
+            LOGGED_IN,
+        ),
+    )
+    .await;
+}
+
+fn structure_body() -> Value {
+    json!({"name": "EHPAD Les Tilleuls", "category": "ehpad", "organisation_finess": "{organisation}",
+           "department_code": "{department}", "city": "Ville", "opening_date": "2001-01-01", "active": true})
+}
+
+async fn structure_update(db: TestDb) {
+    let mut update = row(
+        Method::PUT,
+        "/api/v1/structures/{finess}",
+        Some(structure_body()),
+        [401, 403, 403, 200, 403, 200, 403, 404],
+        [401, 404, 404, 404, 404, 200, 403, 404],
+    );
+    update.if_match = "\"1\"";
+    check(&db, update).await;
+}
+
+async fn structure_create(db: TestDb) {
+    let mut body = structure_body();
+    body["finess"] = json!("{new_finess}");
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/structures",
+            Some(body),
+            [401, 403, 403, 201, 403, 201, 403, 403],
+            [401, 403, 403, 403, 403, 201, 403, 403],
+        ),
+    )
+    .await;
+}
+
+async fn organisation_read(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/organisations/{organisation}",
+            None,
+            READ_IN,
+            READ_OUT,
+        ),
+    )
+    .await;
+}
+
+async fn organisation_create(db: TestDb) {
+    let body = json!({"finess": "{new_finess}", "name": "Association Nouvelle", "legal_status": "prive_non_lucratif"});
+    let allowed = [401, 403, 403, 201, 403, 201, 403, 403];
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(body),
+            allowed,
+            allowed,
+        ),
+    )
+    .await;
+}
+
+async fn campaign_reads(db: TestDb) {
+    for uri in ["/api/v1/campaigns", "/api/v1/campaigns/2024"] {
+        check(&db.sibling(), row(Method::GET, uri, None, LOGGED_IN, LOGGED_IN)).await;
+    }
+}
+
+async fn campaign_administration(db: TestDb) {
+    let national_only = [401, 403, 403, 403, 403, 201, 403, 403];
+    let create = json!({"year": 2025, "dates": {}});
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/campaigns",
+            Some(create),
+            national_only,
+            national_only,
+        ),
+    )
+    .await;
+    let mut phase_only = national_only;
+    phase_only[5] = 200;
+    let phase = json!({"phase": "fiabilisation", "dates": {}});
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/phase",
+            Some(phase),
+            phase_only,
+            phase_only,
+        ),
+    )
+    .await;
+}
+
+async fn campaign_progress(db: TestDb) {
+    for by in ["department", "region"] {
+        let uri = if by == "department" {
+            "/api/v1/campaigns/2024/progress?by=department"
+        } else {
+            "/api/v1/campaigns/2024/progress?by=region"
+        };
+        check(&db.sibling(), row(Method::GET, uri, None, LOGGED_IN, LOGGED_IN)).await;
+    }
+}
+
 on_both_backends!(
+    structure_read,
+    structure_list,
+    structure_update,
+    structure_create,
+    organisation_read,
+    organisation_create,
+    campaign_reads,
+    campaign_administration,
+    campaign_progress,
     form_read,
     form_history,
     form_patch,
