@@ -26,6 +26,8 @@ pub enum Command {
     Openapi,
     /// Mint an access token with the server's key (operations, load tests). Needs TDB_JWT_SECRET.
     Token(TokenArgs),
+    /// Import values from a JSON or CSV file, as the system actor `cli:<source>`; prints the summary.
+    Import(crate::cli_import::ImportArgs),
 }
 
 /// What `tdb token` puts in the token.
@@ -72,6 +74,9 @@ pub enum CliError {
     /// The token could not be minted.
     #[error("token: {0}")]
     Token(String),
+    /// The import failed or was refused.
+    #[error("import: {0}")]
+    Import(String),
 }
 
 /// Runs one command.
@@ -88,6 +93,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Openapi => print_contract(&openapi::to_pretty_json()?),
         Command::Token(args) => print_contract(&mint_token(args)?),
+        Command::Import(args) => {
+            init_tracing(&args.config.log);
+            print_contract(&crate::cli_import::run(args)?);
+        }
     }
     Ok(())
 }

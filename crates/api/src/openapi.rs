@@ -25,6 +25,7 @@ use crate::routes;
         (name = "reference", description = "Reference data: territories."),
         (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
         (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),
+        (name = "imports", description = "Values imported in bulk (JSON, CSV) by partners, the national level and the structures; background jobs."),
     )
 )]
 pub struct ApiDoc;
@@ -70,6 +71,8 @@ impl utoipa::Modify for BearerAuth {
     routes::forms::workflow::reopen_form,
     routes::forms::corrections::post_correction_message,
     routes::forms::history::form_history,
+    routes::imports::post_import,
+    routes::imports::get_import_job,
 ))]
 struct V1Api;
 

@@ -6,6 +6,7 @@ pub mod evaluate;
 pub mod extract;
 pub mod forms;
 pub mod health;
+pub mod imports;
 pub mod pagination;
 pub mod regions;
 
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(catalogue::get_catalogue)
             .service(evaluate::evaluate)
             .configure(forms::configure)
+            .configure(imports::configure)
             .default_service(web::to(not_found)),
     );
 }

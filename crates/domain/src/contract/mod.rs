@@ -8,6 +8,7 @@ mod catalogue;
 mod evaluate;
 mod forms;
 mod health;
+mod imports;
 mod peer;
 mod problem;
 mod reference;
@@ -28,6 +29,10 @@ pub use forms::{
     JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
+pub use imports::{
+    ImportConflict, ImportCounts, ImportJob, ImportProblem, ImportRejection, ImportRequest, ImportRequestRow,
+    ImportSummary, JobState,
+};
 pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
 pub use reference::{Department, Page, PageMeta, Region};
