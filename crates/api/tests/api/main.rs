@@ -18,6 +18,7 @@ mod forms_scopes;
 mod forms_values;
 mod forms_workflow;
 mod health;
+mod imports_crash;
 mod imports_fixtures;
 mod imports_scopes;
 mod imports_values;
