@@ -6,10 +6,11 @@ use diesel::upsert::excluded;
 
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
+use crate::db::repo::audit::NewAuditEntry;
 use crate::db::repo::forms::{FormRow, StructureContext};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::values::ValueRow;
-use crate::db::schema::{form_values, forms, justifications, structures};
+use crate::db::schema::{audit_log, form_values, forms, justifications, structures};
 
 /// A value row to insert, borrowed (`None` is NULL, as SQLite's multi-row upserts require).
 #[derive(Insertable)]
@@ -93,6 +94,52 @@ impl<'a> From<&'a FormRow> for FormInsert<'a> {
             updated_at: row.updated_at,
         }
     }
+}
+
+/// An audit entry to insert, borrowed (`None` is NULL: a true multi-row INSERT on SQLite too, where
+/// defaultable columns would make diesel insert row by row).
+#[derive(Insertable)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
+struct AuditInsert<'a> {
+    at: chrono::NaiveDateTime,
+    actor: &'a str,
+    channel: &'a str,
+    action: &'a str,
+    campaign_year: Option<i32>,
+    structure_finess: Option<&'a str>,
+    item_code: Option<&'a str>,
+    old_value: Option<&'a str>,
+    new_value: Option<&'a str>,
+    detail: Option<&'a str>,
+}
+
+impl<'a> From<&'a NewAuditEntry> for AuditInsert<'a> {
+    fn from(entry: &'a NewAuditEntry) -> Self {
+        Self {
+            at: entry.at,
+            actor: &entry.actor,
+            channel: &entry.channel,
+            action: &entry.action,
+            campaign_year: entry.campaign_year,
+            structure_finess: entry.structure_finess.as_deref(),
+            item_code: entry.item_code.as_deref(),
+            old_value: entry.old_value.as_deref(),
+            new_value: entry.new_value.as_deref(),
+            detail: entry.detail.as_deref(),
+        }
+    }
+}
+
+/// Audit rows per multi-row statement (10 bound values each).
+const AUDIT_ROWS: usize = 3000;
+
+/// Appends audit entries in multi-row statements, in order.
+pub fn append_audit(conn: &mut DbConnection, entries: &[NewAuditEntry]) -> QueryResult<()> {
+    for chunk in entries.chunks(AUDIT_ROWS) {
+        let chunk: Vec<AuditInsert<'_>> = chunk.iter().map(AuditInsert::from).collect();
+        crate::on_backend!(conn, c => diesel::insert_into(audit_log::table).values(&chunk).execute(c))?;
+    }
+    Ok(())
 }
 
 /// Value rows per multi-row statement (13 bound values each, under SQLite's limit of 32 766).

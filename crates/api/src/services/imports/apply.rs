@@ -10,7 +10,7 @@ use tdb_domain::contract::FormState;
 use super::Context;
 use super::batch::{FormPlan, State};
 use crate::db::DbConnection;
-use crate::db::repo::audit::{self, NewAuditEntry};
+use crate::db::repo::audit::NewAuditEntry;
 use crate::db::repo::forms::{self, FormRow};
 use crate::db::repo::imports;
 use crate::db::repo::values::ValueRow;
@@ -112,7 +112,7 @@ pub fn write(
         });
     }
     imports::upsert_values(conn, &value_rows)?;
-    audit::append(conn, &entries)?;
+    imports::append_audit(conn, &entries)?;
     Ok(forms_changed)
 }
 

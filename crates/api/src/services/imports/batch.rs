@@ -124,6 +124,20 @@ pub struct FormPlan {
     pub writes: Vec<Write>,
 }
 
+/// Checks the rows of `groups` against `state` (read-only pass): adds each row's outcome to `tally`.
+pub fn check(ctx: &Context, rows: &[ImportRow], groups: &[Group], state: &State, tally: &mut Tally) {
+    let mut forms = 0;
+    for group in groups {
+        let counts_before = tally.summary.values;
+        plan_group(ctx, rows, group, state, tally, None);
+        let after = tally.summary.values;
+        if after.created + after.updated > counts_before.created + counts_before.updated {
+            forms += 1;
+        }
+    }
+    tally.summary.forms_updated += forms;
+}
+
 /// Plans the rows of `groups` against `state`: adds each row's outcome to `tally` and returns the
 /// writes of the rows without any rejection, by form.
 pub fn plan(
@@ -136,7 +150,7 @@ pub fn plan(
 ) -> Vec<FormPlan> {
     let mut plans = Vec::new();
     for group in groups {
-        let writes = plan_group(ctx, rows, group, state, tally, now);
+        let writes = plan_group(ctx, rows, group, state, tally, Some(now));
         if !writes.is_empty() {
             plans.push(FormPlan {
                 finess: group.finess.clone(),
@@ -154,7 +168,7 @@ fn plan_group(
     group: &Group,
     state: &State,
     tally: &mut Tally,
-    now: NaiveDateTime,
+    now: Option<NaiveDateTime>,
 ) -> Vec<Write> {
     let refusal = match state.structures.get(&group.finess) {
         None => Some((
@@ -210,12 +224,13 @@ fn form_refusal(ctx: &Context, form: Option<&FormRow>) -> Option<(&'static str, 
     })
 }
 
+/// The outcome of a row and, when `now` is given, its writes.
 fn plan_row<'r>(
     ctx: &Context,
     row: &'r ImportRow,
     current: &HashMap<&str, &ValueRow>,
     seen: &mut HashSet<&'r str>,
-    now: NaiveDateTime,
+    now: Option<NaiveDateTime>,
 ) -> (RowOutcome, Vec<Write>) {
     let mut outcome = RowOutcome::default();
     let mut writes = Vec::new();
@@ -262,6 +277,7 @@ fn plan_row<'r>(
                 } else {
                     outcome.counts.updated += 1;
                 }
+                let Some(now) = now else { continue };
                 let base = ValueRow {
                     campaign_year: ctx.year,
                     structure_finess: row.finess.clone(),

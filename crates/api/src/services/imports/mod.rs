@@ -161,7 +161,7 @@ pub fn run_single(
     if ctx.dry_run {
         let state = batch::load(conn, ctx, &finess, false)?;
         let mut tally = ctx.tally();
-        batch::plan(ctx, rows, &groups, &state, &mut tally, now);
+        batch::check(ctx, rows, &groups, &state, &mut tally);
         return Ok(tally.finish());
     }
     conn.transaction(|conn| {
@@ -197,7 +197,7 @@ pub fn run_batched(
             let groups = &groups[range.clone()];
             let finess: Vec<&str> = groups.iter().map(|g| g.finess.as_str()).collect();
             let state = batch::load(conn, ctx, &finess, false)?;
-            batch::plan(ctx, rows, groups, &state, &mut tally, now());
+            batch::check(ctx, rows, groups, &state, &mut tally);
             checked += groups.iter().map(|g| g.values as u64).sum::<u64>();
             if ctx.dry_run {
                 progress.advance(conn, checked)?;
