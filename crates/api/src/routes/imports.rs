@@ -92,7 +92,7 @@ pub struct ImportParams {
         description = "The values to import: JSON, or CSV (wide or long).",
         content(
             (ImportRequest = "application/json"),
-            ("text/csv", example = json!("finess;produits_exploitation;etp_reels_31_12\n590000011;4210000,50;58,4\n")),
+            (String = "text/csv", example = json!("finess;produits_exploitation;etp_reels_31_12\n590000011;4210000,50;58,4\n")),
         )
     ),
     responses(

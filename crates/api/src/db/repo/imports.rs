@@ -147,6 +147,18 @@ const VALUE_ROWS: usize = 2000;
 /// Form rows per multi-row statement (16 bound values each).
 const FORM_ROWS: usize = 1000;
 
+/// PostgreSQL: plans every statement of this session for its parameters. Without it, a prepared
+/// statement cached while the import's tables were small keeps a sequential-scan plan as they grow
+/// (the imported values' reads then go quadratic). No-op on SQLite.
+pub fn prefer_custom_plans(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => {
+            diesel::connection::SimpleConnection::batch_execute(c, "SET plan_cache_mode = force_custom_plan")
+        }
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 /// The structures among `finess` that `scope` sees.
 pub fn visible_among(
     conn: &mut DbConnection,

@@ -155,6 +155,7 @@ pub fn run_single(
     ctx: &Context,
     rows: &[ImportRow],
 ) -> Result<ImportSummary, ApiError> {
+    crate::db::repo::imports::prefer_custom_plans(conn)?;
     let groups = batch::group(rows);
     let finess: Vec<&str> = groups.iter().map(|g| g.finess.as_str()).collect();
     let now = now();
@@ -188,6 +189,7 @@ pub fn run_batched(
     rows: &[ImportRow],
     progress: &mut dyn Progress,
 ) -> Result<ImportSummary, ApiError> {
+    crate::db::repo::imports::prefer_custom_plans(conn)?;
     let groups = batch::group(rows);
     let ranges = batch::batches(&groups, ctx.batch_values);
     if ctx.dry_run || !ctx.partial {
