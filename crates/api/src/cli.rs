@@ -28,6 +28,8 @@ pub enum Command {
     Token(TokenArgs),
     /// Load generated data (migrating first): `--demo`, or `--national --structures N`. Idempotent.
     Seed(SeedArgs),
+    /// Import values from a JSON or CSV file, as the system actor `cli:<source>`; prints the summary.
+    Import(crate::cli_import::ImportArgs),
 }
 
 /// What `tdb token` puts in the token.
@@ -99,6 +101,9 @@ pub enum CliError {
     /// No database connection could be checked out.
     #[error("database: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    /// The import failed or was refused.
+    #[error("import: {0}")]
+    Import(String),
 }
 
 /// Runs one command.
@@ -118,6 +123,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seed(args) => {
             init_tracing(&args.config.log);
             run_seed(&args)?;
+        }
+        Command::Import(args) => {
+            init_tracing(&args.config.log);
+            print_contract(&crate::cli_import::run(args)?);
         }
     }
     Ok(())

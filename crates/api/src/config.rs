@@ -33,6 +33,10 @@ pub struct Config {
     /// Log filter, in `tracing` syntax (`info`, `tdb_api=debug,actix_web=info`…).
     #[arg(long, env = "TDB_LOG", default_value = "info")]
     pub log: String,
+
+    /// Values per committed batch of a large import (a job): each batch is one transaction.
+    #[arg(long, env = "TDB_IMPORT_BATCH_VALUES", default_value_t = crate::services::imports::BATCH_VALUES)]
+    pub import_batch_values: usize,
 }
 
 /// A secret string whose `Debug` output is redacted, so it never reaches a log.

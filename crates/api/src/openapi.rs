@@ -27,6 +27,7 @@ use crate::routes;
         (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),
         (name = "structures", description = "Structures (ESMS) and their managing bodies, within the caller's scope."),
         (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
+        (name = "imports", description = "Values imported in bulk (JSON, CSV) by partners, the national level and the structures; background jobs."),
     )
 )]
 pub struct ApiDoc;
@@ -83,6 +84,8 @@ impl utoipa::Modify for BearerAuth {
     routes::campaigns::create_campaign,
     routes::campaigns::change_phase,
     routes::progress::campaign_progress,
+    routes::imports::post_import,
+    routes::imports::get_import_job,
 ))]
 struct V1Api;
 

@@ -18,6 +18,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Signs and verifies access tokens.
     pub tokens: TokenService,
+    /// Name of this process for the jobs it runs (`host:listening address`).
+    pub instance: String,
 }
 
 impl AppState {

@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod extract;
 pub mod forms;
 pub mod health;
+pub mod imports;
 pub mod organisations;
 pub mod pagination;
 pub mod progress;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(progress::campaign_progress)
             .service(campaigns::change_phase)
             .service(campaigns::get_campaign)
+            .configure(imports::configure)
             .default_service(web::to(not_found)),
     );
 }

@@ -3,5 +3,6 @@
 pub mod auth;
 pub mod campaigns;
 pub mod forms;
+pub mod imports;
 pub mod progress;
 pub mod structures;

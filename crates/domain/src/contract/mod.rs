@@ -9,6 +9,7 @@ mod catalogue;
 mod evaluate;
 mod forms;
 mod health;
+mod imports;
 mod peer;
 mod problem;
 mod progress;
@@ -32,6 +33,10 @@ pub use forms::{
     JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
+pub use imports::{
+    ImportConflict, ImportCounts, ImportJob, ImportProblem, ImportRejection, ImportRequest, ImportRequestRow,
+    ImportSummary, JobState,
+};
 pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};

@@ -24,6 +24,11 @@ pub use justifications::{JustificationChange, change_justification};
 pub use patch::patch;
 pub use workflow::{reopen, review, submit};
 
+pub use access::Target;
+pub use access::rfc3339;
+pub use patch::SAISIE;
+pub use view::{parse_json, refresh_cache};
+
 use tdb_domain::contract::FormDocument;
 
 use crate::auth::Principal;

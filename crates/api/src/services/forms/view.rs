@@ -224,3 +224,18 @@ pub fn control_key(control: &tdb_domain::contract::ControlResult) -> String {
         None => control.code.clone(),
     }
 }
+
+/// Recomputes the cached evaluation summary of `row` from the form's stored values, for a write that
+/// does not read the whole document (imports): `previous` holds the values of campaign N−1 when the
+/// structure had a form then, `justified` the keys of the form's justifications.
+pub fn refresh_cache(
+    target: &Target,
+    row: &mut FormRow,
+    stored: &[ValueRow],
+    previous: Option<&[(String, String)]>,
+    justified: &BTreeSet<String>,
+) -> Result<(), ApiError> {
+    let evaluation = evaluate_values(target, stored, previous, justified)?;
+    cache_summary(row, &evaluation);
+    Ok(())
+}
