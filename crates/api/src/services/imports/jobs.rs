@@ -141,7 +141,7 @@ pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<I
         return Err(not_found());
     }
     if is_unfinished(&row.state) && row.heartbeat_at < stale_before() {
-        interrupt(conn, &[row.id.clone()])?;
+        interrupt(conn, std::slice::from_ref(&row.id))?;
         return jobs::find(conn, id)?.map(to_wire).ok_or_else(not_found);
     }
     Ok(to_wire(row))
