@@ -361,7 +361,7 @@ mod tests {
         );
         assert_eq!(batches(&groups, 9), [0..2, 2..3]);
         assert_eq!(batches(&groups, 4), [0..1, 1..2, 2..3]);
-        assert_eq!(batches(&groups, 100), vec![(0..3)]);
+        assert_eq!(batches(&groups, 100).len(), 1);
         assert!(batches(&[], 10).is_empty());
     }
 }
