@@ -33,6 +33,10 @@ pub struct Config {
     /// Log filter, in `tracing` syntax (`info`, `tdb_api=debug,actix_web=info`…).
     #[arg(long, env = "TDB_LOG", default_value = "info")]
     pub log: String,
+
+    /// Memory of the per-process cache of serialised form documents, in MiB (0 disables it).
+    #[arg(long, env = "TDB_FORM_CACHE_MB", default_value_t = 256)]
+    pub form_cache_mb: usize,
 }
 
 /// A secret string whose `Debug` output is redacted, so it never reaches a log.

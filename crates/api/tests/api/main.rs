@@ -12,6 +12,7 @@ mod auth;
 mod catalogue;
 mod config_env;
 mod evaluate;
+mod forms_cache;
 mod forms_concurrency;
 mod forms_fixtures;
 mod forms_scopes;

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use tdb_domain::contract::{FormDocument, Problem};
 
-use super::{FormPath, form_response};
+use super::{FormPath, body_response};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::services::forms;
@@ -41,8 +41,9 @@ pub async fn get_form(
     path: FormPath,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
-    let document = state
-        .db(move |conn| forms::get(conn, &principal, year, &finess))
+    let cache = state.forms.clone();
+    let body = state
+        .db(move |conn| forms::get(conn, &cache, &principal, year, &finess))
         .await?;
-    Ok(form_response(document))
+    Ok(body_response(body))
 }

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use tdb_domain::contract::{FormDocument, FormPatch, Problem};
 
-use super::{FormPath, IfMatch, form_response};
+use super::{FormPath, IfMatch, body_response};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::services::forms;
@@ -69,8 +69,8 @@ pub async fn patch_form(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
     let expected = IfMatch::of(&req).required()?;
-    let document = state
-        .db(move |conn| forms::patch(conn, &principal, year, &finess, expected, &body))
+    let patched = state
+        .db_write(move |conn| forms::patch(conn, &principal, year, &finess, expected, &body))
         .await?;
-    Ok(form_response(document))
+    Ok(body_response(forms::publish(&state.forms, year, patched)?))
 }

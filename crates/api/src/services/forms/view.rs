@@ -14,7 +14,7 @@ use super::access::{Target, rfc3339, state_of};
 use super::rules;
 use crate::db::DbConnection;
 use crate::db::repo::corrections::{self, CorrectionRow};
-use crate::db::repo::forms::{self, FormRow};
+use crate::db::repo::forms::FormRow;
 use crate::db::repo::justifications::{self, JustificationRow};
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
@@ -25,16 +25,26 @@ pub fn document(
     target: &Target,
     row: Option<&FormRow>,
 ) -> Result<FormDocument, ApiError> {
+    let stored = values::load(conn, target.year, target.finess())?;
+    document_with(conn, target, row, stored)
+}
+
+/// The document of `target` whose values are `stored` (sorted by item code), reading the rest.
+pub fn document_with(
+    conn: &mut DbConnection,
+    target: &Target,
+    row: Option<&FormRow>,
+    stored: Vec<ValueRow>,
+) -> Result<FormDocument, ApiError> {
     let state = match row {
         None if matches!(target.phase.as_str(), "restitution" | "archivee") => FormState::Cloture,
         _ => state_of(row)?,
     };
     let (year, finess) = (target.year, target.finess());
-    let stored = values::load(conn, year, finess)?;
     let justifications = justifications::load(conn, year, finess)?;
     let open = corrections::open_of_form(conn, year, finess)?;
     let corrections = with_messages(conn, open)?;
-    let previous = if forms::exists(conn, year - 1, finess)? {
+    let previous = if target.stamp.previous_version.is_some() {
         Some(values::load_json(conn, year - 1, finess)?)
     } else {
         None
@@ -186,6 +196,9 @@ pub fn with_messages(
     conn: &mut DbConnection,
     requests: Vec<CorrectionRow>,
 ) -> Result<Vec<FormCorrection>, ApiError> {
+    if requests.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<i64> = requests.iter().map(|r| r.id).collect();
     let mut messages = corrections::messages_of(conn, &ids)?;
     Ok(requests
