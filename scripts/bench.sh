@@ -17,3 +17,6 @@ if [ -f "$shared/pandas_peer_baseline.py" ]; then
 else
     echo "SKIPPED: $shared/pandas_peer_baseline.py not found (it lives in the shared folder beside the repository)"
 fi
+
+step "forms API at national scale: GET and PATCH …/form on SQLite and PostgreSQL (scripts/bench-api.sh)"
+scripts/bench-api.sh

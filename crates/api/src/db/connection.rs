@@ -1,11 +1,12 @@
 //! Connections and the pool: backend detection, per-connection settings, r2d2 manager.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
+use parking_lot::{Mutex, MutexGuard};
 
 /// A connection to either supported database.
 #[derive(diesel::MultiConnection)]
@@ -91,12 +92,22 @@ impl DbPool {
     ///
     /// SQLite has one writer at a time, and a writer that finds the database locked polls with sleeps
     /// of up to 100 ms (`busy_timeout`), which makes the slowest writes of a busy server wait far longer
-    /// than the writes before them took. Queued on a mutex, the writers of a process wake as soon as the
-    /// previous one is done; `busy_timeout` still arbitrates with other processes.
-    pub fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
-        self.write_turn
-            .as_ref()
-            .map(|turn| turn.lock().unwrap_or_else(PoisonError::into_inner))
+    /// than the writes before them took. Queued on a mutex handed over in arrival order, the writers of
+    /// a process wake as soon as the previous one is done; `busy_timeout` still arbitrates with other
+    /// processes.
+    pub fn write_turn(&self) -> Option<WriteTurn<'_>> {
+        self.write_turn.as_ref().map(|turn| WriteTurn(Some(turn.lock())))
+    }
+}
+
+/// This process's turn to write on SQLite, handed to the next waiter in arrival order when dropped.
+pub struct WriteTurn<'a>(Option<MutexGuard<'a, ()>>);
+
+impl Drop for WriteTurn<'_> {
+    fn drop(&mut self) {
+        if let Some(guard) = self.0.take() {
+            MutexGuard::unlock_fair(guard);
+        }
     }
 }
 
@@ -170,9 +181,13 @@ impl ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut conn =
                     SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
+                // WAL: readers never wait for the writer. 64 MiB of page cache per connection and
+                // reads through a 1 GiB memory map (shared by the connections, paged by the OS): a form
+                // is two indexed ranges of rows, so a national database reads from memory, not `read()`.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -16,7 +16,9 @@ use crate::state::AppState;
 /// the year-over-year control when the structure has a form for campaign N−1, submission readiness,
 /// ignored values), the workflow state and validation chain, the justifications and the open
 /// correction requests with their threads. A structure that has not written anything yet reads as
-/// `non_commence`, version 0. The `ETag` is the version: send it in `If-Match` to write.
+/// `non_commence`, version 0. The `ETag` is the version: send it in `If-Match` to write. Served from a
+/// per-process cache while the form, its campaign's phase, its form N−1 and its correction threads are
+/// unchanged in the database (checked at each request).
 ///
 /// Any authenticated caller whose scope includes the structure; others get 404.
 #[utoipa::path(
