@@ -17,11 +17,11 @@ setup:
 web: setup
     scripts/web-build.sh
 
-# Build everything, migrate the embedded SQLite database and serve the app and the API.
+# Build everything, migrate the embedded SQLite database, load the demo data, serve the app and the API.
 run: web
     cargo build -p tdb-api
     ./target/debug/tdb migrate
-    @echo "Demo logins: none yet (the demo data set arrives with the structures and forms)."
+    ./target/debug/tdb seed --demo
     ./target/debug/tdb serve
 
 # The whole check: format, lints, unit and API tests (SQLite and PostgreSQL), wasm builds, browser test.

@@ -1,10 +1,10 @@
-//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `token`.
+//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `seed`, `token`.
 
-use clap::{Parser, Subcommand};
+use clap::{ArgGroup, Parser, Subcommand};
 
 use crate::auth::{Claims, Role, TokenService};
 use crate::config::{Config, Secret};
-use crate::{db, openapi, server};
+use crate::{db, openapi, seed, server};
 
 /// tdb — tableau de bord de la performance des ESMS.
 #[derive(Debug, Parser)]
@@ -26,6 +26,10 @@ pub enum Command {
     Openapi,
     /// Mint an access token with the server's key (operations, load tests). Needs TDB_JWT_SECRET.
     Token(TokenArgs),
+    /// Load generated data (migrating first): `--demo`, or `--national --structures N`. Idempotent.
+    Seed(SeedArgs),
+    /// Import values from a JSON or CSV file, as the system actor `cli:<source>`; prints the summary.
+    Import(crate::cli_import::ImportArgs),
 }
 
 /// What `tdb token` puts in the token.
@@ -57,6 +61,25 @@ pub struct TokenArgs {
     pub jwt_secret: Secret,
 }
 
+/// Options of `tdb seed`.
+#[derive(Debug, clap::Args)]
+#[command(group(ArgGroup::new("data").required(true).args(["demo", "national"])))]
+pub struct SeedArgs {
+    /// Demo data: Hauts-de-France, Île-de-France and Grand Est, every category, three campaigns, one
+    /// user per role (credentials printed at the end).
+    #[arg(long)]
+    pub demo: bool,
+    /// National-scale data over every department, for load and performance work.
+    #[arg(long)]
+    pub national: bool,
+    /// Number of structures of `--national`.
+    #[arg(long, default_value_t = 22_000, requires = "national")]
+    pub structures: usize,
+    /// Database and logging settings.
+    #[command(flatten)]
+    pub config: Config,
+}
+
 /// Errors a command can end with.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -72,6 +95,15 @@ pub enum CliError {
     /// The token could not be minted.
     #[error("token: {0}")]
     Token(String),
+    /// Generated data could not be loaded.
+    #[error("seed: {0}")]
+    Seed(#[from] seed::SeedError),
+    /// No database connection could be checked out.
+    #[error("database: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    /// The import failed or was refused.
+    #[error("import: {0}")]
+    Import(String),
 }
 
 /// Runs one command.
@@ -88,6 +120,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Openapi => print_contract(&openapi::to_pretty_json()?),
         Command::Token(args) => print_contract(&mint_token(args)?),
+        Command::Seed(args) => {
+            init_tracing(&args.config.log);
+            run_seed(&args)?;
+        }
+        Command::Import(args) => {
+            init_tracing(&args.config.log);
+            print_contract(&crate::cli_import::run(args)?);
+        }
     }
     Ok(())
 }
@@ -112,6 +152,71 @@ fn mint_token(args: TokenArgs) -> Result<String, CliError> {
     TokenService::new(&args.jwt_secret)
         .sign(&claims)
         .map_err(|e| CliError::Token(e.to_string()))
+}
+
+fn run_seed(args: &SeedArgs) -> Result<(), CliError> {
+    let pool = db::connect(&args.config.database_url)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    if args.demo {
+        let summary = seed::demo::run(&mut conn)?;
+        report_demo(&summary, started.elapsed());
+    } else {
+        let summary = seed::national::run(&mut conn, args.structures, |done, total| {
+            report_progress(done, total, started.elapsed());
+        })?;
+        report_national(&summary, started.elapsed());
+    }
+    Ok(())
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "the summary and the credentials are the command's output"
+)]
+fn report_demo(summary: &seed::demo::DemoSummary, elapsed: std::time::Duration) {
+    if summary.already_loaded {
+        println!("Demo data already loaded: nothing written.");
+    } else {
+        println!(
+            "Demo data loaded in {:.1} s: {} managing bodies, {} structures, {} forms, {} values.",
+            elapsed.as_secs_f64(),
+            summary.organisations,
+            summary.structures,
+            summary.forms,
+            summary.values
+        );
+    }
+    println!("Demo logins (role, login, password, scope):");
+    for c in &summary.credentials {
+        println!("  {:<9} {:<30} {:<24} {}", c.role, c.login, c.secret, c.scope);
+    }
+}
+
+#[expect(clippy::print_stderr, reason = "a progress line for the person waiting")]
+fn report_progress(done: usize, total: usize, elapsed: std::time::Duration) {
+    eprint!(
+        "\r{done}/{total} structures with their forms ({:.0} s)",
+        elapsed.as_secs_f64()
+    );
+    if done == total {
+        eprintln!();
+    }
+}
+
+#[expect(clippy::print_stdout, reason = "the summary is the command's output")]
+fn report_national(summary: &seed::national::NationalSummary, elapsed: std::time::Duration) {
+    match summary.already_present {
+        Some(present) => println!("The database already holds {present} structures: nothing written."),
+        None => println!(
+            "National data loaded in {:.1} s: {} managing bodies, {} structures, {} forms, {} values.",
+            elapsed.as_secs_f64(),
+            summary.organisations,
+            summary.structures,
+            summary.forms,
+            summary.values
+        ),
+    }
 }
 
 fn init_tracing(filter: &str) {

@@ -73,6 +73,14 @@ pub enum ApiError {
     /// Some fields are invalid; each is listed.
     #[error("validation failed on {} field(s)", .0.len())]
     Validation(Vec<FieldError>),
+    /// The request is well formed but cannot be processed (422 with its own code).
+    #[error("unprocessable ({code}): {detail}")]
+    Unprocessable {
+        /// Stable code (`idempotency_key_reused`…).
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
     /// The database cannot be reached.
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(String),
@@ -98,6 +106,7 @@ impl ApiError {
             | Self::Unauthenticated { code, .. }
             | Self::Conflict { code, .. } => code,
             Self::ConflictWithReasons { code, .. } => code,
+            Self::Unprocessable { code, .. } => code,
             Self::Forbidden(_) => "forbidden",
             Self::PreconditionFailed => "stale_version",
             Self::PreconditionRequired => "if_match_required",
@@ -120,6 +129,7 @@ impl ApiError {
             Self::TooManyRequests { .. } => "Trop de tentatives",
             Self::BadRequest { .. } => "Requête invalide",
             Self::Validation(_) => "Données invalides",
+            Self::Unprocessable { .. } => "Requête impossible à traiter",
             Self::DatabaseUnavailable(_) => "Base de données indisponible",
             Self::Internal(_) => "Erreur interne",
         }
@@ -133,6 +143,7 @@ impl ApiError {
             | Self::Conflict { detail, .. }
             | Self::Forbidden(detail) => detail.clone(),
             Self::ConflictWithReasons { detail, .. } => detail.clone(),
+            Self::Unprocessable { detail, .. } => detail.clone(),
             Self::PreconditionFailed => {
                 "Les données ont été modifiées entre-temps : rechargez-les avant d'enregistrer.".to_owned()
             }
@@ -182,6 +193,7 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

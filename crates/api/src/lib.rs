@@ -5,11 +5,13 @@
 
 pub mod auth;
 pub mod cli;
+pub mod cli_import;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod openapi;
 pub mod routes;
+pub mod seed;
 pub mod server;
 pub mod services;
 pub mod spa;

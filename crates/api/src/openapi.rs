@@ -25,6 +25,9 @@ use crate::routes;
         (name = "reference", description = "Reference data: territories."),
         (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
         (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),
+        (name = "structures", description = "Structures (ESMS) and their managing bodies, within the caller's scope."),
+        (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
+        (name = "imports", description = "Values imported in bulk (JSON, CSV) by partners, the national level and the structures; background jobs."),
     )
 )]
 pub struct ApiDoc;
@@ -70,6 +73,19 @@ impl utoipa::Modify for BearerAuth {
     routes::forms::workflow::reopen_form,
     routes::forms::corrections::post_correction_message,
     routes::forms::history::form_history,
+    routes::structures::list_structures,
+    routes::structures::get_structure,
+    routes::structures::create_structure,
+    routes::structures::update_structure,
+    routes::organisations::get_organisation,
+    routes::organisations::create_organisation,
+    routes::campaigns::list_campaigns,
+    routes::campaigns::get_campaign,
+    routes::campaigns::create_campaign,
+    routes::campaigns::change_phase,
+    routes::progress::campaign_progress,
+    routes::imports::post_import,
+    routes::imports::get_import_job,
 ))]
 struct V1Api;
 

@@ -20,11 +20,13 @@ pub fn build_state(config: Config) -> Result<AppState, DbError> {
     let pool = db::connect(&config.database_url)?;
     let tokens = TokenService::new(&config.jwt_secret_or_generate());
     let forms = Arc::new(FormCache::new(config.form_cache_mb.saturating_mul(1 << 20)));
+    let instance = instance_name(config.bind);
     Ok(AppState {
         pool,
         config: Arc::new(config),
         tokens,
         forms,
+        instance,
     })
 }
 
@@ -66,6 +68,11 @@ pub fn run(config: Config) -> Result<(), crate::cli::CliError> {
     let state = build_state(config)?;
     let listener = TcpListener::bind(bind)?;
     let url = format!("http://{}", listener.local_addr()?);
+    let state = AppState {
+        instance: instance_name(listener.local_addr()?),
+        ..state
+    };
+    sweep_jobs(&state);
     tracing::info!(backend = ?state.pool.backend(), "database ready");
     if !crate::spa::is_built(&state.config.web_dist) {
         tracing::warn!(dist = %state.config.web_dist.display(), "the web app is not built: run `just web`");
@@ -76,6 +83,35 @@ pub fn run(config: Config) -> Result<(), crate::cli::CliError> {
         server.await
     })?;
     Ok(())
+}
+
+/// The name of this process for the jobs it runs: host name and listening address. A restarted server
+/// on the same address recognises the jobs of its previous life.
+fn instance_name(addr: std::net::SocketAddr) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}:{addr}")
+}
+
+/// Marks interrupted the import jobs a previous life of this process (or a dead replica) left running.
+fn sweep_jobs(state: &AppState) {
+    let swept = state
+        .pool
+        .get()
+        .map_err(crate::error::ApiError::from)
+        .and_then(|mut conn| crate::services::imports::jobs::sweep(&mut conn, &state.instance));
+    match swept {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            jobs = n,
+            "import jobs interrupted by a restart marked `interrupted`"
+        ),
+        Err(error) => tracing::error!(%error, "sweep of interrupted import jobs failed"),
+    }
 }
 
 #[expect(

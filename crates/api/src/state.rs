@@ -21,6 +21,8 @@ pub struct AppState {
     pub tokens: TokenService,
     /// Serialised form documents, served while their stamp is current.
     pub forms: Arc<FormCache>,
+    /// Name of this process for the jobs it runs (`host:listening address`).
+    pub instance: String,
 }
 
 impl AppState {

@@ -308,6 +308,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Import jobs: large imports running in the background, visible from every replica.
+    import_jobs (id) {
+        /// Job id, also the batch id of the values it writes.
+        id -> Text,
+        /// Campaign.
+        campaign_year -> Integer,
+        /// Source of the values (`saisie` or a prefill source).
+        source -> Text,
+        /// Who started it.
+        actor -> Text,
+        /// The process running it (`host:bind`).
+        owner -> Text,
+        /// `queued`, `running`, `done`, `failed` or `interrupted`.
+        state -> Text,
+        /// Computed without writing.
+        dry_run -> Bool,
+        /// Only fully valid rows are written.
+        partial -> Bool,
+        /// Values in the import.
+        total -> BigInt,
+        /// Values processed (committed, or checked for a dry run).
+        processed -> BigInt,
+        /// HTTP status of the result (200 or 422) once done.
+        result_status -> Nullable<Integer>,
+        /// The summary (JSON) once done, or the error.
+        result -> Nullable<Text>,
+        /// When it was created.
+        created_at -> Timestamp,
+        /// Last sign of life of the process running it.
+        heartbeat_at -> Timestamp,
+        /// When it ended.
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Idempotency keys of the import endpoint: the first answer, replayed for the same body.
+    idempotency_keys (caller, idempotency_key) {
+        /// Who sent the key (subject of the token).
+        caller -> Text,
+        /// The `Idempotency-Key` header.
+        idempotency_key -> Text,
+        /// SHA-256 of the request (method, path, query, content type, body).
+        body_hash -> Text,
+        /// Status of the first answer (`NULL` while it is being computed).
+        status -> Nullable<Integer>,
+        /// Body of the first answer (JSON).
+        response -> Nullable<Text>,
+        /// Job of a `202` answer.
+        job_id -> Nullable<Text>,
+        /// When the key was first used.
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(structures -> organisations (organisation_finess));
 diesel::joinable!(structures -> departments (department_code));
 diesel::joinable!(forms -> structures (structure_finess));
@@ -331,4 +387,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     correction_messages,
     regions,
     departments,
+    import_jobs,
+    idempotency_keys,
 );

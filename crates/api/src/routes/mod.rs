@@ -1,13 +1,18 @@
 //! HTTP routes of `/api/v1`: thin handlers (parse, authorise, call, map), one module per resource.
 
 pub mod auth;
+pub mod campaigns;
 pub mod catalogue;
 pub mod evaluate;
 pub mod extract;
 pub mod forms;
 pub mod health;
+pub mod imports;
+pub mod organisations;
 pub mod pagination;
+pub mod progress;
 pub mod regions;
+pub mod structures;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -25,6 +30,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(catalogue::get_catalogue)
             .service(evaluate::evaluate)
             .configure(forms::configure)
+            .service(structures::list_structures)
+            .service(structures::get_structure)
+            .service(structures::create_structure)
+            .service(structures::update_structure)
+            .service(organisations::get_organisation)
+            .service(organisations::create_organisation)
+            .service(campaigns::list_campaigns)
+            .service(campaigns::create_campaign)
+            .service(progress::campaign_progress)
+            .service(campaigns::change_phase)
+            .service(campaigns::get_campaign)
+            .configure(imports::configure)
             .default_service(web::to(not_found)),
     );
 }

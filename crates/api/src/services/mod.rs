@@ -1,4 +1,8 @@
 //! Services: one use case each, run in one transaction, between the handlers and the repositories.
 
 pub mod auth;
+pub mod campaigns;
 pub mod forms;
+pub mod imports;
+pub mod progress;
+pub mod structures;

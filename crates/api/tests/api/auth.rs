@@ -8,7 +8,7 @@ use tdb_api::config::Secret;
 use tdb_api::db::schema::users;
 
 use crate::on_both_backends;
-use crate::support::fixtures::{insert_client, insert_structures, insert_user, small_world};
+use crate::support::fixtures::{insert_client, insert_user, small_world};
 use crate::support::{TestDb, app, state};
 
 const PASSWORD: &str = "Un mot de passe solide 2024 !";
@@ -175,7 +175,6 @@ fn token_request(form: &Form) -> actix_http::Request {
 
 async fn partner_clients_get_scoped_tokens(db: TestDb) {
     let state = state(&db);
-    insert_structures(&state, &[]);
     insert_client(
         &state,
         "cnsa",

@@ -9,6 +9,8 @@
 mod support;
 
 mod auth;
+mod authz_matrix;
+mod campaigns;
 mod catalogue;
 mod config_env;
 mod evaluate;
@@ -19,8 +21,15 @@ mod forms_scopes;
 mod forms_values;
 mod forms_workflow;
 mod health;
+mod imports_crash;
+mod imports_fixtures;
+mod imports_scopes;
+mod imports_values;
 mod migrations;
 mod openapi_sync;
 mod problems;
+mod progress;
 mod regions;
+mod seed;
 mod spa;
+mod structures;

@@ -161,6 +161,36 @@ pub enum PrefillSource {
     Cpom,
 }
 
+impl PrefillSource {
+    /// Every source.
+    pub const ALL: [PrefillSource; 4] = [
+        PrefillSource::Finess,
+        PrefillSource::CnsaErrd,
+        PrefillSource::CnsaGalaad,
+        PrefillSource::Cpom,
+    ];
+
+    /// The code (`cnsa_errd`…), as in the catalogue and in the provenance of values.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrefillSource::Finess => "finess",
+            PrefillSource::CnsaErrd => "cnsa_errd",
+            PrefillSource::CnsaGalaad => "cnsa_galaad",
+            PrefillSource::Cpom => "cpom",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    /// Whether a pushed value is locked against the structure's changes (§1.4.1: `finess`, `cnsa_galaad`).
+    pub fn locks(self) -> bool {
+        matches!(self, PrefillSource::Finess | PrefillSource::CnsaGalaad)
+    }
+}
+
 /// A raw item (§3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -4,15 +4,20 @@
 //! in `openapi/openapi.json` is generated from these very types.
 
 mod auth;
+mod campaigns;
 mod catalogue;
 mod evaluate;
 mod forms;
 mod health;
+mod imports;
 mod peer;
 mod problem;
+mod progress;
 mod reference;
+mod structures;
 
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
+pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, PhaseChange, PhaseChangeResult};
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
     IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
@@ -28,6 +33,14 @@ pub use forms::{
     JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
+pub use imports::{
+    ImportConflict, ImportCounts, ImportJob, ImportProblem, ImportRejection, ImportRequest, ImportRequestRow,
+    ImportSummary, JobState,
+};
 pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
+pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
+pub use structures::{
+    LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureUpdate,
+};

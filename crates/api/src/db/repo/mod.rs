@@ -2,11 +2,19 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod campaigns;
 pub mod corrections;
 pub mod forms;
 pub mod health;
+pub mod idempotency;
+pub mod imports;
+pub mod jobs;
 pub mod justifications;
 pub mod login_attempts;
+pub mod organisations;
+pub mod progress;
 pub mod reference;
 pub mod scope;
+pub mod structures;
+pub mod users;
 pub mod values;

@@ -20,6 +20,20 @@ const CD_COMPETENCES: [&str; 2] = ["CD", "ARS_CD"];
 
 /// The structures visible under `scope`.
 pub fn visible_structures(scope: &StructureScope) -> StructureFilter {
+    visible_structures_in::<structures::table>(scope)
+}
+
+/// The same condition on any query source where `structures` appears (a join with `forms`, for
+/// grouped counts): one definition of the scope for every query.
+pub fn visible_structures_in<QS>(scope: &StructureScope) -> Box<dyn BoxableExpression<QS, Db, SqlType = Bool>>
+where
+    QS: 'static,
+    structures::finess: SelectableExpression<QS>,
+    structures::organisation_finess: SelectableExpression<QS>,
+    structures::region_code: SelectableExpression<QS>,
+    structures::department_code: SelectableExpression<QS>,
+    structures::competence: SelectableExpression<QS>,
+{
     match scope {
         // One structure (most `esms` tokens): an equality, so the statement keeps one shape and SQLite
         // reuses its prepared form (an `IN` list is prepared again for each length).

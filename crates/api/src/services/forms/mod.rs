@@ -26,6 +26,10 @@ pub use justifications::{JustificationChange, change_justification};
 pub use patch::{Patched, patch};
 pub use workflow::{reopen, review, submit};
 
+pub use access::rfc3339;
+pub use patch::SAISIE;
+pub use view::{parse_json, refresh_cache};
+
 use crate::auth::Principal;
 use crate::db::repo::forms::{self, FormStamp};
 use crate::db::{DbConnection, read_snapshot};

@@ -8,7 +8,7 @@ use tdb_domain::contract::{
     FormJustification, FormState, FormValidation, FormValueEntry, ValidationStamp,
 };
 use tdb_domain::evaluate::previous_catalogue;
-use tdb_domain::{FormValues, evaluate};
+use tdb_domain::{Catalogue, FormValues, evaluate};
 
 use super::access::{Target, rfc3339, state_of};
 use super::rules;
@@ -50,7 +50,13 @@ pub fn document_with(
         None
     };
     let justified: BTreeSet<String> = justifications.iter().map(|j| j.control_key.clone()).collect();
-    let evaluation = evaluate_values(target, &stored, previous.as_deref(), &justified)?;
+    let evaluation = evaluate_values(
+        target.catalogue,
+        (year, &target.structure.category),
+        &stored,
+        previous.as_deref(),
+        &justified,
+    )?;
     let required = rules::required_authorities(&target.structure.competence);
     let validated = validations(row);
     let awaiting = if state == FormState::Soumis {
@@ -104,26 +110,23 @@ pub fn parse_json(text: &str) -> serde_json::Value {
 }
 
 fn evaluate_values(
-    target: &Target,
+    catalogue: &'static Catalogue,
+    (year, category): (i32, &str),
     stored: &[ValueRow],
     previous: Option<&[(String, String)]>,
     justified: &BTreeSet<String>,
 ) -> Result<EvaluationResult, ApiError> {
-    let category = &target.structure.category;
-    let current = typed_values(
-        target.catalogue,
-        stored.iter().map(|v| (&v.item_code, &v.value_json)),
-    );
+    let current = typed_values(catalogue, stored.iter().map(|v| (&v.item_code, &v.value_json)));
     let previous = match previous {
         Some(rows) => {
-            let catalogue = previous_catalogue(target.year).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let catalogue = previous_catalogue(year).map_err(|e| ApiError::Internal(e.to_string()))?;
             let values = typed_values(catalogue, rows.iter().map(|(item, json)| (item, json)));
             Some(evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)?)
         }
         None => None,
     };
     Ok(
-        evaluate(target.catalogue, category, &current, previous.as_ref(), justified)
+        evaluate(catalogue, category, &current, previous.as_ref(), justified)
             .map_err(engine_error)?
             .to_result(),
     )
@@ -131,7 +134,7 @@ fn evaluate_values(
 
 /// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
 fn typed_values<'a>(
-    catalogue: &tdb_domain::Catalogue,
+    catalogue: &Catalogue,
     rows: impl Iterator<Item = (&'a String, &'a String)>,
 ) -> FormValues {
     let map: BTreeMap<String, serde_json::Value> = rows
@@ -236,4 +239,26 @@ pub fn control_key(control: &tdb_domain::contract::ControlResult) -> String {
         Some(indicator) => format!("{}.{indicator}", control.code),
         None => control.code.clone(),
     }
+}
+
+/// Recomputes the cached evaluation summary of `row` (a form of a structure of `category`, under the
+/// campaign's `catalogue`) from the form's stored values, for a write that does not read the whole
+/// document (imports): `previous` holds the values of campaign N−1 when the structure had a form then,
+/// `justified` the keys of the form's justifications.
+pub fn refresh_cache(
+    (catalogue, category): (&'static Catalogue, &str),
+    row: &mut FormRow,
+    stored: &[ValueRow],
+    previous: Option<&[(String, String)]>,
+    justified: &BTreeSet<String>,
+) -> Result<(), ApiError> {
+    let evaluation = evaluate_values(
+        catalogue,
+        (row.campaign_year, category),
+        stored,
+        previous,
+        justified,
+    )?;
+    cache_summary(row, &evaluation);
+    Ok(())
 }

@@ -58,6 +58,14 @@ impl TestDb {
         })
     }
 
+    /// Another fresh database on the same backend.
+    pub fn sibling(&self) -> Self {
+        match self {
+            Self::Sqlite { .. } => Self::sqlite(),
+            Self::Postgres { .. } => Self::postgres().unwrap(),
+        }
+    }
+
     /// The URL the server is configured with.
     pub fn url(&self) -> &str {
         match self {

@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod db;
 pub mod fixtures;
+pub mod matrix;
 
 use std::path::PathBuf;
 
@@ -28,6 +29,7 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         web_dist,
         log: "warn".to_owned(),
         form_cache_mb: 16,
+        import_batch_values: tdb_api::services::imports::BATCH_VALUES,
     }
 }
 

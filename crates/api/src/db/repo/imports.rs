@@ -1,0 +1,293 @@
+//! Set-based reads and writes of the import engine: the structures, forms and values of a batch of
+//! structures in a few statements, multi-row upserts of values and inserts of forms.
+
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+
+use crate::auth::principal::StructureScope;
+use crate::db::DbConnection;
+use crate::db::repo::audit::NewAuditEntry;
+use crate::db::repo::forms::{FormRow, StructureContext};
+use crate::db::repo::scope::visible_structures;
+use crate::db::repo::values::ValueRow;
+use crate::db::schema::{audit_log, form_values, forms, justifications, structures};
+
+/// A value row to insert, borrowed (`None` is NULL, as SQLite's multi-row upserts require).
+#[derive(Insertable)]
+#[diesel(table_name = form_values, treat_none_as_default_value = false)]
+struct ValueInsert<'a> {
+    campaign_year: i32,
+    structure_finess: &'a str,
+    item_code: &'a str,
+    value_json: &'a str,
+    source: &'a str,
+    batch_id: Option<&'a str>,
+    locked: bool,
+    prefill_value_json: Option<&'a str>,
+    prefill_source: Option<&'a str>,
+    override_reason: Option<&'a str>,
+    author: &'a str,
+    updated_at: chrono::NaiveDateTime,
+    version: i64,
+}
+
+impl<'a> From<&'a ValueRow> for ValueInsert<'a> {
+    fn from(row: &'a ValueRow) -> Self {
+        Self {
+            campaign_year: row.campaign_year,
+            structure_finess: &row.structure_finess,
+            item_code: &row.item_code,
+            value_json: &row.value_json,
+            source: &row.source,
+            batch_id: row.batch_id.as_deref(),
+            locked: row.locked,
+            prefill_value_json: row.prefill_value_json.as_deref(),
+            prefill_source: row.prefill_source.as_deref(),
+            override_reason: row.override_reason.as_deref(),
+            author: &row.author,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
+}
+
+/// A form row to insert, borrowed (`None` is NULL).
+#[derive(Insertable)]
+#[diesel(table_name = forms, treat_none_as_default_value = false)]
+struct FormInsert<'a> {
+    campaign_year: i32,
+    structure_finess: &'a str,
+    state: &'a str,
+    version: i64,
+    completion_rate: f64,
+    filled: i32,
+    required: i32,
+    can_submit: bool,
+    alert_count: i32,
+    submitted_at: Option<chrono::NaiveDateTime>,
+    submitted_by: Option<&'a str>,
+    ars_validated_at: Option<chrono::NaiveDateTime>,
+    ars_validated_by: Option<&'a str>,
+    cd_validated_at: Option<chrono::NaiveDateTime>,
+    cd_validated_by: Option<&'a str>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl<'a> From<&'a FormRow> for FormInsert<'a> {
+    fn from(row: &'a FormRow) -> Self {
+        Self {
+            campaign_year: row.campaign_year,
+            structure_finess: &row.structure_finess,
+            state: &row.state,
+            version: row.version,
+            completion_rate: row.completion_rate,
+            filled: row.filled,
+            required: row.required,
+            can_submit: row.can_submit,
+            alert_count: row.alert_count,
+            submitted_at: row.submitted_at,
+            submitted_by: row.submitted_by.as_deref(),
+            ars_validated_at: row.ars_validated_at,
+            ars_validated_by: row.ars_validated_by.as_deref(),
+            cd_validated_at: row.cd_validated_at,
+            cd_validated_by: row.cd_validated_by.as_deref(),
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// An audit entry to insert, borrowed (`None` is NULL: a true multi-row INSERT on SQLite too, where
+/// defaultable columns would make diesel insert row by row).
+#[derive(Insertable)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
+struct AuditInsert<'a> {
+    at: chrono::NaiveDateTime,
+    actor: &'a str,
+    channel: &'a str,
+    action: &'a str,
+    campaign_year: Option<i32>,
+    structure_finess: Option<&'a str>,
+    item_code: Option<&'a str>,
+    old_value: Option<&'a str>,
+    new_value: Option<&'a str>,
+    detail: Option<&'a str>,
+}
+
+impl<'a> From<&'a NewAuditEntry> for AuditInsert<'a> {
+    fn from(entry: &'a NewAuditEntry) -> Self {
+        Self {
+            at: entry.at,
+            actor: &entry.actor,
+            channel: &entry.channel,
+            action: &entry.action,
+            campaign_year: entry.campaign_year,
+            structure_finess: entry.structure_finess.as_deref(),
+            item_code: entry.item_code.as_deref(),
+            old_value: entry.old_value.as_deref(),
+            new_value: entry.new_value.as_deref(),
+            detail: entry.detail.as_deref(),
+        }
+    }
+}
+
+/// Audit rows per multi-row statement (10 bound values each).
+const AUDIT_ROWS: usize = 3000;
+
+/// Appends audit entries in multi-row statements, in order.
+pub fn append_audit(conn: &mut DbConnection, entries: &[NewAuditEntry]) -> QueryResult<()> {
+    for chunk in entries.chunks(AUDIT_ROWS) {
+        let chunk: Vec<AuditInsert<'_>> = chunk.iter().map(AuditInsert::from).collect();
+        crate::on_backend!(conn, c => diesel::insert_into(audit_log::table).values(&chunk).execute(c))?;
+    }
+    Ok(())
+}
+
+/// Value rows per multi-row statement (13 bound values each, under SQLite's limit of 32 766).
+const VALUE_ROWS: usize = 2000;
+/// Form rows per multi-row statement (16 bound values each).
+const FORM_ROWS: usize = 1000;
+
+/// PostgreSQL: plans every statement of this session for its parameters. Without it, a prepared
+/// statement cached while the import's tables were small keeps a sequential-scan plan as they grow
+/// (the imported values' reads then go quadratic). No-op on SQLite.
+pub fn prefer_custom_plans(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => {
+            diesel::connection::SimpleConnection::batch_execute(c, "SET plan_cache_mode = force_custom_plan")
+        }
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+/// The structures among `finess` that `scope` sees.
+pub fn visible_among(
+    conn: &mut DbConnection,
+    scope: &StructureScope,
+    finess: &[&str],
+) -> QueryResult<Vec<StructureContext>> {
+    structures::table
+        .filter(structures::finess.eq_any(finess))
+        .filter(visible_structures(scope))
+        .select((structures::finess, structures::category, structures::competence))
+        .load(conn)
+}
+
+/// Takes the write locks of the stored forms of `finess` (a no-op UPDATE, first statement of a write
+/// transaction: see [`crate::db::repo::forms::lock`]).
+pub fn lock_forms(conn: &mut DbConnection, year: i32, finess: &[&str]) -> QueryResult<usize> {
+    diesel::update(
+        forms::table
+            .filter(forms::campaign_year.eq(year))
+            .filter(forms::structure_finess.eq_any(finess)),
+    )
+    .set(forms::version.eq(forms::version))
+    .execute(conn)
+}
+
+/// The stored forms of `finess` for `year`.
+pub fn forms_of(conn: &mut DbConnection, year: i32, finess: &[&str]) -> QueryResult<Vec<FormRow>> {
+    forms::table
+        .filter(forms::campaign_year.eq(year))
+        .filter(forms::structure_finess.eq_any(finess))
+        .select(FormRow::as_select())
+        .load(conn)
+}
+
+/// Every stored value of the forms of `finess` for `year`.
+pub fn values_of(conn: &mut DbConnection, year: i32, finess: &[&str]) -> QueryResult<Vec<ValueRow>> {
+    form_values::table
+        .filter(form_values::campaign_year.eq(year))
+        .filter(form_values::structure_finess.eq_any(finess))
+        .select(ValueRow::as_select())
+        .load(conn)
+}
+
+/// `(finess, item, value JSON)` of the forms of `finess` for `year` (the previous campaign).
+pub fn value_json_of(
+    conn: &mut DbConnection,
+    year: i32,
+    finess: &[&str],
+) -> QueryResult<Vec<(String, String, String)>> {
+    form_values::table
+        .filter(form_values::campaign_year.eq(year))
+        .filter(form_values::structure_finess.eq_any(finess))
+        .select((
+            form_values::structure_finess,
+            form_values::item_code,
+            form_values::value_json,
+        ))
+        .load(conn)
+}
+
+/// The FINESS among `finess` that have a stored form for `year`.
+pub fn with_form(conn: &mut DbConnection, year: i32, finess: &[&str]) -> QueryResult<Vec<String>> {
+    forms::table
+        .filter(forms::campaign_year.eq(year))
+        .filter(forms::structure_finess.eq_any(finess))
+        .select(forms::structure_finess)
+        .load(conn)
+}
+
+/// `(finess, control key)` of the justifications of the forms of `finess` for `year`.
+pub fn justified_of(
+    conn: &mut DbConnection,
+    year: i32,
+    finess: &[&str],
+) -> QueryResult<Vec<(String, String)>> {
+    justifications::table
+        .filter(justifications::campaign_year.eq(year))
+        .filter(justifications::structure_finess.eq_any(finess))
+        .select((justifications::structure_finess, justifications::control_key))
+        .load(conn)
+}
+
+/// Inserts new forms, skipping any that exists; returns how many were inserted.
+pub fn insert_forms(conn: &mut DbConnection, rows: &[FormRow]) -> QueryResult<usize> {
+    let mut inserted = 0;
+    for chunk in rows.chunks(FORM_ROWS) {
+        let chunk: Vec<FormInsert<'_>> = chunk.iter().map(FormInsert::from).collect();
+        inserted += crate::on_backend!(conn, c => diesel::insert_into(forms::table)
+            .values(&chunk)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(inserted)
+}
+
+/// Inserts or rewrites value rows (every column but the key), in multi-row statements.
+pub fn upsert_values(conn: &mut DbConnection, rows: &[ValueRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(VALUE_ROWS) {
+        let chunk: Vec<ValueInsert<'_>> = chunk.iter().map(ValueInsert::from).collect();
+        crate::on_backend!(conn, c => diesel::insert_into(form_values::table)
+            .values(&chunk)
+            .on_conflict((
+                form_values::campaign_year,
+                form_values::structure_finess,
+                form_values::item_code,
+            ))
+            .do_update()
+            .set((
+                form_values::value_json.eq(excluded(form_values::value_json)),
+                form_values::source.eq(excluded(form_values::source)),
+                form_values::batch_id.eq(excluded(form_values::batch_id)),
+                form_values::locked.eq(excluded(form_values::locked)),
+                form_values::prefill_value_json.eq(excluded(form_values::prefill_value_json)),
+                form_values::prefill_source.eq(excluded(form_values::prefill_source)),
+                form_values::override_reason.eq(excluded(form_values::override_reason)),
+                form_values::author.eq(excluded(form_values::author)),
+                form_values::updated_at.eq(excluded(form_values::updated_at)),
+                form_values::version.eq(excluded(form_values::version)),
+            ))
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Inserts value rows in plain multi-row statements (the raw baseline of the import benchmark).
+pub fn insert_values(conn: &mut DbConnection, rows: &[ValueRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(VALUE_ROWS) {
+        let chunk: Vec<ValueInsert<'_>> = chunk.iter().map(ValueInsert::from).collect();
+        crate::on_backend!(conn, c => diesel::insert_into(form_values::table).values(&chunk).execute(c))?;
+    }
+    Ok(())
+}

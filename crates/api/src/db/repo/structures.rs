@@ -1,0 +1,258 @@
+//! Structures: scoped, filtered pages; reads by FINESS; inserts; versioned updates.
+//!
+//! Every read takes the caller's [`StructureFilter`] (see [`super::scope`]); names of managing bodies
+//! and territories are fetched for the rows of the page only.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use tdb_domain::contract::{Funder, Structure};
+
+use super::scope::{Db, StructureFilter};
+use crate::db::DbConnection;
+use crate::db::schema::{departments, forms, organisations, regions, structures};
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A stored structure.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = structures, treat_none_as_default_value = false)]
+pub struct StructureRow {
+    /// FINESS ET.
+    pub finess: String,
+    /// Name.
+    pub name: String,
+    /// Category code.
+    pub category: String,
+    /// Managing body.
+    pub organisation_finess: String,
+    /// Department.
+    pub department_code: String,
+    /// Region (from the department).
+    pub region_code: String,
+    /// City.
+    pub city: String,
+    /// `ARS`, `CD` or `ARS_CD`.
+    pub competence: String,
+    /// Opening date.
+    pub opening_date: Option<String>,
+    /// Active flag.
+    pub active: bool,
+    /// Version.
+    pub version: i64,
+}
+
+/// The state of the form of one campaign that a list asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormStateFilter {
+    /// Campaign year.
+    pub campaign: i32,
+    /// Form state; `non_commence` also matches structures without a form.
+    pub state: String,
+}
+
+/// Filters of a structure list (all optional, combined with AND).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StructureFilters {
+    /// Resolved category code.
+    pub category: Option<String>,
+    /// Department code.
+    pub department: Option<String>,
+    /// Region code.
+    pub region: Option<String>,
+    /// Managing body (FINESS EJ).
+    pub organisation: Option<String>,
+    /// State of the form of a campaign.
+    pub form_state: Option<FormStateFilter>,
+    /// Text in the name (case-insensitive) or start of the FINESS.
+    pub q: Option<String>,
+}
+
+fn filtered<'a>(visible: StructureFilter, filters: &StructureFilters) -> structures::BoxedQuery<'a, Db> {
+    let mut query = structures::table.filter(visible).into_boxed();
+    if let Some(category) = &filters.category {
+        query = query.filter(structures::category.eq(category.clone()));
+    }
+    if let Some(department) = &filters.department {
+        query = query.filter(structures::department_code.eq(department.clone()));
+    }
+    if let Some(region) = &filters.region {
+        query = query.filter(structures::region_code.eq(region.clone()));
+    }
+    if let Some(organisation) = &filters.organisation {
+        query = query.filter(structures::organisation_finess.eq(organisation.clone()));
+    }
+    if let Some(FormStateFilter { campaign, state }) = &filters.form_state {
+        let of_campaign = forms::table.filter(forms::campaign_year.eq(*campaign));
+        query = if state == "non_commence" {
+            query.filter(
+                structures::finess.ne_all(
+                    of_campaign
+                        .filter(forms::state.ne("non_commence"))
+                        .select(forms::structure_finess),
+                ),
+            )
+        } else {
+            query.filter(
+                structures::finess.eq_any(
+                    of_campaign
+                        .filter(forms::state.eq(state.clone()))
+                        .select(forms::structure_finess),
+                ),
+            )
+        };
+    }
+    if let Some(q) = &filters.q {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(
+            lower(structures::name)
+                .like(format!("%{escaped}%"))
+                .escape('\\')
+                .or(structures::finess.like(format!("{escaped}%")).escape('\\')),
+        );
+    }
+    query
+}
+
+/// One page of the visible structures matching `filters`, by FINESS, with the total count.
+pub fn list(
+    conn: &mut DbConnection,
+    visible: impl Fn() -> StructureFilter,
+    filters: &StructureFilters,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Structure>, i64)> {
+    let total = filtered(visible(), filters).count().get_result(conn)?;
+    let rows: Vec<StructureRow> = filtered(visible(), filters)
+        .select(StructureRow::as_select())
+        .order(structures::finess)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    Ok((with_names(conn, rows)?, total))
+}
+
+/// The stored row of a structure visible under `visible`.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    visible: StructureFilter,
+    finess: &str,
+) -> QueryResult<Option<StructureRow>> {
+    structures::table
+        .filter(visible)
+        .filter(structures::finess.eq(finess.to_owned()))
+        .select(StructureRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whether a structure with this FINESS exists (whoever may see it).
+pub fn exists(conn: &mut DbConnection, finess: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(structures::table.find(finess.to_owned()))).get_result(conn)
+}
+
+/// Inserts a new structure.
+pub fn insert(conn: &mut DbConnection, row: &StructureRow) -> QueryResult<()> {
+    diesel::insert_into(structures::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Replaces a structure if its stored version is `expected_version` (the new row carries the next
+/// version); false when the version is stale.
+pub fn update(conn: &mut DbConnection, row: &StructureRow, expected_version: i64) -> QueryResult<bool> {
+    let changed = diesel::update(
+        structures::table
+            .filter(structures::finess.eq(row.finess.clone()))
+            .filter(structures::version.eq(expected_version)),
+    )
+    .set((
+        structures::name.eq(row.name.clone()),
+        structures::category.eq(row.category.clone()),
+        structures::organisation_finess.eq(row.organisation_finess.clone()),
+        structures::department_code.eq(row.department_code.clone()),
+        structures::region_code.eq(row.region_code.clone()),
+        structures::city.eq(row.city.clone()),
+        structures::competence.eq(row.competence.clone()),
+        structures::opening_date.eq(row.opening_date.clone()),
+        structures::active.eq(row.active),
+        structures::version.eq(row.version),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The region of a department, if the department exists.
+pub fn department_region(conn: &mut DbConnection, department: &str) -> QueryResult<Option<String>> {
+    departments::table
+        .find(department.to_owned())
+        .select(departments::region_code)
+        .first(conn)
+        .optional()
+}
+
+/// Adds the names of managing bodies and territories to stored rows.
+pub fn with_names(conn: &mut DbConnection, rows: Vec<StructureRow>) -> QueryResult<Vec<Structure>> {
+    let organisation_codes: Vec<String> = rows.iter().map(|r| r.organisation_finess.clone()).collect();
+    let organisation_names: HashMap<String, String> = organisations::table
+        .filter(organisations::finess.eq_any(organisation_codes))
+        .select((organisations::finess, organisations::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let department_names: HashMap<String, String> = departments::table
+        .select((departments::code, departments::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let region_names: HashMap<String, String> = regions::table
+        .select((regions::code, regions::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let name_of = |map: &HashMap<String, String>, code: &str| map.get(code).cloned().unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|row| Structure {
+            organisation_name: name_of(&organisation_names, &row.organisation_finess),
+            department_name: name_of(&department_names, &row.department_code),
+            region_name: name_of(&region_names, &row.region_code),
+            competence: parse_competence(&row.competence),
+            finess: row.finess,
+            name: row.name,
+            category: row.category,
+            organisation_finess: row.organisation_finess,
+            department_code: row.department_code,
+            region_code: row.region_code,
+            city: row.city,
+            opening_date: row.opening_date,
+            active: row.active,
+            version: row.version,
+        })
+        .collect())
+}
+
+/// The stored code of a competence.
+pub fn competence_code(funder: Funder) -> &'static str {
+    match funder {
+        Funder::Ars => "ARS",
+        Funder::Cd => "CD",
+        Funder::ArsCd => "ARS_CD",
+    }
+}
+
+fn parse_competence(code: &str) -> Funder {
+    match code {
+        "ARS" => Funder::Ars,
+        "CD" => Funder::Cd,
+        _ => Funder::ArsCd,
+    }
+}

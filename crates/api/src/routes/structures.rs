@@ -1,0 +1,295 @@
+//! `/api/v1/structures`: scoped list with filters, read, creation and replacement (with `If-Match`).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::Deserialize;
+use tdb_domain::contract::{FieldError, Page, Problem, Structure, StructureCreate, StructureUpdate};
+use utoipa::IntoParams;
+
+use crate::auth::Principal;
+use crate::db::repo::scope::visible_structures;
+use crate::db::repo::structures::{FormStateFilter, StructureFilters};
+use crate::error::ApiError;
+use crate::routes::pagination::PageParams;
+use crate::services::structures::{self as service, IfMatch, etag};
+use crate::state::AppState;
+
+/// Form states a list can filter on.
+const FORM_STATES: [&str; 6] = [
+    "non_commence",
+    "en_cours",
+    "soumis",
+    "correction_demandee",
+    "valide",
+    "cloture",
+];
+
+/// Filters of `GET /structures` (all optional, combined).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StructureListParams {
+    /// Category: catalogue code (`ehpad`), FINESS category code (`500`) or accepted alias (`437`).
+    #[param(example = "ehpad")]
+    pub category: Option<String>,
+    /// INSEE department code.
+    #[param(example = "59")]
+    pub department: Option<String>,
+    /// INSEE region code.
+    #[param(example = "32")]
+    pub region: Option<String>,
+    /// FINESS EJ of the managing body.
+    pub organisation: Option<String>,
+    /// State of the form of `campaign` (`non_commence` also matches structures without a form):
+    /// `non_commence`, `en_cours`, `soumis`, `correction_demandee`, `valide`, `cloture`.
+    #[param(example = "soumis")]
+    pub form_state: Option<String>,
+    /// Campaign year of `form_state` (required with it).
+    #[param(example = 2024)]
+    pub campaign: Option<i32>,
+    /// Text searched in the name (case-insensitive) or start of the FINESS.
+    #[param(example = "tilleuls")]
+    pub q: Option<String>,
+}
+
+impl StructureListParams {
+    /// Checks the filters, listing every invalid one.
+    fn validate(self) -> Result<StructureFilters, ApiError> {
+        let mut errors = Vec::new();
+        let mut bad = |name: &str, code: &str, message: String| {
+            errors.push(FieldError {
+                path: format!("/query/{name}"),
+                code: code.to_owned(),
+                message,
+            });
+        };
+        let category = match self.category.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(given) => {
+                let resolved = tdb_domain::catalogue_for(tdb_domain::LAST_CAMPAIGN)
+                    .ok()
+                    .and_then(|c| c.resolve_category(given));
+                if resolved.is_none() {
+                    bad(
+                        "category",
+                        "unknown_category",
+                        format!("La catégorie « {given} » est inconnue."),
+                    );
+                }
+                resolved.map(|c| c.as_str().to_owned())
+            }
+        };
+        let form_state = match (self.form_state, self.campaign) {
+            (None, _) => None,
+            (Some(state), campaign) => {
+                if !FORM_STATES.contains(&state.as_str()) {
+                    bad(
+                        "form_state",
+                        "unknown_form_state",
+                        format!("État inconnu ; valeurs possibles : {}.", FORM_STATES.join(", ")),
+                    );
+                }
+                if campaign.is_none() {
+                    bad(
+                        "campaign",
+                        "required",
+                        "Précisez la campagne de l'état de formulaire demandé.".to_owned(),
+                    );
+                }
+                campaign.map(|campaign| FormStateFilter { campaign, state })
+            }
+        };
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        let non_blank = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(StructureFilters {
+            category,
+            department: non_blank(self.department),
+            region: non_blank(self.region),
+            organisation: non_blank(self.organisation),
+            form_state,
+            q: non_blank(self.q),
+        })
+    }
+}
+
+/// List the structures you can see.
+///
+/// Structures (ESMS) within your scope — your own structures (`esms`), those of your managing body
+/// (`og`), those of your region under ARS or joint competence (`ars`), of your department under CD or
+/// joint competence (`cd`), or all (`national`, partners with `read`) — filtered and paginated, by
+/// FINESS.
+#[utoipa::path(
+    tag = "structures",
+    params(PageParams, StructureListParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of structures.", body = Page<Structure>),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filters or paging; `errors` lists each (`/query/<name>`).", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "urn:tdb:problem:validation_failed", "title": "Données invalides", "status": 422,
+                "detail": "1 champ(s) invalide(s) : rien n'a été enregistré.", "code": "validation_failed",
+                "errors": [{"path": "/query/category", "code": "unknown_category",
+                            "message": "La catégorie « 999 » est inconnue."}]})),
+    )
+)]
+#[get("/structures")]
+pub async fn list_structures(
+    principal: Principal,
+    state: web::Data<AppState>,
+    page: web::Query<PageParams>,
+    params: web::Query<StructureListParams>,
+) -> Result<web::Json<Page<Structure>>, ApiError> {
+    let paging = page.into_inner().validate();
+    let filters = params.into_inner().validate();
+    let (paging, filters) = match (paging, filters) {
+        (Ok(paging), Ok(filters)) => (paging, filters),
+        (Err(ApiError::Validation(mut a)), Err(ApiError::Validation(b))) => {
+            a.extend(b);
+            return Err(ApiError::Validation(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let (items, total) = state
+        .db(move |conn| {
+            Ok(crate::db::repo::structures::list(
+                conn,
+                || visible_structures(&principal.scope),
+                &filters,
+                paging.offset(),
+                paging.limit(),
+            )?)
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items,
+        meta: paging.meta(total),
+    }))
+}
+
+fn with_etag(mut response: actix_web::HttpResponseBuilder, structure: &Structure) -> HttpResponse {
+    response
+        .insert_header((header::ETAG, etag(structure.version)))
+        .json(structure)
+}
+
+/// Read a structure.
+///
+/// The structure with its managing body's name, its department and region names and its competence.
+/// A structure outside your scope answers 404, as if it did not exist.
+#[utoipa::path(
+    tag = "structures",
+    params(("finess" = String, Path, description = "FINESS ET.", example = "590000011")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The structure.", body = Structure,
+            headers(("ETag" = String, description = "Version, for `If-Match`"))),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such structure in your scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/structures/{finess}")]
+pub async fn get_structure(
+    principal: Principal,
+    state: web::Data<AppState>,
+    finess: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let finess = finess.into_inner();
+    let structure = state
+        .db(move |conn| service::get(conn, &principal, &finess))
+        .await?;
+    Ok(with_etag(HttpResponse::Ok(), &structure))
+}
+
+/// Create a structure.
+///
+/// `national` anywhere; `ars` in its region, for categories under ARS or joint competence. The FINESS
+/// has 9 characters: digits, except `2A`/`2B` as the first two (Corsica). The competence is derived
+/// from the category's funder and the region from the department: neither is sent. The managing body
+/// must exist (`POST /api/v1/organisations`). Every invalid field is listed in one 422 answer.
+#[utoipa::path(
+    tag = "structures",
+    request_body = StructureCreate,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created.", body = Structure,
+            headers(("ETag" = String, description = "Version, for `If-Match`"),
+                    ("Location" = String, description = "URL of the structure"))),
+        (status = 400, description = "Unreadable body (unknown field, such as `competence`, or missing field).",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role cannot create structures, or not in this region or competence.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A structure with this FINESS exists (`already_exists`).", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; `errors` lists every one.", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "urn:tdb:problem:validation_failed", "title": "Données invalides", "status": 422,
+                "detail": "2 champ(s) invalide(s) : rien n'a été enregistré.", "code": "validation_failed",
+                "errors": [
+                    {"path": "/finess", "code": "invalid_finess",
+                     "message": "Un numéro FINESS compte 9 caractères : des chiffres, sauf 2A ou 2B en tête pour la Corse."},
+                    {"path": "/category", "code": "unknown_category",
+                     "message": "La catégorie « 999 » est inconnue : donnez un code de catégorie (ehpad), un code FINESS de catégorie (500) ou un alias accepté (437)."}]})),
+    )
+)]
+#[post("/structures")]
+pub async fn create_structure(
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: web::Json<StructureCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let structure = state
+        .db(move |conn| service::create(conn, &principal, &input))
+        .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!("/api/v1/structures/{}", structure.finess),
+    ));
+    Ok(with_etag(response, &structure))
+}
+
+/// Replace a structure.
+///
+/// Same rules as the creation; requires `If-Match` with the structure's `ETag` (428 without, 412 when
+/// another change came first). A structure outside your scope answers 404; a visible one you may not
+/// change answers 403.
+#[utoipa::path(
+    tag = "structures",
+    params(
+        ("finess" = String, Path, description = "FINESS ET.", example = "590000011"),
+        ("If-Match" = String, Header, description = "The `ETag` of the version you change, e.g. `\"3\"`."),
+    ),
+    request_body = StructureUpdate,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The structure after the change.", body = Structure,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, description = "Unreadable body.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "You may see this structure but not change it (or not move it there).",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such structure in your scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`: reload the structure.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; `errors` lists every one.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/structures/{finess}")]
+pub async fn update_structure(
+    principal: Principal,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    finess: web::Path<String>,
+    body: web::Json<StructureUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = IfMatch::parse(req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()));
+    let (finess, input) = (finess.into_inner(), body.into_inner());
+    let structure = state
+        .db(move |conn| service::update(conn, &principal, &finess, if_match, &input))
+        .await?;
+    Ok(with_etag(HttpResponse::Ok(), &structure))
+}

@@ -1,0 +1,440 @@
+//! The authorization matrix: every endpoint × every kind of caller × a structure in the caller's scope
+//! and one outside it, with the exact status expected.
+//!
+//! The world is `small_world` with campaign 2024 in `collecte` and no form yet. Inside = the joint EHPAD
+//! 590000011 (Nord, Hauts-de-France, managing body 590000001); outside = the joint EHPAD 750000011
+//! (Paris). Callers: nobody, an `esms` user of 590000011, the `og` 590000001, the ARS of region 32, the CD
+//! of department 59, `national`, a partner with `read`, a partner with only `prefill:write`. Reads share
+//! one world; every write cell runs in a fresh world, so an allowed write cannot change a later cell.
+
+use actix_web::http::Method;
+use serde_json::{Value, json};
+use tdb_api::AppState;
+
+use crate::forms_fixtures::{EHPAD, send, world};
+use crate::on_both_backends;
+use crate::support::{TestDb, app, auth};
+
+/// The structure outside every regional caller's scope.
+const PARIS: &str = "750000011";
+
+/// Kinds of caller, in the column order of the matrix.
+const CALLERS: [&str; 8] = [
+    "anonymous",
+    "esms",
+    "og",
+    "ars",
+    "cd",
+    "national",
+    "reader",
+    "pusher",
+];
+
+fn token(state: &AppState, caller: &str) -> Option<String> {
+    Some(match caller {
+        "esms" => auth::esms(state, &[EHPAD]),
+        "og" => auth::og(state, "590000001"),
+        "ars" => auth::ars(state, "32"),
+        "cd" => auth::cd(state, "59"),
+        "national" => auth::national(state),
+        "reader" => auth::partner(state, &["read"], None),
+        "pusher" => auth::partner(state, &["prefill:write"], Some("cnsa_errd")),
+        _ => return None,
+    })
+}
+
+/// One endpoint: how to call it inside and outside scope, and the statuses per caller.
+struct Row {
+    method: Method,
+    /// URI with `{finess}` standing for the structure (or `{organisation}`, `{department}`).
+    uri: &'static str,
+    body: Option<Value>,
+    inside: [u16; 8],
+    outside: [u16; 8],
+    /// `If-Match` sent (the ETag of the untouched resource).
+    if_match: &'static str,
+}
+
+fn row(method: Method, uri: &'static str, body: Option<Value>, inside: [u16; 8], outside: [u16; 8]) -> Row {
+    Row {
+        method,
+        uri,
+        body,
+        inside,
+        outside,
+        if_match: "\"0\"",
+    }
+}
+
+/// The identifiers a URI or body template refers to, inside and outside scope.
+fn fill(template: &str, inside: bool) -> String {
+    let (finess, organisation, department, new_finess) = if inside {
+        (EHPAD, "590000001", "59", "590009991")
+    } else {
+        (PARIS, "750000001", "75", "750009991")
+    };
+    template
+        .replace("{finess}", finess)
+        .replace("{organisation}", organisation)
+        .replace("{department}", department)
+        .replace("{new_finess}", new_finess)
+}
+
+/// Runs every cell of `row`, collecting every mismatch before failing.
+async fn check(db: &TestDb, row: Row) {
+    let mut mismatches = Vec::new();
+    let shared = (row.method == Method::GET).then(|| world(db, "collecte"));
+    for (scope, inside, expected) in [("inside", true, row.inside), ("outside", false, row.outside)] {
+        let uri = fill(row.uri, inside);
+        let body = row
+            .body
+            .as_ref()
+            .map(|b| serde_json::from_str::<Value>(&fill(&b.to_string(), inside)).unwrap());
+        for (caller, status) in CALLERS.iter().zip(expected) {
+            // A write cell gets its own database, alive until the end of the cell.
+            let (fresh_db, fresh_state);
+            let state = match &shared {
+                Some(state) => state,
+                None => {
+                    fresh_db = db.sibling();
+                    fresh_state = world(&fresh_db, "collecte");
+                    &fresh_state
+                }
+            };
+            let service = app(state.clone()).await;
+            let answer = send(
+                &service,
+                row.method.clone(),
+                &uri,
+                token(state, caller).as_deref(),
+                Some(row.if_match),
+                body.clone(),
+            )
+            .await;
+            if answer.status != status {
+                mismatches.push(format!(
+                    "{} {uri} as {caller} ({scope}): expected {status}, got {} {}",
+                    row.method, answer.status, answer.body
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        mismatches.join("\n")
+    );
+}
+
+const FORM: &str = "/api/v1/campaigns/2024/structures/{finess}/form";
+
+//                                   anon esms  og  ars  cd  nat read push
+const READ_IN: [u16; 8] = [401, 200, 200, 200, 200, 200, 200, 404];
+const READ_OUT: [u16; 8] = [401, 404, 404, 404, 404, 200, 200, 404];
+const EVERYONE: [u16; 8] = [200; 8];
+const LOGGED_IN: [u16; 8] = [401, 200, 200, 200, 200, 200, 200, 200];
+
+async fn form_read(db: TestDb) {
+    check(&db, row(Method::GET, FORM, None, READ_IN, READ_OUT)).await;
+}
+
+async fn form_history(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/campaigns/2024/structures/{finess}/form/history",
+            None,
+            READ_IN,
+            READ_OUT,
+        ),
+    )
+    .await;
+}
+
+async fn form_patch(db: TestDb) {
+    let body = json!({"values": {"admissions": 3}});
+    check(
+        &db,
+        row(
+            Method::PATCH,
+            FORM,
+            Some(body),
+            [401, 200, 200, 403, 403, 403, 403, 404],
+            [401, 404, 404, 404, 404, 403, 403, 404],
+        ),
+    )
+    .await;
+}
+
+async fn form_justify(db: TestDb) {
+    let body = json!({"text": "Une justification assez longue."});
+    check(
+        &db,
+        row(
+            Method::PUT,
+            "/api/v1/campaigns/2024/structures/{finess}/form/justifications/gir_egal_effectif",
+            Some(body),
+            [401, 409, 409, 403, 403, 403, 403, 404],
+            [401, 404, 404, 404, 404, 403, 403, 404],
+        ),
+    )
+    .await;
+}
+
+async fn form_unjustify(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::DELETE,
+            "/api/v1/campaigns/2024/structures/{finess}/form/justifications/gir_egal_effectif",
+            None,
+            [401, 404, 404, 403, 403, 403, 403, 404],
+            [401, 404, 404, 404, 404, 403, 403, 404],
+        ),
+    )
+    .await;
+}
+
+async fn form_submit(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/structures/{finess}/form/submit",
+            None,
+            [401, 409, 409, 403, 403, 403, 403, 404],
+            [401, 404, 404, 404, 404, 403, 403, 404],
+        ),
+    )
+    .await;
+}
+
+async fn form_review(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/structures/{finess}/form/review",
+            Some(json!({"decision": "validate"})),
+            [401, 403, 403, 409, 409, 403, 403, 404],
+            [401, 404, 404, 404, 404, 403, 403, 404],
+        ),
+    )
+    .await;
+}
+
+async fn form_reopen(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/structures/{finess}/form/reopen",
+            Some(json!({"comment": "Réouverture demandée."})),
+            [401, 403, 403, 409, 409, 409, 403, 404],
+            [401, 404, 404, 404, 404, 409, 403, 404],
+        ),
+    )
+    .await;
+}
+
+async fn form_correction_message(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/structures/{finess}/form/corrections/1/messages",
+            Some(json!({"body": "Bonjour"})),
+            [401, 404, 404, 404, 404, 404, 403, 404],
+            [401, 404, 404, 404, 404, 404, 403, 404],
+        ),
+    )
+    .await;
+}
+
+async fn auth_me(db: TestDb) {
+    check(
+        &db,
+        row(Method::GET, "/api/v1/auth/me", None, LOGGED_IN, LOGGED_IN),
+    )
+    .await;
+}
+
+async fn public_reference_and_catalogue(db: TestDb) {
+    for uri in ["/api/v1/health", "/api/v1/regions", "/api/v1/catalogue/2024"] {
+        check(&db.sibling(), row(Method::GET, uri, None, EVERYONE, EVERYONE)).await;
+    }
+    let evaluate = json!({"campaign": 2024, "category": "ehpad", "values": {}});
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/evaluate",
+            Some(evaluate),
+            EVERYONE,
+            EVERYONE,
+        ),
+    )
+    .await;
+}
+
+async fn structure_read(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/structures/{finess}",
+            None,
+            READ_IN,
+            READ_OUT,
+        ),
+    )
+    .await;
+}
+
+async fn structure_list(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/structures?department={department}",
+            None,
+            LOGGED_IN,
+            LOGGED_IN,
+        ),
+    )
+    .await;
+}
+
+fn structure_body() -> Value {
+    json!({"name": "EHPAD Les Tilleuls", "category": "ehpad", "organisation_finess": "{organisation}",
+           "department_code": "{department}", "city": "Ville", "opening_date": "2001-01-01", "active": true})
+}
+
+async fn structure_update(db: TestDb) {
+    let mut update = row(
+        Method::PUT,
+        "/api/v1/structures/{finess}",
+        Some(structure_body()),
+        [401, 403, 403, 200, 403, 200, 403, 404],
+        [401, 404, 404, 404, 404, 200, 403, 404],
+    );
+    update.if_match = "\"1\"";
+    check(&db, update).await;
+}
+
+async fn structure_create(db: TestDb) {
+    let mut body = structure_body();
+    body["finess"] = json!("{new_finess}");
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/structures",
+            Some(body),
+            [401, 403, 403, 201, 403, 201, 403, 403],
+            [401, 403, 403, 403, 403, 201, 403, 403],
+        ),
+    )
+    .await;
+}
+
+async fn organisation_read(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/organisations/{organisation}",
+            None,
+            READ_IN,
+            READ_OUT,
+        ),
+    )
+    .await;
+}
+
+async fn organisation_create(db: TestDb) {
+    let body = json!({"finess": "{new_finess}", "name": "Association Nouvelle", "legal_status": "prive_non_lucratif"});
+    let allowed = [401, 403, 403, 201, 403, 201, 403, 403];
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(body),
+            allowed,
+            allowed,
+        ),
+    )
+    .await;
+}
+
+async fn campaign_reads(db: TestDb) {
+    for uri in ["/api/v1/campaigns", "/api/v1/campaigns/2024"] {
+        check(&db.sibling(), row(Method::GET, uri, None, LOGGED_IN, LOGGED_IN)).await;
+    }
+}
+
+async fn campaign_administration(db: TestDb) {
+    let national_only = [401, 403, 403, 403, 403, 201, 403, 403];
+    let create = json!({"year": 2025, "dates": {}});
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/campaigns",
+            Some(create),
+            national_only,
+            national_only,
+        ),
+    )
+    .await;
+    let mut phase_only = national_only;
+    phase_only[5] = 200;
+    let phase = json!({"phase": "fiabilisation", "dates": {}});
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/phase",
+            Some(phase),
+            phase_only,
+            phase_only,
+        ),
+    )
+    .await;
+}
+
+async fn campaign_progress(db: TestDb) {
+    for by in ["department", "region"] {
+        let uri = if by == "department" {
+            "/api/v1/campaigns/2024/progress?by=department"
+        } else {
+            "/api/v1/campaigns/2024/progress?by=region"
+        };
+        check(&db.sibling(), row(Method::GET, uri, None, LOGGED_IN, LOGGED_IN)).await;
+    }
+}
+
+on_both_backends!(
+    structure_read,
+    structure_list,
+    structure_update,
+    structure_create,
+    organisation_read,
+    organisation_create,
+    campaign_reads,
+    campaign_administration,
+    campaign_progress,
+    form_read,
+    form_history,
+    form_patch,
+    form_justify,
+    form_unjustify,
+    form_submit,
+    form_review,
+    form_reopen,
+    form_correction_message,
+    auth_me,
+    public_reference_and_catalogue,
+);

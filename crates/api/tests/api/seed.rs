@@ -1,0 +1,231 @@
+//! `tdb seed --demo` and `tdb seed --national`: what they load, that users can log in, idempotence.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use actix_web::test;
+use diesel::prelude::*;
+use serde_json::Value;
+use tdb_api::auth::password;
+use tdb_api::db::schema::{api_clients, campaigns, form_values, forms, structures, user_structures, users};
+use tdb_api::seed;
+
+use crate::on_both_backends;
+use crate::support::{TestDb, app, auth, state};
+
+async fn demo_seed_loads_a_realistic_world(db: TestDb) {
+    let state = state(&db);
+    let mut conn = state.pool.get().unwrap();
+    let summary = seed::demo::run(&mut conn).unwrap();
+    assert!(!summary.already_loaded);
+    assert!((550..=650).contains(&summary.structures), "{summary:?}");
+
+    let categories: BTreeSet<String> = structures::table
+        .select(structures::category)
+        .load(&mut conn)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(categories.len(), 20, "{categories:?}");
+    let hdf: BTreeSet<String> = structures::table
+        .filter(structures::region_code.eq("32"))
+        .select(structures::department_code)
+        .load(&mut conn)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        hdf.into_iter().collect::<Vec<_>>(),
+        ["02", "59", "60", "62", "80"]
+    );
+    let regions: BTreeSet<String> = structures::table
+        .select(structures::region_code)
+        .load(&mut conn)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(regions.into_iter().collect::<Vec<_>>(), ["11", "32", "44"]);
+
+    let accounts: Vec<(String, String, String)> = users::table
+        .select((users::email, users::role, users::password_hash))
+        .order(users::role)
+        .load(&mut conn)
+        .unwrap();
+    let roles: Vec<&str> = accounts.iter().map(|a| a.1.as_str()).collect();
+    assert_eq!(roles, ["ars", "cd", "esms", "national", "og"]);
+    for (email, role, hash) in &accounts {
+        let credential = summary.credentials.iter().find(|c| c.login == *email).unwrap();
+        assert_eq!(credential.role, role);
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            password::verify(hash, &credential.secret),
+            "{email} cannot log in"
+        );
+        assert!(!password::verify(hash, "wrong password"));
+    }
+    let (scopes, source, secret_hash): (String, Option<String>, String) = api_clients::table
+        .find("cnsa-demo")
+        .select((api_clients::scopes, api_clients::source, api_clients::secret_hash))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(
+        (scopes.as_str(), source.as_deref()),
+        ("read prefill:write", Some("cnsa_errd"))
+    );
+    let partner = summary.credentials.iter().find(|c| c.role == "partner").unwrap();
+    assert!(password::verify(&secret_hash, &partner.secret));
+    let (esms_structure, category): (String, String) = user_structures::table
+        .inner_join(structures::table)
+        .select((structures::finess, structures::category))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(category, "ehpad");
+    assert!(esms_structure.starts_with("59"));
+
+    let phases: Vec<(i32, String)> = campaigns::table
+        .select((campaigns::year, campaigns::phase))
+        .order(campaigns::year)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(
+        phases,
+        [
+            (2022, "archivee".to_owned()),
+            (2023, "restitution".to_owned()),
+            (2024, "collecte".to_owned())
+        ]
+    );
+    let states: Vec<(i32, String)> = forms::table
+        .select((forms::campaign_year, forms::state))
+        .load(&mut conn)
+        .unwrap();
+    let mut by_year: BTreeMap<i32, BTreeSet<String>> = BTreeMap::new();
+    for (year, form_state) in states {
+        by_year.entry(year).or_default().insert(form_state);
+    }
+    assert_eq!(by_year[&2022].iter().collect::<Vec<_>>(), ["cloture"]);
+    assert_eq!(by_year[&2023].iter().collect::<Vec<_>>(), ["cloture"]);
+    for expected in [
+        "non_commence",
+        "en_cours",
+        "soumis",
+        "correction_demandee",
+        "valide",
+    ] {
+        assert!(by_year[&2024].contains(expected), "no {expected} form in 2024");
+    }
+    assert_valid_form_evaluates_cleanly(&mut conn);
+
+    let again = seed::demo::run(&mut conn).unwrap();
+    assert!(again.already_loaded);
+    assert_eq!(again.credentials, summary.credentials);
+    let count: i64 = structures::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(usize::try_from(count).unwrap(), summary.structures);
+    drop(conn);
+
+    let app = app(state.clone()).await;
+    let request = test::TestRequest::get()
+        .uri("/api/v1/campaigns/2024/progress?by=region")
+        .insert_header(("Authorization", auth::national(&state)))
+        .to_request();
+    let body: Value = test::call_and_read_body_json(&app, request).await;
+    let ranks: Vec<u64> = body["territories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["rank"].as_u64().unwrap())
+        .collect();
+    let mut sorted = ranks.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [1, 2, 3]);
+    assert_eq!(body["total"]["structures"], summary.structures);
+}
+
+/// A validated EHPAD form of 2024: stored values pass the catalogue, reach the threshold, fail no
+/// blocking control, and its cached completion is the engine's.
+fn assert_valid_form_evaluates_cleanly(conn: &mut tdb_api::db::DbConnection) {
+    let (finess, filled, required): (String, i32, i32) = forms::table
+        .inner_join(structures::table)
+        .filter(forms::campaign_year.eq(2024))
+        .filter(forms::state.eq("valide"))
+        .filter(structures::category.eq("ehpad"))
+        .select((structures::finess, forms::filled, forms::required))
+        .first(conn)
+        .unwrap();
+    let rows: Vec<(String, String)> = form_values::table
+        .filter(form_values::campaign_year.eq(2024))
+        .filter(form_values::structure_finess.eq(&finess))
+        .select((form_values::item_code, form_values::value_json))
+        .load(conn)
+        .unwrap();
+    let values: BTreeMap<String, Value> = rows
+        .into_iter()
+        .map(|(code, json)| (code, serde_json::from_str(&json).unwrap()))
+        .collect();
+    let catalogue = tdb_domain::catalogue_for(2024).unwrap();
+    let typed = tdb_domain::FormValues::from_json(catalogue, &values).unwrap();
+    let evaluation = tdb_domain::evaluate(catalogue, "ehpad", &typed, None, &BTreeSet::new()).unwrap();
+    let result = evaluation.to_result();
+    assert_eq!(
+        (result.completion.filled, result.completion.required),
+        (u32::try_from(filled).unwrap(), u32::try_from(required).unwrap())
+    );
+    assert!(evaluation.can_submit(), "{finess}: {:?}", result.submission);
+    let ok = result
+        .indicators
+        .values()
+        .filter(|i| i.status == tdb_domain::contract::IndicatorStatus::Ok)
+        .count();
+    let applicable = result
+        .indicators
+        .values()
+        .filter(|i| i.status != tdb_domain::contract::IndicatorStatus::NotApplicable)
+        .count();
+    assert_eq!(ok, applicable, "every applicable indicator of a full form is ok");
+}
+
+async fn national_seed_spreads_structures_over_every_department(db: TestDb) {
+    let state = state(&db);
+    let mut conn = state.pool.get().unwrap();
+    let mut calls = Vec::new();
+    let summary = seed::national::run(&mut conn, 300, |done, total| calls.push((done, total))).unwrap();
+    assert_eq!(summary.structures, 300);
+    assert_eq!(calls.last(), Some(&(300, 300)));
+    let departments: BTreeSet<String> = structures::table
+        .select(structures::department_code)
+        .load(&mut conn)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(departments.len(), 101);
+    let per_year: Vec<(i32, i64)> = forms::table
+        .group_by(forms::campaign_year)
+        .select((forms::campaign_year, diesel::dsl::count_star()))
+        .order(forms::campaign_year)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(
+        per_year.iter().map(|(y, _)| *y).collect::<Vec<_>>(),
+        [2022, 2023, 2024]
+    );
+    for (year, n) in &per_year {
+        assert!((250..=300).contains(n), "{year}: {n} forms");
+    }
+    let values: i64 = form_values::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(usize::try_from(values).unwrap(), summary.values);
+    let finess: Vec<String> = structures::table
+        .select(structures::finess)
+        .load(&mut conn)
+        .unwrap();
+    assert!(
+        finess.iter().all(|f| tdb_api::services::structures::is_finess(f)),
+        "{finess:?}"
+    );
+
+    let again = seed::national::run(&mut conn, 300, |_, _| {}).unwrap();
+    assert_eq!(again.already_present, Some(300));
+}
+
+on_both_backends!(
+    demo_seed_loads_a_realistic_world,
+    national_seed_spreads_structures_over_every_department
+);
