@@ -21,3 +21,6 @@ fi
 step "imports: engine vs raw multi-row INSERT, 22,000 structures × 100 values, SQLite and PostgreSQL (release)"
 # PostgreSQL from TDB_BENCH_POSTGRES_URL (or TDB_TEST_POSTGRES_URL); without it only SQLite runs.
 cargo bench -p tdb-api --bench imports
+
+step "forms API at national scale: GET and PATCH …/form on SQLite and PostgreSQL (scripts/bench-api.sh)"
+scripts/bench-api.sh

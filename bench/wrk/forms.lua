@@ -4,7 +4,13 @@
 -- At the end it prints one line: "RESULT method=… rps=… p50_ms=… p95_ms=… p99_ms=… non2xx=…".
 
 local entries = {}
-local method = "GET"
+-- Global, so that `done` (which runs in the main state) can read it back from a thread.
+method = "GET"
+local threads = {}
+
+function setup(thread)
+  threads[#threads + 1] = thread
+end
 
 function init(args)
   method = args[1] or "GET"
@@ -32,6 +38,7 @@ end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1000000
+  local method = threads[1] and threads[1]:get("method") or method
   io.write(string.format(
     "RESULT method=%s requests=%d rps=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f non2xx=%d socket_errors=%d\n",
     method, summary.requests, summary.requests / seconds,

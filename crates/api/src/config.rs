@@ -34,6 +34,10 @@ pub struct Config {
     #[arg(long, env = "TDB_LOG", default_value = "info")]
     pub log: String,
 
+    /// Memory of the per-process cache of serialised form documents, in MiB (0 disables it).
+    #[arg(long, env = "TDB_FORM_CACHE_MB", default_value_t = 256)]
+    pub form_cache_mb: usize,
+
     /// Values per committed batch of a large import (a job): each batch is one transaction.
     #[arg(long, env = "TDB_IMPORT_BATCH_VALUES", default_value_t = crate::services::imports::BATCH_VALUES)]
     pub import_batch_values: usize,

@@ -12,17 +12,20 @@ use crate::config::Config;
 use crate::db::{self, DbError};
 use crate::openapi::ApiDoc;
 use crate::routes;
+use crate::services::forms::FormCache;
 use crate::state::AppState;
 
 /// Opens the database (running migrations) and builds the shared state.
 pub fn build_state(config: Config) -> Result<AppState, DbError> {
     let pool = db::connect(&config.database_url)?;
     let tokens = TokenService::new(&config.jwt_secret_or_generate());
+    let forms = Arc::new(FormCache::new(config.form_cache_mb.saturating_mul(1 << 20)));
     let instance = instance_name(config.bind);
     Ok(AppState {
         pool,
         config: Arc::new(config),
         tokens,
+        forms,
         instance,
     })
 }

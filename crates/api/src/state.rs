@@ -8,6 +8,7 @@ use crate::auth::TokenService;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
+use crate::services::forms::FormCache;
 
 /// State handed to every handler through `web::Data`.
 #[derive(Clone)]
@@ -18,6 +19,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Signs and verifies access tokens.
     pub tokens: TokenService,
+    /// Serialised form documents, served while their stamp is current.
+    pub forms: Arc<FormCache>,
     /// Name of this process for the jobs it runs (`host:listening address`).
     pub instance: String,
 }
@@ -31,6 +34,22 @@ impl AppState {
     {
         let pool = self.pool.clone();
         web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like [`db`](Self::db), for work that writes: on SQLite it first waits for the process's write
+    /// turn (see [`DbPool::write_turn`]), held until the work is done.
+    pub async fn db_write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let _turn = pool.write_turn();
             let mut conn = pool.get()?;
             work(&mut conn)
         })

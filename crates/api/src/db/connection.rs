@@ -1,10 +1,12 @@
 //! Connections and the pool: backend detection, per-connection settings, r2d2 manager.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
+use parking_lot::{Mutex, MutexGuard};
 
 /// A connection to either supported database.
 #[derive(diesel::MultiConnection)]
@@ -68,6 +70,8 @@ pub enum DbError {
 pub struct DbPool {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
+    /// SQLite only: the writers of this process take turns here rather than in SQLite's busy handler.
+    write_turn: Option<Arc<Mutex<()>>>,
 }
 
 /// A connection checked out of the pool.
@@ -82,6 +86,28 @@ impl DbPool {
     /// Checks a connection out of the pool (blocking: call from `web::block`).
     pub fn get(&self) -> Result<PooledConnection, r2d2::PoolError> {
         self.pool.get()
+    }
+
+    /// Waits for this process's turn to write (SQLite; `None` on PostgreSQL, whose row locks suffice).
+    ///
+    /// SQLite has one writer at a time, and a writer that finds the database locked polls with sleeps
+    /// of up to 100 ms (`busy_timeout`), which makes the slowest writes of a busy server wait far longer
+    /// than the writes before them took. Queued on a mutex handed over in arrival order, the writers of
+    /// a process wake as soon as the previous one is done; `busy_timeout` still arbitrates with other
+    /// processes.
+    pub fn write_turn(&self) -> Option<WriteTurn<'_>> {
+        self.write_turn.as_ref().map(|turn| WriteTurn(Some(turn.lock())))
+    }
+}
+
+/// This process's turn to write on SQLite, handed to the next waiter in arrival order when dropped.
+pub struct WriteTurn<'a>(Option<MutexGuard<'a, ()>>);
+
+impl Drop for WriteTurn<'_> {
+    fn drop(&mut self) {
+        if let Some(guard) = self.0.take() {
+            MutexGuard::unlock_fair(guard);
+        }
     }
 }
 
@@ -104,10 +130,39 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
         Backend::Sqlite => 8,
         Backend::Postgres => 16,
     };
-    let pool = r2d2::Pool::builder().max_size(max_size).build(manager)?;
+    // No test query at each checkout: it costs a statement (a round trip on PostgreSQL) per request. A
+    // connection that broke is dropped after its failing query (`has_broken`), and r2d2 replaces idle
+    // connections after `idle_timeout` (10 min) anyway.
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .test_on_check_out(false)
+        .build(manager)?;
     let mut conn = pool.get()?;
     super::run_pending(&mut conn).map_err(|e| DbError::Migration(e.to_string()))?;
-    Ok(DbPool { pool, backend })
+    let write_turn = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+    Ok(DbPool {
+        pool,
+        backend,
+        write_turn,
+    })
+}
+
+/// Runs `work` in one read-only transaction that sees a single snapshot of the database: every
+/// statement of it reads the same committed state. PostgreSQL needs `REPEATABLE READ` for that (its
+/// default reads each statement's own snapshot); a SQLite transaction in WAL mode already does.
+pub fn read_snapshot<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if let DbConnection::Postgres(pg) = conn {
+            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        work(conn)
+    })
 }
 
 /// Builds connections of the configured backend for r2d2.
@@ -126,9 +181,13 @@ impl ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut conn =
                     SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
+                // WAL: readers never wait for the writer. 64 MiB of page cache per connection and
+                // reads through a 1 GiB memory map (shared by the connections, paged by the OS): a form
+                // is two indexed ranges of rows, so a national database reads from memory, not `read()`.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

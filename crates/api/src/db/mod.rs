@@ -9,7 +9,9 @@ mod migrations;
 pub mod repo;
 pub mod schema;
 
-pub use connection::{Backend, DbConnection, DbError, DbPool, PooledConnection, connect};
+pub use connection::{
+    Backend, DbConnection, DbError, DbPool, PooledConnection, WriteTurn, connect, read_snapshot,
+};
 pub use migrations::{MIGRATION_DIRS, run_pending};
 
 /// Runs the same diesel code on the concrete connection of either backend.

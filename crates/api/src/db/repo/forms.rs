@@ -1,5 +1,5 @@
-//! Forms: the context of a form (campaign phase, visible structure), its row, the version lock, and
-//! the closing of a campaign's forms.
+//! Forms: the context of a form (campaign phase, visible structure), its stamp (what a read depends
+//! on, in one statement), its row, the version lock, and the closing of a campaign's forms.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
 use crate::db::repo::scope::visible_structures;
-use crate::db::schema::{campaigns, forms, structures};
+use crate::db::schema::{campaigns, correction_messages, correction_requests, forms, structures};
 
 /// What a form needs to know of its structure.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -18,6 +18,27 @@ pub struct StructureContext {
     pub category: String,
     /// `ARS`, `CD` or `ARS_CD`.
     pub competence: String,
+}
+
+/// Everything a form's document depends on besides the rows it is computed from, read in one
+/// statement with the scope check: the structure, the campaign's phase, the versions of the form and of
+/// the same structure's form for campaign N−1, and the newest message of its correction threads.
+///
+/// Every write of a form's values, justifications, state or correction requests bumps its version; a
+/// message does not (it must not make the other party's pending edit stale), hence `last_message`.
+/// Two reads with equal stamps read the same document (for a given catalogue, compiled in).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct FormStamp {
+    /// The structure.
+    pub structure: StructureContext,
+    /// Phase of the campaign; `None` when the campaign does not exist.
+    pub phase: Option<String>,
+    /// Version of the form; `None` before its first write.
+    pub version: Option<i64>,
+    /// Version of the form of campaign N−1; `None` when there is none.
+    pub previous_version: Option<i64>,
+    /// Identifier of the newest correction message of the form.
+    pub last_message: Option<i64>,
 }
 
 /// A stored form.
@@ -87,16 +108,43 @@ pub fn campaign_phase(conn: &mut DbConnection, year: i32) -> QueryResult<Option<
         .optional()
 }
 
-/// The structure `finess` if `scope` sees it.
-pub fn visible_structure(
+/// The stamp of the form of `finess` for `year`, if `scope` sees the structure.
+pub fn stamp(
     conn: &mut DbConnection,
     scope: &StructureScope,
+    year: i32,
     finess: &str,
-) -> QueryResult<Option<StructureContext>> {
+) -> QueryResult<Option<FormStamp>> {
+    let phase = campaigns::table
+        .find(year)
+        .select(campaigns::phase)
+        .single_value();
+    let version = forms::table
+        .find((year, finess))
+        .select(forms::version)
+        .single_value();
+    let previous_version = forms::table
+        .find((year - 1, finess))
+        .select(forms::version)
+        .single_value();
+    let requests = correction_requests::table
+        .filter(correction_requests::campaign_year.eq(year))
+        .filter(correction_requests::structure_finess.eq(finess))
+        .select(correction_requests::id);
+    let last_message = correction_messages::table
+        .filter(correction_messages::request_id.eq_any(requests))
+        .select(diesel::dsl::max(correction_messages::id))
+        .single_value();
     structures::table
         .filter(structures::finess.eq(finess))
         .filter(visible_structures(scope))
-        .select((structures::finess, structures::category, structures::competence))
+        .select((
+            (structures::finess, structures::category, structures::competence),
+            phase,
+            version,
+            previous_version,
+            last_message,
+        ))
         .first(conn)
         .optional()
 }

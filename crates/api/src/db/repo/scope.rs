@@ -35,6 +35,11 @@ where
     structures::competence: SelectableExpression<QS>,
 {
     match scope {
+        // One structure (most `esms` tokens): an equality, so the statement keeps one shape and SQLite
+        // reuses its prepared form (an `IN` list is prepared again for each length).
+        StructureScope::Structures(finess) if finess.len() == 1 => {
+            Box::new(structures::finess.eq(finess[0].clone()))
+        }
         StructureScope::Structures(finess) => Box::new(structures::finess.eq_any(finess.clone())),
         StructureScope::Organisation(organisation) => {
             Box::new(structures::organisation_finess.eq(organisation.clone()))

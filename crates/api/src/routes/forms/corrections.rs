@@ -43,7 +43,7 @@ pub async fn post_correction_message(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess, id) = path.into_inner();
     let thread = state
-        .db(move |conn| forms::post_message(conn, &principal, (year, &finess), id, &body.body))
+        .db_write(move |conn| forms::post_message(conn, &principal, (year, &finess), id, &body.body))
         .await?;
     Ok(HttpResponse::Created().json(thread))
 }

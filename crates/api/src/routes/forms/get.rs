@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use tdb_domain::contract::{FormDocument, Problem};
 
-use super::{FormPath, form_response};
+use super::{FormPath, body_response};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::services::forms;
@@ -16,7 +16,9 @@ use crate::state::AppState;
 /// the year-over-year control when the structure has a form for campaign N−1, submission readiness,
 /// ignored values), the workflow state and validation chain, the justifications and the open
 /// correction requests with their threads. A structure that has not written anything yet reads as
-/// `non_commence`, version 0. The `ETag` is the version: send it in `If-Match` to write.
+/// `non_commence`, version 0. The `ETag` is the version: send it in `If-Match` to write. Served from a
+/// per-process cache while the form, its campaign's phase, its form N−1 and its correction threads are
+/// unchanged in the database (checked at each request).
 ///
 /// Any authenticated caller whose scope includes the structure; others get 404.
 #[utoipa::path(
@@ -41,8 +43,9 @@ pub async fn get_form(
     path: FormPath,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
-    let document = state
-        .db(move |conn| forms::get(conn, &principal, year, &finess))
+    let cache = state.forms.clone();
+    let body = state
+        .db(move |conn| forms::get(conn, &cache, &principal, year, &finess))
         .await?;
-    Ok(form_response(document))
+    Ok(body_response(body))
 }

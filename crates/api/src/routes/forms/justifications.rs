@@ -54,7 +54,7 @@ pub async fn put_justification(
     let (year, finess, key) = path.into_inner();
     let expected = IfMatch::of(&req).optional();
     let document = state
-        .db(move |conn| {
+        .db_write(move |conn| {
             forms::change_justification(
                 conn,
                 &principal,
@@ -103,7 +103,7 @@ pub async fn delete_justification(
     let (year, finess, key) = path.into_inner();
     let expected = IfMatch::of(&req).optional();
     let document = state
-        .db(move |conn| {
+        .db_write(move |conn| {
             forms::change_justification(
                 conn,
                 &principal,

@@ -11,11 +11,12 @@ pub mod justifications;
 pub mod patch;
 pub mod workflow;
 
-use actix_web::http::header::{ETag, EntityTag, IF_MATCH};
+use actix_web::http::header::{ContentType, ETag, EntityTag, IF_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web};
 use tdb_domain::contract::FormDocument;
 
 use crate::error::ApiError;
+use crate::services::forms::FormBody;
 
 /// Registers the form routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -82,6 +83,14 @@ fn form_response(document: FormDocument) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(ETag(EntityTag::new_strong(document.version.to_string())))
         .json(document)
+}
+
+/// 200 with a serialised form and its `ETag`.
+fn body_response(body: FormBody) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(ETag(EntityTag::new_strong(body.version.to_string())))
+        .content_type(ContentType::json())
+        .body(body.json)
 }
 
 #[cfg(test)]

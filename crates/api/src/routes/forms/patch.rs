@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use tdb_domain::contract::{FormDocument, FormPatch, Problem};
 
-use super::{FormPath, IfMatch, form_response};
+use super::{FormPath, IfMatch, body_response};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::services::forms;
@@ -20,6 +20,9 @@ use crate::state::AppState;
 /// values are neither rewritten nor audited. The first write moves the form from `non_commence` to
 /// `en_cours`.
 ///
+/// `If-Match` is required: the form's `ETag` (the version the change was made on), or `*` to write
+/// over whatever version is current. The answer is the recomputed form, with its new `ETag`.
+///
 /// Roles `esms` and `og` (others: 403). Allowed in phase `collecte` while the form is `non_commence`,
 /// `en_cours` or `correction_demandee`, and in `fiabilisation` when it is `correction_demandee`.
 #[utoipa::path(
@@ -27,7 +30,8 @@ use crate::state::AppState;
     params(
         ("year" = i32, Path, description = "Campaign year N.", example = 2024),
         ("finess" = String, Path, description = "FINESS ET of the structure.", example = "590000011"),
-        ("If-Match" = String, Header, description = "ETag of the version being changed (`\"3\"`), or `*`."),
+        ("If-Match" = String, Header, description = "ETag of the version being changed (`\"3\"`), or `*` \
+            (RFC 9110: any current version, also before the first write). A stale or weak tag answers 412."),
     ),
     request_body = FormPatch,
     responses(
@@ -69,8 +73,8 @@ pub async fn patch_form(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
     let expected = IfMatch::of(&req).required()?;
-    let document = state
-        .db(move |conn| forms::patch(conn, &principal, year, &finess, expected, &body))
+    let patched = state
+        .db_write(move |conn| forms::patch(conn, &principal, year, &finess, expected, &body))
         .await?;
-    Ok(form_response(document))
+    Ok(body_response(forms::publish(&state.forms, year, patched)?))
 }

@@ -55,7 +55,7 @@ pub async fn submit_form(
     let (year, finess) = path.into_inner();
     let expected = IfMatch::of(&req).optional();
     let document = state
-        .db(move |conn| forms::submit(conn, &principal, (year, &finess), expected))
+        .db_write(move |conn| forms::submit(conn, &principal, (year, &finess), expected))
         .await?;
     Ok(form_response(document))
 }
@@ -105,7 +105,7 @@ pub async fn review_form(
     let (year, finess) = path.into_inner();
     let expected = IfMatch::of(&req).optional();
     let document = state
-        .db(move |conn| forms::review(conn, &principal, (year, &finess), expected, &body))
+        .db_write(move |conn| forms::review(conn, &principal, (year, &finess), expected, &body))
         .await?;
     Ok(form_response(document))
 }
@@ -149,7 +149,7 @@ pub async fn reopen_form(
     let (year, finess) = path.into_inner();
     let expected = IfMatch::of(&req).optional();
     let document = state
-        .db(move |conn| forms::reopen(conn, &principal, (year, &finess), expected, &body))
+        .db_write(move |conn| forms::reopen(conn, &principal, (year, &finess), expected, &body))
         .await?;
     Ok(form_response(document))
 }

@@ -1,4 +1,5 @@
-//! Finding a form for a caller (campaign, visible structure) and taking its write lock.
+//! Finding a form for a caller (campaign, visible structure, in one statement) and taking its write
+//! lock.
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use tdb_domain::contract::FormState;
@@ -6,7 +7,7 @@ use tdb_domain::{Catalogue, catalogue_for};
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
-use crate::db::repo::forms::{self, FormRow, StructureContext};
+use crate::db::repo::forms::{self, FormRow, FormStamp, StructureContext};
 use crate::error::ApiError;
 use crate::routes::catalogue::catalogue_error;
 
@@ -21,6 +22,8 @@ pub struct Target {
     pub structure: StructureContext,
     /// The catalogue of the campaign.
     pub catalogue: &'static Catalogue,
+    /// The form's stamp, read with the scope check (before any row of the form).
+    pub stamp: FormStamp,
 }
 
 impl Target {
@@ -31,28 +34,34 @@ impl Target {
 }
 
 /// The form of `finess` for `year` as `principal` sees it: 404 when the campaign does not exist or
-/// the structure is outside the caller's scope (no existence leak).
+/// the structure is outside the caller's scope (no existence leak). One statement when found.
 pub fn locate(
     conn: &mut DbConnection,
     principal: &Principal,
     year: i32,
     finess: &str,
 ) -> Result<Target, ApiError> {
-    let phase = forms::campaign_phase(conn, year)?.ok_or_else(|| ApiError::NotFound {
+    let campaign_not_found = || ApiError::NotFound {
         code: "campaign_not_found",
         detail: format!("La campagne {year} n'existe pas."),
-    })?;
-    let structure =
-        forms::visible_structure(conn, &principal.scope, finess)?.ok_or_else(|| ApiError::NotFound {
+    };
+    let Some(stamp) = forms::stamp(conn, &principal.scope, year, finess)? else {
+        if forms::campaign_phase(conn, year)?.is_none() {
+            return Err(campaign_not_found());
+        }
+        return Err(ApiError::NotFound {
             code: "structure_not_found",
             detail: format!("Aucune structure {finess} n'est accessible."),
-        })?;
+        });
+    };
+    let phase = stamp.phase.clone().ok_or_else(campaign_not_found)?;
     let catalogue = catalogue_for(year).map_err(catalogue_error)?;
     Ok(Target {
         year,
         phase,
-        structure,
+        structure: stamp.structure.clone(),
         catalogue,
+        stamp,
     })
 }
 

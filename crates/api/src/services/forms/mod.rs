@@ -7,6 +7,7 @@
 //! summary are written together or not at all.
 
 mod access;
+mod cache;
 mod close;
 mod corrections;
 mod history;
@@ -17,33 +18,63 @@ pub mod rules;
 mod view;
 mod workflow;
 
+pub use cache::{FormBody, FormCache};
 pub use close::close_forms;
 pub use corrections::post_message;
 pub use history::history;
 pub use justifications::{JustificationChange, change_justification};
-pub use patch::patch;
+pub use patch::{Patched, patch};
 pub use workflow::{reopen, review, submit};
 
-pub use access::Target;
 pub use access::rfc3339;
 pub use patch::SAISIE;
 pub use view::{parse_json, refresh_cache};
 
-use tdb_domain::contract::FormDocument;
-
 use crate::auth::Principal;
-use crate::db::DbConnection;
+use crate::db::repo::forms::{self, FormStamp};
+use crate::db::{DbConnection, read_snapshot};
 use crate::error::ApiError;
 
 /// `GET …/form`: the form of `finess` for campaign `year` as `principal` may see it (a structure with
-/// no stored form reads as `non_commence`, or `cloture` once the campaign is past `fiabilisation`).
+/// no stored form reads as `non_commence`, or `cloture` once the campaign is past `fiabilisation`),
+/// serialised.
+///
+/// One statement when `cache` holds the document under the form's current stamp; otherwise the form
+/// is read and evaluated in one snapshot, and cached.
 pub fn get(
     conn: &mut DbConnection,
+    cache: &FormCache,
     principal: &Principal,
     year: i32,
     finess: &str,
-) -> Result<FormDocument, ApiError> {
-    let target = access::locate(conn, principal, year, finess)?;
-    let row = crate::db::repo::forms::find(conn, year, finess)?;
-    view::document(conn, &target, row.as_ref())
+) -> Result<FormBody, ApiError> {
+    if let Some(stamp) = forms::stamp(conn, &principal.scope, year, finess)?
+        && let Some(body) = cache.get(year, &stamp)
+    {
+        return Ok(body);
+    }
+    let (stamp, document) = read_snapshot(conn, |conn| {
+        let target = access::locate(conn, principal, year, finess)?;
+        let row = forms::find(conn, year, finess)?;
+        let document = view::document(conn, &target, row.as_ref())?;
+        Ok::<_, ApiError>((target.stamp, document))
+    })?;
+    let body = FormBody::of(&document)?;
+    cache.put(year, stamp, body.clone());
+    Ok(body)
+}
+
+/// Serialises the document a patch answers and caches it under the form's new stamp.
+pub fn publish(cache: &FormCache, year: i32, patched: Patched) -> Result<FormBody, ApiError> {
+    let body = FormBody::of(&patched.document)?;
+    cache.put(year, patched.stamp, body.clone());
+    Ok(body)
+}
+
+/// The stamp of a form located with `stamp` once it is at `version` (`None`: no row).
+fn restamp(stamp: &FormStamp, version: Option<i64>) -> FormStamp {
+    FormStamp {
+        version,
+        ..stamp.clone()
+    }
 }

@@ -9,11 +9,13 @@ use tdb_domain::{Value, ValueError, validate_value};
 
 use super::access::{self, Target};
 use super::journal;
+use super::restamp;
 use super::rules;
 use super::view::{self, parse_json};
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::repo::audit::{self, NewAuditEntry};
+use crate::db::repo::forms::FormStamp;
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
 
@@ -29,11 +31,21 @@ struct Change {
     reason: Option<String>,
 }
 
+/// The document a patch answers, with the stamp it was computed under.
+#[derive(Debug)]
+pub struct Patched {
+    /// The form's stamp at its new version.
+    pub stamp: FormStamp,
+    /// The form after the patch.
+    pub document: FormDocument,
+}
+
 /// Applies a patch to the form at version `expected` (`None`: `If-Match: *`), in one transaction; answers the new document.
 ///
 /// Checks, in order: 404 (campaign, scope), 403 (role), 412 (version), 409 (phase, state), 422 (every
 /// bad value and missing reason), 409 `item_locked`. Unchanged values are neither rewritten nor
-/// audited; a patch that changes nothing writes nothing.
+/// audited; a patch that changes nothing writes nothing. The values are read once: the document is
+/// evaluated on them with the changes applied.
 pub fn patch(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -41,14 +53,14 @@ pub fn patch(
     finess: &str,
     expected: Option<i64>,
     patch: &FormPatch,
-) -> Result<FormDocument, ApiError> {
+) -> Result<Patched, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
     principal.require_role(&[Role::Esms, Role::Og], "modifier un formulaire")?;
     let (typed, mut errors) = validate(&target, patch);
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, expected)?;
         rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
-        let current: BTreeMap<String, ValueRow> = values::load(conn, year, finess)?
+        let mut current: BTreeMap<String, ValueRow> = values::load(conn, year, finess)?
             .into_iter()
             .map(|v| (v.item_code.clone(), v))
             .collect();
@@ -94,8 +106,12 @@ pub fn patch(
                 ),
             });
         }
+        let stored = |current: BTreeMap<String, ValueRow>| current.into_values().collect();
         if changes.is_empty() {
-            return view::document(conn, &target, row.as_ref());
+            return Ok(Patched {
+                stamp: restamp(&target.stamp, row.as_ref().map(|r| r.version)),
+                document: view::document_with(conn, &target, row.as_ref(), stored(current))?,
+            });
         }
         let now = access::now();
         let mut row = match row {
@@ -103,17 +119,20 @@ pub fn patch(
             None => access::create(conn, &target, now)?,
         };
         let previous = row.version;
-        let entries = write_values(conn, &target, principal, &current, changes, now)?;
+        let entries = write_values(conn, &target, principal, &mut current, changes, now)?;
         audit::append(conn, &entries)?;
         if row.state == FormState::NonCommence.as_str() {
             FormState::EnCours.as_str().clone_into(&mut row.state);
         }
         row.version = previous + 1;
         row.updated_at = now;
-        let document = view::document(conn, &target, Some(&row))?;
+        let document = view::document_with(conn, &target, Some(&row), stored(current))?;
         view::cache_summary(&mut row, &document.evaluation);
         access::save(conn, &mut row, previous, now)?;
-        Ok(document)
+        Ok(Patched {
+            stamp: restamp(&target.stamp, Some(row.version)),
+            document,
+        })
     })
 }
 
@@ -148,18 +167,20 @@ fn validate(target: &Target, patch: &FormPatch) -> (Vec<(String, Option<Value>)>
     (typed, errors)
 }
 
-/// Rewrites the changed values (version + 1, source `saisie`, author) and returns their audit entries.
+/// Rewrites the changed values (version + 1, source `saisie`, author), replaces them in `current`, and
+/// returns their audit entries.
 fn write_values(
     conn: &mut DbConnection,
     target: &Target,
     principal: &Principal,
-    current: &BTreeMap<String, ValueRow>,
+    current: &mut BTreeMap<String, ValueRow>,
     changes: Vec<Change>,
     now: chrono::NaiveDateTime,
 ) -> Result<Vec<NewAuditEntry>, ApiError> {
     let mut entries = Vec::with_capacity(changes.len());
     for change in changes {
-        let old = current.get(&change.item);
+        let old = current.remove(&change.item);
+        let old = old.as_ref();
         let (prefill_value_json, prefill_source) = match old {
             Some(o) if OVERRIDABLE.contains(&o.source.as_str()) => {
                 (Some(o.value_json.clone()), Some(o.source.clone()))
@@ -193,12 +214,13 @@ fn write_values(
             "value_set"
         };
         entries.push(NewAuditEntry {
-            item_code: Some(change.item),
+            item_code: Some(change.item.clone()),
             old_value: old.map(|o| o.value_json.clone()),
             new_value: (!change.json.is_null()).then(|| row.value_json.clone()),
             detail: override_reason.map(|reason| json!({"override_reason": reason}).to_string()),
             ..journal::entry(target, principal, action, now)
         });
+        current.insert(change.item, row);
     }
     Ok(entries)
 }

@@ -8,13 +8,13 @@ use tdb_domain::contract::{
     FormJustification, FormState, FormValidation, FormValueEntry, ValidationStamp,
 };
 use tdb_domain::evaluate::previous_catalogue;
-use tdb_domain::{FormValues, evaluate};
+use tdb_domain::{Catalogue, FormValues, evaluate};
 
 use super::access::{Target, rfc3339, state_of};
 use super::rules;
 use crate::db::DbConnection;
 use crate::db::repo::corrections::{self, CorrectionRow};
-use crate::db::repo::forms::{self, FormRow};
+use crate::db::repo::forms::FormRow;
 use crate::db::repo::justifications::{self, JustificationRow};
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
@@ -25,22 +25,38 @@ pub fn document(
     target: &Target,
     row: Option<&FormRow>,
 ) -> Result<FormDocument, ApiError> {
+    let stored = values::load(conn, target.year, target.finess())?;
+    document_with(conn, target, row, stored)
+}
+
+/// The document of `target` whose values are `stored` (sorted by item code), reading the rest.
+pub fn document_with(
+    conn: &mut DbConnection,
+    target: &Target,
+    row: Option<&FormRow>,
+    stored: Vec<ValueRow>,
+) -> Result<FormDocument, ApiError> {
     let state = match row {
         None if matches!(target.phase.as_str(), "restitution" | "archivee") => FormState::Cloture,
         _ => state_of(row)?,
     };
     let (year, finess) = (target.year, target.finess());
-    let stored = values::load(conn, year, finess)?;
     let justifications = justifications::load(conn, year, finess)?;
     let open = corrections::open_of_form(conn, year, finess)?;
     let corrections = with_messages(conn, open)?;
-    let previous = if forms::exists(conn, year - 1, finess)? {
+    let previous = if target.stamp.previous_version.is_some() {
         Some(values::load_json(conn, year - 1, finess)?)
     } else {
         None
     };
     let justified: BTreeSet<String> = justifications.iter().map(|j| j.control_key.clone()).collect();
-    let evaluation = evaluate_values(target, &stored, previous.as_deref(), &justified)?;
+    let evaluation = evaluate_values(
+        target.catalogue,
+        (year, &target.structure.category),
+        &stored,
+        previous.as_deref(),
+        &justified,
+    )?;
     let required = rules::required_authorities(&target.structure.competence);
     let validated = validations(row);
     let awaiting = if state == FormState::Soumis {
@@ -94,26 +110,23 @@ pub fn parse_json(text: &str) -> serde_json::Value {
 }
 
 fn evaluate_values(
-    target: &Target,
+    catalogue: &'static Catalogue,
+    (year, category): (i32, &str),
     stored: &[ValueRow],
     previous: Option<&[(String, String)]>,
     justified: &BTreeSet<String>,
 ) -> Result<EvaluationResult, ApiError> {
-    let category = &target.structure.category;
-    let current = typed_values(
-        target.catalogue,
-        stored.iter().map(|v| (&v.item_code, &v.value_json)),
-    );
+    let current = typed_values(catalogue, stored.iter().map(|v| (&v.item_code, &v.value_json)));
     let previous = match previous {
         Some(rows) => {
-            let catalogue = previous_catalogue(target.year).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let catalogue = previous_catalogue(year).map_err(|e| ApiError::Internal(e.to_string()))?;
             let values = typed_values(catalogue, rows.iter().map(|(item, json)| (item, json)));
             Some(evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)?)
         }
         None => None,
     };
     Ok(
-        evaluate(target.catalogue, category, &current, previous.as_ref(), justified)
+        evaluate(catalogue, category, &current, previous.as_ref(), justified)
             .map_err(engine_error)?
             .to_result(),
     )
@@ -121,7 +134,7 @@ fn evaluate_values(
 
 /// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
 fn typed_values<'a>(
-    catalogue: &tdb_domain::Catalogue,
+    catalogue: &Catalogue,
     rows: impl Iterator<Item = (&'a String, &'a String)>,
 ) -> FormValues {
     let map: BTreeMap<String, serde_json::Value> = rows
@@ -186,6 +199,9 @@ pub fn with_messages(
     conn: &mut DbConnection,
     requests: Vec<CorrectionRow>,
 ) -> Result<Vec<FormCorrection>, ApiError> {
+    if requests.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<i64> = requests.iter().map(|r| r.id).collect();
     let mut messages = corrections::messages_of(conn, &ids)?;
     Ok(requests
@@ -225,17 +241,24 @@ pub fn control_key(control: &tdb_domain::contract::ControlResult) -> String {
     }
 }
 
-/// Recomputes the cached evaluation summary of `row` from the form's stored values, for a write that
-/// does not read the whole document (imports): `previous` holds the values of campaign N−1 when the
-/// structure had a form then, `justified` the keys of the form's justifications.
+/// Recomputes the cached evaluation summary of `row` (a form of a structure of `category`, under the
+/// campaign's `catalogue`) from the form's stored values, for a write that does not read the whole
+/// document (imports): `previous` holds the values of campaign N−1 when the structure had a form then,
+/// `justified` the keys of the form's justifications.
 pub fn refresh_cache(
-    target: &Target,
+    (catalogue, category): (&'static Catalogue, &str),
     row: &mut FormRow,
     stored: &[ValueRow],
     previous: Option<&[(String, String)]>,
     justified: &BTreeSet<String>,
 ) -> Result<(), ApiError> {
-    let evaluation = evaluate_values(target, stored, previous, justified)?;
+    let evaluation = evaluate_values(
+        catalogue,
+        (row.campaign_year, category),
+        stored,
+        previous,
+        justified,
+    )?;
     cache_summary(row, &evaluation);
     Ok(())
 }

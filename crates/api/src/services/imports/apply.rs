@@ -15,7 +15,7 @@ use crate::db::repo::forms::{self, FormRow};
 use crate::db::repo::imports;
 use crate::db::repo::values::ValueRow;
 use crate::error::ApiError;
-use crate::services::forms::{Target, refresh_cache};
+use crate::services::forms::refresh_cache;
 
 /// Channel of the audit entries of imports.
 pub const CHANNEL: &str = "import";
@@ -47,12 +47,6 @@ pub fn write(
             .get(&plan.finess)
             .cloned()
             .ok_or_else(|| ApiError::Internal("planned structure missing".to_owned()))?;
-        let target = Target {
-            year: ctx.year,
-            phase: ctx.phase.clone(),
-            structure,
-            catalogue: ctx.catalogue,
-        };
         let mut stored = state.values.remove(&plan.finess).unwrap_or_default();
         let index: HashMap<String, usize> = stored
             .iter()
@@ -79,7 +73,7 @@ pub fn write(
         form.updated_at = now;
         let empty = BTreeSet::new();
         refresh_cache(
-            &target,
+            (ctx.catalogue, &structure.category),
             &mut form,
             &stored,
             previous.get(&plan.finess).map(Vec::as_slice),

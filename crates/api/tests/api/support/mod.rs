@@ -28,6 +28,7 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         jwt_secret: Some(Secret::new("test-secret-test-secret-test-secret-0123")),
         web_dist,
         log: "warn".to_owned(),
+        form_cache_mb: 16,
         import_batch_values: tdb_api::services::imports::BATCH_VALUES,
     }
 }

@@ -1,0 +1,185 @@
+//! A per-process cache of serialised form documents, keyed by the form's [`FormStamp`].
+//!
+//! The document of a form is derived data: its rows, its structure, its campaign's phase, the form of
+//! campaign N−1 and the compiled-in catalogue. A read first takes the form's stamp (one indexed
+//! statement that also checks the caller's scope) and serves the cached body only when it was computed
+//! under an equal stamp; any write bumps the version, so a stale entry is never served and nothing
+//! needs invalidating — across replicas too, since each compares with what the database says now.
+//!
+//! Whoever stores an entry must have read the stamp before (or in the same snapshot as) the rows the
+//! document was computed from: the content is then at least as new as its key, and an entry whose key
+//! is already stale is simply never matched again.
+//!
+//! Bounded in bytes, one entry per form, oldest entries evicted first. A capacity of 0 disables it.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use actix_web::web::Bytes;
+use tdb_domain::contract::FormDocument;
+
+use crate::db::repo::forms::FormStamp;
+use crate::error::ApiError;
+
+/// A form document, serialised once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormBody {
+    /// Version of the form (the `ETag`).
+    pub version: i64,
+    /// The JSON document.
+    pub json: Bytes,
+}
+
+impl FormBody {
+    /// Serialises a document.
+    pub fn of(document: &FormDocument) -> Result<Self, ApiError> {
+        let json = serde_json::to_vec(document).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(Self {
+            version: document.version,
+            json: Bytes::from(json),
+        })
+    }
+}
+
+/// The cache (shared by every worker of the process).
+#[derive(Debug)]
+pub struct FormCache {
+    capacity: usize,
+    inner: Mutex<Entries>,
+}
+
+/// A form: campaign year and FINESS.
+type FormKey = (i32, String);
+
+#[derive(Debug, Default)]
+struct Entries {
+    by_form: HashMap<FormKey, (FormStamp, FormBody)>,
+    /// Forms in insertion order, oldest first.
+    order: VecDeque<FormKey>,
+    bytes: usize,
+}
+
+impl FormCache {
+    /// A cache holding at most `capacity` bytes of documents.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            inner: Mutex::new(Entries::default()),
+        }
+    }
+
+    /// The body of the form of `year` computed under `stamp`, if cached.
+    pub fn get(&self, year: i32, stamp: &FormStamp) -> Option<FormBody> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let entries = self.entries();
+        let (cached, body) = entries.by_form.get(&(year, stamp.structure.finess.clone()))?;
+        (cached == stamp).then(|| body.clone())
+    }
+
+    /// Keeps `body`, the document of the form of `year` computed under `stamp`, replacing the form's
+    /// previous entry; evicts the oldest forms beyond the capacity.
+    pub fn put(&self, year: i32, stamp: FormStamp, body: FormBody) {
+        let size = body.json.len();
+        if size > self.capacity {
+            return;
+        }
+        let key = (year, stamp.structure.finess.clone());
+        let mut entries = self.entries();
+        match entries.by_form.insert(key.clone(), (stamp, body)) {
+            Some((_, old)) => entries.bytes -= old.json.len(),
+            None => entries.order.push_back(key),
+        }
+        entries.bytes += size;
+        while entries.bytes > self.capacity {
+            let Some(oldest) = entries.order.pop_front() else {
+                break;
+            };
+            if let Some((_, evicted)) = entries.by_form.remove(&oldest) {
+                entries.bytes -= evicted.json.len();
+            }
+        }
+    }
+
+    /// Bytes held.
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.entries().bytes
+    }
+
+    fn entries(&self) -> MutexGuard<'_, Entries> {
+        // The entries stay consistent even if a holder panicked: every update is complete before unlock.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::repo::forms::StructureContext;
+
+    fn stamp(finess: &str, version: i64) -> FormStamp {
+        FormStamp {
+            structure: StructureContext {
+                finess: finess.to_owned(),
+                category: "ehpad".to_owned(),
+                competence: "ARS_CD".to_owned(),
+            },
+            phase: Some("collecte".to_owned()),
+            version: Some(version),
+            previous_version: None,
+            last_message: None,
+        }
+    }
+
+    fn body(version: i64, size: usize) -> FormBody {
+        FormBody {
+            version,
+            json: Bytes::from(vec![b' '; size]),
+        }
+    }
+
+    #[test]
+    fn serves_only_under_an_equal_stamp() {
+        let cache = FormCache::new(1000);
+        cache.put(2024, stamp("a", 3), body(3, 10));
+        assert_eq!(cache.get(2024, &stamp("a", 3)), Some(body(3, 10)));
+        assert_eq!(cache.get(2024, &stamp("a", 4)), None);
+        assert_eq!(cache.get(2023, &stamp("a", 3)), None);
+        let mut moved = stamp("a", 3);
+        moved.phase = Some("fiabilisation".to_owned());
+        assert_eq!(cache.get(2024, &moved), None);
+        moved = stamp("a", 3);
+        moved.last_message = Some(1);
+        assert_eq!(cache.get(2024, &moved), None);
+        cache.put(2024, stamp("a", 4), body(4, 20));
+        assert_eq!(cache.get(2024, &stamp("a", 3)), None);
+        assert_eq!(cache.get(2024, &stamp("a", 4)), Some(body(4, 20)));
+        assert_eq!(cache.bytes(), 20);
+    }
+
+    #[test]
+    fn evicts_the_oldest_forms_beyond_the_capacity() {
+        let cache = FormCache::new(100);
+        cache.put(2024, stamp("a", 1), body(1, 40));
+        cache.put(2024, stamp("b", 1), body(1, 40));
+        cache.put(2024, stamp("a", 2), body(2, 40));
+        cache.put(2024, stamp("c", 1), body(1, 40));
+        assert_eq!(cache.get(2024, &stamp("a", 2)), None);
+        assert!(cache.get(2024, &stamp("b", 1)).is_some());
+        assert!(cache.get(2024, &stamp("c", 1)).is_some());
+        assert_eq!(cache.bytes(), 80);
+        cache.put(2024, stamp("d", 1), body(1, 101));
+        assert_eq!(cache.get(2024, &stamp("d", 1)), None);
+        assert_eq!(cache.bytes(), 80);
+    }
+
+    #[test]
+    fn a_zero_capacity_disables_it() {
+        let cache = FormCache::new(0);
+        cache.put(2024, stamp("a", 1), body(1, 1));
+        assert_eq!(cache.get(2024, &stamp("a", 1)), None);
+        assert_eq!(cache.bytes(), 0);
+    }
+}

@@ -1,0 +1,161 @@
+//! The cache of form documents never serves a stale form: reads follow the writes of another replica
+//! (its own cache), correction messages (which keep the version) and phase changes; `If-Match: *`
+//! writes over any current version while a stale tag still fails.
+
+use actix_web::http::Method;
+use chrono::Utc;
+use diesel::prelude::*;
+use serde_json::json;
+use tdb_api::AppState;
+use tdb_api::db::schema::{campaigns, correction_messages, correction_requests};
+
+use crate::forms_fixtures::{EHPAD, YEAR, form_url, send, snapshot, world};
+use crate::on_both_backends;
+use crate::support::{TestDb, app, auth, state};
+
+async fn if_match_star_writes_over_any_version_and_a_stale_tag_still_fails(db: TestDb) {
+    let state = world(&db, "collecte");
+    let token = auth::esms(&state, &[EHPAD]);
+    let app = app(state.clone()).await;
+    let url = form_url(EHPAD, "");
+    let patch = |admissions: i64| Some(json!({"values": {"admissions": admissions}}));
+
+    let first = send(&app, Method::PATCH, &url, Some(&token), Some("*"), patch(10)).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(
+        first.etag.as_deref(),
+        Some("\"1\""),
+        "`*` matches the form before its first write"
+    );
+    let second = send(&app, Method::PATCH, &url, Some(&token), Some("*"), patch(11)).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    assert_eq!(second.etag.as_deref(), Some("\"2\""));
+    assert_eq!(second.body["values"]["admissions"]["value"].as_f64(), Some(11.0));
+
+    let before = snapshot(&state, EHPAD);
+    let stale = send(&app, Method::PATCH, &url, Some(&token), Some("\"1\""), patch(12)).await;
+    assert_eq!(
+        (stale.status, stale.body["code"].as_str()),
+        (412, Some("stale_version"))
+    );
+    assert_eq!(snapshot(&state, EHPAD), before, "a refused write writes nothing");
+    let current = send(&app, Method::PATCH, &url, Some(&token), Some("\"2\""), patch(12)).await;
+    assert_eq!(current.status, 200, "{}", current.body);
+    assert_eq!(current.etag.as_deref(), Some("\"3\""));
+}
+
+async fn reads_follow_the_writes_of_another_replica(db: TestDb) {
+    let one = world(&db, "collecte");
+    let other = state(&db);
+    let token = auth::esms(&one, &[EHPAD]);
+    let (app_one, app_other) = (app(one.clone()).await, app(other.clone()).await);
+    let url = form_url(EHPAD, "");
+
+    let written = send(
+        &app_one,
+        Method::PATCH,
+        &url,
+        Some(&token),
+        Some("*"),
+        Some(json!({"values": {"admissions": 10}})),
+    )
+    .await;
+    assert_eq!(written.status, 200, "{}", written.body);
+    for app in [&app_one, &app_other] {
+        let seen = send(app, Method::GET, &url, Some(&token), None, None).await;
+        assert_eq!(seen.etag.as_deref(), Some("\"1\""));
+        assert_eq!(seen.body["values"]["admissions"]["value"].as_f64(), Some(10.0));
+    }
+    let cached = send(&app_one, Method::GET, &url, Some(&token), None, None).await;
+    assert_eq!(
+        cached.body, written.body,
+        "the cached document is the one the write answered"
+    );
+
+    let rewritten = send(
+        &app_other,
+        Method::PATCH,
+        &url,
+        Some(&token),
+        Some("\"1\""),
+        Some(json!({"values": {"admissions": 12}})),
+    )
+    .await;
+    assert_eq!(rewritten.status, 200, "{}", rewritten.body);
+    let seen = send(&app_one, Method::GET, &url, Some(&token), None, None).await;
+    assert_eq!(seen.etag.as_deref(), Some("\"2\""));
+    assert_eq!(seen.body["values"]["admissions"]["value"].as_f64(), Some(12.0));
+    assert_eq!(seen.body, rewritten.body);
+
+    // A correction message keeps the form's version; the next read shows it all the same.
+    let request = open_correction(&other, "admissions", "Vérifiez les admissions de l'année.");
+    let seen = send(&app_one, Method::GET, &url, Some(&token), None, None).await;
+    assert_eq!(seen.etag.as_deref(), Some("\"2\""));
+    assert_eq!(
+        seen.body["corrections"][0]["messages"].as_array().map(Vec::len),
+        Some(1)
+    );
+    add_message(&other, request, "Les admissions incluent l'accueil temporaire.");
+    let seen = send(&app_one, Method::GET, &url, Some(&token), None, None).await;
+    assert_eq!(seen.etag.as_deref(), Some("\"2\""));
+    assert_eq!(
+        seen.body["corrections"][0]["messages"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // So does a change of the campaign's phase: the form is no longer editable in `fiabilisation`.
+    assert_eq!(seen.body["editable"], true);
+    set_phase(&other, "fiabilisation");
+    let seen = send(&app_one, Method::GET, &url, Some(&token), None, None).await;
+    assert_eq!(seen.body["editable"], false);
+}
+
+/// Opens a correction request on an item of the EHPAD's form, with its first message, as a review does.
+fn open_correction(state: &AppState, item: &str, message: &str) -> i64 {
+    let mut conn = state.pool.get().unwrap();
+    diesel::insert_into(correction_requests::table)
+        .values((
+            correction_requests::campaign_year.eq(YEAR),
+            correction_requests::structure_finess.eq(EHPAD),
+            correction_requests::item_code.eq(item),
+            correction_requests::status.eq("ouverte"),
+            correction_requests::created_by.eq("agent@ars.test"),
+            correction_requests::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let id = correction_requests::table
+        .select(diesel::dsl::max(correction_requests::id))
+        .first::<Option<i64>>(&mut conn)
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    add_message(state, id, message);
+    id
+}
+
+fn add_message(state: &AppState, request: i64, body: &str) {
+    let mut conn = state.pool.get().unwrap();
+    diesel::insert_into(correction_messages::table)
+        .values((
+            correction_messages::request_id.eq(request),
+            correction_messages::author.eq("agent@ars.test"),
+            correction_messages::body.eq(body),
+            correction_messages::at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+}
+
+fn set_phase(state: &AppState, phase: &str) {
+    let mut conn = state.pool.get().unwrap();
+    diesel::update(campaigns::table.find(YEAR))
+        .set(campaigns::phase.eq(phase))
+        .execute(&mut conn)
+        .unwrap();
+}
+
+on_both_backends!(
+    if_match_star_writes_over_any_version_and_a_stale_tag_still_fails,
+    reads_follow_the_writes_of_another_replica,
+);

@@ -1,0 +1,1 @@
+DROP INDEX correction_messages_request;
