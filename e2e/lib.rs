@@ -67,6 +67,7 @@ impl Harness {
             jwt_secret: Some(Secret::new("e2e-secret-e2e-secret-e2e-secret-0123456")),
             web_dist,
             log: "warn".to_owned(),
+            form_cache_mb: 16,
             import_batch_values: tdb_api::services::imports::BATCH_VALUES,
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
