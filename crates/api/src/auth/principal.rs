@@ -70,11 +70,6 @@ impl Principal {
         }
     }
 
-    /// Whether the caller holds `role`.
-    pub fn is(&self, role: Role) -> bool {
-        self.role == role
-    }
-
     /// Refuses (403) unless the caller's role is one of `roles`.
     pub fn require_role(&self, roles: &[Role], action: &str) -> Result<(), ApiError> {
         if roles.contains(&self.role) {
