@@ -71,7 +71,7 @@ pub struct DbPool {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
     /// SQLite only: the writers of this process take turns here rather than in SQLite's busy handler.
-    write_turn: Option<Arc<Mutex<()>>>,
+    write_gate: WriteGate,
 }
 
 /// A connection checked out of the pool.
@@ -96,7 +96,24 @@ impl DbPool {
     /// a process wake as soon as the previous one is done; `busy_timeout` still arbitrates with other
     /// processes.
     pub fn write_turn(&self) -> Option<WriteTurn<'_>> {
-        self.write_turn.as_ref().map(|turn| WriteTurn(Some(turn.lock())))
+        self.write_gate.turn()
+    }
+
+    /// The gate of [`write_turn`](Self::write_turn), for work that takes its turn only around its
+    /// transaction (reading and serialising outside it).
+    pub fn write_gate(&self) -> WriteGate {
+        self.write_gate.clone()
+    }
+}
+
+/// Where the writers of a SQLite database take turns (a fair mutex); open on PostgreSQL.
+#[derive(Clone, Default)]
+pub struct WriteGate(Option<Arc<Mutex<()>>>);
+
+impl WriteGate {
+    /// Waits for the turn to write (`None`: no turn to take, PostgreSQL).
+    pub fn turn(&self) -> Option<WriteTurn<'_>> {
+        self.0.as_ref().map(|turn| WriteTurn(Some(turn.lock())))
     }
 }
 
@@ -139,11 +156,11 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
         .build(manager)?;
     let mut conn = pool.get()?;
     super::run_pending(&mut conn).map_err(|e| DbError::Migration(e.to_string()))?;
-    let write_turn = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+    let write_gate = WriteGate((backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))));
     Ok(DbPool {
         pool,
         backend,
-        write_turn,
+        write_gate,
     })
 }
 

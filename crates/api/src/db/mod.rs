@@ -10,7 +10,7 @@ pub mod repo;
 pub mod schema;
 
 pub use connection::{
-    Backend, DbConnection, DbError, DbPool, PooledConnection, WriteTurn, connect, read_snapshot,
+    Backend, DbConnection, DbError, DbPool, PooledConnection, WriteGate, WriteTurn, connect, read_snapshot,
 };
 pub use migrations::{MIGRATION_DIRS, run_pending};
 

@@ -73,8 +73,9 @@ pub async fn patch_form(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
     let expected = IfMatch::of(&req).required()?;
+    let gate = state.pool.write_gate();
     let patched = state
-        .db_write(move |conn| forms::patch(conn, &principal, year, &finess, expected, &body))
+        .db(move |conn| forms::patch(conn, &gate, &principal, (year, &finess), expected, &body))
         .await?;
     Ok(body_response(forms::publish(&state.forms, year, patched)?))
 }

@@ -4,19 +4,19 @@ use diesel::Connection;
 use std::collections::BTreeMap;
 
 use serde_json::json;
-use tdb_domain::contract::{FieldError, FormDocument, FormPatch, FormState};
+use tdb_domain::contract::{EvaluationResult, FieldError, FormDocument, FormPatch, FormState};
 use tdb_domain::{Value, ValueError, validate_value};
 
 use super::access::{self, Target};
 use super::journal;
 use super::restamp;
 use super::rules;
-use super::view::{self, parse_json};
+use super::view::{self, Context, parse_json};
 use crate::auth::{Principal, Role};
-use crate::db::DbConnection;
 use crate::db::repo::audit::{self, NewAuditEntry};
-use crate::db::repo::forms::FormStamp;
+use crate::db::repo::forms::{FormRow, FormStamp};
 use crate::db::repo::values::{self, ValueRow};
+use crate::db::{DbConnection, WriteGate};
 use crate::error::ApiError;
 
 /// Source of a value typed by the structure.
@@ -40,99 +40,161 @@ pub struct Patched {
     pub document: FormDocument,
 }
 
+/// What the transaction of a patch leaves for the document: the form's row and values, their context
+/// and, when something changed, their evaluation.
+struct Written {
+    row: Option<FormRow>,
+    stored: Vec<ValueRow>,
+    context: Context,
+    evaluation: Option<EvaluationResult>,
+}
+
 /// Applies a patch to the form at version `expected` (`None`: `If-Match: *`), in one transaction; answers the new document.
 ///
 /// Checks, in order: 404 (campaign, scope), 403 (role), 412 (version), 409 (phase, state), 422 (every
 /// bad value and missing reason), 409 `item_locked`. Unchanged values are neither rewritten nor
 /// audited; a patch that changes nothing writes nothing. The values are read once: the document is
 /// evaluated on them with the changes applied.
+///
+/// Only the transaction holds the write turn of `gate`: the scope, the values' validation and the
+/// evaluation's context are read before it (the context again inside it if the form moved
+/// meanwhile, since every change of a justification bumps the version), the correction threads and
+/// the document after it.
 pub fn patch(
     conn: &mut DbConnection,
+    gate: &WriteGate,
     principal: &Principal,
-    year: i32,
-    finess: &str,
+    (year, finess): (i32, &str),
     expected: Option<i64>,
     patch: &FormPatch,
 ) -> Result<Patched, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
     principal.require_role(&[Role::Esms, Role::Og], "modifier un formulaire")?;
-    let (typed, mut errors) = validate(&target, patch);
-    conn.transaction(|conn| {
-        let row = access::lock(conn, &target, expected)?;
-        rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
-        let mut current: BTreeMap<String, ValueRow> = values::load(conn, year, finess)?
-            .into_iter()
-            .map(|v| (v.item_code.clone(), v))
-            .collect();
-        let mut locked = Vec::new();
-        let mut changes = Vec::new();
-        for (item, value) in typed {
-            let old = current.get(&item);
-            if old.and_then(|o| stored_value(&target, o)) == value {
-                continue;
-            }
-            if old.is_some_and(|o| o.locked) {
-                locked.push(item);
-                continue;
-            }
-            let pushed = old.is_some_and(|o| OVERRIDABLE.contains(&o.source.as_str()));
-            let reason = patch
-                .reasons
-                .get(&item)
-                .cloned()
-                .or_else(|| old.and_then(|o| o.override_reason.clone()));
-            if pushed && reason.is_none() {
-                errors.push(field_error(
-                    "reasons",
-                    &item,
-                    "reason_required",
-                    "Cette valeur a été transmise par un partenaire : indiquez pourquoi vous la modifiez \
-                     (10 caractères au moins).",
-                ));
-            }
-            let json = value.as_ref().map_or(serde_json::Value::Null, Value::to_json);
-            changes.push(Change { item, json, reason });
+    let (typed, errors) = validate(&target, patch);
+    let context = Context::load(conn, &target)?;
+    let written = {
+        let _turn = gate.turn();
+        conn.transaction(|conn| {
+            write(
+                conn,
+                &target,
+                principal,
+                expected,
+                (typed, errors),
+                patch,
+                context,
+            )
+        })?
+    };
+    let evaluation = match written.evaluation {
+        Some(evaluation) => evaluation,
+        None => written.context.evaluate(&target, &written.stored)?,
+    };
+    let version = written.row.as_ref().map(|r| r.version);
+    let document = view::assemble(
+        conn,
+        &target,
+        written.row.as_ref(),
+        written.stored,
+        written.context,
+        evaluation,
+    )?;
+    Ok(Patched {
+        stamp: restamp(&target.stamp, version),
+        document,
+    })
+}
+
+/// The transaction of a patch: locks the form, plans the changes against its stored values, writes
+/// them with their audit entries and the form's next version and cached evaluation.
+fn write(
+    conn: &mut DbConnection,
+    target: &Target,
+    principal: &Principal,
+    expected: Option<i64>,
+    (typed, mut errors): (Vec<(String, Option<Value>)>, Vec<FieldError>),
+    patch: &FormPatch,
+    mut context: Context,
+) -> Result<Written, ApiError> {
+    let row = access::lock(conn, target, expected)?;
+    rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
+    if row.as_ref().map(|r| r.version) != target.stamp.version {
+        context = Context::load(conn, target)?;
+    }
+    let mut current: BTreeMap<String, ValueRow> = values::load(conn, target.year, target.finess())?
+        .into_iter()
+        .map(|v| (v.item_code.clone(), v))
+        .collect();
+    let mut locked = Vec::new();
+    let mut changes = Vec::new();
+    for (item, value) in typed {
+        let old = current.get(&item);
+        if old.and_then(|o| stored_value(target, o)) == value {
+            continue;
         }
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
+        if old.is_some_and(|o| o.locked) {
+            locked.push(item);
+            continue;
         }
-        if !locked.is_empty() {
-            return Err(ApiError::Conflict {
-                code: "item_locked",
-                detail: format!(
-                    "Valeurs verrouillées (transmises par FINESS ou la CNSA) : {}. Une correction passe \
-                     par la source, ou par un déverrouillage de l'autorité.",
-                    locked.join(", ")
-                ),
-            });
+        let pushed = old.is_some_and(|o| OVERRIDABLE.contains(&o.source.as_str()));
+        let reason = patch
+            .reasons
+            .get(&item)
+            .cloned()
+            .or_else(|| old.and_then(|o| o.override_reason.clone()));
+        if pushed && reason.is_none() {
+            errors.push(field_error(
+                "reasons",
+                &item,
+                "reason_required",
+                "Cette valeur a été transmise par un partenaire : indiquez pourquoi vous la modifiez \
+                 (10 caractères au moins).",
+            ));
         }
-        let stored = |current: BTreeMap<String, ValueRow>| current.into_values().collect();
-        if changes.is_empty() {
-            return Ok(Patched {
-                stamp: restamp(&target.stamp, row.as_ref().map(|r| r.version)),
-                document: view::document_with(conn, &target, row.as_ref(), stored(current))?,
-            });
-        }
-        let now = access::now();
-        let mut row = match row {
-            Some(row) => row,
-            None => access::create(conn, &target, now)?,
-        };
-        let previous = row.version;
-        let entries = write_values(conn, &target, principal, &mut current, changes, now)?;
-        audit::append(conn, &entries)?;
-        if row.state == FormState::NonCommence.as_str() {
-            FormState::EnCours.as_str().clone_into(&mut row.state);
-        }
-        row.version = previous + 1;
-        row.updated_at = now;
-        let document = view::document_with(conn, &target, Some(&row), stored(current))?;
-        view::cache_summary(&mut row, &document.evaluation);
-        access::save(conn, &mut row, previous, now)?;
-        Ok(Patched {
-            stamp: restamp(&target.stamp, Some(row.version)),
-            document,
-        })
+        let json = value.as_ref().map_or(serde_json::Value::Null, Value::to_json);
+        changes.push(Change { item, json, reason });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    if !locked.is_empty() {
+        return Err(ApiError::Conflict {
+            code: "item_locked",
+            detail: format!(
+                "Valeurs verrouillées (transmises par FINESS ou la CNSA) : {}. Une correction passe \
+                 par la source, ou par un déverrouillage de l'autorité.",
+                locked.join(", ")
+            ),
+        });
+    }
+    if changes.is_empty() {
+        return Ok(Written {
+            row,
+            stored: current.into_values().collect(),
+            context,
+            evaluation: None,
+        });
+    }
+    let now = access::now();
+    let mut row = match row {
+        Some(row) => row,
+        None => access::create(conn, target, now)?,
+    };
+    let previous = row.version;
+    let entries = write_values(conn, target, principal, &mut current, changes, now)?;
+    audit::append(conn, &entries)?;
+    if row.state == FormState::NonCommence.as_str() {
+        FormState::EnCours.as_str().clone_into(&mut row.state);
+    }
+    let stored: Vec<ValueRow> = current.into_values().collect();
+    let evaluation = context.evaluate(target, &stored)?;
+    view::cache_summary(&mut row, &evaluation);
+    access::save(conn, &mut row, previous, now)?;
+    Ok(Written {
+        row: Some(row),
+        stored,
+        context,
+        evaluation: Some(evaluation),
     })
 }
 

@@ -36,27 +36,68 @@ pub fn document_with(
     row: Option<&FormRow>,
     stored: Vec<ValueRow>,
 ) -> Result<FormDocument, ApiError> {
+    let context = Context::load(conn, target)?;
+    let evaluation = context.evaluate(target, &stored)?;
+    assemble(conn, target, row, stored, context, evaluation)
+}
+
+/// What a form's evaluation reads besides its values: its justifications and, when the structure
+/// had a form in campaign N−1, that form's values (for the year-over-year control).
+pub struct Context {
+    justifications: Vec<JustificationRow>,
+    previous: Option<Vec<(String, String)>>,
+}
+
+impl Context {
+    /// Reads the context of the form of `target`.
+    pub fn load(conn: &mut DbConnection, target: &Target) -> Result<Self, ApiError> {
+        let (year, finess) = (target.year, target.finess());
+        let justifications = justifications::load(conn, year, finess)?;
+        let previous = if target.stamp.previous_version.is_some() {
+            Some(values::load_json(conn, year - 1, finess)?)
+        } else {
+            None
+        };
+        Ok(Self {
+            justifications,
+            previous,
+        })
+    }
+
+    /// Evaluates the values `stored` of the form of `target` in this context.
+    pub fn evaluate(&self, target: &Target, stored: &[ValueRow]) -> Result<EvaluationResult, ApiError> {
+        let justified: BTreeSet<String> = self
+            .justifications
+            .iter()
+            .map(|j| j.control_key.clone())
+            .collect();
+        evaluate_values(
+            target.catalogue,
+            (target.year, &target.structure.category),
+            stored,
+            self.previous.as_deref(),
+            &justified,
+        )
+    }
+}
+
+/// The document of `target` from its row, values, context and their `evaluation`; reads the open
+/// correction requests and their threads.
+pub fn assemble(
+    conn: &mut DbConnection,
+    target: &Target,
+    row: Option<&FormRow>,
+    stored: Vec<ValueRow>,
+    context: Context,
+    evaluation: EvaluationResult,
+) -> Result<FormDocument, ApiError> {
     let state = match row {
         None if matches!(target.phase.as_str(), "restitution" | "archivee") => FormState::Cloture,
         _ => state_of(row)?,
     };
     let (year, finess) = (target.year, target.finess());
-    let justifications = justifications::load(conn, year, finess)?;
     let open = corrections::open_of_form(conn, year, finess)?;
     let corrections = with_messages(conn, open)?;
-    let previous = if target.stamp.previous_version.is_some() {
-        Some(values::load_json(conn, year - 1, finess)?)
-    } else {
-        None
-    };
-    let justified: BTreeSet<String> = justifications.iter().map(|j| j.control_key.clone()).collect();
-    let evaluation = evaluate_values(
-        target.catalogue,
-        (year, &target.structure.category),
-        &stored,
-        previous.as_deref(),
-        &justified,
-    )?;
     let required = rules::required_authorities(&target.structure.competence);
     let validated = validations(row);
     let awaiting = if state == FormState::Soumis {
@@ -87,9 +128,9 @@ pub fn document_with(
             .into_iter()
             .map(|v| (v.item_code.clone(), entry(v)))
             .collect(),
-        justifications: justifications.into_iter().map(justification).collect(),
+        justifications: context.justifications.into_iter().map(justification).collect(),
         corrections,
-        previous_campaign_used: previous.is_some(),
+        previous_campaign_used: context.previous.is_some(),
         evaluation,
     })
 }
