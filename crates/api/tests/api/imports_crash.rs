@@ -1,6 +1,7 @@
 //! A server killed (SIGKILL) in the middle of a large import leaves every structure with all of its
 //! values (its batch committed) or none; at restart the job reads `interrupted`, and sending the same
-//! import again completes it. Runs the real `tdb serve` binary on a temporary SQLite database.
+//! import again completes it. Runs the real `tdb serve` binary on a temporary SQLite database and on a
+//! fresh PostgreSQL schema (whose value and audit writes go through `COPY`).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use tdb_api::db::schema::form_values;
+use tdb_api::db::schema::{audit_log, form_values};
 
 use crate::forms_fixtures::{complete_ehpad, world};
 use crate::imports_fixtures::many_structures;
@@ -81,9 +82,36 @@ fn counts(db: &TestDb, finess: &[String]) -> Vec<i64> {
         .collect()
 }
 
+/// Audit entries of imported values per structure.
+fn audited(db: &TestDb, finess: &[String]) -> Vec<i64> {
+    let state = crate::support::state(db);
+    let mut conn = state.pool.get().unwrap();
+    finess
+        .iter()
+        .map(|f| {
+            audit_log::table
+                .filter(audit_log::channel.eq("import"))
+                .filter(audit_log::structure_finess.eq(f))
+                .count()
+                .get_result(&mut conn)
+                .unwrap()
+        })
+        .collect()
+}
+
 #[test]
-fn a_killed_server_leaves_whole_batches_and_the_job_interrupted() {
-    let db = TestDb::sqlite();
+fn a_killed_server_leaves_whole_batches_and_the_job_interrupted_on_sqlite() {
+    killed_server(TestDb::sqlite());
+}
+
+#[test]
+fn a_killed_server_leaves_whole_batches_and_the_job_interrupted_on_postgres() {
+    if let Some(db) = TestDb::postgres() {
+        killed_server(db);
+    }
+}
+
+fn killed_server(db: TestDb) {
     let state = world(&db, "collecte");
     let finess = many_structures(&state, STRUCTURES);
     let token = auth::og(&state, "990000001");
@@ -132,6 +160,11 @@ fn a_killed_server_leaves_whole_batches_and_the_job_interrupted() {
             "{f}: {n} values, a half-written batch"
         );
     }
+    assert_eq!(
+        audited(&db, &finess),
+        after_kill,
+        "each committed structure has the audit entries of its values, the others none"
+    );
     let whole = after_kill.iter().filter(|n| **n > 0).count() as u64;
     assert!(
         whole * VALUES as u64 >= processed,
@@ -175,4 +208,8 @@ fn a_killed_server_leaves_whole_batches_and_the_job_interrupted() {
     );
     assert_eq!(counted["created"].as_u64(), Some(total - whole * VALUES as u64));
     assert!(counts(&db, &finess).iter().all(|n| *n == VALUES as i64));
+    assert!(
+        audited(&db, &finess).iter().all(|n| *n == VALUES as i64),
+        "values already written are not audited again"
+    );
 }

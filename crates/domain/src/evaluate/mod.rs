@@ -189,6 +189,11 @@ impl<'c> Evaluation<'c> {
         &self.completion
     }
 
+    /// Number of failing alerts, justified or not (`submission.alerts` of the result).
+    pub fn alert_count(&self) -> usize {
+        self.alerts.len()
+    }
+
     /// Threshold reached, no blocking control failing, every failing alert justified (§5.3).
     pub fn can_submit(&self) -> bool {
         self.completion.reached && self.blocking.is_empty() && self.unjustified.is_empty()

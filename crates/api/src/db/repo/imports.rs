@@ -1,5 +1,6 @@
 //! Set-based reads and writes of the import engine: the structures, forms and values of a batch of
-//! structures in a few statements, multi-row upserts of values and inserts of forms.
+//! structures in a few statements; multi-row upserts of forms; values and audit entries in multi-row
+//! statements on SQLite, through `COPY` on PostgreSQL ([`super::copy`]).
 
 use diesel::prelude::*;
 use diesel::upsert::excluded;
@@ -12,10 +13,11 @@ use crate::db::repo::scope::visible_structures;
 use crate::db::repo::values::ValueRow;
 use crate::db::schema::{audit_log, form_values, forms, justifications, structures};
 
-/// A value row to insert, borrowed (`None` is NULL, as SQLite's multi-row upserts require).
+/// A value row to insert, borrowed (`None` is NULL, as SQLite's multi-row upserts and `COPY` require).
 #[derive(Insertable)]
 #[diesel(table_name = form_values, treat_none_as_default_value = false)]
-struct ValueInsert<'a> {
+#[diesel(table_name = super::copy::import_values_stage)]
+pub(crate) struct ValueInsert<'a> {
     campaign_year: i32,
     structure_finess: &'a str,
     item_code: &'a str,
@@ -98,19 +100,29 @@ impl<'a> From<&'a FormRow> for FormInsert<'a> {
 
 /// An audit entry to insert, borrowed (`None` is NULL: a true multi-row INSERT on SQLite too, where
 /// defaultable columns would make diesel insert row by row).
-#[derive(Insertable)]
+#[derive(Debug, Clone, Copy, Insertable)]
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
-struct AuditInsert<'a> {
-    at: chrono::NaiveDateTime,
-    actor: &'a str,
-    channel: &'a str,
-    action: &'a str,
-    campaign_year: Option<i32>,
-    structure_finess: Option<&'a str>,
-    item_code: Option<&'a str>,
-    old_value: Option<&'a str>,
-    new_value: Option<&'a str>,
-    detail: Option<&'a str>,
+pub struct AuditInsert<'a> {
+    /// When.
+    pub at: chrono::NaiveDateTime,
+    /// Who.
+    pub actor: &'a str,
+    /// Channel.
+    pub channel: &'a str,
+    /// What happened.
+    pub action: &'a str,
+    /// Campaign.
+    pub campaign_year: Option<i32>,
+    /// Structure.
+    pub structure_finess: Option<&'a str>,
+    /// Item.
+    pub item_code: Option<&'a str>,
+    /// Value before (JSON).
+    pub old_value: Option<&'a str>,
+    /// Value after (JSON).
+    pub new_value: Option<&'a str>,
+    /// Detail (JSON).
+    pub detail: Option<&'a str>,
 }
 
 impl<'a> From<&'a NewAuditEntry> for AuditInsert<'a> {
@@ -130,22 +142,32 @@ impl<'a> From<&'a NewAuditEntry> for AuditInsert<'a> {
     }
 }
 
-/// Audit rows per multi-row statement (10 bound values each).
-const AUDIT_ROWS: usize = 3000;
+/// Rows per multi-row statement (at most 13 bound values each, under SQLite's limit of 32,766).
+const CHUNK_ROWS: usize = 2000;
 
-/// Appends audit entries in multi-row statements, in order.
+/// Appends audit entries, in order (see [`append_audit_rows`]).
 pub fn append_audit(conn: &mut DbConnection, entries: &[NewAuditEntry]) -> QueryResult<()> {
-    for chunk in entries.chunks(AUDIT_ROWS) {
-        let chunk: Vec<AuditInsert<'_>> = chunk.iter().map(AuditInsert::from).collect();
-        crate::on_backend!(conn, c => diesel::insert_into(audit_log::table).values(&chunk).execute(c))?;
+    let entries: Vec<AuditInsert<'_>> = entries.iter().map(AuditInsert::from).collect();
+    append_audit_rows(conn, &entries)
+}
+
+/// Appends borrowed audit entries, in order: `COPY` on PostgreSQL, multi-row statements on SQLite.
+pub fn append_audit_rows(conn: &mut DbConnection, entries: &[AuditInsert<'_>]) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => {
+            super::copy::append_audit(c, entries)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for chunk in entries.chunks(CHUNK_ROWS) {
+                diesel::insert_into(audit_log::table).values(chunk).execute(c)?;
+            }
+        }
     }
     Ok(())
 }
 
-/// Value rows per multi-row statement (13 bound values each, under SQLite's limit of 32 766).
-const VALUE_ROWS: usize = 2000;
-/// Form rows per multi-row statement (16 bound values each).
-const FORM_ROWS: usize = 1000;
+/// Form rows per multi-row statement (16 bound values each, under SQLite's limit of 32,766).
+const FORM_ROWS: usize = 2000;
 
 /// PostgreSQL: plans every statement of this session for its parameters. Without it, a prepared
 /// statement cached while the import's tables were small keeps a sequential-scan plan as they grow
@@ -241,25 +263,75 @@ pub fn justified_of(
         .load(conn)
 }
 
-/// Inserts new forms, skipping any that exists; returns how many were inserted.
-pub fn insert_forms(conn: &mut DbConnection, rows: &[FormRow]) -> QueryResult<usize> {
-    let mut inserted = 0;
+/// Writes the recomputed forms of a batch in multi-row upserts: a new form is inserted, a stored one is
+/// rewritten (every column but the key). Each was read under lock and gets version + 1; on PostgreSQL a
+/// stored form is rewritten only while its stored version is below the new one, so fewer rows written
+/// than `rows` means another writer created or changed one meanwhile. (SQLite holds the database's
+/// single write lock from the first statement of the transaction, and its multi-row upserts take no
+/// `WHERE` in diesel.) Returns how many were written.
+pub fn save_forms(conn: &mut DbConnection, rows: &[FormRow]) -> QueryResult<usize> {
+    // The `WHERE` of the upsert (`QueryDsl::filter` is for selects).
+    use diesel::query_dsl::methods::FilterDsl as _;
+    let mut written = 0;
     for chunk in rows.chunks(FORM_ROWS) {
         let chunk: Vec<FormInsert<'_>> = chunk.iter().map(FormInsert::from).collect();
-        inserted += crate::on_backend!(conn, c => diesel::insert_into(forms::table)
+        let upsert = diesel::insert_into(forms::table)
             .values(&chunk)
-            .on_conflict_do_nothing()
-            .execute(c))?;
+            .on_conflict((forms::campaign_year, forms::structure_finess))
+            .do_update()
+            .set((
+                forms::state.eq(excluded(forms::state)),
+                forms::version.eq(excluded(forms::version)),
+                forms::completion_rate.eq(excluded(forms::completion_rate)),
+                forms::filled.eq(excluded(forms::filled)),
+                forms::required.eq(excluded(forms::required)),
+                forms::can_submit.eq(excluded(forms::can_submit)),
+                forms::alert_count.eq(excluded(forms::alert_count)),
+                forms::submitted_at.eq(excluded(forms::submitted_at)),
+                forms::submitted_by.eq(excluded(forms::submitted_by)),
+                forms::ars_validated_at.eq(excluded(forms::ars_validated_at)),
+                forms::ars_validated_by.eq(excluded(forms::ars_validated_by)),
+                forms::cd_validated_at.eq(excluded(forms::cd_validated_at)),
+                forms::cd_validated_by.eq(excluded(forms::cd_validated_by)),
+                forms::updated_at.eq(excluded(forms::updated_at)),
+            ));
+        written += match conn {
+            DbConnection::Postgres(c) => upsert
+                .filter(forms::version.lt(excluded(forms::version)))
+                .execute(c)?,
+            DbConnection::Sqlite(c) => upsert.execute(c)?,
+        };
     }
-    Ok(inserted)
+    Ok(written)
 }
 
-/// Inserts or rewrites value rows (every column but the key), in multi-row statements.
-pub fn upsert_values(conn: &mut DbConnection, rows: &[ValueRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(VALUE_ROWS) {
-        let chunk: Vec<ValueInsert<'_>> = chunk.iter().map(ValueInsert::from).collect();
-        crate::on_backend!(conn, c => diesel::insert_into(form_values::table)
-            .values(&chunk)
+/// Writes value rows under the locks of their forms: `new` rows have no stored row (plain inserts:
+/// `COPY` on PostgreSQL, cached multi-row INSERTs on SQLite), `replacing` rows replace a stored one
+/// (every column but the key rewritten: `COPY` into a stage and one merge statement on PostgreSQL,
+/// cached multi-row upserts on SQLite). A row stored meanwhile by another writer would fail the batch
+/// on the primary key, never be overwritten silently.
+pub fn write_values<'a>(
+    conn: &mut DbConnection,
+    new: impl Iterator<Item = &'a ValueRow>,
+    replacing: impl Iterator<Item = &'a ValueRow>,
+) -> QueryResult<()> {
+    let new: Vec<ValueInsert<'_>> = new.map(ValueInsert::from).collect();
+    let replacing: Vec<ValueInsert<'_>> = replacing.map(ValueInsert::from).collect();
+    let c = match conn {
+        DbConnection::Postgres(c) => {
+            if !new.is_empty() {
+                super::copy::insert_values(c, &new)?;
+            }
+            return super::copy::upsert_values(c, &replacing);
+        }
+        DbConnection::Sqlite(c) => c,
+    };
+    for chunk in new.chunks(CHUNK_ROWS) {
+        diesel::insert_into(form_values::table).values(chunk).execute(c)?;
+    }
+    for chunk in replacing.chunks(CHUNK_ROWS) {
+        diesel::insert_into(form_values::table)
+            .values(chunk)
             .on_conflict((
                 form_values::campaign_year,
                 form_values::structure_finess,
@@ -278,16 +350,28 @@ pub fn upsert_values(conn: &mut DbConnection, rows: &[ValueRow]) -> QueryResult<
                 form_values::updated_at.eq(excluded(form_values::updated_at)),
                 form_values::version.eq(excluded(form_values::version)),
             ))
-            .execute(c))?;
+            .execute(c)?;
     }
     Ok(())
 }
 
 /// Inserts value rows in plain multi-row statements (the raw baseline of the import benchmark).
 pub fn insert_values(conn: &mut DbConnection, rows: &[ValueRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(VALUE_ROWS) {
-        let chunk: Vec<ValueInsert<'_>> = chunk.iter().map(ValueInsert::from).collect();
-        crate::on_backend!(conn, c => diesel::insert_into(form_values::table).values(&chunk).execute(c))?;
+    let rows: Vec<ValueInsert<'_>> = rows.iter().map(ValueInsert::from).collect();
+    for chunk in rows.chunks(CHUNK_ROWS) {
+        crate::on_backend!(conn, c => diesel::insert_into(form_values::table).values(chunk).execute(c))?;
     }
     Ok(())
+}
+
+/// Inserts value rows with `COPY` (PostgreSQL; the `COPY` baseline of the import benchmark). `None`
+/// on SQLite, which has no `COPY`.
+pub fn copy_values(conn: &mut DbConnection, rows: &[ValueRow]) -> Option<QueryResult<usize>> {
+    match conn {
+        DbConnection::Postgres(c) => {
+            let rows: Vec<ValueInsert<'_>> = rows.iter().map(ValueInsert::from).collect();
+            Some(super::copy::insert_values(c, &rows))
+        }
+        DbConnection::Sqlite(_) => None,
+    }
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod campaigns;
+pub mod copy;
 pub mod corrections;
 pub mod forms;
 pub mod health;

@@ -158,19 +158,28 @@ fn evaluate_values(
     justified: &BTreeSet<String>,
 ) -> Result<EvaluationResult, ApiError> {
     let current = typed_values(catalogue, stored.iter().map(|v| (&v.item_code, &v.value_json)));
-    let previous = match previous {
-        Some(rows) => {
-            let catalogue = previous_catalogue(year).map_err(|e| ApiError::Internal(e.to_string()))?;
-            let values = typed_values(catalogue, rows.iter().map(|(item, json)| (item, json)));
-            Some(evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)?)
-        }
-        None => None,
-    };
+    let previous = previous_evaluation(year, category, previous)?;
     Ok(
         evaluate(catalogue, category, &current, previous.as_ref(), justified)
             .map_err(engine_error)?
             .to_result(),
     )
+}
+
+/// The evaluation of campaign N−1 from its stored `(item, value JSON)` rows, when there are some.
+fn previous_evaluation(
+    year: i32,
+    category: &str,
+    previous: Option<&[(String, String)]>,
+) -> Result<Option<tdb_domain::Evaluation<'static>>, ApiError> {
+    let Some(rows) = previous else {
+        return Ok(None);
+    };
+    let catalogue = previous_catalogue(year).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let values = typed_values(catalogue, rows.iter().map(|(item, json)| (item, json)));
+    Ok(Some(
+        evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)?,
+    ))
 }
 
 /// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
@@ -283,23 +292,25 @@ pub fn control_key(control: &tdb_domain::contract::ControlResult) -> String {
 }
 
 /// Recomputes the cached evaluation summary of `row` (a form of a structure of `category`, under the
-/// campaign's `catalogue`) from the form's stored values, for a write that does not read the whole
-/// document (imports): `previous` holds the values of campaign N−1 when the structure had a form then,
-/// `justified` the keys of the form's justifications.
+/// campaign's `catalogue`) from the form's typed values `current`, for a write that does not read the
+/// whole document (imports): `previous` holds the values of campaign N−1 when the structure had a form
+/// then, `justified` the keys of the form's justifications. The same figures as [`cache_summary`] of the
+/// document's evaluation, read from the engine's evaluation without building the wire result.
 pub fn refresh_cache(
     (catalogue, category): (&'static Catalogue, &str),
     row: &mut FormRow,
-    stored: &[ValueRow],
+    current: &FormValues,
     previous: Option<&[(String, String)]>,
     justified: &BTreeSet<String>,
 ) -> Result<(), ApiError> {
-    let evaluation = evaluate_values(
-        catalogue,
-        (row.campaign_year, category),
-        stored,
-        previous,
-        justified,
-    )?;
-    cache_summary(row, &evaluation);
+    let previous = previous_evaluation(row.campaign_year, category, previous)?;
+    let evaluation =
+        evaluate(catalogue, category, current, previous.as_ref(), justified).map_err(engine_error)?;
+    let overall = &evaluation.completion().overall;
+    row.completion_rate = overall.rate();
+    row.filled = i32::try_from(overall.filled).unwrap_or(i32::MAX);
+    row.required = i32::try_from(overall.required).unwrap_or(i32::MAX);
+    row.can_submit = evaluation.can_submit();
+    row.alert_count = i32::try_from(evaluation.alert_count()).unwrap_or(i32::MAX);
     Ok(())
 }

@@ -1,21 +1,23 @@
-//! Writing a planned batch: new forms, recomputed caches and version bumps, values and their audit
-//! entries, each in multi-row statements. Runs inside the transaction that loaded the state under lock.
+//! Writing a planned batch: recomputed caches and version bumps of its forms (new ones created), values
+//! and their audit entries, each in bulk statements. Runs inside the transaction that loaded the state
+//! under lock.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use serde_json::json;
 use tdb_domain::contract::FormState;
+use tdb_domain::{Catalogue, FormValues};
 
 use super::Context;
-use super::batch::{FormPlan, State};
+use super::batch::{FormPlan, State, Write};
 use crate::db::DbConnection;
 use crate::db::repo::audit::NewAuditEntry;
-use crate::db::repo::forms::{self, FormRow};
-use crate::db::repo::imports;
+use crate::db::repo::forms::FormRow;
+use crate::db::repo::imports::{self, AuditInsert};
 use crate::db::repo::values::ValueRow;
 use crate::error::ApiError;
-use crate::services::forms::refresh_cache;
+use crate::services::forms::{parse_json, refresh_cache};
 
 /// Channel of the audit entries of imports.
 pub const CHANNEL: &str = "import";
@@ -23,6 +25,9 @@ pub const CHANNEL: &str = "import";
 pub const CONCURRENT_WRITE: &str = "concurrent_write";
 
 /// Writes the plans of a batch (state loaded under lock); returns how many forms changed.
+///
+/// Forms first (one multi-row upsert: new forms inserted, stored ones rewritten with version + 1), then
+/// the values and their audit entries, in bulk statements (`COPY` on PostgreSQL).
 pub fn write(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -31,83 +36,84 @@ pub fn write(
     now: NaiveDateTime,
 ) -> Result<usize, ApiError> {
     let finess: Vec<&str> = plans.iter().map(|p| p.finess.as_str()).collect();
+    let span = tracing::trace_span!("import.read_context").entered();
     let previous = previous_values(conn, ctx.year - 1, &finess)?;
     let mut justified: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (f, key) in imports::justified_of(conn, ctx.year, &finess)? {
         justified.entry(f).or_default().insert(key);
     }
-    let detail = json!({"batch_id": ctx.batch_id, "source": ctx.importer.source}).to_string();
-    let mut new_forms = Vec::new();
-    let mut value_rows = Vec::new();
-    let mut entries = Vec::new();
-    let forms_changed = plans.len();
-    for plan in plans {
+    drop(span);
+    let span = tracing::trace_span!("import.recompute").entered();
+    let empty = BTreeSet::new();
+    let mut forms = Vec::with_capacity(plans.len());
+    for plan in &plans {
         let structure = state
             .structures
             .get(&plan.finess)
-            .cloned()
             .ok_or_else(|| ApiError::Internal("planned structure missing".to_owned()))?;
-        let mut stored = state.values.remove(&plan.finess).unwrap_or_default();
-        let index: HashMap<String, usize> = stored
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.item_code.clone(), i))
-            .collect();
-        for write in &plan.writes {
-            match index.get(&write.row.item_code) {
-                Some(&i) => stored[i] = write.row.clone(),
-                None => stored.push(write.row.clone()),
-            }
-        }
-        let (mut form, previous_version) = match state.forms.remove(&plan.finess) {
-            Some(form) => {
-                let version = form.version;
-                (form, Some(version))
-            }
-            None => (blank_form(ctx.year, &plan.finess, now), None),
-        };
+        let stored = state.values.remove(&plan.finess).unwrap_or_default();
+        let current = typed_form(ctx.catalogue, &stored, &plan.writes);
+        let mut form = state
+            .forms
+            .remove(&plan.finess)
+            .unwrap_or_else(|| blank_form(ctx.year, &plan.finess, now));
         if ctx.importer.is_saisie() && form.state == FormState::NonCommence.as_str() {
             FormState::EnCours.as_str().clone_into(&mut form.state);
         }
-        form.version = previous_version.unwrap_or(0) + 1;
+        form.version += 1;
         form.updated_at = now;
-        let empty = BTreeSet::new();
         refresh_cache(
             (ctx.catalogue, &structure.category),
             &mut form,
-            &stored,
+            &current,
             previous.get(&plan.finess).map(Vec::as_slice),
             justified.get(&plan.finess).unwrap_or(&empty),
         )?;
-        match previous_version {
-            Some(version) => {
-                if !forms::save(conn, &form, version)? {
-                    return Err(ApiError::Internal("locked form changed".to_owned()));
-                }
-            }
-            None => new_forms.push(form),
-        }
-        for write in plan.writes {
-            entries.push(audit_entry(
-                ctx,
-                &write.row,
-                write.old,
-                write.cleared,
-                &detail,
-                now,
-            ));
-            value_rows.push(write.row);
-        }
+        forms.push(form);
     }
-    if imports::insert_forms(conn, &new_forms)? != new_forms.len() {
+    drop(span);
+    let span = tracing::trace_span!("import.forms").entered();
+    if imports::save_forms(conn, &forms)? != forms.len() {
         return Err(ApiError::Conflict {
             code: CONCURRENT_WRITE,
-            detail: "Un formulaire a été créé pendant l'import : renvoyez l'import.".to_owned(),
+            detail: "Un formulaire a été créé ou modifié pendant l'import : renvoyez l'import.".to_owned(),
         });
     }
-    imports::upsert_values(conn, &value_rows)?;
-    imports::append_audit(conn, &entries)?;
-    Ok(forms_changed)
+    drop(span);
+    let writes = || plans.iter().flat_map(|p| &p.writes);
+    let span = tracing::trace_span!("import.values").entered();
+    imports::write_values(
+        conn,
+        writes().filter(|w| w.old.is_none()).map(|w| &w.row),
+        writes().filter(|w| w.old.is_some()).map(|w| &w.row),
+    )?;
+    drop(span);
+    let _span = tracing::trace_span!("import.audit").entered();
+    let detail = json!({"batch_id": ctx.batch_id, "source": ctx.importer.source}).to_string();
+    let entries: Vec<AuditInsert<'_>> = writes().map(|w| audit_entry(ctx, w, &detail, now)).collect();
+    imports::append_audit_rows(conn, &entries)?;
+    Ok(plans.len())
+}
+
+/// The typed values of a form once `writes` are applied over its `stored` rows (a stored value the
+/// catalogue now refuses is left empty, as when the form is read).
+fn typed_form(catalogue: &'static Catalogue, stored: &[ValueRow], writes: &[Write]) -> FormValues {
+    let mut form = FormValues::new(catalogue);
+    let written: HashSet<&str> = writes.iter().map(|w| w.row.item_code.as_str()).collect();
+    for row in stored.iter().filter(|r| !written.contains(r.item_code.as_str())) {
+        let json = parse_json(&row.value_json);
+        let checked = tdb_domain::validate_value(catalogue, &row.item_code, &json)
+            .and_then(|value| form.set(catalogue, &row.item_code, value));
+        if let Err(error) = checked {
+            tracing::warn!(item = %error.item, code = ?error.code, "stored value refused by the catalogue");
+        }
+    }
+    for write in writes {
+        if let Err(error) = form.set(catalogue, &write.row.item_code, write.value.clone()) {
+            tracing::warn!(item = %error.item, code = ?error.code, "imported value refused by the catalogue");
+        }
+    }
+    form
 }
 
 /// The values of the previous campaign of the structures that had a form then, by FINESS.
@@ -151,25 +157,19 @@ fn blank_form(year: i32, finess: &str, now: NaiveDateTime) -> FormRow {
     }
 }
 
-fn audit_entry(
-    ctx: &Context,
-    row: &ValueRow,
-    old: Option<String>,
-    cleared: bool,
-    detail: &str,
-    now: NaiveDateTime,
-) -> NewAuditEntry {
-    NewAuditEntry {
+fn audit_entry<'a>(ctx: &'a Context, write: &'a Write, detail: &'a str, now: NaiveDateTime) -> AuditInsert<'a> {
+    let row = &write.row;
+    AuditInsert {
         at: now,
-        actor: ctx.importer.actor.clone(),
-        channel: CHANNEL.to_owned(),
-        action: if cleared { "value_cleared" } else { "value_set" }.to_owned(),
+        actor: &ctx.importer.actor,
+        channel: CHANNEL,
+        action: if write.cleared { "value_cleared" } else { "value_set" },
         campaign_year: Some(ctx.year),
-        structure_finess: Some(row.structure_finess.clone()),
-        item_code: Some(row.item_code.clone()),
-        old_value: old,
-        new_value: (!cleared).then(|| row.value_json.clone()),
-        detail: Some(detail.to_owned()),
+        structure_finess: Some(&row.structure_finess),
+        item_code: Some(&row.item_code),
+        old_value: write.old.as_deref(),
+        new_value: (!write.cleared).then_some(row.value_json.as_str()),
+        detail: Some(detail),
     }
 }
 

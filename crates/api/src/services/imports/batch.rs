@@ -85,8 +85,10 @@ pub struct State {
 /// (first statement of a write transaction).
 pub fn load(conn: &mut DbConnection, ctx: &Context, finess: &[&str], lock: bool) -> Result<State, ApiError> {
     if lock {
+        let _span = tracing::trace_span!("import.lock").entered();
         imports::lock_forms(conn, ctx.year, finess)?;
     }
+    let _span = tracing::trace_span!("import.read_state").entered();
     let structures = imports::visible_among(conn, &ctx.importer.scope, finess)?;
     let visible: Vec<&str> = structures.iter().map(|s| s.finess.as_str()).collect();
     let forms = imports::forms_of(conn, ctx.year, &visible)?;
@@ -109,10 +111,12 @@ pub fn load(conn: &mut DbConnection, ctx: &Context, finess: &[&str], lock: bool)
 pub struct Write {
     /// The new row.
     pub row: ValueRow,
-    /// The stored value JSON it replaces.
+    /// The stored value JSON it replaces (`None`: the item has no stored row).
     pub old: Option<String>,
     /// Whether it empties the item.
     pub cleared: bool,
+    /// The new value, typed (`None` when it empties the item).
+    pub value: Option<tdb_domain::Value>,
 }
 
 /// The writes of one form.
@@ -126,6 +130,7 @@ pub struct FormPlan {
 
 /// Checks the rows of `groups` against `state` (read-only pass): adds each row's outcome to `tally`.
 pub fn check(ctx: &Context, rows: &[ImportRow], groups: &[Group], state: &State, tally: &mut Tally) {
+    let _span = tracing::trace_span!("import.plan").entered();
     let mut forms = 0;
     for group in groups {
         let counts_before = tally.summary.values;
@@ -148,6 +153,7 @@ pub fn plan(
     tally: &mut Tally,
     now: NaiveDateTime,
 ) -> Vec<FormPlan> {
+    let _span = tracing::trace_span!("import.plan").entered();
     let mut plans = Vec::new();
     for group in groups {
         let writes = plan_group(ctx, rows, group, state, tally, Some(now));
@@ -300,6 +306,7 @@ fn plan_row<'r>(
                     row: plan::written_row(&ctx.importer, base, &json, stored),
                     old: stored.map(|s| s.value_json.clone()),
                     cleared: new.is_none(),
+                    value: new,
                 });
             }
             Decision::Unchanged => outcome.counts.unchanged += 1,

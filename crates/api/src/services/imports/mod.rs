@@ -236,6 +236,7 @@ fn write_batch(
     let mut attempt = 0;
     loop {
         attempt += 1;
+        let _span = tracing::trace_span!("import.transaction").entered();
         let result = conn.transaction(|conn| {
             let now = now();
             let state = batch::load(conn, ctx, &finess, true)?;
