@@ -73,6 +73,7 @@ pub fn write(
     }
     drop(span);
     let span = tracing::trace_span!("import.forms").entered();
+    imports::generic_plans_for_writes(conn)?;
     if imports::save_forms(conn, &forms)? != forms.len() {
         return Err(ApiError::Conflict {
             code: CONCURRENT_WRITE,
