@@ -163,7 +163,11 @@ fn take_spans(total: f64) -> String {
         .iter()
         .map(|(name, d)| {
             let s = d.as_secs_f64();
-            format!("{} {s:.1} s ({:.0} %)", name.trim_start_matches("import."), 100.0 * s / total)
+            format!(
+                "{} {s:.1} s ({:.0} %)",
+                name.trim_start_matches("import."),
+                100.0 * s / total
+            )
         })
         .collect();
     spans.clear();
@@ -388,8 +392,10 @@ fn main() {
         use tracing_subscriber::Layer as _;
         use tracing_subscriber::layer::SubscriberExt as _;
         let filter = tracing_subscriber::filter::Targets::new().with_target("tdb_api", tracing::Level::TRACE);
-        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(SpanTimes.with_filter(filter)))
-            .unwrap();
+        tracing::subscriber::set_global_default(
+            tracing_subscriber::registry().with(SpanTimes.with_filter(filter)),
+        )
+        .unwrap();
     }
     let finess = finess_list(structures);
     let items = item_values(per_structure);
@@ -400,7 +406,13 @@ fn main() {
     );
     println!(
         "{:<10} {:>16} {:>16} {:>16} {:>8} {:>16} {:>16}",
-        "backend", "engine values/s", "INSERT values/s", "COPY values/s", "ratio", "engine peak MiB", "raw peak MiB"
+        "backend",
+        "engine values/s",
+        "INSERT values/s",
+        "COPY values/s",
+        "ratio",
+        "engine peak MiB",
+        "raw peak MiB"
     );
     let mut backends = vec!["sqlite"];
     if postgres.is_some() {

@@ -158,13 +158,22 @@ fn blank_form(year: i32, finess: &str, now: NaiveDateTime) -> FormRow {
     }
 }
 
-fn audit_entry<'a>(ctx: &'a Context, write: &'a Write, detail: &'a str, now: NaiveDateTime) -> AuditInsert<'a> {
+fn audit_entry<'a>(
+    ctx: &'a Context,
+    write: &'a Write,
+    detail: &'a str,
+    now: NaiveDateTime,
+) -> AuditInsert<'a> {
     let row = &write.row;
     AuditInsert {
         at: now,
         actor: &ctx.importer.actor,
         channel: CHANNEL,
-        action: if write.cleared { "value_cleared" } else { "value_set" },
+        action: if write.cleared {
+            "value_cleared"
+        } else {
+            "value_set"
+        },
         campaign_year: Some(ctx.year),
         structure_finess: Some(&row.structure_finess),
         item_code: Some(&row.item_code),
