@@ -191,7 +191,7 @@ def main():
         "use super::regional::{Column, Source};",
         "",
         "/// Every column, in the official order.",
-        f"pub const COLUMNS: [Column; {len(columns)}] = [",
+        f"pub static COLUMNS: [Column; {len(columns)}] = [",
     ]
     for c in columns:
         source = MAPPING.get(c["excel_column"], "Source::Empty")

@@ -5,7 +5,7 @@
 use super::regional::{Column, Source};
 
 /// Every column, in the official order.
-pub const COLUMNS: [Column; 331] = [
+pub static COLUMNS: [Column; 331] = [
     Column {
         excel: "A",
         label: "Région",

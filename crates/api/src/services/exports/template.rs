@@ -129,8 +129,7 @@ fn structure_sheet(
                 .get(&item.scope)
                 .is_some_and(|members| members.contains(&structure.category))
     };
-    let mut row = HEADER_ROW + 1;
-    for item in catalogue.items().iter().filter(|i| applies(i)) {
+    for (row, item) in (HEADER_ROW + 1..).zip(catalogue.items().iter().filter(|i| applies(i))) {
         sheet.write_string(row, 0, &item.code)?;
         sheet.write_string_with_format(row, 1, &item.label, &formats.wrap)?;
         sheet.write_string(row, 3, unit(item))?;
@@ -154,7 +153,6 @@ fn structure_sheet(
                 sheet.insert_note(row, VALUE_COLUMN, &note)?;
             }
         }
-        row += 1;
     }
     sheet.set_column_width(0, 36)?;
     sheet.set_column_width(1, 70)?;
