@@ -25,14 +25,16 @@ pub fn write(
         writer,
         emit,
         gone: false,
+        sent: Counts::default(),
+        pending: Counts::default(),
     };
     let result = for_each_structure(conn, plan, &mut sink).and_then(|counts| {
         sink.chunk_done()?;
         Ok(counts)
     });
     match result {
-        Ok(counts) => Ok((counts, !sink.gone)),
-        Err(_) if sink.gone => Ok((Counts::default(), false)),
+        Ok(counts) => Ok((counts, true)),
+        Err(_) if sink.gone => Ok((sink.sent, false)),
         Err(error) => Err(error),
     }
 }
@@ -42,10 +44,16 @@ struct Sink<'p, 'e> {
     writer: csv::Writer<Vec<u8>>,
     emit: &'e mut dyn FnMut(Vec<u8>) -> bool,
     gone: bool,
+    /// What the reader received.
+    sent: Counts,
+    /// What is written but not sent yet.
+    pending: Counts,
 }
 
 impl Visitor for Sink<'_, '_> {
     fn structure(&mut self, data: StructureData<'_>) -> Result<(), ApiError> {
+        self.pending.structures += 1;
+        self.pending.values += data.values.len() as u64;
         let mut failure = None;
         self.table.rows(data, |cells| {
             let record = cells.iter().map(super::cells::Cell::csv_text);
@@ -62,6 +70,8 @@ impl Visitor for Sink<'_, '_> {
             .into_inner()
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         if bytes.is_empty() || (self.emit)(bytes) {
+            self.sent.structures += std::mem::take(&mut self.pending.structures);
+            self.sent.values += std::mem::take(&mut self.pending.values);
             Ok(())
         } else {
             self.gone = true;
