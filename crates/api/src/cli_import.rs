@@ -10,13 +10,14 @@ use crate::config::Config;
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::services::imports::{
-    self, Context, Importer, Layout, Options, Progress, csv_input, is_refused, json_input,
+    self, Context, Importer, Layout, Options, Progress, csv_input, is_refused, json_input, xlsx_input,
 };
 
 /// Arguments of `tdb import`.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// The file: JSON (`.json`, `{"rows": [...]}`) or CSV (any other extension).
+    /// The file: JSON (`.json`, `{"rows": [...]}`), XLSX (`.xlsx`: templates or a table) or CSV (any
+    /// other extension).
     pub file: PathBuf,
     /// Campaign year.
     #[arg(long)]
@@ -60,18 +61,23 @@ pub fn run(args: ImportArgs) -> Result<String, CliError> {
         partial: args.partial,
         batch_values: args.config.import_batch_values,
     };
-    let ctx = Context::new(&mut conn, importer, args.campaign, options).map_err(failed)?;
-    let is_json = args
-        .file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let rows = if is_json {
+    let mut ctx = Context::new(&mut conn, importer, args.campaign, options).map_err(failed)?;
+    let extension = |wanted: &str| {
+        args.file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+    };
+    let layout = match args.layout {
+        CliLayout::Wide => Layout::Wide,
+        CliLayout::Long => Layout::Long,
+    };
+    let rows = if extension("json") {
         json_input::parse(&body).map_err(failed)?.1
+    } else if extension("xlsx") {
+        let (rows, cells) = xlsx_input::parse(&body, layout, ctx.catalogue).map_err(failed)?;
+        ctx.cells = Some(std::sync::Arc::new(cells));
+        rows
     } else {
-        let layout = match args.layout {
-            CliLayout::Wide => Layout::Wide,
-            CliLayout::Long => Layout::Long,
-        };
         csv_input::parse(&body, layout, ctx.catalogue).map_err(failed)?
     };
     let bar = ProgressBar::new(imports::value_count(&rows) as u64);
@@ -84,6 +90,7 @@ pub fn run(args: ImportArgs) -> Result<String, CliError> {
     bar.set_message(if args.dry_run { "vérification" } else { "import" });
     let summary =
         imports::run_batched(&mut conn, &ctx, &rows, &mut BarProgress { bar: &bar }).map_err(failed)?;
+    let summary = imports::locate(&ctx, summary);
     bar.finish_and_clear();
     let text = serde_json::to_string_pretty(&summary)?;
     if is_refused(&summary) {

@@ -27,7 +27,8 @@ use crate::routes;
         (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),
         (name = "structures", description = "Structures (ESMS) and their managing bodies, within the caller's scope."),
         (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
-        (name = "imports", description = "Values imported in bulk (JSON, CSV) by partners, the national level and the structures; background jobs."),
+        (name = "imports", description = "Values imported in bulk (JSON, CSV, XLSX) by partners, the national level and the structures; background jobs."),
+        (name = "exports", description = "Values exported within the caller's scope (CSV, XLSX; wide, long, official regional layout) and XLSX templates to fill in and import back."),
     )
 )]
 pub struct ApiDoc;
@@ -86,6 +87,9 @@ impl utoipa::Modify for BearerAuth {
     routes::progress::campaign_progress,
     routes::imports::post_import,
     routes::imports::get_import_job,
+    routes::exports::export,
+    routes::exports::structure_template,
+    routes::exports::organisation_template,
 ))]
 struct V1Api;
 

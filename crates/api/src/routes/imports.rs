@@ -1,5 +1,5 @@
 //! `POST /campaigns/{year}/imports` and `GET /imports/jobs/{id}`: values imported in bulk (JSON, CSV
-//! wide or long) by partner systems, the national level and the structures (`docs/imports.md`).
+//! or XLSX, wide or long, or XLSX templates) by partner systems, the national level and the structures (`docs/imports.md`).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
@@ -14,7 +14,7 @@ use crate::error::{ApiError, PROBLEM_JSON};
 use crate::services::imports::idempotency::{self, Begin, Stored};
 use crate::services::imports::{
     self, Context, Importer, JOB_THRESHOLD, Layout, OnConflict, Options, csv_input, is_refused, jobs,
-    json_input, summary,
+    json_input, summary, xlsx_input,
 };
 use crate::state::AppState;
 
@@ -60,10 +60,14 @@ pub struct ImportParams {
 
 /// Import values.
 ///
-/// Bodies: `application/json` (`{"source", "rows": [{"finess", "values": {item: value}}]}`) or
+/// Bodies: `application/json` (`{"source", "rows": [{"finess", "values": {item: value}}]}`),
 /// `text/csv` (UTF-8 with or without BOM, separator `,` or `;` read from the header; `?layout=wide`:
 /// `finess` then one column per item code; `?layout=long`: `finess,item,value`; with `;` a decimal
-/// comma is accepted; an empty cell carries no value; booleans `true`/`false`/`oui`/`non`).
+/// comma is accepted; an empty cell carries no value; booleans `true`/`false`/`oui`/`non`) or XLSX
+/// (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`): the sheets of a tdb template
+/// (`GET …/template.xlsx`, one structure per sheet), or a table sheet laid out like the CSV. Every
+/// refusal of an XLSX import names its sheet and cell (`sheet`, `cell`; path
+/// `/sheets/<sheet>/cells/<cell>`; message `Feuil "<sheet>" cellule <cell> : …`).
 ///
 /// Callers: partner clients with the `prefill:write` scope push as their bound source over every
 /// structure; `national` users import on behalf of a prefill source they name (and alone may send
@@ -93,6 +97,7 @@ pub struct ImportParams {
         content(
             (ImportRequest = "application/json"),
             (String = "text/csv", example = json!("finess;produits_exploitation;etp_reels_31_12\n590000011;4210000,50;58,4\n")),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     ),
     responses(
@@ -100,7 +105,8 @@ pub struct ImportParams {
         (status = 202, description = "A large import runs as a job: follow `Location`.", body = ImportJob,
             headers(("Location" = String, description = "`/api/v1/imports/jobs/{id}`"))),
         (status = 400, description = "Unreadable body (`malformed_json`, `malformed_csv`, `invalid_csv_header`, \
-            `empty_file`, `unsupported_media_type`, `invalid_idempotency_key`) or query.", body = Problem,
+            `empty_file`, `malformed_xlsx`, `invalid_xlsx_header`, `invalid_xlsx_layout`, `unsupported_media_type`, \
+            `invalid_idempotency_key`) or query.", body = Problem,
             content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not import, not as this source, or not overwrite.", body = Problem,
@@ -164,6 +170,7 @@ pub async fn post_import(
 enum Format {
     Json,
     Csv,
+    Xlsx,
 }
 
 impl Format {
@@ -178,9 +185,13 @@ impl Format {
         match essence.as_str() {
             "application/json" => Ok(Self::Json),
             "text/csv" => Ok(Self::Csv),
+            xlsx_input::MEDIA_TYPE => Ok(Self::Xlsx),
             _ => Err(ApiError::BadRequest {
                 code: "unsupported_media_type",
-                detail: "Envoyez l'import en application/json ou en text/csv.".to_owned(),
+                detail: format!(
+                    "Envoyez l'import en application/json, en text/csv ou en XLSX ({}).",
+                    xlsx_input::MEDIA_TYPE
+                ),
             }),
         }
     }
@@ -221,6 +232,13 @@ fn import(
             let rows = csv_input::parse(body, params.layout, ctx.catalogue)?;
             (ctx, rows)
         }
+        Format::Xlsx => {
+            let importer = Importer::for_principal(principal, params.source.as_deref(), params.on_conflict)?;
+            let mut ctx = Context::new(conn, importer, year, options)?;
+            let (rows, cells) = xlsx_input::parse(body, params.layout, ctx.catalogue)?;
+            ctx.cells = Some(std::sync::Arc::new(cells));
+            (ctx, rows)
+        }
     };
     if imports::value_count(&rows) > JOB_THRESHOLD {
         let job = jobs::start(&app.pool, conn, ctx, rows, &app.instance)?;
@@ -230,7 +248,7 @@ fn import(
             job_id: Some(job.id),
         });
     }
-    let summary = imports::run_single(conn, &ctx, &rows)?;
+    let summary = imports::locate(&ctx, imports::run_single(conn, &ctx, &rows)?);
     if is_refused(&summary) {
         return Ok(Stored {
             status: 422,

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod catalogue;
 pub mod evaluate;
+pub mod exports;
 pub mod extract;
 pub mod forms;
 pub mod health;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(campaigns::change_phase)
             .service(campaigns::get_campaign)
             .configure(imports::configure)
+            .configure(exports::configure)
             .default_service(web::to(not_found)),
     );
 }

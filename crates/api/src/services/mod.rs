@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod campaigns;
+pub mod exports;
 pub mod forms;
 pub mod imports;
 pub mod progress;

@@ -416,7 +416,54 @@ async fn campaign_progress(db: TestDb) {
     }
 }
 
+/// Exports answer 200 (an empty file outside the scope); a partner without `read` may not export.
+const EXPORT_ANY: [u16; 8] = [401, 200, 200, 200, 200, 200, 200, 403];
+
+async fn campaign_export(db: TestDb) {
+    for uri in [
+        "/api/v1/campaigns/2024/export?department={department}",
+        "/api/v1/campaigns/2024/export?finess={finess}&layout=regional&format=xlsx",
+    ] {
+        check(&db.sibling(), row(Method::GET, uri, None, EXPORT_ANY, EXPORT_ANY)).await;
+    }
+}
+
+async fn structure_template(db: TestDb) {
+    let mut inside = READ_IN;
+    let mut outside = READ_OUT;
+    inside[7] = 403;
+    outside[7] = 403;
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/campaigns/2024/structures/{finess}/template.xlsx",
+            None,
+            inside,
+            outside,
+        ),
+    )
+    .await;
+}
+
+async fn organisation_template(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/campaigns/2024/organisations/{organisation}/template.xlsx",
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 403],
+            [401, 404, 404, 404, 404, 200, 200, 403],
+        ),
+    )
+    .await;
+}
+
 on_both_backends!(
+    campaign_export,
+    structure_template,
+    organisation_template,
     structure_read,
     structure_list,
     structure_update,

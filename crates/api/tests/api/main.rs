@@ -14,6 +14,7 @@ mod campaigns;
 mod catalogue;
 mod config_env;
 mod evaluate;
+mod exports;
 mod forms_cache;
 mod forms_concurrency;
 mod forms_fixtures;

@@ -73,6 +73,12 @@ pub struct ImportRejection {
     pub code: String,
     /// French message.
     pub message: String,
+    /// XLSX imports: the sheet of the refused cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// XLSX imports: the refused cell (`C12`; `B1` or the FINESS cell for a refused row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 /// A pushed value that meets a value typed or overridden by the structure.
@@ -170,7 +176,8 @@ pub struct ImportProblem {
     pub detail: String,
     /// `import_rejected`.
     pub code: String,
-    /// Every refused value: path `/rows/<row>/values/<item>` (or `/rows/<row>` for a refused row).
+    /// Every refused value: path `/rows/<row>/values/<item>` (or `/rows/<row>` for a refused row); for an
+    /// XLSX import `/sheets/<sheet>/cells/<cell>`, the message starting with `Feuil "<sheet>" cellule <cell>`.
     pub errors: Vec<FieldError>,
     /// What the import would do.
     pub summary: ImportSummary,

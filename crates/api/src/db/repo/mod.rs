@@ -5,6 +5,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod copy;
 pub mod corrections;
+pub mod exports;
 pub mod forms;
 pub mod health;
 pub mod idempotency;

@@ -336,6 +336,8 @@ fn rejection(row: &ImportRow, item: Option<&str>, code: &str, message: String) -
         item: item.map(str::to_owned),
         code: code.to_owned(),
         message,
+        sheet: None,
+        cell: None,
     }
 }
 

@@ -146,6 +146,21 @@ fn separator(body: &[u8]) -> u8 {
     if count(b';') > count(b',') { b';' } else { b',' }
 }
 
+/// Reads the text of a cell by the type of its item, under the rules of CSV cells (for the text
+/// cells of other inputs: XLSX). `decimal_comma` accepts `58,4`.
+pub fn read_text(
+    catalogue: &Catalogue,
+    def: Option<&ItemDef>,
+    text: &str,
+    decimal_comma: bool,
+) -> Result<serde_json::Value, (&'static str, String)> {
+    CellReader {
+        catalogue,
+        decimal_comma,
+    }
+    .read(def, text.trim())
+}
+
 /// Reads cells by the type of their item.
 struct CellReader<'c> {
     catalogue: &'c Catalogue,

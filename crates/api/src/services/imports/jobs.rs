@@ -69,7 +69,7 @@ fn run(pool: &DbPool, ctx: &Context, rows: &[ImportRow]) {
             id,
             last: Instant::now(),
         };
-        let result = run_batched(&mut conn, ctx, rows, &mut progress);
+        let result = run_batched(&mut conn, ctx, rows, &mut progress).map(|s| super::locate(ctx, s));
         Ok((conn, result))
     });
     let (mut conn, result) = match outcome {

@@ -1,7 +1,8 @@
-//! Imports of values into the forms of a campaign: JSON or CSV from partner systems, structures, the
+//! Imports of values into the forms of a campaign: JSON, CSV or XLSX from partner systems, structures, the
 //! national level or the CLI (`docs/imports.md`).
 //!
-//! One engine for every input: the body becomes [`ImportRow`]s ([`json_input`], [`csv_input`]); rows
+//! One engine for every input: the body becomes [`ImportRow`]s ([`json_input`], [`csv_input`],
+//! [`xlsx_input`]); rows
 //! are grouped by structure and planned against the stored state ([`batch`], rules in [`plan`]);
 //! planned writes are applied in multi-row statements with their audit entries, and every touched
 //! form gets its cached evaluation recomputed and its version bumped ([`apply`]).
@@ -21,6 +22,7 @@ pub mod json_input;
 pub mod plan;
 pub mod rows;
 pub mod summary;
+pub mod xlsx_input;
 
 use chrono::NaiveDateTime;
 use diesel::Connection;
@@ -79,6 +81,8 @@ pub struct Context {
     pub partial: bool,
     /// Values per committed batch.
     pub batch_values: usize,
+    /// XLSX imports: the sheet and cell of every value, named in the rejections.
+    pub cells: Option<std::sync::Arc<xlsx_input::Cells>>,
 }
 
 impl Context {
@@ -119,6 +123,7 @@ impl Context {
             dry_run: options.dry_run,
             partial: options.partial,
             batch_values: options.batch_values.max(1),
+            cells: None,
         })
     }
 
@@ -131,6 +136,14 @@ impl Context {
             self.partial,
         )
     }
+}
+
+/// Names the sheet and cell of the rejections of an XLSX import (nothing for other inputs).
+pub fn locate(ctx: &Context, mut summary: ImportSummary) -> ImportSummary {
+    if let Some(cells) = &ctx.cells {
+        cells.locate(&mut summary);
+    }
+    summary
 }
 
 /// The outcome of an import: its summary, and whether it was refused (422: a value is rejected and

@@ -108,17 +108,20 @@ pub fn problem(summary: ImportSummary) -> ImportProblem {
     let errors = summary
         .rejected
         .iter()
-        .map(|r| FieldError {
-            path: match &r.item {
-                Some(item) => format!(
-                    "/rows/{}/values/{}",
-                    r.row,
-                    item.replace('~', "~0").replace('/', "~1")
-                ),
-                None => format!("/rows/{}", r.row),
+        .map(|r| match (&r.sheet, &r.cell) {
+            (Some(sheet), Some(cell)) => FieldError {
+                path: format!("/sheets/{}/cells/{cell}", pointer(sheet)),
+                code: r.code.clone(),
+                message: format!("Feuil \"{sheet}\" cellule {cell} : {}", r.message),
             },
-            code: r.code.clone(),
-            message: r.message.clone(),
+            _ => FieldError {
+                path: match &r.item {
+                    Some(item) => format!("/rows/{}/values/{}", r.row, pointer(item)),
+                    None => format!("/rows/{}", r.row),
+                },
+                code: r.code.clone(),
+                message: r.message.clone(),
+            },
         })
         .collect();
     ImportProblem {
@@ -134,4 +137,9 @@ pub fn problem(summary: ImportSummary) -> ImportProblem {
         errors,
         summary,
     }
+}
+
+/// A JSON pointer token (`~` → `~0`, `/` → `~1`).
+fn pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
