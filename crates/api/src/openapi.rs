@@ -27,6 +27,7 @@ use crate::routes;
         (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),
         (name = "structures", description = "Structures (ESMS) and their managing bodies, within the caller's scope."),
         (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
+        (name = "restitution", description = "Peer statistics (benchmarks), a structure against its peers, the fiche de synthèse (JSON, PDF)."),
         (name = "imports", description = "Values imported in bulk (JSON, CSV) by partners, the national level and the structures; background jobs."),
     )
 )]
@@ -84,6 +85,10 @@ impl utoipa::Modify for BearerAuth {
     routes::campaigns::create_campaign,
     routes::campaigns::change_phase,
     routes::progress::campaign_progress,
+    routes::benchmarks::group_benchmark,
+    routes::benchmarks::structure_benchmark,
+    routes::fiches::get_fiche,
+    routes::fiches::get_fiche_pdf,
     routes::imports::post_import,
     routes::imports::get_import_job,
 ))]

@@ -1,10 +1,12 @@
 //! HTTP routes of `/api/v1`: thin handlers (parse, authorise, call, map), one module per resource.
 
 pub mod auth;
+pub mod benchmarks;
 pub mod campaigns;
 pub mod catalogue;
 pub mod evaluate;
 pub mod extract;
+pub mod fiches;
 pub mod forms;
 pub mod health;
 pub mod imports;
@@ -31,6 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(evaluate::evaluate)
             .configure(forms::configure)
             .service(structures::list_structures)
+            .service(fiches::get_fiche)
+            .service(fiches::get_fiche_pdf)
             .service(structures::get_structure)
             .service(structures::create_structure)
             .service(structures::update_structure)
@@ -39,6 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(campaigns::list_campaigns)
             .service(campaigns::create_campaign)
             .service(progress::campaign_progress)
+            .service(benchmarks::group_benchmark)
+            .service(benchmarks::structure_benchmark)
             .service(campaigns::change_phase)
             .service(campaigns::get_campaign)
             .configure(imports::configure)

@@ -416,7 +416,33 @@ async fn campaign_progress(db: TestDb) {
     }
 }
 
+async fn restitution_reads(db: TestDb) {
+    //                 anon esms  og  ars  cd  nat read push
+    let own_only_in = [401, 200, 200, 200, 200, 200, 404, 404];
+    let own_only_out = [401, 404, 404, 404, 404, 200, 404, 404];
+    for uri in [
+        "/api/v1/campaigns/2024/structures/{finess}/benchmark",
+        "/api/v1/structures/{finess}/fiche?campaign=2024",
+        "/api/v1/structures/{finess}/fiche.pdf?campaign=2024",
+    ] {
+        check(&db.sibling(), row(Method::GET, uri, None, own_only_in, own_only_out)).await;
+    }
+    let anonymous_statistics = [401, 200, 200, 200, 200, 200, 200, 403];
+    check(
+        &db.sibling(),
+        row(
+            Method::GET,
+            "/api/v1/campaigns/2024/benchmarks?indicator=taux_occupation_hp&category=ehpad&territory=department:{department}",
+            None,
+            anonymous_statistics,
+            anonymous_statistics,
+        ),
+    )
+    .await;
+}
+
 on_both_backends!(
+    restitution_reads,
     structure_read,
     structure_list,
     structure_update,

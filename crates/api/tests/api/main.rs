@@ -9,6 +9,7 @@
 mod support;
 
 mod auth;
+mod benchmarks;
 mod authz_matrix;
 mod campaigns;
 mod catalogue;

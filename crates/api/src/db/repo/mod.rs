@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod justifications;
 pub mod login_attempts;
 pub mod organisations;
+pub mod peers;
 pub mod progress;
 pub mod reference;
 pub mod scope;

@@ -174,7 +174,7 @@ fn evaluate_values(
 }
 
 /// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
-fn typed_values<'a>(
+pub fn typed_values<'a>(
     catalogue: &Catalogue,
     rows: impl Iterator<Item = (&'a String, &'a String)>,
 ) -> FormValues {

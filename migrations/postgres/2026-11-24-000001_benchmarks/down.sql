@@ -1,0 +1,3 @@
+DROP TABLE benchmark_snapshot_inputs;
+DROP TABLE benchmark_snapshots;
+DROP TABLE peer_inputs;
