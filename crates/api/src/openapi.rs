@@ -89,6 +89,9 @@ impl utoipa::Modify for BearerAuth {
     routes::benchmarks::structure_benchmark,
     routes::fiches::get_fiche,
     routes::fiches::get_fiche_pdf,
+    routes::fiches::post_fiche_batch,
+    routes::fiches::get_fiche_batch,
+    routes::fiches::get_fiche_batch_archive,
     routes::imports::post_import,
     routes::imports::get_import_job,
 ))]

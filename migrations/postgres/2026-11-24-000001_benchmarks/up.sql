@@ -27,3 +27,17 @@ CREATE TABLE benchmark_snapshot_inputs (
     values_json TEXT NOT NULL,
     PRIMARY KEY (campaign_year, structure_finess)
 );
+
+CREATE TABLE fiche_batches (
+    id TEXT PRIMARY KEY NOT NULL,
+    campaign_year INTEGER NOT NULL,
+    territory TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    state TEXT NOT NULL,
+    total BIGINT NOT NULL,
+    processed BIGINT NOT NULL,
+    error TEXT,
+    archive_base64 TEXT,
+    created_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP
+);

@@ -414,6 +414,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Batches of fiches de synthèse (a zip of PDFs) built in the background.
+    fiche_batches (id) {
+        /// Job id.
+        id -> Text,
+        /// Campaign.
+        campaign_year -> Integer,
+        /// `department:<code>` or `region:<code>`.
+        territory -> Text,
+        /// Who asked for it.
+        actor -> Text,
+        /// `queued`, `running`, `done` or `failed`.
+        state -> Text,
+        /// Fiches to produce.
+        total -> BigInt,
+        /// Fiches produced.
+        processed -> BigInt,
+        /// Error message when failed.
+        error -> Nullable<Text>,
+        /// The zip, base64 (the schema keeps to the types both backends share).
+        archive_base64 -> Nullable<Text>,
+        /// When it was asked for.
+        created_at -> Timestamp,
+        /// When it ended.
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(structures -> organisations (organisation_finess));
 diesel::joinable!(structures -> departments (department_code));
 diesel::joinable!(forms -> structures (structure_finess));
@@ -442,4 +470,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     peer_inputs,
     benchmark_snapshots,
     benchmark_snapshot_inputs,
+    fiche_batches,
 );

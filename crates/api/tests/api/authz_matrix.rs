@@ -432,6 +432,17 @@ async fn restitution_reads(db: TestDb) {
         &db.sibling(),
         row(
             Method::GET,
+            "/api/v1/fiche-batches/fic-0000000000000000",
+            None,
+            [401, 404, 404, 404, 404, 404, 404, 404],
+            [401, 404, 404, 404, 404, 404, 404, 404],
+        ),
+    )
+    .await;
+    check(
+        &db.sibling(),
+        row(
+            Method::GET,
             "/api/v1/campaigns/2024/benchmarks?indicator=taux_occupation_hp&category=ehpad&territory=department:{department}",
             None,
             anonymous_statistics,
@@ -441,8 +452,26 @@ async fn restitution_reads(db: TestDb) {
     .await;
 }
 
+async fn restitution_batches(db: TestDb) {
+    //                        anon esms  og  ars  cd  nat read push
+    let authorities_inside = [401, 403, 403, 202, 202, 202, 403, 403];
+    let national_outside = [401, 403, 403, 403, 403, 202, 403, 403];
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/fiches?territory=department:{department}",
+            None,
+            authorities_inside,
+            national_outside,
+        ),
+    )
+    .await;
+}
+
 on_both_backends!(
     restitution_reads,
+    restitution_batches,
     structure_read,
     structure_list,
     structure_update,

@@ -393,6 +393,64 @@ fn check_only_own_values(body: &Value, own: f64, uri: &str) {
     }
 }
 
+/// A CD officer asks for the fiches of their department: 202, progress, then a zip with one PDF per
+/// structure they see; another department, another role or another caller's batch is refused.
+async fn batch_of_fiches_for_a_department(db: TestDb) {
+    let state = nord_world(&db);
+    let app = app(state.clone()).await;
+    fill_nord(&app, &state).await;
+    let cd = auth::cd(&state, "59");
+    let url = "/api/v1/campaigns/2024/fiches?territory=department:59";
+    for (token, status) in [
+        (auth::cd(&state, "62"), 403),
+        (auth::esms(&state, &[NORD[0]]), 403),
+        (auth::ars(&state, "11"), 403),
+    ] {
+        let refused = send(&app, Method::POST, url, Some(&token), None, None).await;
+        assert_eq!(refused.status, status, "{}", refused.body);
+    }
+    let bad = send(&app, Method::POST, "/api/v1/campaigns/2024/fiches?territory=national", Some(&cd), None, None).await;
+    assert_eq!((bad.status, bad.body["errors"][0]["path"].as_str()), (422, Some("/query/territory")));
+    let started = Instant::now();
+    let batch = send(&app, Method::POST, url, Some(&cd), None, None).await;
+    assert_eq!(batch.status, 202, "{}", batch.body);
+    assert_eq!(batch.body["total"], 6);
+    let status_url = format!("/api/v1/fiche-batches/{}", batch.body["id"].as_str().unwrap());
+    let done = loop {
+        let polled = send(&app, Method::GET, &status_url, Some(&cd), None, None).await;
+        assert_eq!(polled.status, 200, "{}", polled.body);
+        match polled.body["state"].as_str() {
+            Some("done") => break polled,
+            Some("failed") => panic!("batch failed: {}", polled.body),
+            _ => actix_web::rt::task::yield_now().await,
+        }
+    };
+    eprintln!(
+        "batch of {} fiches (department 59): {:.0} ms (debug build)",
+        done.body["total"],
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    assert_eq!(done.body["processed"], 6);
+    let stranger = send(&app, Method::GET, &status_url, Some(&auth::national(&state)), None, None).await;
+    assert_eq!(stranger.status, 404, "only whoever started a batch sees it");
+    let request = test::TestRequest::get()
+        .uri(done.body["download"].as_str().unwrap())
+        .insert_header(("Authorization", cd.clone()))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("Content-Type").unwrap(), "application/zip");
+    let bytes = test::read_body(response).await.to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    names.sort();
+    let expected: Vec<String> = NORD.iter().map(|f| format!("fiche-{f}-2024.pdf")).collect();
+    assert_eq!(names, expected);
+    let mut first = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name(&expected[0]).unwrap(), &mut first).unwrap();
+    assert!(first.starts_with(b"%PDF-"));
+}
+
 /// Where the test run keeps what a person may want to look at (`target/e2e/`).
 fn e2e_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -479,4 +537,5 @@ on_both_backends!(
     frozen_figures_do_not_move_after_a_later_change,
     no_structure_sees_another_structures_value_or_rank,
     fiche_pdf_of_a_demo_structure,
+    batch_of_fiches_for_a_department,
 );

@@ -249,3 +249,29 @@ pub struct Fiche {
     /// When the campaign's figures were frozen; null while they are live.
     pub frozen_at: Option<String>,
 }
+
+/// A batch of fiches (a zip of PDFs) being built for a department or a region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "fic-3f9a1c0b7d2e4a51", "campaign": 2024, "territory": "department:59", "state": "running",
+    "total": 412, "processed": 128, "download": null, "error": null
+})))]
+pub struct FicheBatch {
+    /// Batch id.
+    pub id: String,
+    /// Campaign.
+    pub campaign: i32,
+    /// `department:<code>` or `region:<code>`.
+    pub territory: String,
+    /// `queued`, `running`, `done` or `failed`.
+    pub state: String,
+    /// Fiches to build: the structures of the territory the caller sees.
+    pub total: u64,
+    /// Fiches built.
+    pub processed: u64,
+    /// URL of the zip once `done`.
+    pub download: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+}

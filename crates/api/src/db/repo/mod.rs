@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod campaigns;
 pub mod corrections;
+pub mod fiche_batches;
 pub mod forms;
 pub mod health;
 pub mod idempotency;

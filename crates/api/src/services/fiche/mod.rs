@@ -2,6 +2,7 @@
 //! campaigns, its dialogue-level indicators against their peers with their trend, and the failing
 //! controls of the campaign's form; as JSON ([`fiche`]) or as an A4 PDF ([`pdf`]).
 
+pub mod batch;
 pub mod pdf;
 
 use std::collections::HashMap;
