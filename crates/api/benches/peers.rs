@@ -83,5 +83,7 @@ fn main() {
         warm[0]
     );
     println!("{groups} non-empty groups (indicator × category × territory), {published} published (n ≥ 5)");
-    println!("RESULT forms={forms} groups={groups} cold_ms={cold_ms:.0} store_ms={store_ms:.0} warm_ms={warm_ms:.0}");
+    println!(
+        "RESULT forms={forms} groups={groups} cold_ms={cold_ms:.0} store_ms={store_ms:.0} warm_ms={warm_ms:.0}"
+    );
 }

@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
-use tdb_domain::contract::{FieldError, Fiche, FicheBatch, Problem};
+use tdb_domain::contract::{Fiche, FicheBatch, FieldError, Problem};
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
@@ -104,7 +104,10 @@ pub async fn get_fiche_pdf(
     let bytes = web::block(move || pdf::render(&fiche, &today)).await??;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}\""),
+        ))
         .body(bytes))
 }
 
@@ -145,7 +148,13 @@ pub async fn post_fiche_batch(
     year: web::Path<i32>,
     params: web::Query<BatchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let batch = batch::start(&state, principal, year.into_inner(), params.into_inner().territory).await?;
+    let batch = batch::start(
+        &state,
+        principal,
+        year.into_inner(),
+        params.into_inner().territory,
+    )
+    .await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/v1/fiche-batches/{}", batch.id)))
         .json(batch))
@@ -203,9 +212,14 @@ pub async fn get_fiche_batch_archive(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let name = format!("fiches-{id}.zip");
-    let bytes = state.db(move |conn| batch::archive(conn, &principal, &id)).await?;
+    let bytes = state
+        .db(move |conn| batch::archive(conn, &principal, &id))
+        .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
         .body(bytes))
 }

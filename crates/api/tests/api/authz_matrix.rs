@@ -425,7 +425,11 @@ async fn restitution_reads(db: TestDb) {
         "/api/v1/structures/{finess}/fiche?campaign=2024",
         "/api/v1/structures/{finess}/fiche.pdf?campaign=2024",
     ] {
-        check(&db.sibling(), row(Method::GET, uri, None, own_only_in, own_only_out)).await;
+        check(
+            &db.sibling(),
+            row(Method::GET, uri, None, own_only_in, own_only_out),
+        )
+        .await;
     }
     let anonymous_statistics = [401, 200, 200, 200, 200, 200, 200, 403];
     check(

@@ -39,16 +39,30 @@ fn ehpads(state: &AppState) -> Vec<(String, String, String)> {
     let mut conn = state.pool.get().unwrap();
     structures::table
         .filter(structures::category.eq("ehpad"))
-        .select((structures::finess, structures::department_code, structures::region_code))
+        .select((
+            structures::finess,
+            structures::department_code,
+            structures::region_code,
+        ))
         .order(structures::finess)
         .load(&mut conn)
         .unwrap()
 }
 
 /// A structure's own evaluation, read from its form: `(threshold reached, value of `indicator` when ok)`.
-async fn own_value<S>(app: &S, national: &str, year: i32, finess: &str, indicator: &str) -> (bool, Option<f64>)
+async fn own_value<S>(
+    app: &S,
+    national: &str,
+    year: i32,
+    finess: &str,
+    indicator: &str,
+) -> (bool, Option<f64>)
 where
-    S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>,
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
 {
     let form = send(
         app,
@@ -85,11 +99,23 @@ fn check_stats(got: &Value, mut values: Vec<f64>, context: &str) {
     for v in &values {
         sum += v;
     }
-    assert!(close(stats["mean"].as_f64().unwrap(), sum / n as f64), "{context}: mean");
-    for (name, p) in [("d1", 0.1), ("q1", 0.25), ("median", 0.5), ("q3", 0.75), ("d9", 0.9)] {
+    assert!(
+        close(stats["mean"].as_f64().unwrap(), sum / n as f64),
+        "{context}: mean"
+    );
+    for (name, p) in [
+        ("d1", 0.1),
+        ("q1", 0.25),
+        ("median", 0.5),
+        ("q3", 0.75),
+        ("d9", 0.9),
+    ] {
         let expected = type7(&values, p);
         let actual = stats[name].as_f64().unwrap();
-        assert!(close(actual, expected), "{context}: {name} = {actual}, expected {expected}");
+        assert!(
+            close(actual, expected),
+            "{context}: {name} = {actual}, expected {expected}"
+        );
     }
 }
 
@@ -111,9 +137,16 @@ async fn statistics_match_an_independent_computation(db: TestDb) {
                 counted.push((department.clone(), region.clone(), v));
             }
         }
-        assert!(counted.len() >= 20, "the demo should give a real group: {}", counted.len());
+        assert!(
+            counted.len() >= 20,
+            "the demo should give a real group: {}",
+            counted.len()
+        );
         for (territory, keep) in [
-            ("national", Box::new(|_: &(String, String, f64)| true) as Box<dyn Fn(&_) -> bool>),
+            (
+                "national",
+                Box::new(|_: &(String, String, f64)| true) as Box<dyn Fn(&_) -> bool>,
+            ),
             ("region:32", Box::new(|c: &(String, String, f64)| c.1 == "32")),
             ("department:59", Box::new(|c: &(String, String, f64)| c.0 == "59")),
             ("department:75", Box::new(|c: &(String, String, f64)| c.0 == "75")),
@@ -132,7 +165,11 @@ async fn statistics_match_an_independent_computation(db: TestDb) {
             assert_eq!(got.body["frozen_at"].is_string(), year == 2023, "{}", got.body);
             check_stats(&got.body, values.clone(), &format!("{year} {territory}"));
             if values.len() < 5 {
-                let expected = if territory.starts_with("department") { "region:11" } else { "national" };
+                let expected = if territory.starts_with("department") {
+                    "region:11"
+                } else {
+                    "national"
+                };
                 assert_eq!(got.body["fallback"], expected);
             }
         }
@@ -171,7 +208,14 @@ async fn statistics_match_an_independent_computation(db: TestDb) {
 }
 
 /// Six EHPAD of the Nord (managing body 590000001) and campaign 2024 in `collecte`.
-const NORD: [&str; 6] = ["590000101", "590000102", "590000103", "590000104", "590000105", "590000106"];
+const NORD: [&str; 6] = [
+    "590000101",
+    "590000102",
+    "590000103",
+    "590000104",
+    "590000105",
+    "590000106",
+];
 
 fn nord_world(db: &TestDb) -> AppState {
     let state = state(db);
@@ -193,7 +237,11 @@ fn nord_world(db: &TestDb) -> AppState {
 /// Fills every form of [`NORD`] completely, with a distinct occupation for each.
 async fn fill_nord<S>(app: &S, state: &AppState)
 where
-    S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>,
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
 {
     for (i, finess) in NORD.iter().enumerate() {
         let mut values: BTreeMap<String, Value> = complete_ehpad();
@@ -211,7 +259,8 @@ where
     }
 }
 
-const GROUP: &str = "/api/v1/campaigns/2024/benchmarks?indicator=taux_occupation_hp&category=ehpad&territory=department:59";
+const GROUP: &str =
+    "/api/v1/campaigns/2024/benchmarks?indicator=taux_occupation_hp&category=ehpad&territory=department:59";
 
 /// Live figures follow the data; once the campaign enters `restitution` they are frozen: a later
 /// change of the data (and a new process, without any memory of them) leaves them as they were.
@@ -221,7 +270,12 @@ async fn frozen_figures_do_not_move_after_a_later_change(db: TestDb) {
     let national = auth::national(&state);
     fill_nord(&app, &state).await;
     let live = send(&app, Method::GET, GROUP, Some(&national), None, None).await;
-    assert_eq!((live.status, live.body["n"].as_u64()), (200, Some(6)), "{}", live.body);
+    assert_eq!(
+        (live.status, live.body["n"].as_u64()),
+        (200, Some(6)),
+        "{}",
+        live.body
+    );
     assert!(live.body["frozen_at"].is_null());
     let esms = auth::esms(&state, &[NORD[0]]);
     let changed = send(
@@ -235,7 +289,10 @@ async fn frozen_figures_do_not_move_after_a_later_change(db: TestDb) {
     .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     let moved = send(&app, Method::GET, GROUP, Some(&national), None, None).await;
-    assert_ne!(moved.body["stats"], live.body["stats"], "live figures follow the data");
+    assert_ne!(
+        moved.body["stats"], live.body["stats"],
+        "live figures follow the data"
+    );
 
     for phase in ["fiabilisation", "restitution"] {
         let answer = send(
@@ -324,7 +381,10 @@ async fn no_structure_sees_another_structures_value_or_rank(db: TestDb) {
         ("cd", Some(auth::cd(&state, "59"))),
         ("national", Some(national.clone())),
         ("reader", Some(auth::partner(&state, &["read"], None))),
-        ("pusher", Some(auth::partner(&state, &["prefill:write"], Some("cnsa_errd")))),
+        (
+            "pusher",
+            Some(auth::partner(&state, &["prefill:write"], Some("cnsa_errd"))),
+        ),
         ("other esms", Some(auth::esms(&state, &["750000011"]))),
         ("other og", Some(auth::og(&state, "750000001"))),
         ("other ars", Some(auth::ars(&state, "11"))),
@@ -409,8 +469,19 @@ async fn batch_of_fiches_for_a_department(db: TestDb) {
         let refused = send(&app, Method::POST, url, Some(&token), None, None).await;
         assert_eq!(refused.status, status, "{}", refused.body);
     }
-    let bad = send(&app, Method::POST, "/api/v1/campaigns/2024/fiches?territory=national", Some(&cd), None, None).await;
-    assert_eq!((bad.status, bad.body["errors"][0]["path"].as_str()), (422, Some("/query/territory")));
+    let bad = send(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns/2024/fiches?territory=national",
+        Some(&cd),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (bad.status, bad.body["errors"][0]["path"].as_str()),
+        (422, Some("/query/territory"))
+    );
     let started = Instant::now();
     let batch = send(&app, Method::POST, url, Some(&cd), None, None).await;
     assert_eq!(batch.status, 202, "{}", batch.body);
@@ -431,7 +502,15 @@ async fn batch_of_fiches_for_a_department(db: TestDb) {
         started.elapsed().as_secs_f64() * 1000.0
     );
     assert_eq!(done.body["processed"], 6);
-    let stranger = send(&app, Method::GET, &status_url, Some(&auth::national(&state)), None, None).await;
+    let stranger = send(
+        &app,
+        Method::GET,
+        &status_url,
+        Some(&auth::national(&state)),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(stranger.status, 404, "only whoever started a batch sees it");
     let request = test::TestRequest::get()
         .uri(done.body["download"].as_str().unwrap())
@@ -469,7 +548,9 @@ fn has(tool: &str) -> bool {
 /// is the French fiche, accents included; rendered to `target/e2e/fiche.png`.
 async fn fiche_pdf_of_a_demo_structure(db: TestDb) {
     if !has("pdftoppm") || !has("pdftotext") {
-        eprintln!("SKIPPED: pdftoppm/pdftotext not found (apt-get install poppler-utils, or scripts/setup.sh)");
+        eprintln!(
+            "SKIPPED: pdftoppm/pdftotext not found (apt-get install poppler-utils, or scripts/setup.sh)"
+        );
         return;
     }
     let state = state(&db);
@@ -519,7 +600,11 @@ async fn fiche_pdf_of_a_demo_structure(db: TestDb) {
     }
     let pages = text.matches('\u{c}').count();
     assert!((1..=2).contains(&pages), "{pages} pages");
-    let png = dir.join(if db.backend_name() == "sqlite" { "fiche" } else { "fiche-postgres" });
+    let png = dir.join(if db.backend_name() == "sqlite" {
+        "fiche"
+    } else {
+        "fiche-postgres"
+    });
     let status = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "80", "-singlefile", "-f", "1", "-l", "1"])
         .arg(&file)
@@ -528,7 +613,11 @@ async fn fiche_pdf_of_a_demo_structure(db: TestDb) {
         .unwrap();
     assert!(status.success());
     let png = png.with_extension("png");
-    assert!(std::fs::metadata(&png).unwrap().len() > 10_000, "{} is too small", png.display());
+    assert!(
+        std::fs::metadata(&png).unwrap().len() > 10_000,
+        "{} is too small",
+        png.display()
+    );
     eprintln!("fiche rendered to {}", png.display());
 }
 

@@ -9,8 +9,8 @@
 mod support;
 
 mod auth;
-mod benchmarks;
 mod authz_matrix;
+mod benchmarks;
 mod campaigns;
 mod catalogue;
 mod config_env;

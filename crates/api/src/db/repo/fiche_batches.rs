@@ -65,7 +65,10 @@ pub fn archive(conn: &mut DbConnection, id: &str, actor: &str) -> QueryResult<Op
 /// Records progress.
 pub fn progress(conn: &mut DbConnection, id: &str, state: &str, processed: i64) -> QueryResult<()> {
     diesel::update(fiche_batches::table.find(id))
-        .set((fiche_batches::state.eq(state), fiche_batches::processed.eq(processed)))
+        .set((
+            fiche_batches::state.eq(state),
+            fiche_batches::processed.eq(processed),
+        ))
         .execute(conn)
         .map(drop)
 }

@@ -144,7 +144,11 @@ fn check_query(catalogue: &Catalogue, query: &GroupQuery) -> Result<CheckedQuery
     };
     let indicator = match query.indicator.as_deref() {
         None => {
-            errors.push(error("/query/indicator", "required", "Indiquez un indicateur.".to_owned()));
+            errors.push(error(
+                "/query/indicator",
+                "required",
+                "Indiquez un indicateur.".to_owned(),
+            ));
             None
         }
         Some(code) => {
@@ -161,7 +165,11 @@ fn check_query(catalogue: &Catalogue, query: &GroupQuery) -> Result<CheckedQuery
     };
     let category = match query.category.as_deref() {
         None => {
-            errors.push(error("/query/category", "required", "Indiquez une catégorie.".to_owned()));
+            errors.push(error(
+                "/query/category",
+                "required",
+                "Indiquez une catégorie.".to_owned(),
+            ));
             None
         }
         Some(code) => {
@@ -176,7 +184,10 @@ fn check_query(catalogue: &Catalogue, query: &GroupQuery) -> Result<CheckedQuery
             found.map(|c| c.as_str().to_owned())
         }
     };
-    let territory = match Territory::parse(query.territory.as_deref().unwrap_or("national"), "/query/territory") {
+    let territory = match Territory::parse(
+        query.territory.as_deref().unwrap_or("national"),
+        "/query/territory",
+    ) {
         Ok(t) => Some(t),
         Err(e) => {
             errors.push(e);
@@ -240,7 +251,11 @@ pub async fn group(
         indicator: peers.catalogue.indicators()[checked.indicator].code.clone(),
         category: checked.category,
         territory: checked.territory.to_string(),
-        fallback: if stats.withheld { parent.map(|p| p.to_string()) } else { None },
+        fallback: if stats.withheld {
+            parent.map(|p| p.to_string())
+        } else {
+            None
+        },
         peers: stats,
         frozen_at: peers.frozen_at.map(rfc3339),
     })
@@ -335,9 +350,8 @@ pub fn structure_benchmark(
             let value = own.and_then(|i| i.values.get(index).copied().flatten());
             let [department, region, national] = levels.clone().map(|territory| {
                 let stats = peers.stats(index, &placed.category, &territory);
-                let position = value.and_then(|v| {
-                    peers.position(index, &placed.category, &territory, v, def.direction)
-                });
+                let position =
+                    value.and_then(|v| peers.position(index, &placed.category, &territory, v, def.direction));
                 LevelBenchmark {
                     territory: territory.to_string(),
                     peers: stats,

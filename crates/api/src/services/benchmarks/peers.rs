@@ -123,8 +123,7 @@ impl CampaignPeers {
                 territory,
             })
         })();
-        key.and_then(|k| self.groups.get(&k))
-            .map_or(&[], Vec::as_slice)
+        key.and_then(|k| self.groups.get(&k)).map_or(&[], Vec::as_slice)
     }
 
     /// Statistics of a group, withheld under the minimum size.

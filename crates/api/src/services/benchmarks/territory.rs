@@ -50,11 +50,17 @@ mod tests {
     #[test]
     fn parses_and_prints_the_three_levels() {
         for text in ["national", "region:32", "department:2A"] {
-            assert_eq!(Territory::parse(text, "/query/territory").map(|t| t.to_string()), Ok(text.to_owned()));
+            assert_eq!(
+                Territory::parse(text, "/query/territory").map(|t| t.to_string()),
+                Ok(text.to_owned())
+            );
         }
         for bad in ["", "region:", "commune:59350", "department:5 9", "nationale"] {
             let error = Territory::parse(bad, "/query/territory").err();
-            assert_eq!(error.map(|e| (e.path, e.code)), Some(("/query/territory".to_owned(), "invalid_territory".to_owned())));
+            assert_eq!(
+                error.map(|e| (e.path, e.code)),
+                Some(("/query/territory".to_owned(), "invalid_territory".to_owned()))
+            );
         }
     }
 }

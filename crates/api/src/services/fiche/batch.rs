@@ -36,7 +36,10 @@ fn new_id() -> String {
             .unwrap_or_default()
             .to_le_bytes();
     }
-    format!("fic-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "fic-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 /// The wire form of a batch.
@@ -90,7 +93,8 @@ pub async fn start(
 ) -> Result<FicheBatch, ApiError> {
     if !matches!(principal.role, Role::National | Role::Ars | Role::Cd) {
         return Err(ApiError::Forbidden(
-            "Seules les autorités (ARS, CD) et l'administration nationale éditent des lots de fiches.".to_owned(),
+            "Seules les autorités (ARS, CD) et l'administration nationale éditent des lots de fiches."
+                .to_owned(),
         ));
     }
     let territory = match Territory::parse(territory.as_deref().unwrap_or(""), "/query/territory") {
@@ -114,7 +118,9 @@ pub async fn start(
                 });
             }
             let (department, region) = match &territory {
-                Territory::Department(code) => (Some(code.as_str()), structures::department_region(conn, code)?),
+                Territory::Department(code) => {
+                    (Some(code.as_str()), structures::department_region(conn, code)?)
+                }
                 Territory::Region(code) => (None, Some(code.clone())),
                 Territory::National => (None, None),
             };
@@ -123,13 +129,22 @@ pub async fn start(
                     "Votre périmètre ne couvre pas le territoire {territory}."
                 )));
             }
-            let region_filter = matches!(territory, Territory::Region(_)).then_some(region.as_deref()).flatten();
-            let finess =
-                fiche_batches::structures_in(conn, visible_structures(&asker.scope), department, region_filter)?;
+            let region_filter = matches!(territory, Territory::Region(_))
+                .then_some(region.as_deref())
+                .flatten();
+            let finess = fiche_batches::structures_in(
+                conn,
+                visible_structures(&asker.scope),
+                department,
+                region_filter,
+            )?;
             if finess.len() > MAX_FICHES {
                 return Err(ApiError::Unprocessable {
                     code: "batch_too_large",
-                    detail: format!("{} structures : un lot compte au plus {MAX_FICHES} fiches.", finess.len()),
+                    detail: format!(
+                        "{} structures : un lot compte au plus {MAX_FICHES} fiches.",
+                        finess.len()
+                    ),
                 });
             }
             let row = BatchRow {
@@ -201,19 +216,30 @@ async fn run(
 }
 
 /// `GET /fiche-batches/{id}`: the batch, for whoever started it (404 for anyone else).
-pub fn get(conn: &mut crate::db::DbConnection, principal: &Principal, id: &str) -> Result<FicheBatch, ApiError> {
+pub fn get(
+    conn: &mut crate::db::DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<FicheBatch, ApiError> {
     fiche_batches::find(conn, id, &principal.subject)?
         .map(|row| to_wire(&row))
         .ok_or_else(|| batch_not_found(id))
 }
 
 /// `GET /fiche-batches/{id}/archive`: the zip once the batch is done (409 before).
-pub fn archive(conn: &mut crate::db::DbConnection, principal: &Principal, id: &str) -> Result<Vec<u8>, ApiError> {
+pub fn archive(
+    conn: &mut crate::db::DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<Vec<u8>, ApiError> {
     let batch = get(conn, principal, id)?;
     if batch.state != "done" {
         return Err(ApiError::Conflict {
             code: "batch_not_done",
-            detail: format!("Le lot {id} n'est pas terminé ({} / {} fiches).", batch.processed, batch.total),
+            detail: format!(
+                "Le lot {id} n'est pas terminé ({} / {} fiches).",
+                batch.processed, batch.total
+            ),
         });
     }
     let encoded = fiche_batches::archive(conn, id, &principal.subject)?.ok_or_else(|| batch_not_found(id))?;

@@ -43,7 +43,12 @@ struct Base {
 }
 
 /// The fiche of `finess` for campaign `year`, as `principal` may see it (404 outside the scope).
-pub async fn fiche(state: &AppState, principal: Principal, finess: String, year: i32) -> Result<Fiche, ApiError> {
+pub async fn fiche(
+    state: &AppState,
+    principal: Principal,
+    finess: String,
+    year: i32,
+) -> Result<Fiche, ApiError> {
     let base = state
         .db(move |conn| read_base(conn, &principal, &finess, year))
         .await?;
@@ -56,7 +61,11 @@ pub async fn fiche(state: &AppState, principal: Principal, finess: String, year:
 
 /// The fiche from `base` and the peer groups of its campaigns (same order as `base.years`).
 fn complete(base: Base, peers: &[Arc<CampaignPeers>]) -> Fiche {
-    let Base { row, mut fiche, years } = base;
+    let Base {
+        row,
+        mut fiche,
+        years,
+    } = base;
     let Some(current) = peers.last() else { return fiche };
     let category = current
         .input(&row.finess)
@@ -90,7 +99,13 @@ fn complete(base: Base, peers: &[Arc<CampaignPeers>]) -> Fiche {
 
 /// One campaign of an indicator: the structure's value, and the first group not withheld from the
 /// département up with its median and the structure's rank.
-fn point(peers: &CampaignPeers, year: i32, row: &StructureRow, code: &str, direction: Direction) -> FichePoint {
+fn point(
+    peers: &CampaignPeers,
+    year: i32,
+    row: &StructureRow,
+    code: &str,
+    direction: Direction,
+) -> FichePoint {
     let empty = FichePoint {
         campaign: year,
         value: None,
@@ -106,7 +121,11 @@ fn point(peers: &CampaignPeers, year: i32, row: &StructureRow, code: &str, direc
     let value = input.and_then(|i| i.values.get(index).copied().flatten());
     let (category, region, department) = match input {
         Some(i) => (i.category.as_str(), i.region.as_str(), i.department.as_str()),
-        None => (row.category.as_str(), row.region_code.as_str(), row.department_code.as_str()),
+        None => (
+            row.category.as_str(),
+            row.region_code.as_str(),
+            row.department_code.as_str(),
+        ),
     };
     let levels = [
         Territory::Department(department.to_owned()),
@@ -153,7 +172,12 @@ fn trend(points: &[FichePoint], direction: Direction) -> (Option<Trend>, Option<
     (Some(trend), improving)
 }
 
-fn read_base(conn: &mut DbConnection, principal: &Principal, finess: &str, year: i32) -> Result<Base, ApiError> {
+fn read_base(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    finess: &str,
+    year: i32,
+) -> Result<Base, ApiError> {
     let row = benchmarks::place(conn, principal, finess)?;
     let phase = forms::campaign_phase(conn, year)?.ok_or_else(|| ApiError::NotFound {
         code: "campaign_not_found",
@@ -192,8 +216,15 @@ fn read_base(conn: &mut DbConnection, principal: &Principal, finess: &str, year:
     let mut years = Vec::new();
     let mut campaigns = Vec::new();
     for y in year - CAMPAIGNS + 1..=year {
-        let Some(phase) = forms::campaign_phase(conn, y)? else { continue };
-        let threshold = u64::from(catalogue_for(y).map_err(catalogue_error)?.completion_rule().threshold_percent);
+        let Some(phase) = forms::campaign_phase(conn, y)? else {
+            continue;
+        };
+        let threshold = u64::from(
+            catalogue_for(y)
+                .map_err(catalogue_error)?
+                .completion_rule()
+                .threshold_percent,
+        );
         let form = forms::find(conn, y, finess)?;
         let state = match &form {
             Some(f) => FormState::parse(&f.state).unwrap_or(FormState::NonCommence),

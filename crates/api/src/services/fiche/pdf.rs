@@ -88,8 +88,8 @@ pub fn render(fiche: &Fiche, generated_on: &str) -> Result<Vec<u8>, ApiError> {
             .creator("tdb".to_owned()),
     );
     for ops in &pages {
-        let settings = PageSettings::from_wh(WIDTH, HEIGHT)
-            .ok_or_else(|| ApiError::Internal("page size".to_owned()))?;
+        let settings =
+            PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| ApiError::Internal("page size".to_owned()))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
         for op in ops {
@@ -105,7 +105,14 @@ pub fn render(fiche: &Fiche, generated_on: &str) -> Result<Vec<u8>, ApiError> {
                     surface.set_stroke(None);
                     surface.set_fill(Some(fill(*color)));
                     let face = if *is_bold { bold.clone() } else { regular.clone() };
-                    surface.draw_text(Point::from_xy(*x, *y), face, *size, text, false, TextDirection::Auto);
+                    surface.draw_text(
+                        Point::from_xy(*x, *y),
+                        face,
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    );
                 }
                 Op::Rect { x, y, w, h, color } => {
                     let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.01), h.max(0.01)) else {
@@ -224,7 +231,13 @@ pub fn layout(fiche: &Fiche, generated_on: &str) -> Vec<Vec<Op>> {
         }]],
         y: 30.0,
     };
-    p.text(MARGIN, 16.0, true, WHITE, format!("Fiche de synthèse – campagne {}", fiche.campaign));
+    p.text(
+        MARGIN,
+        16.0,
+        true,
+        WHITE,
+        format!("Fiche de synthèse – campagne {}", fiche.campaign),
+    );
     p.y += 18.0;
     p.text(
         MARGIN,
@@ -284,7 +297,10 @@ fn identity(p: &mut Pages, fiche: &Fiche) {
         (
             "Chiffres",
             match &fiche.frozen_at {
-                Some(at) => format!("figés le {} (campagne publiée)", french_date(&at[..10.min(at.len())])),
+                Some(at) => format!(
+                    "figés le {} (campagne publiée)",
+                    french_date(&at[..10.min(at.len())])
+                ),
                 None => "provisoires : la campagne n'est pas encore publiée".to_owned(),
             },
         ),
@@ -419,7 +435,11 @@ fn sparkline(p: &mut Pages, indicator: &FicheIndicator) {
     let points: Vec<(f32, f32)> = values
         .iter()
         .map(|(i, v)| {
-            let t = if hi > lo { ((v - lo) / (hi - lo)) as f32 } else { 0.5 };
+            let t = if hi > lo {
+                ((v - lo) / (hi - lo)) as f32
+            } else {
+                0.5
+            };
             (x0 + w * (*i as f32) / span, top + h * (1.0 - t))
         })
         .collect();
