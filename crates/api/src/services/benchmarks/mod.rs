@@ -24,7 +24,7 @@ use tdb_domain::{Catalogue, catalogue_for};
 use crate::auth::Principal;
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
-use crate::db::repo::peers::{self as repo, LiveStamp};
+use crate::db::repo::peers as repo;
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
 use crate::error::ApiError;
@@ -100,7 +100,7 @@ fn lookup(conn: &mut DbConnection, memo: &PeerMemo, year: i32) -> Result<Lookup,
     let catalogue = catalogue_for(year).map_err(catalogue_error)?;
     let (inputs, stale, frozen_at) = match stamp {
         Stamp::Frozen(at) => (inputs::frozen(conn, year)?, Vec::new(), Some(at)),
-        Stamp::Live(LiveStamp { .. }) => {
+        Stamp::Live(_) => {
             let refreshed = inputs::live(conn, year, catalogue)?;
             (refreshed.inputs, refreshed.stale, None)
         }
@@ -271,10 +271,9 @@ pub fn in_scope(catalogue: &Catalogue, indicator: &IndicatorDef, category: &str)
         && indicator.first_campaign <= catalogue.campaign()
 }
 
-/// Where a structure sits for a campaign: its category and territories (as frozen, for a frozen
-/// campaign), checked against the caller's scope (404 outside it; partners never see a structure's
-/// benchmark).
-pub struct Placed {
+/// Where a structure sits for a campaign: its category and territories as in the campaign's inputs
+/// (as frozen, for a frozen campaign), or as stored when it has no form.
+struct Placed {
     /// FINESS ET.
     pub finess: String,
     /// Category code.
@@ -285,8 +284,9 @@ pub struct Placed {
     pub department: String,
 }
 
-/// Finds the structure for `principal` (404 when outside the scope or for a partner).
-pub fn place(
+/// The structure `finess` if `principal` may see its benchmark and fiche: 404 outside the caller's
+/// scope, and for partners (they never see a structure's benchmark).
+pub fn visible_structure(
     conn: &mut DbConnection,
     principal: &Principal,
     finess: &str,
@@ -310,7 +310,9 @@ pub async fn structure(
     finess: String,
 ) -> Result<StructureBenchmark, ApiError> {
     let lookup = finess.clone();
-    let row = state.db(move |conn| place(conn, &principal, &lookup)).await?;
+    let row = state
+        .db(move |conn| visible_structure(conn, &principal, &lookup))
+        .await?;
     let peers = campaign_peers(state, year).await?;
     Ok(structure_benchmark(&peers, &row))
 }

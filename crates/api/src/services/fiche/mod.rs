@@ -178,11 +178,13 @@ fn read_base(
     finess: &str,
     year: i32,
 ) -> Result<Base, ApiError> {
-    let row = benchmarks::place(conn, principal, finess)?;
-    let phase = forms::campaign_phase(conn, year)?.ok_or_else(|| ApiError::NotFound {
-        code: "campaign_not_found",
-        detail: format!("La campagne {year} n'existe pas."),
-    })?;
+    let row = benchmarks::visible_structure(conn, principal, finess)?;
+    if forms::campaign_phase(conn, year)?.is_none() {
+        return Err(ApiError::NotFound {
+            code: "campaign_not_found",
+            detail: format!("La campagne {year} n'existe pas."),
+        });
+    }
     let catalogue = catalogue_for(year).map_err(catalogue_error)?;
     let organisation_name = organisations::find(conn, &row.organisation_finess)?
         .map(|o| o.name)
@@ -245,7 +247,6 @@ fn read_base(
         });
     }
     let failed_controls = failed_controls(&document(conn, principal, year, finess)?);
-    let _ = phase;
     Ok(Base {
         fiche: Fiche {
             campaign: year,
