@@ -24,3 +24,6 @@ cargo bench -p tdb-api --bench imports
 
 step "forms API at national scale: GET and PATCH …/form on SQLite and PostgreSQL (scripts/bench-api.sh)"
 scripts/bench-api.sh
+
+step "restitution: peer statistics from the database vs pandas, structure benchmark endpoint (scripts/bench-peers.sh)"
+scripts/bench-peers.sh

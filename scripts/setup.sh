@@ -38,6 +38,8 @@ fi
 missing=()
 [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+# pdftoppm and pdftotext: the fiche PDF test renders and reads the PDF it gets.
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ "${TDB_SKIP_BROWSER:-0}" != 1 ]; then
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)

@@ -29,6 +29,7 @@ use crate::routes;
         (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
         (name = "imports", description = "Values imported in bulk (JSON, CSV, XLSX) by partners, the national level and the structures; background jobs."),
         (name = "exports", description = "Values exported within the caller's scope (CSV, XLSX; wide, long, official regional layout) and XLSX templates to fill in and import back."),
+        (name = "restitution", description = "Peer statistics (benchmarks), a structure against its peers, the fiche de synthèse (JSON, PDF)."),
     )
 )]
 pub struct ApiDoc;
@@ -85,6 +86,13 @@ impl utoipa::Modify for BearerAuth {
     routes::campaigns::create_campaign,
     routes::campaigns::change_phase,
     routes::progress::campaign_progress,
+    routes::benchmarks::group_benchmark,
+    routes::benchmarks::structure_benchmark,
+    routes::fiches::get_fiche,
+    routes::fiches::get_fiche_pdf,
+    routes::fiches::post_fiche_batch,
+    routes::fiches::get_fiche_batch,
+    routes::fiches::get_fiche_batch_archive,
     routes::imports::post_import,
     routes::imports::get_import_job,
     routes::exports::export,

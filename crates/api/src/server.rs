@@ -26,6 +26,7 @@ pub fn build_state(config: Config) -> Result<AppState, DbError> {
         config: Arc::new(config),
         tokens,
         forms,
+        peers: Arc::default(),
         instance,
     })
 }

@@ -8,6 +8,7 @@ use crate::auth::TokenService;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
+use crate::services::benchmarks::PeerMemo;
 use crate::services::forms::FormCache;
 
 /// State handed to every handler through `web::Data`.
@@ -21,6 +22,8 @@ pub struct AppState {
     pub tokens: TokenService,
     /// Serialised form documents, served while their stamp is current.
     pub forms: Arc<FormCache>,
+    /// Peer groups of each campaign, kept while the campaign's data stamp holds.
+    pub peers: Arc<PeerMemo>,
     /// Name of this process for the jobs it runs (`host:listening address`).
     pub instance: String,
 }

@@ -364,6 +364,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Cache of each form's indicator values for peer statistics, valid while the versions match.
+    peer_inputs (campaign_year, structure_finess) {
+        /// Campaign.
+        campaign_year -> Integer,
+        /// Structure.
+        structure_finess -> Text,
+        /// Version of the form the values were computed from.
+        form_version -> BigInt,
+        /// Version of the structure (its category) they were computed under.
+        structure_version -> BigInt,
+        /// Completion threshold reached.
+        reached -> Bool,
+        /// Indicator values in catalogue order (JSON array, null when not `ok`).
+        values_json -> Text,
+    }
+}
+
+diesel::table! {
+    /// Campaigns whose peer statistics are frozen (entered `restitution`).
+    benchmark_snapshots (campaign_year) {
+        /// Campaign.
+        campaign_year -> Integer,
+        /// When the figures were frozen.
+        frozen_at -> Timestamp,
+        /// Structures in the snapshot.
+        structures -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Frozen peer inputs of a campaign: every statistic and position is computed from these rows.
+    benchmark_snapshot_inputs (campaign_year, structure_finess) {
+        /// Campaign.
+        campaign_year -> Integer,
+        /// Structure.
+        structure_finess -> Text,
+        /// Category at the time of freezing.
+        category -> Text,
+        /// Region at the time of freezing.
+        region_code -> Text,
+        /// Department at the time of freezing.
+        department_code -> Text,
+        /// Completion threshold reached.
+        reached -> Bool,
+        /// Indicator values in catalogue order (JSON array, null when not `ok`).
+        values_json -> Text,
+    }
+}
+
+diesel::table! {
+    /// Batches of fiches de synthèse (a zip of PDFs) built in the background.
+    fiche_batches (id) {
+        /// Job id.
+        id -> Text,
+        /// Campaign.
+        campaign_year -> Integer,
+        /// `department:<code>` or `region:<code>`.
+        territory -> Text,
+        /// Who asked for it.
+        actor -> Text,
+        /// `queued`, `running`, `done` or `failed`.
+        state -> Text,
+        /// Fiches to produce.
+        total -> BigInt,
+        /// Fiches produced.
+        processed -> BigInt,
+        /// Error message when failed.
+        error -> Nullable<Text>,
+        /// The zip, base64 (the schema keeps to the types both backends share).
+        archive_base64 -> Nullable<Text>,
+        /// When it was asked for.
+        created_at -> Timestamp,
+        /// When it ended.
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(structures -> organisations (organisation_finess));
 diesel::joinable!(structures -> departments (department_code));
 diesel::joinable!(forms -> structures (structure_finess));
@@ -389,4 +467,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     departments,
     import_jobs,
     idempotency_keys,
+    peer_inputs,
+    benchmark_snapshots,
+    benchmark_snapshot_inputs,
+    fiche_batches,
 );

@@ -1,11 +1,13 @@
 //! HTTP routes of `/api/v1`: thin handlers (parse, authorise, call, map), one module per resource.
 
 pub mod auth;
+pub mod benchmarks;
 pub mod campaigns;
 pub mod catalogue;
 pub mod evaluate;
 pub mod exports;
 pub mod extract;
+pub mod fiches;
 pub mod forms;
 pub mod health;
 pub mod imports;
@@ -32,6 +34,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(evaluate::evaluate)
             .configure(forms::configure)
             .service(structures::list_structures)
+            .service(fiches::get_fiche)
+            .service(fiches::get_fiche_pdf)
+            .service(fiches::post_fiche_batch)
+            .service(fiches::get_fiche_batch)
+            .service(fiches::get_fiche_batch_archive)
             .service(structures::get_structure)
             .service(structures::create_structure)
             .service(structures::update_structure)
@@ -40,6 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(campaigns::list_campaigns)
             .service(campaigns::create_campaign)
             .service(progress::campaign_progress)
+            .service(benchmarks::group_benchmark)
+            .service(benchmarks::structure_benchmark)
             .service(campaigns::change_phase)
             .service(campaigns::get_campaign)
             .configure(imports::configure)

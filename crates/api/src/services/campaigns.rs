@@ -1,5 +1,6 @@
 //! Campaigns: creation (national), forward-only phase changes with their audit, closing of the forms
-//! when a campaign leaves `fiabilisation`.
+//! when a campaign leaves `fiabilisation`, freezing of its peer statistics when it enters
+//! `restitution`.
 
 use diesel::Connection;
 use tdb_domain::contract::{
@@ -11,6 +12,7 @@ use crate::db::DbConnection;
 use crate::db::repo::campaigns::{self, AuditEntry, CampaignRow};
 use crate::error::ApiError;
 use crate::routes::catalogue::catalogue_error;
+use crate::services::benchmarks;
 use crate::services::forms::close_forms;
 use crate::services::structures::is_iso_date;
 
@@ -193,6 +195,9 @@ pub fn change_phase(
                 ),
             }],
         )?;
+        if input.phase == CampaignPhase::Restitution {
+            benchmarks::freeze(conn, year, row.updated_at)?;
+        }
         let closed = if from == CampaignPhase::Fiabilisation {
             close_forms(conn, year, &principal.subject)?
         } else {

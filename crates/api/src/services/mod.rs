@@ -1,8 +1,10 @@
 //! Services: one use case each, run in one transaction, between the handlers and the repositories.
 
 pub mod auth;
+pub mod benchmarks;
 pub mod campaigns;
 pub mod exports;
+pub mod fiche;
 pub mod forms;
 pub mod imports;
 pub mod progress;

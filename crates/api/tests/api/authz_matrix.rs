@@ -446,6 +446,46 @@ async fn structure_template(db: TestDb) {
     .await;
 }
 
+async fn restitution_reads(db: TestDb) {
+    //                 anon esms  og  ars  cd  nat read push
+    let own_only_in = [401, 200, 200, 200, 200, 200, 404, 404];
+    let own_only_out = [401, 404, 404, 404, 404, 200, 404, 404];
+    for uri in [
+        "/api/v1/campaigns/2024/structures/{finess}/benchmark",
+        "/api/v1/structures/{finess}/fiche?campaign=2024",
+        "/api/v1/structures/{finess}/fiche.pdf?campaign=2024",
+    ] {
+        check(
+            &db.sibling(),
+            row(Method::GET, uri, None, own_only_in, own_only_out),
+        )
+        .await;
+    }
+    let anonymous_statistics = [401, 200, 200, 200, 200, 200, 200, 403];
+    check(
+        &db.sibling(),
+        row(
+            Method::GET,
+            "/api/v1/fiche-batches/fic-0000000000000000",
+            None,
+            [401, 404, 404, 404, 404, 404, 404, 404],
+            [401, 404, 404, 404, 404, 404, 404, 404],
+        ),
+    )
+    .await;
+    check(
+        &db.sibling(),
+        row(
+            Method::GET,
+            "/api/v1/campaigns/2024/benchmarks?indicator=taux_occupation_hp&category=ehpad&territory=department:{department}",
+            None,
+            anonymous_statistics,
+            anonymous_statistics,
+        ),
+    )
+    .await;
+}
+
 async fn organisation_template(db: TestDb) {
     check(
         &db,
@@ -460,10 +500,29 @@ async fn organisation_template(db: TestDb) {
     .await;
 }
 
+async fn restitution_batches(db: TestDb) {
+    //                        anon esms  og  ars  cd  nat read push
+    let authorities_inside = [401, 403, 403, 202, 202, 202, 403, 403];
+    let national_outside = [401, 403, 403, 403, 403, 202, 403, 403];
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/fiches?territory=department:{department}",
+            None,
+            authorities_inside,
+            national_outside,
+        ),
+    )
+    .await;
+}
+
 on_both_backends!(
     campaign_export,
     structure_template,
     organisation_template,
+    restitution_reads,
+    restitution_batches,
     structure_read,
     structure_list,
     structure_update,

@@ -10,6 +10,7 @@ mod support;
 
 mod auth;
 mod authz_matrix;
+mod benchmarks;
 mod campaigns;
 mod catalogue;
 mod config_env;

@@ -4,6 +4,7 @@
 //! in `openapi/openapi.json` is generated from these very types.
 
 mod auth;
+mod benchmarks;
 mod campaigns;
 mod catalogue;
 mod evaluate;
@@ -17,6 +18,10 @@ mod reference;
 mod structures;
 
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
+pub use benchmarks::{
+    Fiche, FicheBatch, FicheCampaign, FicheCapacity, FicheControl, FicheIdentity, FicheIndicator, FichePoint,
+    GroupBenchmark, IndicatorBenchmark, LevelBenchmark, StructureBenchmark, Trend,
+};
 pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, PhaseChange, PhaseChangeResult};
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,

@@ -28,7 +28,7 @@ pub use workflow::{reopen, review, submit};
 
 pub use access::rfc3339;
 pub use patch::SAISIE;
-pub use view::{parse_json, refresh_cache};
+pub use view::{parse_json, refresh_cache, typed_values};
 
 use crate::auth::Principal;
 use crate::db::repo::forms::{self, FormStamp};
@@ -62,6 +62,21 @@ pub fn get(
     let body = FormBody::of(&document)?;
     cache.put(year, stamp, body.clone());
     Ok(body)
+}
+
+/// The form document of `finess` for campaign `year` as `principal` may see it, read and evaluated
+/// in one snapshot (no cache: for the fiche de synthèse).
+pub fn document(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    year: i32,
+    finess: &str,
+) -> Result<tdb_domain::contract::FormDocument, ApiError> {
+    read_snapshot(conn, |conn| {
+        let target = access::locate(conn, principal, year, finess)?;
+        let row = forms::find(conn, year, finess)?;
+        view::document(conn, &target, row.as_ref())
+    })
 }
 
 /// Serialises the document a patch answers and caches it under the form's new stamp.

@@ -183,7 +183,7 @@ fn previous_evaluation(
 }
 
 /// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
-fn typed_values<'a>(
+pub fn typed_values<'a>(
     catalogue: &Catalogue,
     rows: impl Iterator<Item = (&'a String, &'a String)>,
 ) -> FormValues {

@@ -1,0 +1,115 @@
+//! Batches of fiches: one row per batch, its progress, and the zip once built.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::repo::scope::StructureFilter;
+use crate::db::schema::{fiche_batches, structures};
+
+/// A stored batch, without its archive.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = fiche_batches)]
+pub struct BatchRow {
+    /// Id.
+    pub id: String,
+    /// Campaign.
+    pub campaign_year: i32,
+    /// Territory.
+    pub territory: String,
+    /// Who asked for it.
+    pub actor: String,
+    /// State code.
+    pub state: String,
+    /// Fiches to produce.
+    pub total: i64,
+    /// Fiches produced.
+    pub processed: i64,
+    /// Error message.
+    pub error: Option<String>,
+    /// Creation.
+    pub created_at: NaiveDateTime,
+    /// End.
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// Inserts a batch.
+pub fn insert(conn: &mut DbConnection, row: &BatchRow) -> QueryResult<()> {
+    diesel::insert_into(fiche_batches::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The batch `id` started by `actor`.
+pub fn find(conn: &mut DbConnection, id: &str, actor: &str) -> QueryResult<Option<BatchRow>> {
+    fiche_batches::table
+        .filter(fiche_batches::id.eq(id))
+        .filter(fiche_batches::actor.eq(actor))
+        .select(BatchRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The zip (base64) of the batch `id` started by `actor`, once built.
+pub fn archive(conn: &mut DbConnection, id: &str, actor: &str) -> QueryResult<Option<String>> {
+    fiche_batches::table
+        .filter(fiche_batches::id.eq(id))
+        .filter(fiche_batches::actor.eq(actor))
+        .select(fiche_batches::archive_base64)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// Records progress.
+pub fn progress(conn: &mut DbConnection, id: &str, state: &str, processed: i64) -> QueryResult<()> {
+    diesel::update(fiche_batches::table.find(id))
+        .set((
+            fiche_batches::state.eq(state),
+            fiche_batches::processed.eq(processed),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records the end: the archive when done, the error when failed.
+pub fn finish(
+    conn: &mut DbConnection,
+    id: &str,
+    state: &str,
+    archive_base64: Option<String>,
+    error: Option<String>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(fiche_batches::table.find(id))
+        .set((
+            fiche_batches::state.eq(state),
+            fiche_batches::archive_base64.eq(archive_base64),
+            fiche_batches::error.eq(error),
+            fiche_batches::finished_at.eq(Some(at)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// FINESS of the structures visible under `visible` in a department or a region, by FINESS.
+pub fn structures_in(
+    conn: &mut DbConnection,
+    visible: StructureFilter,
+    department: Option<&str>,
+    region: Option<&str>,
+) -> QueryResult<Vec<String>> {
+    let mut query = structures::table
+        .filter(visible)
+        .select(structures::finess)
+        .order(structures::finess)
+        .into_boxed();
+    if let Some(department) = department {
+        query = query.filter(structures::department_code.eq(department.to_owned()));
+    }
+    if let Some(region) = region {
+        query = query.filter(structures::region_code.eq(region.to_owned()));
+    }
+    query.load(conn)
+}

@@ -1,0 +1,386 @@
+//! Restitution (§7): peer statistics of a group, a structure's benchmark, and the freezing of a
+//! campaign's figures when it enters `restitution`.
+//!
+//! Statistics are computed from each structure's inputs ([`inputs`]): cached per form and refreshed
+//! when a form changes version while the campaign is live, read from the campaign's snapshot once it
+//! is frozen. The groups of a campaign are built once and kept while its data stamp holds ([`memo`]).
+//! A structure only ever receives anonymous statistics and its own position, never another
+//! structure's value or rank.
+
+pub mod inputs;
+pub mod memo;
+pub mod peers;
+pub mod territory;
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use tdb_domain::contract::{
+    FieldError, GroupBenchmark, IndicatorBenchmark, IndicatorDef, LevelBenchmark, Role, StructureBenchmark,
+};
+use tdb_domain::{Catalogue, catalogue_for};
+
+use crate::auth::Principal;
+use crate::auth::principal::StructureScope;
+use crate::db::DbConnection;
+use crate::db::repo::peers as repo;
+use crate::db::repo::scope::visible_structures;
+use crate::db::repo::{forms, structures};
+use crate::error::ApiError;
+use crate::routes::catalogue::catalogue_error;
+use crate::services::forms::rfc3339;
+use crate::state::AppState;
+
+pub use memo::{PeerMemo, Stamp};
+pub use peers::CampaignPeers;
+pub use territory::Territory;
+
+/// Phases whose figures are frozen.
+pub fn is_frozen_phase(phase: &str) -> bool {
+    matches!(phase, "restitution" | "archivee")
+}
+
+/// Freezes campaign `year` now (in the caller's transaction), unless it already is.
+pub fn freeze(conn: &mut DbConnection, year: i32, at: NaiveDateTime) -> Result<bool, ApiError> {
+    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    inputs::freeze(conn, year, catalogue, at)
+}
+
+enum Lookup {
+    Ready(Arc<CampaignPeers>),
+    Built(Arc<CampaignPeers>, Vec<repo::PeerInputRow>),
+    Freeze,
+}
+
+/// The peer groups of campaign `year`: kept ones while the data stamp holds, otherwise built (and
+/// the per-form cache refreshed); a campaign past `fiabilisation` without a snapshot (data loaded
+/// before this feature, or seeded) is frozen first. 404 when the campaign does not exist.
+pub async fn campaign_peers(state: &AppState, year: i32) -> Result<Arc<CampaignPeers>, ApiError> {
+    for _ in 0..2 {
+        let memo = Arc::clone(&state.peers);
+        match state.db(move |conn| lookup(conn, &memo, year)).await? {
+            Lookup::Ready(peers) => return Ok(peers),
+            Lookup::Built(peers, stale) => {
+                if !stale.is_empty() {
+                    state
+                        .db_write(move |conn| Ok(conn.transaction(|conn| repo::store(conn, &stale))?))
+                        .await?;
+                }
+                return Ok(peers);
+            }
+            Lookup::Freeze => {
+                let at = chrono::Utc::now().naive_utc();
+                state
+                    .db_write(move |conn| conn.transaction(|conn| freeze(conn, year, at)))
+                    .await?;
+            }
+        }
+    }
+    Err(ApiError::Internal(format!("campaign {year} could not be frozen")))
+}
+
+fn lookup(conn: &mut DbConnection, memo: &PeerMemo, year: i32) -> Result<Lookup, ApiError> {
+    let phase = forms::campaign_phase(conn, year)?.ok_or_else(|| campaign_not_found(year))?;
+    let stamp = if is_frozen_phase(&phase) {
+        match repo::frozen_at(conn, year)? {
+            Some(at) => Stamp::Frozen(at),
+            None => return Ok(Lookup::Freeze),
+        }
+    } else {
+        Stamp::Live(repo::live_stamp(conn, year)?)
+    };
+    if let Some(peers) = memo.get(year, &stamp) {
+        return Ok(Lookup::Ready(peers));
+    }
+    let _building = memo.building();
+    if let Some(peers) = memo.get(year, &stamp) {
+        return Ok(Lookup::Ready(peers));
+    }
+    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let (inputs, stale, frozen_at) = match stamp {
+        Stamp::Frozen(at) => (inputs::frozen(conn, year)?, Vec::new(), Some(at)),
+        Stamp::Live(_) => {
+            let refreshed = inputs::live(conn, year, catalogue)?;
+            (refreshed.inputs, refreshed.stale, None)
+        }
+    };
+    let peers = Arc::new(CampaignPeers::new(year, catalogue, frozen_at, inputs));
+    memo.put(year, stamp, Arc::clone(&peers));
+    Ok(Lookup::Built(peers, stale))
+}
+
+fn campaign_not_found(year: i32) -> ApiError {
+    ApiError::NotFound {
+        code: "campaign_not_found",
+        detail: format!("La campagne {year} n'existe pas."),
+    }
+}
+
+/// Query of `GET /campaigns/{year}/benchmarks`.
+#[derive(Debug, Clone)]
+pub struct GroupQuery {
+    /// Indicator code.
+    pub indicator: Option<String>,
+    /// Category code, FINESS code or alias.
+    pub category: Option<String>,
+    /// Territory; national when absent.
+    pub territory: Option<String>,
+}
+
+/// A checked [`GroupQuery`].
+struct CheckedQuery {
+    indicator: usize,
+    category: String,
+    territory: Territory,
+}
+
+fn check_query(catalogue: &Catalogue, query: &GroupQuery) -> Result<CheckedQuery, ApiError> {
+    let mut errors = Vec::new();
+    let error = |path: &str, code: &str, message: String| FieldError {
+        path: path.to_owned(),
+        code: code.to_owned(),
+        message,
+    };
+    let indicator = match query.indicator.as_deref() {
+        None => {
+            errors.push(error(
+                "/query/indicator",
+                "required",
+                "Indiquez un indicateur.".to_owned(),
+            ));
+            None
+        }
+        Some(code) => {
+            let found = catalogue.indicator_index(code);
+            if found.is_none() {
+                errors.push(error(
+                    "/query/indicator",
+                    "unknown_indicator",
+                    format!("L'indicateur « {code} » n'existe pas dans le catalogue de la campagne."),
+                ));
+            }
+            found
+        }
+    };
+    let category = match query.category.as_deref() {
+        None => {
+            errors.push(error(
+                "/query/category",
+                "required",
+                "Indiquez une catégorie.".to_owned(),
+            ));
+            None
+        }
+        Some(code) => {
+            let found = catalogue.resolve_category(code);
+            if found.is_none() {
+                errors.push(error(
+                    "/query/category",
+                    "unknown_category",
+                    format!("La catégorie « {code} » n'existe pas dans le catalogue de la campagne."),
+                ));
+            }
+            found.map(|c| c.as_str().to_owned())
+        }
+    };
+    let territory = match Territory::parse(
+        query.territory.as_deref().unwrap_or("national"),
+        "/query/territory",
+    ) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    match (indicator, category, territory) {
+        (Some(indicator), Some(category), Some(territory)) if errors.is_empty() => Ok(CheckedQuery {
+            indicator,
+            category,
+            territory,
+        }),
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
+/// The level above `territory` (département → région → national), checking that its code exists.
+fn parent(conn: &mut DbConnection, territory: &Territory) -> Result<Option<Territory>, ApiError> {
+    let unknown = || {
+        ApiError::Validation(vec![FieldError {
+            path: "/query/territory".to_owned(),
+            code: "unknown_territory".to_owned(),
+            message: format!("Le territoire « {territory} » n'existe pas."),
+        }])
+    };
+    match territory {
+        Territory::National => Ok(None),
+        Territory::Region(code) => {
+            if repo::region_exists(conn, code)? {
+                Ok(Some(Territory::National))
+            } else {
+                Err(unknown())
+            }
+        }
+        Territory::Department(code) => structures::department_region(conn, code)?
+            .map(|region| Some(Territory::Region(region)))
+            .ok_or_else(unknown),
+    }
+}
+
+/// `GET /campaigns/{year}/benchmarks`: anonymous statistics of one group, for any caller who may
+/// read (a partner without the `read` scope may not).
+pub async fn group(
+    state: &AppState,
+    principal: &Principal,
+    year: i32,
+    query: GroupQuery,
+) -> Result<GroupBenchmark, ApiError> {
+    if principal.scope == StructureScope::Nothing {
+        return Err(ApiError::Forbidden(
+            "Votre accès ne permet pas de lire les statistiques.".to_owned(),
+        ));
+    }
+    let peers = campaign_peers(state, year).await?;
+    let checked = check_query(peers.catalogue, &query)?;
+    let territory = checked.territory.clone();
+    let parent = state.db(move |conn| parent(conn, &territory)).await?;
+    let stats = peers.stats(checked.indicator, &checked.category, &checked.territory);
+    Ok(GroupBenchmark {
+        campaign: year,
+        indicator: peers.catalogue.indicators()[checked.indicator].code.clone(),
+        category: checked.category,
+        territory: checked.territory.to_string(),
+        fallback: if stats.withheld {
+            parent.map(|p| p.to_string())
+        } else {
+            None
+        },
+        peers: stats,
+        frozen_at: peers.frozen_at.map(rfc3339),
+    })
+}
+
+/// Whether `indicator` applies to `category` in `catalogue` (its scope lists the category).
+pub fn in_scope(catalogue: &Catalogue, indicator: &IndicatorDef, category: &str) -> bool {
+    catalogue
+        .document()
+        .scopes
+        .iter()
+        .any(|s| s.code == indicator.scope && s.members.iter().any(|m| m == category))
+        && indicator.first_campaign <= catalogue.campaign()
+}
+
+/// Where a structure sits for a campaign: its category and territories as in the campaign's inputs
+/// (as frozen, for a frozen campaign), or as stored when it has no form.
+struct Placed {
+    /// FINESS ET.
+    pub finess: String,
+    /// Category code.
+    pub category: String,
+    /// Region code.
+    pub region: String,
+    /// Department code.
+    pub department: String,
+}
+
+/// The structure `finess` if `principal` may see its benchmark and fiche: 404 outside the caller's
+/// scope, and for partners (they never see a structure's benchmark).
+pub fn visible_structure(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    finess: &str,
+) -> Result<crate::db::repo::structures::StructureRow, ApiError> {
+    let not_found = || ApiError::NotFound {
+        code: "structure_not_found",
+        detail: format!("Aucune structure {finess} n'est accessible."),
+    };
+    if principal.role == Role::Partner {
+        return Err(not_found());
+    }
+    structures::find_visible(conn, visible_structures(&principal.scope), finess)?.ok_or_else(not_found)
+}
+
+/// `GET /campaigns/{year}/structures/{finess}/benchmark`: every indicator in scope of the
+/// structure's category, its value and its position at each level.
+pub async fn structure(
+    state: &AppState,
+    principal: Principal,
+    year: i32,
+    finess: String,
+) -> Result<StructureBenchmark, ApiError> {
+    let lookup = finess.clone();
+    let row = state
+        .db(move |conn| visible_structure(conn, &principal, &lookup))
+        .await?;
+    let peers = campaign_peers(state, year).await?;
+    Ok(structure_benchmark(&peers, &row))
+}
+
+/// The benchmark of the structure `row` in `peers`.
+pub fn structure_benchmark(
+    peers: &CampaignPeers,
+    row: &crate::db::repo::structures::StructureRow,
+) -> StructureBenchmark {
+    let own = peers.input(&row.finess);
+    let placed = match own {
+        Some(input) => Placed {
+            finess: row.finess.clone(),
+            category: input.category.clone(),
+            region: input.region.clone(),
+            department: input.department.clone(),
+        },
+        None => Placed {
+            finess: row.finess.clone(),
+            category: row.category.clone(),
+            region: row.region_code.clone(),
+            department: row.department_code.clone(),
+        },
+    };
+    let levels = [
+        Territory::Department(placed.department.clone()),
+        Territory::Region(placed.region.clone()),
+        Territory::National,
+    ];
+    let indicators = peers
+        .catalogue
+        .indicators()
+        .iter()
+        .enumerate()
+        .filter(|(_, def)| in_scope(peers.catalogue, def, &placed.category))
+        .map(|(index, def)| {
+            let value = own.and_then(|i| i.values.get(index).copied().flatten());
+            let [department, region, national] = levels.clone().map(|territory| {
+                let stats = peers.stats(index, &placed.category, &territory);
+                let position =
+                    value.and_then(|v| peers.position(index, &placed.category, &territory, v, def.direction));
+                LevelBenchmark {
+                    territory: territory.to_string(),
+                    peers: stats,
+                    position,
+                }
+            });
+            IndicatorBenchmark {
+                indicator: def.code.clone(),
+                label: def.label.clone(),
+                level: def.level,
+                unit: def.unit,
+                direction: def.direction,
+                value,
+                counted: value.is_some() && own.is_some_and(|i| i.reached),
+                department,
+                region,
+                national,
+            }
+        })
+        .collect();
+    StructureBenchmark {
+        campaign: peers.year,
+        finess: placed.finess,
+        category: placed.category,
+        department: placed.department,
+        region: placed.region,
+        frozen_at: peers.frozen_at.map(rfc3339),
+        indicators,
+    }
+}
