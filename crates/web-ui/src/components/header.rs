@@ -1,10 +1,14 @@
-//! The DSFR header with the service name.
+//! The DSFR header with the service name, the signed-in user and the logout button.
 
 use leptos::prelude::*;
+
+use crate::labels;
+use crate::session::use_session;
 
 /// Header of every page.
 #[component]
 pub fn Header() -> impl IntoView {
+    let session = use_session();
     view! {
         <header role="banner" class="fr-header">
             <div class="fr-header__body">
@@ -25,6 +29,26 @@ pub fn Header() -> impl IntoView {
                                 <p class="fr-header__service-tagline">
                                     "Établissements et services sociaux et médico-sociaux"
                                 </p>
+                            </div>
+                        </div>
+                        <div class="fr-header__tools">
+                            <div class="fr-header__tools-links">
+                                {move || session.user.get().map(|user| view! {
+                                    <ul class="fr-btns-group">
+                                        <li>
+                                            <span class="fr-btn fr-icon-account-circle-line" data-testid="current-user">
+                                                {format!("{} — {}", user.display_name, labels::role(user.role))}
+                                            </span>
+                                        </li>
+                                        <li>
+                                            <button class="fr-btn fr-icon-logout-box-r-line" type="button"
+                                                data-testid="logout"
+                                                on:click=move |_| session.sign_out()>
+                                                "Se déconnecter"
+                                            </button>
+                                        </li>
+                                    </ul>
+                                })}
                             </div>
                         </div>
                     </div>
