@@ -1,6 +1,7 @@
 //! The DSFR header with the service name, the signed-in user and the logout button.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 use crate::labels;
 use crate::session::use_session;
@@ -9,6 +10,11 @@ use crate::session::use_session;
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        session.sign_out();
+        navigate("/", Default::default());
+    };
     view! {
         <header role="banner" class="fr-header">
             <div class="fr-header__body">
@@ -43,7 +49,7 @@ pub fn Header() -> impl IntoView {
                                         <li>
                                             <button class="fr-btn fr-icon-logout-box-r-line" type="button"
                                                 data-testid="logout"
-                                                on:click=move |_| session.sign_out()>
+                                                on:click=sign_out.clone()>
                                                 "Se déconnecter"
                                             </button>
                                         </li>
