@@ -272,7 +272,7 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
         "live indicator",
     )
     .await;
-    wait_text(b, "[data-testid=completion-rate]", "atteint").await;
+    wait_text(b, "[data-testid=completion-rate]", "% atteint").await;
     let live = wait_css(b, &output).await.unwrap();
     let live_raw: f64 = live.attr("data-value").await.unwrap().unwrap().parse().unwrap();
     let live_text = live.prop("textContent").await.unwrap().unwrap_or_default();
@@ -336,7 +336,7 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     .await;
     shot(&harness, "form-correction").await;
     assert_french(b, "demande de correction").await;
-    let corrected = (days.parse::<u64>().unwrap() - 365).to_string();
+    let corrected = (days.parse::<u64>().unwrap() - 1).to_string();
     type_into(b, &format!("#item-{DAYS}"), &corrected).await;
     click(b, "[data-testid=save]").await;
     wait_text(b, "[data-testid=dirty]", "Tout est enregistré").await;
