@@ -42,12 +42,12 @@ pub fn Header() -> impl IntoView {
                                 {move || session.user.get().map(|user| view! {
                                     <ul class="fr-btns-group">
                                         <li>
-                                            <span class="fr-btn fr-icon-account-circle-line" data-testid="current-user">
+                                            <span class="fr-btn" data-testid="current-user">
                                                 {format!("{} — {}", user.display_name, labels::role(user.role))}
                                             </span>
                                         </li>
                                         <li>
-                                            <button class="fr-btn fr-icon-logout-box-r-line" type="button"
+                                            <button class="fr-btn" type="button"
                                                 data-testid="logout"
                                                 on:click=sign_out.clone()>
                                                 "Se déconnecter"

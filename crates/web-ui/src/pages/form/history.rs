@@ -31,7 +31,7 @@ pub fn ItemHistory(ctx: FormCtx, code: String) -> impl IntoView {
         }
     };
     view! {
-        <button type="button" class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-time-line fr-btn--icon-left"
+        <button type="button" class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm"
             aria-expanded=move || open.get().to_string() aria-controls=panel.clone() on:click=toggle>
             "Historique"
         </button>
