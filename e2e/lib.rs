@@ -2,7 +2,10 @@
 //! database and the built web app, starts chromedriver, and opens headless Chromium on it.
 //!
 //! Requirements (installed by `just setup`): `/usr/bin/chromium`, `/usr/bin/chromedriver`, and the web app
-//! built into `crates/web-ui/dist` (`just web`). Screenshots go to `target/e2e/`.
+//! built into `crates/web-ui/dist` (`just web`, or `TDB_WEB_DIST`). Screenshots go to `target/e2e/` of
+//! the workspace's target directory (`CARGO_TARGET_DIR` when set). [`ui`] holds the page helpers.
+
+pub mod ui;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -44,14 +47,25 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-/// Where screenshots are written.
+/// Where screenshots are written: `e2e/` in the target directory.
 pub fn screenshot_dir() -> PathBuf {
-    workspace_root().join("target/e2e")
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+        .join("e2e")
 }
 
 impl Harness {
-    /// Starts the server, chromedriver and a headless Chromium session.
+    /// Starts the server on an empty database, chromedriver and a headless Chromium session.
     pub async fn start() -> Result<Self, HarnessError> {
+        Self::start_with(false).await
+    }
+
+    /// The same on the demo data of `tdb seed --demo` (logins of the README).
+    pub async fn start_with_demo() -> Result<Self, HarnessError> {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(demo: bool) -> Result<Self, HarnessError> {
         let web_dist = std::env::var_os("TDB_WEB_DIST")
             .map_or_else(|| workspace_root().join("crates/web-ui/dist"), PathBuf::from);
         if !web_dist.join("index.html").is_file() {
@@ -71,6 +85,10 @@ impl Harness {
             import_batch_values: tdb_api::services::imports::BATCH_VALUES,
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
+        if demo {
+            let mut conn = state.pool.get().map_err(|e| err("database connection")(&e))?;
+            tdb_api::seed::demo::run(&mut conn).map_err(|e| err("demo data")(&e))?;
+        }
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| err("bind")(&e))?;
         let base_url = format!(
             "http://{}",

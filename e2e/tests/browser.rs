@@ -1,4 +1,5 @@
-//! The home page in a real browser: the SPA loads, calls the API and shows its answers.
+//! The app shell in a real browser: the SPA loads, asks to sign in (in French), calls the API, and
+//! shows its French « page introuvable » for unknown routes.
 
 #![allow(
     clippy::unwrap_used,
@@ -6,60 +7,69 @@
     reason = "a failed unwrap is a failed test"
 )]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::Locator;
-use tdb_e2e::Harness;
+use tdb_e2e::{Harness, ui};
 
 #[actix_web::test]
-async fn home_page_lists_regions_fetched_from_the_api() {
+async fn home_page_asks_to_sign_in_in_french_and_shows_the_api_status() {
     let harness = Harness::start().await.unwrap_or_else(|e| panic!("{e}"));
-    let started = Instant::now();
     harness
         .browser
         .goto(&format!("{}/", harness.base_url))
         .await
         .unwrap();
 
-    let table = harness
+    let form = harness
         .browser
         .wait()
         .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("[data-testid=regions] tbody tr"))
+        .for_element(Locator::Css("[data-testid=login-form]"))
         .await
         .unwrap();
-    let first_render = started.elapsed();
-    drop(table);
+    drop(form);
+    let loaded: serde_json::Value = harness
+        .browser
+        .execute("return performance.now();", vec![])
+        .await
+        .unwrap();
     eprintln!(
-        "e2e: home page rendered with API data in {} ms",
-        first_render.as_millis()
+        "e2e: login page rendered (wasm loaded) in {:.0} ms",
+        loaded.as_f64().unwrap_or_default()
     );
 
-    let text = harness
+    let title = harness
         .browser
-        .find(Locator::Css("main"))
+        .find(Locator::Css("main h1"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    for region in [
-        "Hauts-de-France",
-        "Île-de-France",
-        "Provence-Alpes-Côte d'Azur",
-        "La Réunion",
+    assert_eq!(title, "Connexion");
+    // Labels are bound to their inputs.
+    for (id, label) in [
+        ("login-email", "Adresse électronique"),
+        ("login-password", "Mot de passe"),
     ] {
-        assert!(
-            text.contains(region),
-            "region {region} missing from the page:\n{text}"
-        );
+        let text = harness
+            .browser
+            .find(Locator::Css(&format!("label[for={id}]")))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(text.starts_with(label), "{text}");
     }
-    let rows = harness
-        .browser
-        .find_all(Locator::Css("[data-testid=regions] tbody tr"))
-        .await
-        .unwrap();
-    assert_eq!(rows.len(), 18);
+
+    // A wrong password is refused in French, announced as an alert.
+    ui::type_into(&harness.browser, "#login-email", "direction.ehpad@demo.tdb.fr").await;
+    ui::type_into(&harness.browser, "#login-password", "mauvais").await;
+    ui::click(&harness.browser, "[data-testid=login-form] button[type=submit]").await;
+    let refused = ui::text(&harness.browser, "[data-testid=login-error] [role=alert]").await;
+    assert!(!refused.is_empty(), "no message for a refused login");
 
     let header = harness
         .browser
@@ -101,6 +111,7 @@ async fn home_page_lists_regions_fetched_from_the_api() {
         "DSFR CSS not applied: {font_loaded}"
     );
 
+    ui::assert_french(&harness.browser, "connexion").await;
     let shot = harness.screenshot("home").await.unwrap();
     eprintln!("e2e: screenshot saved to {}", shot.display());
     harness.stop().await;
@@ -125,6 +136,7 @@ async fn unknown_client_route_shows_the_french_not_found_page() {
         .await
         .unwrap();
     assert_eq!(title, "Page introuvable");
+    ui::assert_french(&harness.browser, "page introuvable").await;
     harness.screenshot("not-found").await.unwrap();
     harness.stop().await;
 }

@@ -38,6 +38,16 @@ fn compact_evaluation_and_its_accessors() {
     let index = cat.indicator_index("taux_occupation_ht").unwrap();
     assert_eq!(e.peer_value(index), None);
 
+    // Item states, as the web app reads them to show only the items that apply.
+    assert_eq!(e.item_state("journees_realisees_ht"), Some(ItemState::Value));
+    assert_eq!(e.item_state("jours_ouverture_ht"), Some(ItemState::Empty));
+    assert_eq!(e.item_state("inconnu"), None);
+    let sessad = evaluate(cat, "sessad", &values, None, &BTreeSet::new()).unwrap();
+    assert_eq!(
+        sessad.item_state("journees_realisees_ht"),
+        Some(ItemState::NotApplicable)
+    );
+
     let result = e.to_result();
     let explanation = &result.indicators["taux_occupation_ht"].explanation;
     assert_eq!(explanation.condition.as_deref(), Some("places_installees_ht > 0"));

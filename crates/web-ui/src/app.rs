@@ -1,15 +1,17 @@
-//! The application shell: header, router, footer.
+//! The application shell: session, header, router, footer.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{footer::Footer, header::Header};
-use crate::pages::{home::HomePage, not_found::NotFoundPage};
+use crate::pages::{form::FormPage, home::HomePage, login::RequireSession, not_found::NotFoundPage};
+use crate::session::Session;
 
 /// The whole web app.
 #[component]
 pub fn App() -> impl IntoView {
+    Session::provide();
     view! {
         <Router>
             <div class="fr-skiplinks">
@@ -22,7 +24,9 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main id="contenu" class="fr-container fr-my-6w" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=|| view! { <RequireSession><HomePage/></RequireSession> }/>
+                    <Route path=path!("/formulaire/:year/:finess")
+                        view=|| view! { <RequireSession><FormPage/></RequireSession> }/>
                 </Routes>
             </main>
             <Footer/>

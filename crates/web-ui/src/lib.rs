@@ -1,9 +1,14 @@
 //! tdb-web-ui: the tdb web app (Leptos, client-side rendered, compiled to wasm).
 //!
 //! Pages call the API through the one typed client of [`api`]; anything the server also computes comes
-//! from `tdb-domain`, never re-implemented here. Everything a user reads is French.
+//! from `tdb-domain`, never re-implemented here: the form page evaluates the values being typed with the
+//! domain engine ([`live`]). Everything a user reads is French ([`format`], [`labels`]).
 
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod format;
+pub mod labels;
+pub mod live;
 pub mod pages;
+pub mod session;

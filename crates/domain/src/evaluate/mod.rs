@@ -22,7 +22,7 @@ pub use request::{
 };
 
 use crate::catalogue::Catalogue;
-use crate::contract::{ControlStatus, IndicatorStatus, Severity};
+use crate::contract::{ControlStatus, IndicatorStatus, ItemState, Severity};
 use crate::values::FormValues;
 
 use items::ItemTable;
@@ -167,6 +167,11 @@ impl<'c> Evaluation<'c> {
     /// Outcome of an indicator by code.
     pub fn indicator(&self, code: &str) -> Option<&IndicatorOutcome> {
         self.indicators.get(self.catalogue.indicator_index(code)?)
+    }
+
+    /// State of an item for this structure (§1.7): whether it applies, and whether it is filled.
+    pub fn item_state(&self, code: &str) -> Option<ItemState> {
+        self.items.state.get(self.catalogue.item_index(code)?).copied()
     }
 
     /// Outcomes of every indicator, in catalogue order.

@@ -3,4 +3,3 @@
 pub mod api_status;
 pub mod footer;
 pub mod header;
-pub mod region_table;

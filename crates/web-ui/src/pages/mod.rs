@@ -1,4 +1,6 @@
 //! One module per page (route).
 
+pub mod form;
 pub mod home;
+pub mod login;
 pub mod not_found;

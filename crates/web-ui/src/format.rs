@@ -1,0 +1,114 @@
+//! French formats of what users read: numbers (`1 234,5` with a narrow no-break space), percentages
+//! (`93,4 %`), dates (`12/05/2024`), and the parsing of what they type (`1 234,5` or `1234.5`).
+//!
+//! Rounding and grouping come from `tdb_domain::display`, the one place that formats numbers.
+
+use tdb_domain::display::{NARROW_NBSP, format_decimal};
+
+/// A number as typed or stored, with up to two decimals and no trailing zeros: `1 234,5`.
+pub fn number(x: f64) -> String {
+    let text = format_decimal(x, 2);
+    match text.split_once(',') {
+        Some((int, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                int.to_owned()
+            } else {
+                format!("{int},{frac}")
+            }
+        }
+        None => text,
+    }
+}
+
+/// A rate in `[0, 1]` as a percentage with one decimal: `93,4 %`.
+pub fn percent(rate: f64) -> String {
+    format!("{}{NARROW_NBSP}%", format_decimal(rate * 100.0, 1))
+}
+
+/// A date (`YYYY-MM-DD`, or the date part of an RFC 3339 time) as `12/05/2024`.
+pub fn date(iso: &str) -> String {
+    let day = iso.get(..10).unwrap_or(iso);
+    match day.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// A date and time (RFC 3339, UTC) as `12/05/2024 à 08:30 UTC`.
+pub fn date_time(rfc3339: &str) -> String {
+    match rfc3339.get(11..16) {
+        Some(time) => format!("{} à {time} UTC", date(rfc3339)),
+        None => date(rfc3339),
+    }
+}
+
+/// A number typed by the user: spaces (any kind) ignored, decimal comma or point. `None` if not a number.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != NARROW_NBSP && *c != '\u{A0}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    cleaned.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let now: String = js_sys::Date::new_0().to_iso_string().into();
+    now.get(..10).unwrap_or_default().to_owned()
+}
+
+/// Days from `today` to `deadline` (both `YYYY-MM-DD`), negative once passed.
+pub fn days_until(today: &str, deadline: &str) -> Option<i64> {
+    let ms = |iso: &str| Some(js_sys::Date::parse(iso.get(..10)?)).filter(|t| t.is_finite());
+    let days = (ms(deadline)? - ms(today)?) / 86_400_000.0;
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "a whole number of days between two UTC midnights"
+    )]
+    Some(days.round() as i64)
+}
+
+/// « dans 3 jours », « aujourd'hui », « dépassée depuis 2 jours ».
+pub fn countdown(days: i64) -> String {
+    match days {
+        0 => "aujourd'hui".to_owned(),
+        1 => "demain".to_owned(),
+        d if d > 1 => format!("dans {d} jours"),
+        -1 => "dépassée depuis 1 jour".to_owned(),
+        d => format!("dépassée depuis {} jours", -d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_numbers_and_dates() {
+        assert_eq!(number(1234.5), "1\u{202F}234,5");
+        assert_eq!(number(80.0), "80");
+        assert_eq!(number(-0.25), "-0,25");
+        assert_eq!(percent(0.934), "93,4\u{202F}%");
+        assert_eq!(date("2024-05-12T08:30:00Z"), "12/05/2024");
+        assert_eq!(date_time("2024-05-12T08:30:00Z"), "12/05/2024 à 08:30 UTC");
+    }
+
+    #[test]
+    fn typed_numbers() {
+        assert_eq!(parse_number("1 234,5"), Some(1234.5));
+        assert_eq!(parse_number("1\u{202F}234.50"), Some(1234.5));
+        assert_eq!(parse_number(" "), None);
+        assert_eq!(parse_number("douze"), None);
+    }
+
+    #[test]
+    fn deadlines() {
+        assert_eq!(countdown(49), "dans 49 jours");
+        assert_eq!(countdown(-2), "dépassée depuis 2 jours");
+    }
+}

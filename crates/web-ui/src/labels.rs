@@ -1,0 +1,116 @@
+//! French labels of codes shown to users: form states, roles, sources of values, units, axes.
+
+use tdb_domain::contract::{Authority, FormState, IndicatorStatus, IndicatorUnit, ItemState, ItemType, Role};
+
+/// « En cours »…
+pub fn state(state: FormState) -> &'static str {
+    match state {
+        FormState::NonCommence => "Non commencé",
+        FormState::EnCours => "En cours",
+        FormState::Soumis => "Soumis",
+        FormState::CorrectionDemandee => "Correction demandée",
+        FormState::Valide => "Validé",
+        FormState::Cloture => "Clôturé",
+    }
+}
+
+/// DSFR badge class of a state.
+pub fn state_badge(state: FormState) -> &'static str {
+    match state {
+        FormState::NonCommence => "fr-badge fr-badge--sm",
+        FormState::EnCours => "fr-badge fr-badge--sm fr-badge--info",
+        FormState::Soumis => "fr-badge fr-badge--sm fr-badge--new",
+        FormState::CorrectionDemandee => "fr-badge fr-badge--sm fr-badge--warning",
+        FormState::Valide | FormState::Cloture => "fr-badge fr-badge--sm fr-badge--success",
+    }
+}
+
+/// « Établissement »… for the header.
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::Esms => "Établissement ou service",
+        Role::Og => "Organisme gestionnaire",
+        Role::Ars => "Agence régionale de santé",
+        Role::Cd => "Conseil départemental",
+        Role::National => "Administration centrale",
+        Role::Partner => "Partenaire",
+    }
+}
+
+/// « ARS » or « CD ».
+pub fn authority(authority: Authority) -> &'static str {
+    match authority {
+        Authority::Ars => "ARS",
+        Authority::Cd => "CD",
+    }
+}
+
+/// Who pushed a value: « CNSA », « FINESS »…; `None` for a value typed by the structure.
+pub fn source(code: &str) -> Option<&'static str> {
+    match code {
+        "finess" => Some("FINESS"),
+        "cnsa_errd" => Some("CNSA (ERRD)"),
+        "cnsa_galaad" => Some("CNSA (Galaad)"),
+        "cpom" => Some("CPOM"),
+        "saisie" => None,
+        _ => Some("import"),
+    }
+}
+
+/// Unit shown next to an input.
+pub fn item_unit(item_type: ItemType, unit: Option<&str>) -> Option<String> {
+    match item_type {
+        ItemType::Days => Some("jours".to_owned()),
+        ItemType::Etp => Some("ETP".to_owned()),
+        ItemType::Eur => Some("€".to_owned()),
+        ItemType::Count => Some("nombre".to_owned()),
+        ItemType::Score => Some("points".to_owned()),
+        ItemType::Mesure => unit.map(str::to_owned),
+        ItemType::Bool | ItemType::Date | ItemType::Enum => None,
+    }
+}
+
+/// Unit of an indicator, after its value (ratios already carry `%`).
+pub fn indicator_unit(unit: IndicatorUnit) -> &'static str {
+    match unit {
+        IndicatorUnit::Ratio => "",
+        IndicatorUnit::Jours => " jours",
+        IndicatorUnit::Personnes => " personnes",
+        IndicatorUnit::Points => " points",
+        IndicatorUnit::EtpParPersonne => " ETP par personne",
+        IndicatorUnit::KwhM2 => " kWh/m²",
+        IndicatorUnit::Nombre => "",
+    }
+}
+
+/// Why an indicator has no value.
+pub fn indicator_status(status: IndicatorStatus) -> &'static str {
+    match status {
+        IndicatorStatus::Ok => "Calculé",
+        IndicatorStatus::MissingInput => "Donnée manquante",
+        IndicatorStatus::DivisionByZero => "Division par zéro",
+        IndicatorStatus::NotApplicable => "Sans objet pour cette structure",
+    }
+}
+
+/// State of an input of an indicator.
+pub fn item_state(state: ItemState) -> &'static str {
+    match state {
+        ItemState::NotApplicable => "ne s'applique pas (compte pour 0)",
+        ItemState::Empty => "non renseigné",
+        ItemState::SansObjet => "sans objet",
+        ItemState::Value => "renseigné",
+    }
+}
+
+/// Tab titles, by axis 0 to 4.
+pub const AXES: [&str; 5] = ["Caractérisation", "Axe 1", "Axe 2", "Axe 3", "Axe 4"];
+
+/// What each axis covers.
+pub const AXIS_TITLES: [&str; 5] = [
+    "Caractérisation de la structure",
+    "Prestations de soins et d'accompagnement",
+    "Ressources humaines et matérielles",
+    "Finances et budget",
+    "Objectifs",
+];

@@ -1,0 +1,301 @@
+//! The tabs of the form (Caractérisation, Axe 1 to 4) and the input of each item, with its unit, inline
+//! errors, provenance, correction requests and history.
+
+use leptos::prelude::*;
+use tdb_domain::contract::{CorrectionStatus, FormValueEntry, ItemDef, ItemState, ItemType};
+
+use super::history::ItemHistory;
+use super::indicators::IndicatorsPanel;
+use super::state::FormCtx;
+use crate::format;
+use crate::labels;
+use crate::live::entry_text;
+
+/// The tab list and the selected tab's items and indicators.
+#[component]
+pub fn Tabs(ctx: FormCtx) -> impl IntoView {
+    let select = move |axis: u8| {
+        ctx.tab.set(axis);
+        if let Some(tab) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&format!("onglet-{axis}")))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = tab.focus();
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let current = ctx.tab.get_untracked();
+        match ev.key().as_str() {
+            "ArrowRight" => select((current + 1) % 5),
+            "ArrowLeft" => select((current + 4) % 5),
+            "Home" => select(0),
+            "End" => select(4),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+    view! {
+        <div class="tdb-tabs">
+            <ul class="tdb-tabs__list" role="tablist" aria-label="Parties du formulaire" on:keydown=on_key>
+                {(0u8..5).map(|axis| {
+                    let selected = move || ctx.tab.get() == axis;
+                    view! {
+                        <li role="presentation">
+                            <button type="button" role="tab" class="tdb-tabs__tab"
+                                id=format!("onglet-{axis}")
+                                aria-controls=format!("panneau-{axis}")
+                                aria-selected=move || selected().to_string()
+                                tabindex=move || if selected() { "0" } else { "-1" }
+                                on:click=move |_| ctx.tab.set(axis)>
+                                {labels::AXES[usize::from(axis)]}
+                                {move || axis_missing(ctx, axis).map(|n| view! {
+                                    <span class="fr-badge fr-badge--sm fr-badge--warning fr-ml-1w">
+                                        {format!("{n} manquant{}", if n > 1 { "s" } else { "" })}
+                                    </span>
+                                })}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || {
+                let axis = ctx.tab.get();
+                view! {
+                    <div role="tabpanel" class="tdb-tabs__panel" id=format!("panneau-{axis}")
+                        aria-labelledby=format!("onglet-{axis}") tabindex="-1">
+                        <h2 class="fr-h4">{labels::AXIS_TITLES[usize::from(axis)]}</h2>
+                        <IndicatorsPanel ctx axis/>
+                        <h3 class="fr-h5 fr-mt-4w">"Données à renseigner"</h3>
+                        {items_of(ctx, axis)}
+                    </div>
+                }
+            }}
+        </div>
+    }
+}
+
+/// Missing items of an axis, when some are missing.
+fn axis_missing(ctx: FormCtx, axis: u8) -> Option<usize> {
+    ctx.live.with(|live| {
+        let live = live.as_ref()?;
+        let n = live
+            .result
+            .completion
+            .missing
+            .iter()
+            .filter(|code| ctx.engine.with_value(|e| e.catalogue.item(code).map(|i| i.axis)) == Some(axis))
+            .count();
+        (n > 0).then_some(n)
+    })
+}
+
+fn items_of(ctx: FormCtx, axis: u8) -> impl IntoView {
+    let items: Vec<ItemDef> = ctx.engine.with_value(|e| {
+        e.catalogue
+            .items()
+            .iter()
+            .filter(|i| i.axis == axis)
+            .cloned()
+            .collect()
+    });
+    items
+        .into_iter()
+        .map(|item| {
+            let code = item.code.clone();
+            let applies = move || {
+                ctx.live.with(|l| {
+                    l.as_ref()
+                        .and_then(|l| l.states.get(&code).copied())
+                        .is_some_and(|s| s != ItemState::NotApplicable)
+                })
+            };
+            view! { <Show when=applies><ItemField ctx item=item.clone()/></Show> }
+        })
+        .collect_view()
+}
+
+/// One item: label, unit, input, inline error, provenance, correction requests, history.
+#[component]
+fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
+    let code = StoredValue::new(item.code.clone());
+    let id = format!("item-{}", item.code);
+    let error_id = format!("{id}-erreur");
+    let stored = move || ctx.doc.with(|d| d.values.get(&code.get_value()).cloned());
+    let error = move || {
+        let code = code.get_value();
+        ctx.live
+            .with(|l| l.as_ref().and_then(|l| l.errors.get(&code).cloned()))
+            .or_else(|| ctx.server_errors.with(|e| e.get(&code).cloned()))
+    };
+    let locked = move || stored().is_some_and(|e| e.locked);
+    let readonly = move || !ctx.writable() || locked();
+    let value = move || {
+        ctx.drafts
+            .with(|d| d.get(&code.get_value()).cloned().unwrap_or_default())
+    };
+    let set = move |text: String| {
+        ctx.drafts.update(|d| {
+            d.insert(code.get_value(), text);
+        });
+    };
+    let unit = labels::item_unit(item.item_type, item.unit.as_deref());
+    let hint = match &unit {
+        Some(unit) => format!("Unité : {unit} — code {}", item.code),
+        None => format!("Code {}", item.code),
+    };
+    let input = input_for(&item, id.clone(), error_id.clone(), value, set, readonly, error);
+    let needs_reason = move || {
+        let changed = ctx.changes().contains_key(&code.get_value());
+        changed && stored().is_some_and(|e| matches!(e.source.as_str(), "cnsa_errd" | "cpom"))
+    };
+    let reason_id = format!("{id}-motif");
+    view! {
+        <div class="fr-input-group fr-mb-3w"
+            class:fr-input-group--error=move || error().is_some()
+            data-item=item.code.clone()>
+            <label class="fr-label" for=id.clone()>
+                {item.label.clone()}
+                <span class="fr-hint-text">{hint}</span>
+            </label>
+            {input}
+            <div aria-live="polite">
+                {move || error().map(|message| view! {
+                    <p class="fr-error-text" id=error_id.clone()>{message}</p>
+                })}
+            </div>
+            {move || stored().map(provenance)}
+            <Show when=needs_reason>
+                <div class="fr-input-group fr-mt-1w">
+                    <label class="fr-label" for=reason_id.clone()>
+                        "Motif de la modification de la valeur pré-remplie"
+                        <span class="fr-hint-text">"10 caractères au moins"</span>
+                    </label>
+                    <input class="fr-input" type="text" id=reason_id.clone()
+                        prop:value=move || ctx.reasons.with(|r| r.get(&code.get_value()).cloned().unwrap_or_default())
+                        on:input=move |ev| ctx.reasons.update(|r| { r.insert(code.get_value(), event_target_value(&ev)); })/>
+                </div>
+            </Show>
+            <Corrections ctx code=code.get_value()/>
+            <super::review::RequestBox ctx code=code.get_value()/>
+            <ItemHistory ctx code=code.get_value()/>
+        </div>
+    }
+}
+
+fn input_for(
+    item: &ItemDef,
+    id: String,
+    error_id: String,
+    value: impl Fn() -> String + Copy + Send + Sync + 'static,
+    set: impl Fn(String) + Copy + Send + Sync + 'static,
+    readonly: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    error: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
+) -> AnyView {
+    let described = move || error().map(|_| error_id.clone());
+    let invalid = move || error().is_some().to_string();
+    let sans_objet = item.sans_objet_allowed;
+    match item.item_type {
+        ItemType::Bool | ItemType::Enum => {
+            let mut options = vec![(String::new(), "— Non renseigné —".to_owned())];
+            if item.item_type == ItemType::Bool {
+                options.push(("true".to_owned(), "Oui".to_owned()));
+                options.push(("false".to_owned(), "Non".to_owned()));
+            } else {
+                options.extend(item.values.clone().unwrap_or_default().into_iter().map(|v| {
+                    let label = v.replace('_', " ");
+                    (v, label)
+                }));
+            }
+            if sans_objet {
+                options.push(("sans_objet".to_owned(), "Sans objet".to_owned()));
+            }
+            view! {
+                <select class="fr-select" id=id aria-describedby=described aria-invalid=invalid
+                    disabled=readonly
+                    prop:value=value
+                    on:change=move |ev| set(event_target_value(&ev))>
+                    {options.into_iter().map(|(code, label)| {
+                        let selected = {
+                            let code = code.clone();
+                            move || value() == code
+                        };
+                        view! { <option value=code selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        ItemType::Date => view! {
+            <input class="fr-input" type="date" id=id aria-describedby=described aria-invalid=invalid
+                readonly=readonly prop:value=value on:input=move |ev| set(event_target_value(&ev))/>
+        }
+        .into_any(),
+        _ => view! {
+            <input class="fr-input" type="text" inputmode="decimal" id=id autocomplete="off"
+                aria-describedby=described aria-invalid=invalid
+                readonly=readonly prop:value=value on:input=move |ev| set(event_target_value(&ev))/>
+        }
+        .into_any(),
+    }
+}
+
+/// The provenance badge of a stored value.
+fn provenance(entry: FormValueEntry) -> impl IntoView {
+    let day = format::date(&entry.updated_at);
+    let pushed = labels::source(&entry.source);
+    let (text, original) = match (pushed, &entry.prefill_value, entry.prefill_source.as_deref()) {
+        (Some(source), _, _) => {
+            let lock = if entry.locked { " — non modifiable" } else { "" };
+            (format!("Pré-rempli {source} le {day}{lock}"), None)
+        }
+        (None, Some(original), Some(source)) => (
+            format!("Modifié par {} le {day}", entry.author),
+            Some(format!(
+                "Valeur d'origine {} : {}{}",
+                labels::source(source).unwrap_or("partenaire"),
+                entry_text(original),
+                entry
+                    .override_reason
+                    .as_deref()
+                    .map(|r| format!(" — motif : {r}"))
+                    .unwrap_or_default()
+            )),
+        ),
+        _ => (format!("Saisi par {} le {day}", entry.author), None),
+    };
+    let class = if pushed.is_some() {
+        "fr-badge fr-badge--sm fr-badge--blue-ecume fr-mt-1w"
+    } else {
+        "fr-badge fr-badge--sm fr-mt-1w"
+    };
+    view! {
+        <p class=class data-testid="provenance">{text}</p>
+        {original.map(|o| view! { <p class="fr-hint-text fr-mt-1v">{o}</p> })}
+    }
+}
+
+/// The open correction requests on an item, next to its field.
+#[component]
+fn Corrections(ctx: FormCtx, code: String) -> impl IntoView {
+    move || {
+        ctx.doc.with(|d| {
+            d.corrections
+                .iter()
+                .filter(|c| c.item == code && c.status == CorrectionStatus::Ouverte)
+                .map(|c| {
+                    view! {
+                        <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" data-testid="correction">
+                            <p class="fr-text--bold">
+                                {format!("Correction demandée par {} le {}", c.created_by, format::date(&c.created_at))}
+                            </p>
+                            {c.messages.iter().map(|m| view! {
+                                <p>{format!("{} : {}", m.author, m.body)}</p>
+                            }).collect_view()}
+                        </div>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}

@@ -1,0 +1,129 @@
+//! The form page of one structure for one campaign: fill in, understand, submit — or review.
+//!
+//! Loads the form document, the campaign's catalogue (and N−1's when the server used it) and the
+//! structure, then shows the tabs of items, the live indicators of the tab, the completion meter, the
+//! controls panel, and the actions (save, submit; for an ARS or CD officer: request corrections,
+//! validate). Everything computed is recomputed in the browser by the domain engine as the user types.
+
+mod actions;
+mod completion;
+mod controls;
+mod fields;
+mod history;
+mod indicators;
+mod review;
+mod state;
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use tdb_domain::Catalogue;
+use tdb_domain::contract::{FormDocument, Structure};
+
+use crate::api::{self, UiError};
+use crate::labels;
+use crate::live::Engine;
+use crate::pages::home::error_alert;
+use crate::session::use_session;
+
+use state::FormCtx;
+
+/// `/formulaire/:year/:finess`.
+#[component]
+pub fn FormPage() -> impl IntoView {
+    let params = use_params_map();
+    let target = move || {
+        params.with(|p| {
+            (
+                p.get("year").and_then(|y| y.parse::<i32>().ok()),
+                p.get("finess").unwrap_or_default(),
+            )
+        })
+    };
+    let loaded = LocalResource::new(move || {
+        let (year, finess) = target();
+        async move {
+            let year = year.ok_or(UiError::Status(404))?;
+            load(year, finess).await
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p role="status">"Chargement du formulaire…"</p> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok((doc, engine, structure)) => view! { <FormView doc engine structure/> }.into_any(),
+                    Err(error) => view! { <h1>"Formulaire"</h1> {error_alert(&error)} }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+async fn load(year: i32, finess: String) -> Result<(FormDocument, Rc<Engine>, Structure), UiError> {
+    let (doc, catalogue, structure) = futures::join!(
+        api::form(year, &finess),
+        api::catalogue_json(year),
+        api::structure(&finess)
+    );
+    let doc = doc?;
+    let catalogue = compile(catalogue?)?;
+    let previous = if doc.previous_campaign_used {
+        let (form, json) = futures::join!(api::form(year - 1, &finess), api::catalogue_json(year - 1));
+        let values = form?
+            .values
+            .into_iter()
+            .map(|(code, entry)| (code, entry.value))
+            .collect();
+        Some((compile(json?)?, values))
+    } else {
+        None
+    };
+    let engine = Engine {
+        catalogue,
+        category: doc.category.clone(),
+        previous,
+    };
+    Ok((doc, Rc::new(engine), structure?))
+}
+
+fn compile(json: String) -> Result<Catalogue, UiError> {
+    Catalogue::from_json(json).map_err(|e| UiError::Decode(e.to_string()))
+}
+
+#[component]
+fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl IntoView {
+    let session = use_session();
+    let ctx = FormCtx::new(doc, engine, session.role());
+    let title = format!("{} — campagne {}", structure.name, ctx.year);
+    view! {
+        <div data-testid="form-page">
+            <h1>{title}</h1>
+            <p class="fr-text--sm">
+                {format!("FINESS {} — {} — {}", structure.finess, structure.city, structure.department_name)}
+                " "
+                {move || ctx.doc.with(|d| view! {
+                    <span class=labels::state_badge(d.state) data-testid="form-state">{labels::state(d.state)}</span>
+                })}
+            </p>
+            <actions::Flash ctx/>
+            {move || ctx.live.with(|l| l.is_none()).then(|| view! {
+                <div class="fr-alert fr-alert--error" role="alert">
+                    <p>"La catégorie de cette structure est inconnue du catalogue : le calcul est impossible."</p>
+                </div>
+            })}
+            <div class="fr-grid-row fr-grid-row--gutters">
+                <div class="fr-col-12 fr-col-lg-8">
+                    <fields::Tabs ctx/>
+                </div>
+                <div class="fr-col-12 fr-col-lg-4">
+                    <completion::CompletionPanel ctx/>
+                    <controls::ControlsPanel ctx/>
+                    <actions::Actions ctx/>
+                    <review::ReviewPanel ctx/>
+                </div>
+            </div>
+            <span data-testid="form-ready" hidden=true></span>
+        </div>
+    }
+}

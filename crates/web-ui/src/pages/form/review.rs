@@ -1,0 +1,158 @@
+//! Review by an ARS or CD officer: a correction request per item (written next to the field), then
+//! « Demander les corrections » or « Valider le formulaire ».
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tdb_domain::contract::{CorrectionItem, FormState, ReviewRequest};
+
+use super::state::{FlashKind, FormCtx};
+use crate::api;
+use crate::format;
+use crate::labels;
+
+/// Whether the signed-in officer can review the form now (submitted, their validation awaited).
+fn can_review(ctx: FormCtx) -> bool {
+    let Some(authority) = ctx.authority() else {
+        return false;
+    };
+    ctx.doc
+        .with(|d| d.state == FormState::Soumis && d.validation.awaiting.contains(&authority))
+}
+
+/// Next to a field, for a reviewer: write a correction request on this item.
+#[component]
+pub fn RequestBox(ctx: FormCtx, code: String) -> impl IntoView {
+    let code = StoredValue::new(code);
+    let requested = move || ctx.requests.with(|r| r.contains_key(&code.get_value()));
+    view! {
+        <Show when=move || can_review(ctx)>
+            <Show when=requested fallback=move || view! {
+                <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm fr-mr-1w" data-testid="request-correction"
+                    on:click=move |_| ctx.requests.update(|r| { r.insert(code.get_value(), String::new()); })>
+                    "Demander une correction"
+                </button>
+            }>
+                <div class="fr-input-group fr-mt-1w">
+                    <label class="fr-label" for=format!("demande-{}", code.get_value())>"Message de la demande de correction"</label>
+                    <textarea class="fr-input" id=format!("demande-{}", code.get_value()) rows="2"
+                        prop:value=move || ctx.requests.with(|r| r.get(&code.get_value()).cloned().unwrap_or_default())
+                        on:input=move |ev| ctx.requests.update(|r| { r.insert(code.get_value(), event_target_value(&ev)); })></textarea>
+                    <button type="button" class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm"
+                        on:click=move |_| ctx.requests.update(|r| { r.remove(&code.get_value()); })>
+                        "Retirer la demande"
+                    </button>
+                </div>
+            </Show>
+        </Show>
+    }
+}
+
+/// The validation chain and the review decision.
+#[component]
+pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let decide = move |decision: ReviewRequest, done: &'static str| {
+        let version = ctx.doc.with(|d| d.version);
+        let finess = ctx.finess.get_value();
+        busy.set(true);
+        spawn_local(async move {
+            match api::review(ctx.year, &finess, version, &decision).await {
+                Ok(doc) => {
+                    ctx.requests.set(Default::default());
+                    ctx.replace(doc, true);
+                    ctx.say(FlashKind::Success, done);
+                }
+                Err(e) => ctx.say(FlashKind::Error, e.message()),
+            }
+            busy.set(false);
+        });
+    };
+    let request = move |_| {
+        let items: Vec<CorrectionItem> = ctx.requests.with(|r| {
+            r.iter()
+                .map(|(item, message)| CorrectionItem {
+                    item: item.clone(),
+                    message: message.trim().to_owned(),
+                })
+                .collect()
+        });
+        if items.iter().any(|i| i.message.is_empty()) {
+            ctx.say(
+                FlashKind::Error,
+                "Écrivez le message de chaque demande de correction.",
+            );
+            return;
+        }
+        decide(
+            ReviewRequest::RequestCorrections { items, comment: None },
+            "Demande de correction envoyée à la structure.",
+        );
+    };
+    let validate = move |_| decide(ReviewRequest::Validate { comment: None }, "Formulaire validé.");
+    let chain = move || {
+        ctx.doc.with(|d| {
+            let required = d
+                .validation
+                .required
+                .iter()
+                .map(|a| labels::authority(*a))
+                .collect::<Vec<_>>()
+                .join(" et ");
+            let done = d
+                .validation
+                .validated
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{} le {} par {}",
+                        labels::authority(v.authority),
+                        format::date(&v.at),
+                        v.by
+                    )
+                })
+                .collect::<Vec<_>>();
+            let submitted = d
+                .submitted_at
+                .as_deref()
+                .map(|at| format!("Soumis le {}", format::date(at)));
+            (required, done, submitted)
+        })
+    };
+    view! {
+        <section class="fr-p-2w fr-mb-3w tdb-panel" aria-labelledby="validation-titre" data-testid="review">
+            <h2 class="fr-h5" id="validation-titre">"Validation"</h2>
+            {move || {
+                let (required, done, submitted) = chain();
+                view! {
+                    <p class="fr-text--sm">{format!("Validation attendue : {required}.")}</p>
+                    {submitted.map(|s| view! { <p class="fr-text--sm">{s}</p> })}
+                    {done.into_iter().map(|d| view! { <p class="fr-text--sm">{format!("Validé : {d}")}</p> }).collect_view()}
+                }
+            }}
+            <Show when=move || can_review(ctx)>
+                <p class="fr-text--sm" data-testid="pending-requests">
+                    {move || match ctx.requests.with(|r| r.len()) {
+                        0 => "Aucune demande de correction en préparation : utilisez « Demander une correction » sous un champ.".to_owned(),
+                        n => format!("{n} demande(s) de correction en préparation."),
+                    }}
+                </p>
+                <ul class="fr-btns-group fr-btns-group--sm">
+                    <li>
+                        <button type="button" class="fr-btn fr-btn--secondary" data-testid="send-corrections"
+                            disabled=move || busy.get() || ctx.requests.with(|r| r.is_empty())
+                            on:click=request>
+                            "Envoyer les demandes de correction"
+                        </button>
+                    </li>
+                    <li>
+                        <button type="button" class="fr-btn" data-testid="validate"
+                            disabled=move || busy.get() || ctx.requests.with(|r| !r.is_empty())
+                            on:click=validate>
+                            "Valider le formulaire"
+                        </button>
+                    </li>
+                </ul>
+            </Show>
+        </section>
+    }
+}
