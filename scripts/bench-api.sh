@@ -11,7 +11,7 @@
 # BENCH_FORMS (300 structures), BENCH_POSTGRES_URL (postgres://postgres:test@127.0.0.1:5432/postgres, the
 # maintenance database; `tdb_bench` is created beside it and dropped), and, to re-run on data seeded
 # before instead of seeding again: BENCH_SQLITE_FILE (a seeded file, used in place) and BENCH_POSTGRES_DB
-# (a seeded database, kept).
+# (a seeded database, kept); BENCH_TDB (a release `tdb` built before: no build step).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +24,7 @@ pg_db=tdb_bench
 export TDB_JWT_SECRET=bench-only-secret-0123456789abcdef01234567
 export TDB_LOG=warn
 export TDB_WEB_DIST=/nonexistent
-tdb=${CARGO_TARGET_DIR:-target}/release/tdb
+tdb=${BENCH_TDB:-${CARGO_TARGET_DIR:-target}/release/tdb}
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
@@ -51,7 +51,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "tdb serve (release build)"
-timeout 1800 cargo build --release -q -p tdb-api
+[ -n "${BENCH_TDB:-}" ] || timeout 1800 cargo build --release -q -p tdb-api
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
