@@ -114,7 +114,79 @@ async fn two_simultaneous_writers_on_a_real_server_one_wins(db: TestDb) {
     }
 }
 
+/// Writers with `If-Match: *` on different items of one form, all at once: each patch is planned
+/// before the write turn on the version it read, and planned again when another landed meanwhile, so
+/// every value and audit entry is kept and the cached completion is that of the final values.
+async fn simultaneous_unconditional_writers_of_different_items_all_land(db: TestDb) {
+    let state = world(&db, "collecte");
+    let token = auth::esms(&state, &[EHPAD]);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tdb_api::server::serve(state.clone(), listener).unwrap();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    let items = [
+        ("places_financees_hp", 80),
+        ("journees_realisees_hp", 27_000),
+        ("jours_ouverture_hp", 365),
+        ("admissions", 12),
+        ("gmp_valide", 710),
+        ("resultat_comptable", 15_000),
+    ];
+    let barrier = Arc::new(Barrier::new(items.len()));
+    let path = form_url(EHPAD, "");
+    let writers: Vec<_> = items
+        .into_iter()
+        .map(|(item, value)| {
+            let (barrier, path, token) = (barrier.clone(), path.clone(), token.clone());
+            std::thread::spawn(move || {
+                let body = json!({"values": {item: value}}).to_string();
+                barrier.wait();
+                raw_patch(addr, &path, &token, "*", &body)
+            })
+        })
+        .collect();
+    let statuses = actix_web::rt::task::spawn_blocking(move || {
+        writers
+            .into_iter()
+            .map(|w| w.join().unwrap())
+            .collect::<Vec<u16>>()
+    })
+    .await
+    .unwrap();
+    handle.stop(true).await;
+    assert_eq!(statuses, [200; 6]);
+
+    let rows = snapshot(&state, EHPAD);
+    let mut stored: Vec<&str> = rows.values.iter().map(|(item, _, _)| item.as_str()).collect();
+    stored.sort_unstable();
+    let mut expected: Vec<&str> = items.iter().map(|(item, _)| *item).collect();
+    expected.sort_unstable();
+    assert_eq!(stored, expected, "no write lost");
+    assert_eq!(rows.version, Some(6));
+    assert_eq!(rows.audit, 6);
+    let app = app(state.clone()).await;
+    let form = send(&app, Method::GET, &path, Some(&token), None, None).await;
+    let filled = form.body["evaluation"]["completion"]["filled"].as_i64().unwrap();
+    let mut conn = state.pool.get().unwrap();
+    let cached: i32 = {
+        use diesel::prelude::*;
+        use tdb_api::db::schema::forms;
+        forms::table
+            .filter(forms::structure_finess.eq(EHPAD))
+            .select(forms::filled)
+            .first(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(
+        i64::from(cached),
+        filled,
+        "the cached completion is the final values'"
+    );
+}
+
 on_both_backends!(
     the_second_of_two_writers_from_the_same_version_gets_412,
     two_simultaneous_writers_on_a_real_server_one_wins,
+    simultaneous_unconditional_writers_of_different_items_all_land,
 );

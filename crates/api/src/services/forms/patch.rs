@@ -24,11 +24,10 @@ pub const SAISIE: &str = "saisie";
 /// Prefill sources whose values the structure may override with a reason (catalogue.md §1.4.1).
 const OVERRIDABLE: [&str; 2] = ["cnsa_errd", "cpom"];
 
-/// One value that changes.
-struct Change {
-    item: String,
-    json: serde_json::Value,
-    reason: Option<String>,
+/// One value that changes: its row before (none for a new item) and after.
+struct Write {
+    old: Option<ValueRow>,
+    new: ValueRow,
 }
 
 /// The document a patch answers, with the stamp it was computed under.
@@ -40,6 +39,15 @@ pub struct Patched {
     pub document: FormDocument,
 }
 
+/// What a patch writes, planned against the values of one version of the form: the rows that change
+/// with their audit entries, every value after the patch and, when something changes, their evaluation.
+struct Plan {
+    writes: Vec<Write>,
+    entries: Vec<NewAuditEntry>,
+    stored: Vec<ValueRow>,
+    evaluation: Option<EvaluationResult>,
+}
+
 /// What the transaction of a patch leaves for the document: the form's row and values, their context
 /// and, when something changed, their evaluation.
 struct Written {
@@ -49,6 +57,9 @@ struct Written {
     evaluation: Option<EvaluationResult>,
 }
 
+/// The checked values of a patch: typed values and the errors found without the database.
+type Checked = (Vec<(String, Option<Value>)>, Vec<FieldError>);
+
 /// Applies a patch to the form at version `expected` (`None`: `If-Match: *`), in one transaction; answers the new document.
 ///
 /// Checks, in order: 404 (campaign, scope), 403 (role), 412 (version), 409 (phase, state), 422 (every
@@ -56,10 +67,11 @@ struct Written {
 /// audited; a patch that changes nothing writes nothing. The values are read once: the document is
 /// evaluated on them with the changes applied.
 ///
-/// Only the transaction holds the write turn of `gate`: the scope, the values' validation and the
-/// evaluation's context are read before it (the context again inside it if the form moved
-/// meanwhile, since every change of a justification bumps the version), the correction threads and
-/// the document after it.
+/// Only the writes hold the write turn of `gate`: the patch is planned and evaluated before it, on the
+/// values and context of the version the scope check read, and that plan is written as it is when the
+/// locked form is still at that version; otherwise (a write landed meanwhile) it is planned again
+/// inside the transaction. The correction threads and the document are read after it. With
+/// `If-Match: *`, losing the race to create the form's row is not a 412: the patch is tried again.
 pub fn patch(
     conn: &mut DbConnection,
     gate: &WriteGate,
@@ -68,32 +80,58 @@ pub fn patch(
     expected: Option<i64>,
     patch: &FormPatch,
 ) -> Result<Patched, ApiError> {
-    let target = access::locate(conn, principal, year, finess)?;
-    principal.require_role(&[Role::Esms, Role::Og], "modifier un formulaire")?;
-    let (typed, errors) = validate(&target, patch);
-    let context = Context::load(conn, &target)?;
+    let mut retries = if expected.is_none() {
+        UNCONDITIONAL_RETRIES
+    } else {
+        0
+    };
+    loop {
+        let target = access::locate(conn, principal, year, finess)?;
+        principal.require_role(&[Role::Esms, Role::Og], "modifier un formulaire")?;
+        match attempt(conn, gate, principal, &target, expected, patch) {
+            Err(ApiError::PreconditionFailed) if retries > 0 => retries -= 1,
+            result => return result,
+        }
+    }
+}
+
+/// How many times a patch with `If-Match: *` is tried again when a concurrent request created the
+/// form's row first (the only 412 such a patch can meet).
+const UNCONDITIONAL_RETRIES: u32 = 3;
+
+/// One try of [`patch`] on the form `target` located for it.
+fn attempt(
+    conn: &mut DbConnection,
+    gate: &WriteGate,
+    principal: &Principal,
+    target: &Target,
+    expected: Option<i64>,
+    patch: &FormPatch,
+) -> Result<Patched, ApiError> {
+    let checked = validate(target, patch);
+    let context = Context::load(conn, target)?;
+    let now = access::now();
+    let current = values::load(conn, target.year, target.finess())?;
+    let planned = plan(target, principal, &context, current, checked.clone(), patch, now);
     let written = {
         let _turn = gate.turn();
         conn.transaction(|conn| {
-            write(
-                conn,
-                &target,
-                principal,
-                expected,
-                (typed, errors),
-                patch,
+            let speculation = Speculation {
                 context,
-            )
+                planned,
+                checked,
+            };
+            write(conn, target, principal, expected, patch, speculation, now)
         })?
     };
     let evaluation = match written.evaluation {
         Some(evaluation) => evaluation,
-        None => written.context.evaluate(&target, &written.stored)?,
+        None => written.context.evaluate(target, &written.stored)?,
     };
     let version = written.row.as_ref().map(|r| r.version);
     let document = view::assemble(
         conn,
-        &target,
+        target,
         written.row.as_ref(),
         written.stored,
         written.context,
@@ -105,26 +143,90 @@ pub fn patch(
     })
 }
 
-/// The transaction of a patch: locks the form, plans the changes against its stored values, writes
-/// them with their audit entries and the form's next version and cached evaluation.
+/// A patch planned before the write turn, on the version of the form the scope check read.
+struct Speculation {
+    context: Context,
+    planned: Result<Plan, ApiError>,
+    checked: Checked,
+}
+
+/// The transaction of a patch: locks the form, takes the plan made before it (or plans again on the
+/// stored values when the form moved), writes the values with their audit entries and the form's
+/// next version and cached evaluation.
 fn write(
     conn: &mut DbConnection,
     target: &Target,
     principal: &Principal,
     expected: Option<i64>,
-    (typed, mut errors): (Vec<(String, Option<Value>)>, Vec<FieldError>),
     patch: &FormPatch,
-    mut context: Context,
+    speculation: Speculation,
+    now: chrono::NaiveDateTime,
 ) -> Result<Written, ApiError> {
     let row = access::lock(conn, target, expected)?;
     rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
-    if row.as_ref().map(|r| r.version) != target.stamp.version {
-        context = Context::load(conn, target)?;
+    let (context, plan) = if row.as_ref().map(|r| r.version) == target.stamp.version {
+        (speculation.context, speculation.planned?)
+    } else {
+        let context = Context::load(conn, target)?;
+        let current = values::load(conn, target.year, target.finess())?;
+        let plan = plan(
+            target,
+            principal,
+            &context,
+            current,
+            speculation.checked,
+            patch,
+            now,
+        )?;
+        (context, plan)
+    };
+    let Some(evaluation) = plan.evaluation else {
+        return Ok(Written {
+            row,
+            stored: plan.stored,
+            context,
+            evaluation: None,
+        });
+    };
+    let mut row = match row {
+        Some(row) => row,
+        None => access::create(conn, target, now)?,
+    };
+    let previous = row.version;
+    for write in &plan.writes {
+        match write.old {
+            Some(_) => values::update(conn, &write.new)?,
+            None => values::insert(conn, &write.new)?,
+        }
     }
-    let mut current: BTreeMap<String, ValueRow> = values::load(conn, target.year, target.finess())?
-        .into_iter()
-        .map(|v| (v.item_code.clone(), v))
-        .collect();
+    audit::append(conn, &plan.entries)?;
+    if row.state == FormState::NonCommence.as_str() {
+        FormState::EnCours.as_str().clone_into(&mut row.state);
+    }
+    view::cache_summary(&mut row, &evaluation);
+    access::save(conn, &mut row, previous, now)?;
+    Ok(Written {
+        row: Some(row),
+        stored: plan.stored,
+        context,
+        evaluation: Some(evaluation),
+    })
+}
+
+/// Plans the patch against the stored values `current` (sorted by item code): the changed rows and
+/// their audit entries, the values after it and their evaluation in `context`; 422 for every bad
+/// value or missing reason, then 409 `item_locked`. Reads nothing.
+fn plan(
+    target: &Target,
+    principal: &Principal,
+    context: &Context,
+    current: Vec<ValueRow>,
+    (typed, mut errors): Checked,
+    patch: &FormPatch,
+    now: chrono::NaiveDateTime,
+) -> Result<Plan, ApiError> {
+    let mut current: BTreeMap<String, ValueRow> =
+        current.into_iter().map(|v| (v.item_code.clone(), v)).collect();
     let mut locked = Vec::new();
     let mut changes = Vec::new();
     for (item, value) in typed {
@@ -151,8 +253,7 @@ fn write(
                  (10 caractères au moins).",
             ));
         }
-        let json = value.as_ref().map_or(serde_json::Value::Null, Value::to_json);
-        changes.push(Change { item, json, reason });
+        changes.push((item, value, reason));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -167,34 +268,34 @@ fn write(
             ),
         });
     }
-    if changes.is_empty() {
-        return Ok(Written {
-            row,
-            stored: current.into_values().collect(),
-            context,
-            evaluation: None,
-        });
-    }
-    let now = access::now();
-    let mut row = match row {
-        Some(row) => row,
-        None => access::create(conn, target, now)?,
-    };
-    let previous = row.version;
-    let entries = write_values(conn, target, principal, &mut current, changes, now)?;
-    audit::append(conn, &entries)?;
-    if row.state == FormState::NonCommence.as_str() {
-        FormState::EnCours.as_str().clone_into(&mut row.state);
+    let mut writes = Vec::with_capacity(changes.len());
+    let mut entries = Vec::with_capacity(changes.len());
+    for (item, value, reason) in changes {
+        let old = current.remove(&item);
+        let json = value.as_ref().map_or(serde_json::Value::Null, Value::to_json);
+        let new = changed_row(target, principal, old.as_ref(), (&item, &json), reason, now);
+        entries.push(audit_entry(
+            target,
+            principal,
+            old.as_ref(),
+            &new,
+            json.is_null(),
+            now,
+        ));
+        current.insert(item, new.clone());
+        writes.push(Write { old, new });
     }
     let stored: Vec<ValueRow> = current.into_values().collect();
-    let evaluation = context.evaluate(target, &stored)?;
-    view::cache_summary(&mut row, &evaluation);
-    access::save(conn, &mut row, previous, now)?;
-    Ok(Written {
-        row: Some(row),
+    let evaluation = if writes.is_empty() {
+        None
+    } else {
+        Some(context.evaluate(target, &stored)?)
+    };
+    Ok(Plan {
+        writes,
+        entries,
         stored,
-        context,
-        evaluation: Some(evaluation),
+        evaluation,
     })
 }
 
@@ -229,62 +330,61 @@ fn validate(target: &Target, patch: &FormPatch) -> (Vec<(String, Option<Value>)>
     (typed, errors)
 }
 
-/// Rewrites the changed values (version + 1, source `saisie`, author), replaces them in `current`, and
-/// returns their audit entries.
-fn write_values(
-    conn: &mut DbConnection,
+/// The row of a value that changes from `old` to `json` (version + 1, source `saisie`, author): a
+/// prefilled value it overrides is kept beside it with the reason.
+fn changed_row(
     target: &Target,
     principal: &Principal,
-    current: &mut BTreeMap<String, ValueRow>,
-    changes: Vec<Change>,
+    old: Option<&ValueRow>,
+    (item, json): (&str, &serde_json::Value),
+    reason: Option<String>,
     now: chrono::NaiveDateTime,
-) -> Result<Vec<NewAuditEntry>, ApiError> {
-    let mut entries = Vec::with_capacity(changes.len());
-    for change in changes {
-        let old = current.remove(&change.item);
-        let old = old.as_ref();
-        let (prefill_value_json, prefill_source) = match old {
-            Some(o) if OVERRIDABLE.contains(&o.source.as_str()) => {
-                (Some(o.value_json.clone()), Some(o.source.clone()))
-            }
-            Some(o) => (o.prefill_value_json.clone(), o.prefill_source.clone()),
-            None => (None, None),
-        };
-        let override_reason = prefill_source.is_some().then_some(change.reason).flatten();
-        let row = ValueRow {
-            campaign_year: target.year,
-            structure_finess: target.finess().to_owned(),
-            item_code: change.item.clone(),
-            value_json: change.json.to_string(),
-            source: SAISIE.to_owned(),
-            batch_id: None,
-            locked: false,
-            prefill_value_json,
-            prefill_source,
-            override_reason: override_reason.clone(),
-            author: principal.subject.clone(),
-            updated_at: now,
-            version: old.map_or(1, |o| o.version + 1),
-        };
-        match old {
-            Some(_) => values::update(conn, &row)?,
-            None => values::insert(conn, &row)?,
+) -> ValueRow {
+    let (prefill_value_json, prefill_source) = match old {
+        Some(o) if OVERRIDABLE.contains(&o.source.as_str()) => {
+            (Some(o.value_json.clone()), Some(o.source.clone()))
         }
-        let action = if change.json.is_null() {
-            "value_cleared"
-        } else {
-            "value_set"
-        };
-        entries.push(NewAuditEntry {
-            item_code: Some(change.item.clone()),
-            old_value: old.map(|o| o.value_json.clone()),
-            new_value: (!change.json.is_null()).then(|| row.value_json.clone()),
-            detail: override_reason.map(|reason| json!({"override_reason": reason}).to_string()),
-            ..journal::entry(target, principal, action, now)
-        });
-        current.insert(change.item, row);
+        Some(o) => (o.prefill_value_json.clone(), o.prefill_source.clone()),
+        None => (None, None),
+    };
+    let override_reason = prefill_source.is_some().then_some(reason).flatten();
+    ValueRow {
+        campaign_year: target.year,
+        structure_finess: target.finess().to_owned(),
+        item_code: item.to_owned(),
+        value_json: json.to_string(),
+        source: SAISIE.to_owned(),
+        batch_id: None,
+        locked: false,
+        prefill_value_json,
+        prefill_source,
+        override_reason,
+        author: principal.subject.clone(),
+        updated_at: now,
+        version: old.map_or(1, |o| o.version + 1),
     }
-    Ok(entries)
+}
+
+/// The audit entry of a value changing from `old` to `new` (`cleared`: to no value).
+fn audit_entry(
+    target: &Target,
+    principal: &Principal,
+    old: Option<&ValueRow>,
+    new: &ValueRow,
+    cleared: bool,
+    now: chrono::NaiveDateTime,
+) -> NewAuditEntry {
+    let action = if cleared { "value_cleared" } else { "value_set" };
+    NewAuditEntry {
+        item_code: Some(new.item_code.clone()),
+        old_value: old.map(|o| o.value_json.clone()),
+        new_value: (!cleared).then(|| new.value_json.clone()),
+        detail: new
+            .override_reason
+            .as_ref()
+            .map(|reason| json!({"override_reason": reason}).to_string()),
+        ..journal::entry(target, principal, action, now)
+    }
 }
 
 /// The typed stored value of a row (`None` when empty or no longer valid).
