@@ -69,10 +69,15 @@ fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 + Copy {
 /// ticks, and the structure's value as a dot.
 #[component]
 pub fn BoxPlot(
+    /// Statistics of the group.
     stats: Summary,
+    /// Size of the group.
     n: u32,
+    /// Unit of the indicator.
     unit: IndicatorUnit,
+    /// The structure's value, when calculated.
     value: Option<f64>,
+    /// The structure's position in the group.
     position: Option<Position>,
 ) -> impl IntoView {
     let label = box_plot_text(&stats, n, unit, value, position.as_ref());
@@ -114,7 +119,14 @@ pub fn trend_text(points: &[(i32, Option<f64>)], unit: IndicatorUnit) -> String 
 
 /// A small line of the values of the campaigns (missing ones leave a gap in the points).
 #[component]
-pub fn Sparkline(points: Vec<(i32, Option<f64>)>, unit: IndicatorUnit, summary: String) -> impl IntoView {
+pub fn Sparkline(
+    /// Value of each campaign, oldest first.
+    points: Vec<(i32, Option<f64>)>,
+    /// Unit of the indicator.
+    unit: IndicatorUnit,
+    /// Added to the text alternative (e.g. the trend in words).
+    summary: String,
+) -> impl IntoView {
     const WIDTH: f64 = 120.0;
     const HEIGHT: f64 = 32.0;
     let label = format!("{}{summary}", trend_text(&points, unit));
