@@ -93,10 +93,26 @@ async fn rows_are_the_callers_scope_with_their_own_values(db: TestDb) {
 
     // Filters narrow the scope, never widen it.
     let cd = auth::cd(&state, "59");
-    let elsewhere = send(&app, Method::GET, &format!("{TABLE}?department=75"), Some(&cd), None, None).await;
+    let elsewhere = send(
+        &app,
+        Method::GET,
+        &format!("{TABLE}?department=75"),
+        Some(&cd),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(elsewhere.status, 200);
     assert!(finess_of(&elsewhere.body).is_empty());
-    let ehpads = send(&app, Method::GET, &format!("{TABLE}?category=500"), Some(&national), None, None).await;
+    let ehpads = send(
+        &app,
+        Method::GET,
+        &format!("{TABLE}?category=500"),
+        Some(&national),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(finess_of(&ehpads.body), set(&[EHPAD, "750000011"]));
 
     // Default columns: the dialogue-level indicators of the listed categories.

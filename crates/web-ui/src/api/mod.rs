@@ -76,7 +76,10 @@ pub async fn progress_by_department(year: i32) -> Result<CampaignProgress, UiErr
 
 /// `GET /api/v1/campaigns/{year}/progress?by=region` (regions ranked by completion).
 pub async fn progress_by_region(year: i32) -> Result<CampaignProgress, UiError> {
-    send(Request::get(&format!("/api/v1/campaigns/{year}/progress?by=region"))).await
+    send(Request::get(&format!(
+        "/api/v1/campaigns/{year}/progress?by=region"
+    )))
+    .await
 }
 
 /// `GET /api/v1/campaigns/{year}/structures/{finess}/benchmark`.
@@ -97,7 +100,10 @@ pub async fn fiche(year: i32, finess: &str) -> Result<Fiche, UiError> {
 
 /// `GET /api/v1/campaigns/{year}/indicators?{query}` (query already encoded, may be empty).
 pub async fn indicator_table(year: i32, query: &str) -> Result<IndicatorTable, UiError> {
-    send(Request::get(&format!("/api/v1/campaigns/{year}/indicators?{query}"))).await
+    send(Request::get(&format!(
+        "/api/v1/campaigns/{year}/indicators?{query}"
+    )))
+    .await
 }
 
 /// `GET /api/v1/structures/{finess}/fiche.pdf?campaign={year}`, as bytes (the token is not in a link).
@@ -214,7 +220,10 @@ async fn bytes(request: RequestBuilder) -> Result<Vec<u8>, UiError> {
             .err()
             .unwrap_or(UiError::Status(500)));
     }
-    response.binary().await.map_err(|e| UiError::Decode(e.to_string()))
+    response
+        .binary()
+        .await
+        .map_err(|e| UiError::Decode(e.to_string()))
 }
 
 async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, UiError> {

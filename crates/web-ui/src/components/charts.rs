@@ -17,7 +17,11 @@ const MARGIN: f64 = 8.0;
 
 /// A value as shown, with its unit: `91,0 %`, `23,5 jours`.
 pub fn shown(value: f64, unit: IndicatorUnit) -> String {
-    format!("{}{}", format_indicator(value, unit), labels::indicator_unit(unit))
+    format!(
+        "{}{}",
+        format_indicator(value, unit),
+        labels::indicator_unit(unit)
+    )
 }
 
 /// « rang 12 sur 48, quartile 3 », or the position of a neutral indicator.
@@ -194,7 +198,10 @@ mod tests {
         };
         let text = box_plot_text(&stats, 48, IndicatorUnit::Ratio, Some(0.91), Some(&position));
         assert!(text.starts_with("Médiane 87,2\u{202F}%"), "{text}");
-        assert!(text.ends_with("votre valeur 91,0\u{202F}%, rang 12 sur 48, quartile 4"), "{text}");
+        assert!(
+            text.ends_with("votre valeur 91,0\u{202F}%, rang 12 sur 48, quartile 4"),
+            "{text}"
+        );
         assert_eq!(
             trend_text(&[(2022, Some(12.0)), (2023, None)], IndicatorUnit::Jours),
             "Évolution sur 2 campagnes — 2022 : 12,0 jours, 2023 : non calculé"

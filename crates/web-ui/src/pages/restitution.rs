@@ -55,7 +55,10 @@ pub fn RestitutionPage() -> impl IntoView {
 /// « Chiffres figés le … » or « provisoires ».
 pub fn frozen_notice(frozen_at: Option<&str>) -> String {
     match frozen_at {
-        Some(at) => format!("Chiffres figés le {} : ils ne changeront plus.", format::date_time(at)),
+        Some(at) => format!(
+            "Chiffres figés le {} : ils ne changeront plus.",
+            format::date_time(at)
+        ),
         None => "Chiffres provisoires : ils évoluent avec les saisies jusqu'à la restitution.".to_owned(),
     }
 }

@@ -171,7 +171,10 @@ fn Structures(year: i32, table: IndicatorTable) -> impl IntoView {
         columns.with_value(|columns| {
             columns
                 .iter()
-                .filter(|c| list.iter().any(|r| r.values.get(&c.code).copied().flatten().is_some()))
+                .filter(|c| {
+                    list.iter()
+                        .any(|r| r.values.get(&c.code).copied().flatten().is_some())
+                })
                 .cloned()
                 .collect::<Vec<_>>()
         })
