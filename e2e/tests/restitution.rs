@@ -2,8 +2,8 @@
 //! territory dashboard, sorts the structures by an indicator (the order changes and is sorted both
 //! ways), opens a structure's restitution and finds, for an indicator, its peer group at département,
 //! région and national level — a box plot where the API publishes statistics, the withheld message
-//! where it does not, with the French text alternative; then the structure opens its fiche de
-//! synthèse. Every page is screenshotted and scanned for English.
+//! where it does not, with the French text alternative (the XLSX export of the table is fetched on
+//! the way); then the structure opens its fiche de synthèse. Every page is screenshotted and scanned for English.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,7 +13,9 @@
 
 use serde_json::Value;
 use tdb_e2e::Harness;
-use tdb_e2e::ui::{api, api_token, assert_french, click, sign_in, sign_out, wait_css, wait_until};
+use tdb_e2e::ui::{
+    api, api_token, assert_french, click, sign_in, sign_out, text, wait_css, wait_text, wait_until,
+};
 
 const YEAR: i32 = 2024;
 const FINESS: &str = "591000005";
@@ -74,6 +76,42 @@ fn is_sorted(values: &[Option<f64>], ascending: bool) -> bool {
         && filled
             .windows(2)
             .all(|w| if ascending { w[0] <= w[1] } else { w[0] >= w[1] })
+}
+
+/// Every level of every indicator of the restitution page: a box plot exactly where `benchmark`
+/// (the API's) publishes statistics, the withheld message elsewhere. `(levels, withheld)`.
+async fn levels_match_the_api(harness: &Harness, benchmark: &Value) -> (usize, usize) {
+    let drawn = harness
+        .browser
+        .execute(
+            "return [...document.querySelectorAll('section[data-indicator] tr[data-level]')].map(tr => [
+                tr.closest('section').dataset.indicator, tr.dataset.level,
+                !!tr.querySelector('svg[data-testid=boxplot]'), !!tr.querySelector('[data-testid=withheld]')]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // The page lists the dialogue-level indicators first: compare as sets.
+    let mut drawn: Vec<String> = drawn.as_array().unwrap().iter().map(Value::to_string).collect();
+    drawn.sort();
+    let mut expected = Vec::new();
+    let mut withheld = 0;
+    for i in benchmark["indicators"].as_array().unwrap() {
+        for level in ["department", "region", "national"] {
+            let published = i[level]["withheld"] == false;
+            withheld += usize::from(!published);
+            let row = Value::from(vec![
+                i["indicator"].clone(),
+                Value::from(level),
+                Value::from(published),
+                Value::from(!published),
+            ]);
+            expected.push(row.to_string());
+        }
+    }
+    expected.sort();
+    assert_eq!(drawn, expected);
+    (expected.len(), withheld)
 }
 
 #[actix_web::test]
@@ -137,6 +175,9 @@ async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
     let values: Vec<Option<f64>> = column(&harness, &code).await.iter().map(|(_, v)| *v).collect();
     assert!(is_sorted(&values, false), "{code} descending: {values:?}");
     shot(&harness, "territory-sorted").await;
+    // The export of the same filters is fetched with the token and handed to the browser.
+    click(b, "[data-testid=export]").await;
+    wait_text(b, "[data-testid=export-done]", "L'export est téléchargé").await;
 
     // The structure that ranks first opens on its restitution: three levels per indicator.
     let (finess, _) = ascending.iter().find(|(_, v)| v.is_some()).cloned().unwrap();
@@ -173,9 +214,12 @@ async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
                 .text()
                 .await
                 .unwrap();
-            let n = group["n"].as_u64().unwrap();
+            let count = match group["n"].as_u64().unwrap() {
+                0 => "aucune structure".to_owned(),
+                n => format!("{n} structure"),
+            };
             assert!(
-                message.contains(&format!("{n} structure")) && message.contains("au moins 5"),
+                message.contains(&count) && message.contains("au moins 5"),
                 "{level}: {message}"
             );
         } else {
@@ -198,13 +242,75 @@ async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
             boxes += 1;
         }
     }
-    eprintln!("e2e: {code} of {finess}: {boxes} box plot(s) of 3 levels, the others withheld");
+    eprintln!("e2e: {code} of {finess}: {boxes} of 3 levels published (box plots), the rest withheld");
     assert!(boxes >= 1, "no published peer group for {code}: {indicator}");
+    let (levels, withheld) = levels_match_the_api(&harness, &benchmark).await;
+    eprintln!("e2e: restitution of {finess}: {levels} levels, {withheld} withheld");
     wait_css(b, "[data-testid=restitution-page] svg[data-testid=sparkline]")
         .await
         .unwrap();
     shot(&harness, "restitution").await;
     assert_french(b, "restitution").await;
+
+    // A structure of the smallest category of the scope: its small groups are withheld, and said so.
+    b.back().await.unwrap();
+    wait_css(b, "[data-testid=structures-table] tbody tr")
+        .await
+        .unwrap();
+    let (status, table) = api(
+        b,
+        "GET",
+        &format!("/api/v1/campaigns/{YEAR}/indicators?indicators=taux_occupation_hp"),
+        Some(&ars),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{table}");
+    let rows = table["rows"].as_array().unwrap();
+    let count = |c: &str| rows.iter().filter(|r| r["category"] == c).count();
+    let smallest = rows
+        .iter()
+        .map(|r| r["category"].as_str().unwrap())
+        .min_by_key(|c| (count(c), *c))
+        .unwrap()
+        .to_owned();
+    wait_css(b, "[data-testid=filter-category]")
+        .await
+        .unwrap()
+        .select_by_value(&smallest)
+        .await
+        .unwrap();
+    let small = rows
+        .iter()
+        .filter(|r| r["category"] == smallest.as_str())
+        .map(|r| r["finess"].as_str().unwrap().to_owned())
+        .min()
+        .unwrap();
+    click(
+        b,
+        &format!("[data-testid=structures-table] a[href='/restitution/{YEAR}/{small}']"),
+    )
+    .await;
+    wait_css(b, "[data-testid=restitution-ready]").await.unwrap();
+    let (status, benchmark) = api(
+        b,
+        "GET",
+        &format!("/api/v1/campaigns/{YEAR}/structures/{small}/benchmark"),
+        Some(&ars),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{benchmark}");
+    let (levels, withheld) = levels_match_the_api(&harness, &benchmark).await;
+    eprintln!("e2e: restitution of {small} ({smallest}): {levels} levels, {withheld} withheld");
+    assert!(
+        withheld > 0,
+        "no withheld group for the smallest category {smallest}"
+    );
+    let message = text(b, "[data-testid=withheld]").await;
+    assert!(message.starts_with("Statistiques non publiées"), "{message}");
+    shot(&harness, "restitution-withheld").await;
+    assert_french(b, "restitution (groupes non publiés)").await;
 
     // The structure opens its fiche de synthèse from its home page.
     sign_out(b).await;

@@ -177,6 +177,15 @@ fn IndicatorCard(indicator: IndicatorBenchmark, trend: Option<FicheIndicator>) -
     }
 }
 
+/// Why a group shows no statistics.
+fn withheld_text(n: u32) -> String {
+    match n {
+        0 => "Statistiques non publiées : aucune structure comparable (il en faut au moins 5).".to_owned(),
+        1 => "Statistiques non publiées : 1 structure seulement (il en faut au moins 5).".to_owned(),
+        n => format!("Statistiques non publiées : {n} structures seulement (il en faut au moins 5)."),
+    }
+}
+
 fn territory_name(name: &str, territory: &str) -> String {
     match territory.split_once(':') {
         Some((_, code)) => format!("{name} ({code})"),
@@ -202,12 +211,7 @@ fn level_row(
         ),
         _ => (
             view! {
-                <p class="fr-text--sm fr-mb-0" data-testid="withheld">
-                    {format!(
-                        "Statistiques non publiées : {n} structure{} seulement (il en faut au moins 5).",
-                        if n > 1 { "s" } else { "" }
-                    )}
-                </p>
+                <p class="fr-text--sm fr-mb-0" data-testid="withheld">{withheld_text(n)}</p>
             }
             .into_any(),
             "—".to_owned(),
