@@ -339,7 +339,9 @@ async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
         u64::try_from(fiche["indicators"].as_array().unwrap().len()).ok()
     );
     wait_css(b, "[data-testid=print]").await.unwrap();
-    wait_css(b, "[data-testid=pdf]").await.unwrap();
+    // The PDF needs the token: fetched by the client, then handed to the browser as a file.
+    click(b, "[data-testid=pdf]").await;
+    wait_text(b, "[data-testid=fiche-page]", "Le PDF de la fiche est téléchargé").await;
     shot(&harness, "fiche").await;
     assert_french(b, "fiche de synthèse").await;
     harness.stop().await;
