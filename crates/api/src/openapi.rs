@@ -88,6 +88,7 @@ impl utoipa::Modify for BearerAuth {
     routes::progress::campaign_progress,
     routes::benchmarks::group_benchmark,
     routes::benchmarks::structure_benchmark,
+    routes::benchmarks::indicator_table,
     routes::fiches::get_fiche,
     routes::fiches::get_fiche_pdf,
     routes::fiches::post_fiche_batch,

@@ -5,7 +5,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{footer::Footer, header::Header};
-use crate::pages::{form::FormPage, home::HomePage, login::RequireSession, not_found::NotFoundPage};
+use crate::pages::{
+    fiche::FichePage, form::FormPage, home::HomePage, login::RequireSession, not_found::NotFoundPage,
+    restitution::RestitutionPage, territory::TerritoryPage,
+};
 use crate::session::Session;
 
 /// The whole web app.
@@ -27,6 +30,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <RequireSession><HomePage/></RequireSession> }/>
                     <Route path=path!("/formulaire/:year/:finess")
                         view=|| view! { <RequireSession><FormPage/></RequireSession> }/>
+                    <Route path=path!("/restitution/:year/:finess")
+                        view=|| view! { <RequireSession><RestitutionPage/></RequireSession> }/>
+                    <Route path=path!("/fiche/:year/:finess")
+                        view=|| view! { <RequireSession><FichePage/></RequireSession> }/>
+                    <Route path=path!("/territoire/:year")
+                        view=|| view! { <RequireSession><TerritoryPage/></RequireSession> }/>
                 </Routes>
             </main>
             <Footer/>

@@ -1,13 +1,16 @@
 //! `/api/v1/campaigns/{year}/benchmarks` (statistics of one peer group) and
-//! `/api/v1/campaigns/{year}/structures/{finess}/benchmark` (a structure against its peers).
+//! `/api/v1/campaigns/{year}/structures/{finess}/benchmark` (a structure against its peers) and
+//! `/api/v1/campaigns/{year}/indicators` (indicator values of the structures in scope).
 
 use actix_web::{get, web};
 use serde::Deserialize;
-use tdb_domain::contract::{GroupBenchmark, Problem, StructureBenchmark};
+use tdb_domain::contract::{GroupBenchmark, IndicatorTable, Problem, StructureBenchmark};
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
+use crate::db::repo::exports::ExportFilters;
 use crate::error::ApiError;
+use crate::services::benchmarks::table::TableQuery;
 use crate::services::benchmarks::{self as service, GroupQuery};
 use crate::state::AppState;
 
@@ -102,6 +105,77 @@ pub async fn structure_benchmark(
 ) -> Result<web::Json<StructureBenchmark>, ApiError> {
     let (year, finess) = path.into_inner();
     service::structure(&state, principal, year, finess)
+        .await
+        .map(web::Json)
+}
+
+/// Filters of an indicator table.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TableParams {
+    /// Category code, FINESS category code or alias.
+    #[param(example = "ehpad")]
+    pub category: Option<String>,
+    /// Department code.
+    #[param(example = "59")]
+    pub department: Option<String>,
+    /// Region code.
+    #[param(example = "32")]
+    pub region: Option<String>,
+    /// Managing body (FINESS EJ).
+    #[param(example = "590000001")]
+    pub organisation: Option<String>,
+    /// Indicator codes separated by commas; by default the dialogue-level indicators in scope of the
+    /// listed structures' categories.
+    #[param(example = "taux_occupation_hp,taux_absenteisme")]
+    pub indicators: Option<String>,
+}
+
+/// Indicator values of the structures in scope.
+///
+/// One row per structure the caller may see (`esms`/`og`: theirs; `ars`/`cd`: their territory and
+/// competence; `national` and partner clients with the `read` scope: all — the scope of the exports),
+/// narrowed by the filters, by FINESS: identity, form state, completion rate, and the value of each
+/// indicator asked for (null when not `ok`). The values are those the peer statistics are computed
+/// from: live, or as frozen once the campaign is in `restitution` (`frozen_at`). A filter naming
+/// something outside the scope gives no rows, never another's data.
+#[utoipa::path(
+    tag = "restitution",
+    params(("year" = i32, Path, description = "Campaign year N.", example = 2024), TableParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The table.", body = IndicatorTable),
+        (status = 400, description = "Unreadable query (`invalid_query`: unknown parameter).", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A partner client without the `read` scope.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign (`campaign_not_found`).", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Unknown category (`/query/category`) or indicator (`/query/indicators`).",
+            body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/campaigns/{year}/indicators")]
+pub async fn indicator_table(
+    principal: Principal,
+    state: web::Data<AppState>,
+    year: web::Path<i32>,
+    params: web::Query<TableParams>,
+) -> Result<web::Json<IndicatorTable>, ApiError> {
+    let params = params.into_inner();
+    let query = TableQuery {
+        filters: ExportFilters {
+            category: params.category,
+            department: params.department,
+            region: params.region,
+            organisation: params.organisation,
+            finess: None,
+        },
+        indicators: params.indicators,
+    };
+    service::table::table(&state, principal, year.into_inner(), query)
         .await
         .map(web::Json)
 }

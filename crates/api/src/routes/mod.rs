@@ -49,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(progress::campaign_progress)
             .service(benchmarks::group_benchmark)
             .service(benchmarks::structure_benchmark)
+            .service(benchmarks::indicator_table)
             .service(campaigns::change_phase)
             .service(campaigns::get_campaign)
             .configure(imports::configure)

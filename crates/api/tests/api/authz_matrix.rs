@@ -428,6 +428,21 @@ async fn campaign_export(db: TestDb) {
     }
 }
 
+/// The indicator table is a list like the exports: the scope's rows, no rows outside it.
+async fn indicator_table(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/campaigns/2024/indicators?department={department}",
+            None,
+            EXPORT_ANY,
+            EXPORT_ANY,
+        ),
+    )
+    .await;
+}
+
 async fn structure_template(db: TestDb) {
     let mut inside = READ_IN;
     let mut outside = READ_OUT;
@@ -519,6 +534,7 @@ async fn restitution_batches(db: TestDb) {
 
 on_both_backends!(
     campaign_export,
+    indicator_table,
     structure_template,
     organisation_template,
     restitution_reads,

@@ -27,6 +27,7 @@ mod imports_crash;
 mod imports_fixtures;
 mod imports_scopes;
 mod imports_values;
+mod indicator_table;
 mod migrations;
 mod openapi_sync;
 mod problems;

@@ -275,3 +275,63 @@ pub struct FicheBatch {
     /// Why it failed.
     pub error: Option<String>,
 }
+
+/// A column of an indicator table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorColumn {
+    /// Indicator code.
+    pub code: String,
+    /// French label.
+    pub label: String,
+    /// Unit.
+    pub unit: IndicatorUnit,
+    /// Ranking direction.
+    pub direction: Direction,
+}
+
+/// One structure of an indicator table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorRow {
+    /// FINESS ET.
+    pub finess: String,
+    /// Name.
+    pub name: String,
+    /// Category code.
+    pub category: String,
+    /// Department code.
+    pub department: String,
+    /// Region code.
+    pub region: String,
+    /// Workflow state of the campaign's form (`non_commence` without a form).
+    pub state: FormState,
+    /// Cached completion rate of the form, 0 to 1 (0 without a form).
+    pub completion_rate: f64,
+    /// Value of each column by indicator code: the unrounded value when `ok`, null otherwise (missing
+    /// input, not applicable to the category, no form).
+    pub values: std::collections::BTreeMap<String, Option<f64>>,
+}
+
+/// `GET /api/v1/campaigns/{year}/indicators`: indicator values of the structures in the caller's scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "campaign": 2024, "frozen_at": null,
+    "columns": [{"code": "taux_occupation_hp",
+        "label": "Taux d'occupation des lits ou places en hébergement / accompagnement permanent",
+        "unit": "ratio", "direction": "higher_better"}],
+    "rows": [{"finess": "591000005", "name": "EHPAD Les Tilleuls", "category": "ehpad", "department": "59",
+        "region": "32", "state": "soumis", "completion_rate": 0.93,
+        "values": {"taux_occupation_hp": 0.961}}]
+})))]
+pub struct IndicatorTable {
+    /// Campaign year N.
+    pub campaign: i32,
+    /// When the campaign's figures were frozen (values as frozen); null while they are live.
+    pub frozen_at: Option<String>,
+    /// The indicators asked for, in catalogue order.
+    pub columns: Vec<IndicatorColumn>,
+    /// The structures of the caller's scope matching the filters, by FINESS.
+    pub rows: Vec<IndicatorRow>,
+}

@@ -20,7 +20,8 @@ mod structures;
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
 pub use benchmarks::{
     Fiche, FicheBatch, FicheCampaign, FicheCapacity, FicheControl, FicheIdentity, FicheIndicator, FichePoint,
-    GroupBenchmark, IndicatorBenchmark, LevelBenchmark, StructureBenchmark, Trend,
+    GroupBenchmark, IndicatorBenchmark, IndicatorColumn, IndicatorRow, IndicatorTable, LevelBenchmark,
+    StructureBenchmark, Trend,
 };
 pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, PhaseChange, PhaseChangeResult};
 pub use catalogue::{

@@ -14,8 +14,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tdb_domain::contract::{
-    AuditEntry, Campaign, CampaignProgress, CorrectionMessageBody, FormDocument, FormPatch, Health,
-    JustificationBody, LoginRequest, LoginResponse, Page, Problem, ReviewRequest, Structure,
+    AuditEntry, Campaign, CampaignProgress, CorrectionMessageBody, Fiche, FormDocument, FormPatch, Health,
+    IndicatorTable, JustificationBody, LoginRequest, LoginResponse, Page, Problem, ReviewRequest, Structure,
+    StructureBenchmark,
 };
 
 thread_local! {
@@ -69,6 +70,54 @@ pub async fn structure(finess: &str) -> Result<Structure, UiError> {
 pub async fn progress_by_department(year: i32) -> Result<CampaignProgress, UiError> {
     send(Request::get(&format!(
         "/api/v1/campaigns/{year}/progress?by=department"
+    )))
+    .await
+}
+
+/// `GET /api/v1/campaigns/{year}/progress?by=region` (regions ranked by completion).
+pub async fn progress_by_region(year: i32) -> Result<CampaignProgress, UiError> {
+    send(Request::get(&format!(
+        "/api/v1/campaigns/{year}/progress?by=region"
+    )))
+    .await
+}
+
+/// `GET /api/v1/campaigns/{year}/structures/{finess}/benchmark`.
+pub async fn benchmark(year: i32, finess: &str) -> Result<StructureBenchmark, UiError> {
+    send(Request::get(&format!(
+        "/api/v1/campaigns/{year}/structures/{finess}/benchmark"
+    )))
+    .await
+}
+
+/// `GET /api/v1/structures/{finess}/fiche?campaign={year}`.
+pub async fn fiche(year: i32, finess: &str) -> Result<Fiche, UiError> {
+    send(Request::get(&format!(
+        "/api/v1/structures/{finess}/fiche?campaign={year}"
+    )))
+    .await
+}
+
+/// `GET /api/v1/campaigns/{year}/indicators?{query}` (query already encoded, may be empty).
+pub async fn indicator_table(year: i32, query: &str) -> Result<IndicatorTable, UiError> {
+    send(Request::get(&format!(
+        "/api/v1/campaigns/{year}/indicators?{query}"
+    )))
+    .await
+}
+
+/// `GET /api/v1/structures/{finess}/fiche.pdf?campaign={year}`, as bytes (the token is not in a link).
+pub async fn fiche_pdf(year: i32, finess: &str) -> Result<Vec<u8>, UiError> {
+    bytes(Request::get(&format!(
+        "/api/v1/structures/{finess}/fiche.pdf?campaign={year}"
+    )))
+    .await
+}
+
+/// `GET /api/v1/campaigns/{year}/export?format=xlsx&layout=wide&{query}`, as bytes.
+pub async fn export_xlsx(year: i32, query: &str) -> Result<Vec<u8>, UiError> {
+    bytes(Request::get(&format!(
+        "/api/v1/campaigns/{year}/export?format=xlsx&layout=wide&{query}"
     )))
     .await
 }
@@ -157,6 +206,24 @@ fn authorised(request: RequestBuilder) -> RequestBuilder {
         Some(token) => request.header("Authorization", &format!("Bearer {token}")),
         None => request,
     }
+}
+
+/// The body of a file answer; a refusal is decoded like any other answer.
+async fn bytes(request: RequestBuilder) -> Result<Vec<u8>, UiError> {
+    let response = authorised(request)
+        .send()
+        .await
+        .map_err(|e| UiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(checked::<serde_json::Value>(response)
+            .await
+            .err()
+            .unwrap_or(UiError::Status(500)));
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| UiError::Decode(e.to_string()))
 }
 
 async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, UiError> {

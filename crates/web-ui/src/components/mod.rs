@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
 pub mod api_status;
+pub mod charts;
 pub mod footer;
 pub mod header;

@@ -63,7 +63,16 @@ fn Todo(campaign: Campaign, user: SessionUser) -> impl IntoView {
     };
     let body = match user.role {
         Role::Esms | Role::Og => view! { <MyForms year user/> }.into_any(),
-        _ => view! { <ReviewQueue year/> <Progress year/> }.into_any(),
+        _ => view! {
+            <p>
+                <a class="fr-link" href=format!("/territoire/{year}") data-testid="to-territory">
+                    {format!("Tableau de bord territorial de la campagne {year}")}
+                </a>
+            </p>
+            <ReviewQueue year/>
+            <Progress year/>
+        }
+        .into_any(),
     };
     view! {
         <p class="fr-text--lead" data-testid="campaign">
@@ -167,7 +176,15 @@ fn my_form_row(year: i32, s: Structure, form: Result<FormDocument, UiError>) -> 
             <td>{state}</td>
             <td>{completion}</td>
             <td>{corrections}</td>
-            <td><a class="fr-link" href=href>{format!("Ouvrir le formulaire de {}", s.name)}</a></td>
+            <td>
+                <a class="fr-link" href=href>{format!("Ouvrir le formulaire de {}", s.name)}</a><br/>
+                <a class="fr-link" href=format!("/restitution/{year}/{}", s.finess)>
+                    {format!("Restitution de {}", s.name)}
+                </a><br/>
+                <a class="fr-link" href=format!("/fiche/{year}/{}", s.finess)>
+                    {format!("Fiche de synthèse de {}", s.name)}
+                </a>
+            </td>
         </tr>
     }
 }
@@ -221,7 +238,12 @@ fn ReviewQueue(year: i32) -> impl IntoView {
                                                 <td>{f.evaluation.submission.alerts.len()}</td>
                                                 <td>{format::percent(f.evaluation.completion.rate)}</td>
                                                 <td>{f.submitted_at.as_deref().map(format::date).unwrap_or_default()}</td>
-                                                <td><a class="fr-link" href=href>{format!("Examiner le formulaire de {}", s.name)}</a></td>
+                                                <td>
+                                                    <a class="fr-link" href=href>{format!("Examiner le formulaire de {}", s.name)}</a><br/>
+                                                    <a class="fr-link" href=format!("/restitution/{year}/{}", s.finess)>
+                                                        {format!("Restitution de {}", s.name)}
+                                                    </a>
+                                                </td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -252,7 +274,8 @@ fn Progress(year: i32) -> impl IntoView {
     }
 }
 
-fn progress_table(progress: CampaignProgress) -> impl IntoView {
+/// The progress of a campaign by territory, with a total row.
+pub fn progress_table(progress: CampaignProgress) -> impl IntoView {
     let rate = |r: Option<f64>| r.map(format::percent).unwrap_or_else(|| "—".to_owned());
     let rows = progress
         .territories
@@ -270,6 +293,7 @@ fn progress_table(progress: CampaignProgress) -> impl IntoView {
                     <td>{t.states.valide}</td>
                     <td>{rate(t.mean_completion_rate)}</td>
                     <td>{rate(t.share_threshold_reached)}</td>
+                    <td>{rate(t.share_validated)}</td>
                 </tr>
             }
         })
@@ -288,6 +312,7 @@ fn progress_table(progress: CampaignProgress) -> impl IntoView {
                     <th scope="col">"Validés"</th>
                     <th scope="col">"Complétude moyenne"</th>
                     <th scope="col">"Part au seuil"</th>
+                    <th scope="col">"Part validée"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -1,6 +1,9 @@
 //! One module per page (route).
 
+pub mod fiche;
 pub mod form;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod restitution;
+pub mod territory;

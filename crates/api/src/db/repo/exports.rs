@@ -130,3 +130,16 @@ pub fn values_of(conn: &mut DbConnection, year: i32, finess: &[&str]) -> QueryRe
         .order((form_values::structure_finess, form_values::item_code))
         .load(conn)
 }
+
+/// State and cached completion rate of the forms of campaign `year` of the structures `finess`.
+pub fn completion_of(
+    conn: &mut DbConnection,
+    year: i32,
+    finess: &[&str],
+) -> QueryResult<Vec<(String, String, f64)>> {
+    forms::table
+        .filter(forms::campaign_year.eq(year))
+        .filter(forms::structure_finess.eq_any(finess))
+        .select((forms::structure_finess, forms::state, forms::completion_rate))
+        .load(conn)
+}

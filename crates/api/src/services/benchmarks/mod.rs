@@ -10,6 +10,7 @@
 pub mod inputs;
 pub mod memo;
 pub mod peers;
+pub mod table;
 pub mod territory;
 
 use std::sync::Arc;

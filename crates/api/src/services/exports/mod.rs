@@ -125,31 +125,8 @@ pub struct Plan {
 /// (404 `campaign_not_found`), the category filter is known (422), and lists the structures of the
 /// caller's scope that match the filters.
 pub fn prepare(conn: &mut DbConnection, principal: &Principal, request: Request) -> Result<Plan, ApiError> {
-    if principal.role == Role::Partner && !principal.scopes.iter().any(|s| s == READ) {
-        return Err(ApiError::Forbidden(
-            "Ce client n'a pas le droit « read » : il ne peut pas exporter de valeurs.".to_owned(),
-        ));
-    }
-    let year = request.year;
-    if forms::campaign_phase(conn, year)?.is_none() {
-        return Err(ApiError::NotFound {
-            code: "campaign_not_found",
-            detail: format!("La campagne {year} n'existe pas."),
-        });
-    }
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
     let mut request = request;
-    if let Some(category) = &request.filters.category {
-        let resolved = catalogue.resolve_category(category).ok_or_else(|| {
-            ApiError::Validation(vec![tdb_domain::contract::FieldError {
-                path: "/query/category".to_owned(),
-                code: "unknown_category".to_owned(),
-                message: format!("Catégorie inconnue « {category} »."),
-            }])
-        })?;
-        request.filters.category = Some(resolved.as_str().to_owned());
-    }
-    let structures = exports::structures(conn, &principal.scope, &request.filters)?;
+    let (catalogue, structures) = scoped_structures(conn, principal, request.year, &mut request.filters)?;
     let (departments, regions) = progress::territory_names(conn)?;
     Ok(Plan {
         request,
@@ -162,6 +139,42 @@ pub fn prepare(conn: &mut DbConnection, principal: &Principal, request: Request)
         departments,
         regions,
     })
+}
+
+/// The checks and the structure list of an export, shared with every list of values by structure
+/// (`GET …/indicators`): a partner needs `read` (403), the campaign must exist (404
+/// `campaign_not_found`), the category filter is resolved in place (422 when unknown); then the
+/// structures of the caller's scope that match `filters`, by FINESS.
+pub fn scoped_structures(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    year: i32,
+    filters: &mut ExportFilters,
+) -> Result<(&'static Catalogue, Vec<ExportStructure>), ApiError> {
+    if principal.role == Role::Partner && !principal.scopes.iter().any(|s| s == READ) {
+        return Err(ApiError::Forbidden(
+            "Ce client n'a pas le droit « read » : il ne peut pas exporter de valeurs.".to_owned(),
+        ));
+    }
+    if forms::campaign_phase(conn, year)?.is_none() {
+        return Err(ApiError::NotFound {
+            code: "campaign_not_found",
+            detail: format!("La campagne {year} n'existe pas."),
+        });
+    }
+    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    if let Some(category) = &filters.category {
+        let resolved = catalogue.resolve_category(category).ok_or_else(|| {
+            ApiError::Validation(vec![tdb_domain::contract::FieldError {
+                path: "/query/category".to_owned(),
+                code: "unknown_category".to_owned(),
+                message: format!("Catégorie inconnue « {category} »."),
+            }])
+        })?;
+        filters.category = Some(resolved.as_str().to_owned());
+    }
+    let structures = exports::structures(conn, &principal.scope, filters)?;
+    Ok((catalogue, structures))
 }
 
 /// One structure of a chunk: its form (if stored) and its non-empty values by item code.

@@ -1,0 +1,210 @@
+//! Small inline SVG charts of the restitution: the box plot of a peer group with the structure's
+//! point, and the trend of a value over campaigns. Each chart is an image (`role="img"`) whose
+//! French text alternative says everything it draws.
+
+use leptos::prelude::*;
+use tdb_domain::contract::{IndicatorUnit, Position, Summary};
+use tdb_domain::display::format_indicator;
+
+use crate::labels;
+
+/// Width of a box plot, in SVG units.
+const BOX_WIDTH: f64 = 320.0;
+/// Height of a box plot.
+const BOX_HEIGHT: f64 = 44.0;
+/// Horizontal margin, so end markers are not cut.
+const MARGIN: f64 = 8.0;
+
+/// A value as shown, with its unit: `91,0 %`, `23,5 jours`.
+pub fn shown(value: f64, unit: IndicatorUnit) -> String {
+    format!(
+        "{}{}",
+        format_indicator(value, unit),
+        labels::indicator_unit(unit)
+    )
+}
+
+/// « rang 12 sur 48, quartile 3 », or the position of a neutral indicator.
+pub fn position_text(position: &Position, n: u32) -> String {
+    match position.rank {
+        Some(rank) => format!("rang {rank} sur {n}, quartile {}", position.quartile),
+        None => format!("quartile {} (indicateur sans classement)", position.quartile),
+    }
+}
+
+/// The text alternative of a box plot.
+pub fn box_plot_text(
+    stats: &Summary,
+    n: u32,
+    unit: IndicatorUnit,
+    value: Option<f64>,
+    position: Option<&Position>,
+) -> String {
+    let mut text = format!(
+        "Médiane {}, premier quartile {}, troisième quartile {}, premier décile {}, neuvième décile {}, \
+         minimum {}, maximum {}, {n} structures",
+        shown(stats.median, unit),
+        shown(stats.q1, unit),
+        shown(stats.q3, unit),
+        shown(stats.d1, unit),
+        shown(stats.d9, unit),
+        shown(stats.min, unit),
+        shown(stats.max, unit),
+    );
+    match value {
+        Some(v) => {
+            text.push_str(&format!(", votre valeur {}", shown(v, unit)));
+            if let Some(position) = position {
+                text.push_str(&format!(", {}", position_text(position, n)));
+            }
+        }
+        None => text.push_str(", votre valeur n'est pas calculée"),
+    }
+    text
+}
+
+/// Maps `[lo, hi]` onto the drawable width.
+fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 + Copy {
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    move |x| MARGIN + (x - lo) / span * (BOX_WIDTH - 2.0 * MARGIN)
+}
+
+/// A horizontal box plot: whiskers from d1 to d9, box from q1 to q3, the median, min and max as
+/// ticks, and the structure's value as a dot.
+#[component]
+pub fn BoxPlot(
+    /// Statistics of the group.
+    stats: Summary,
+    /// Size of the group.
+    n: u32,
+    /// Unit of the indicator.
+    unit: IndicatorUnit,
+    /// The structure's value, when calculated.
+    value: Option<f64>,
+    /// The structure's position in the group.
+    position: Option<Position>,
+) -> impl IntoView {
+    let label = box_plot_text(&stats, n, unit, value, position.as_ref());
+    let title = label.clone();
+    let lo = value.map_or(stats.min, |v| v.min(stats.min));
+    let hi = value.map_or(stats.max, |v| v.max(stats.max));
+    let x = scale(lo, hi);
+    let mid = BOX_HEIGHT / 2.0;
+    let f = |v: f64| format!("{v:.1}");
+    view! {
+        <svg class="tdb-boxplot" role="img" aria-label=label data-testid="boxplot"
+            viewBox=format!("0 0 {BOX_WIDTH} {BOX_HEIGHT}") width=f(BOX_WIDTH) height=f(BOX_HEIGHT)>
+            <title>{title}</title>
+            <line x1=f(x(stats.d1)) x2=f(x(stats.d9)) y1=f(mid) y2=f(mid) class="tdb-boxplot__whisker"/>
+            <line x1=f(x(stats.min)) x2=f(x(stats.min)) y1=f(mid - 5.0) y2=f(mid + 5.0) class="tdb-boxplot__whisker"/>
+            <line x1=f(x(stats.max)) x2=f(x(stats.max)) y1=f(mid - 5.0) y2=f(mid + 5.0) class="tdb-boxplot__whisker"/>
+            <rect x=f(x(stats.q1)) y=f(mid - 10.0) width=f((x(stats.q3) - x(stats.q1)).max(1.0)) height="20"
+                class="tdb-boxplot__box"/>
+            <line x1=f(x(stats.median)) x2=f(x(stats.median)) y1=f(mid - 10.0) y2=f(mid + 10.0)
+                class="tdb-boxplot__median"/>
+            {value.map(|v| view! {
+                <circle cx=f(x(v)) cy=f(mid) r="6" class="tdb-boxplot__value"/>
+            })}
+        </svg>
+    }
+}
+
+/// The text alternative of a trend: « 2022 : 85,0 %, 2023 : non calculé, 2024 : 91,0 % ».
+pub fn trend_text(points: &[(i32, Option<f64>)], unit: IndicatorUnit) -> String {
+    let parts: Vec<String> = points
+        .iter()
+        .map(|(year, value)| match value {
+            Some(v) => format!("{year} : {}", shown(*v, unit)),
+            None => format!("{year} : non calculé"),
+        })
+        .collect();
+    format!("Évolution sur {} campagnes — {}", points.len(), parts.join(", "))
+}
+
+/// A small line of the values of the campaigns (missing ones leave a gap in the points).
+#[component]
+pub fn Sparkline(
+    /// Value of each campaign, oldest first.
+    points: Vec<(i32, Option<f64>)>,
+    /// Unit of the indicator.
+    unit: IndicatorUnit,
+    /// Added to the text alternative (e.g. the trend in words).
+    summary: String,
+) -> impl IntoView {
+    const WIDTH: f64 = 120.0;
+    const HEIGHT: f64 = 32.0;
+    let label = format!("{}{summary}", trend_text(&points, unit));
+    let title = label.clone();
+    let known: Vec<f64> = points.iter().filter_map(|(_, v)| *v).collect();
+    let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = if points.len() > 1 {
+        (WIDTH - 12.0) / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let xy: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, v))| {
+            let v = (*v)?;
+            let y = if hi > lo {
+                HEIGHT - 6.0 - (v - lo) / span * (HEIGHT - 12.0)
+            } else {
+                HEIGHT / 2.0
+            };
+            Some((6.0 + i as f64 * step, y))
+        })
+        .collect();
+    let line: String = xy
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <svg class="tdb-sparkline" role="img" aria-label=label data-testid="sparkline"
+            viewBox=format!("0 0 {WIDTH} {HEIGHT}") width="120" height="32">
+            <title>{title}</title>
+            <polyline points=line class="tdb-sparkline__line"/>
+            {xy.into_iter().map(|(x, y)| view! {
+                <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="3" class="tdb-sparkline__point"/>
+            }).collect_view()}
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_text_alternatives() {
+        let stats = Summary {
+            min: 0.5,
+            d1: 0.6,
+            q1: 0.8,
+            median: 0.872,
+            q3: 0.9,
+            d9: 0.95,
+            max: 1.0,
+            mean: 0.85,
+        };
+        let position = Position {
+            rank: Some(12),
+            position: 37,
+            percentile: 75.0,
+            quartile: 4,
+        };
+        let text = box_plot_text(&stats, 48, IndicatorUnit::Ratio, Some(0.91), Some(&position));
+        assert!(text.starts_with("Médiane 87,2\u{202F}%"), "{text}");
+        assert!(
+            text.ends_with("votre valeur 91,0\u{202F}%, rang 12 sur 48, quartile 4"),
+            "{text}"
+        );
+        assert_eq!(
+            trend_text(&[(2022, Some(12.0)), (2023, None)], IndicatorUnit::Jours),
+            "Évolution sur 2 campagnes — 2022 : 12,0 jours, 2023 : non calculé"
+        );
+    }
+}
