@@ -11,14 +11,6 @@ use tdb_domain::stats::{peer_position, peer_stats};
 use super::inputs::PeerInput;
 use super::territory::Territory;
 
-/// A group: indicator index, category, territory.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct GroupKey {
-    indicator: u16,
-    category: u16,
-    territory: (u8, u16),
-}
-
 /// Every peer group of a campaign, and each structure's inputs.
 #[derive(Debug)]
 pub struct CampaignPeers {
@@ -31,15 +23,37 @@ pub struct CampaignPeers {
     inputs: Vec<PeerInput>,
     by_finess: HashMap<String, usize>,
     names: Names,
-    groups: HashMap<GroupKey, Vec<f64>>,
+    /// The sorted values of each group, at [`Names::slot`].
+    groups: Vec<Vec<f64>>,
 }
 
-/// Dense indices of categories, regions and departments.
+/// Dense indices of categories, regions and departments, and of the groups they make.
 #[derive(Debug, Default)]
 struct Names {
     categories: HashMap<String, u16>,
     regions: HashMap<String, u16>,
     departments: HashMap<String, u16>,
+}
+
+impl Names {
+    /// Territories per indicator × category: national, then each region, then each department.
+    fn territories(&self) -> usize {
+        1 + self.regions.len() + self.departments.len()
+    }
+
+    /// Index of the group of `indicator` × `category` × `territory` (0: national, then regions, then
+    /// departments, as [`Self::territories`] counts them).
+    fn slot(&self, indicator: usize, category: u16, territory: usize) -> usize {
+        (indicator * self.categories.len() + usize::from(category)) * self.territories() + territory
+    }
+
+    fn region_slot(&self, region: u16) -> usize {
+        1 + usize::from(region)
+    }
+
+    fn department_slot(&self, department: u16) -> usize {
+        1 + self.regions.len() + usize::from(department)
+    }
 }
 
 fn intern(map: &mut HashMap<String, u16>, name: &str) -> u16 {
@@ -54,6 +68,9 @@ fn intern(map: &mut HashMap<String, u16>, name: &str) -> u16 {
 impl CampaignPeers {
     /// Groups `inputs`: only the structures that reached the completion threshold count, each in the
     /// groups of the indicators whose value is `ok` (§7.1).
+    ///
+    /// Each indicator × category is sorted once, nationally; the regional and departmental groups are
+    /// then filled in that order, so they come out sorted too.
     pub fn new(
         year: i32,
         catalogue: &'static Catalogue,
@@ -61,31 +78,46 @@ impl CampaignPeers {
         inputs: Vec<PeerInput>,
     ) -> Self {
         let mut names = Names::default();
-        let mut groups: HashMap<GroupKey, Vec<f64>> = HashMap::new();
-        for input in &inputs {
-            let category = intern(&mut names.categories, &input.category);
-            let region = intern(&mut names.regions, &input.region);
-            let department = intern(&mut names.departments, &input.department);
-            if !input.reached {
-                continue;
-            }
-            for (indicator, value) in input.values.iter().enumerate() {
-                let Some(value) = value else { continue };
-                let indicator = u16::try_from(indicator).unwrap_or(u16::MAX);
-                for territory in [(0, 0), (1, region), (2, department)] {
-                    groups
-                        .entry(GroupKey {
-                            indicator,
-                            category,
-                            territory,
-                        })
-                        .or_default()
-                        .push(*value);
-                }
+        let mut by_category: Vec<Vec<(usize, usize, usize)>> = Vec::new();
+        let placed: Vec<(u16, u16, u16)> = inputs
+            .iter()
+            .map(|input| {
+                (
+                    intern(&mut names.categories, &input.category),
+                    intern(&mut names.regions, &input.region),
+                    intern(&mut names.departments, &input.department),
+                )
+            })
+            .collect();
+        by_category.resize(names.categories.len(), Vec::new());
+        for (i, (input, &(category, region, department))) in inputs.iter().zip(&placed).enumerate() {
+            if input.reached {
+                by_category[usize::from(category)].push((
+                    i,
+                    names.region_slot(region),
+                    names.department_slot(department),
+                ));
             }
         }
-        for values in groups.values_mut() {
-            tdb_domain::stats::sort_values(values);
+        let indicators = catalogue.indicators().len();
+        let mut groups = vec![Vec::new(); indicators * names.categories.len() * names.territories()];
+        let mut sorted: Vec<(f64, usize, usize)> = Vec::new();
+        for (category, members) in by_category.iter().enumerate() {
+            let category = u16::try_from(category).unwrap_or(u16::MAX);
+            for indicator in 0..indicators {
+                sorted.clear();
+                sorted.extend(members.iter().filter_map(|&(i, region, department)| {
+                    let value = inputs[i].values.get(indicator).copied().flatten()?;
+                    Some((value, region, department))
+                }));
+                sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+                let base = names.slot(indicator, category, 0);
+                groups[base] = sorted.iter().map(|v| v.0).collect();
+                for &(value, region, department) in &sorted {
+                    groups[base + region].push(value);
+                    groups[base + department].push(value);
+                }
+            }
         }
         let by_finess = inputs
             .iter()
@@ -110,20 +142,17 @@ impl CampaignPeers {
 
     /// Sorted values of a group (empty when nobody counts).
     pub fn group(&self, indicator: usize, category: &str, territory: &Territory) -> &[f64] {
-        let key = (|| {
+        let slot = (|| {
             let category = *self.names.categories.get(category)?;
             let territory = match territory {
-                Territory::National => (0, 0),
-                Territory::Region(code) => (1, *self.names.regions.get(code)?),
-                Territory::Department(code) => (2, *self.names.departments.get(code)?),
+                Territory::National => 0,
+                Territory::Region(code) => self.names.region_slot(*self.names.regions.get(code)?),
+                Territory::Department(code) => self.names.department_slot(*self.names.departments.get(code)?),
             };
-            Some(GroupKey {
-                indicator: u16::try_from(indicator).ok()?,
-                category,
-                territory,
-            })
+            (indicator < self.catalogue.indicators().len())
+                .then(|| self.names.slot(indicator, category, territory))
         })();
-        key.and_then(|k| self.groups.get(&k)).map_or(&[], Vec::as_slice)
+        slot.and_then(|s| self.groups.get(s)).map_or(&[], Vec::as_slice)
     }
 
     /// Statistics of a group, withheld under the minimum size.
@@ -145,6 +174,10 @@ impl CampaignPeers {
 
     /// Statistics of every group (the whole campaign's restitution), for the benchmark.
     pub fn all_stats(&self) -> Vec<PeerStats> {
-        self.groups.values().map(|values| peer_stats(values)).collect()
+        self.groups
+            .iter()
+            .filter(|values| !values.is_empty())
+            .map(|values| peer_stats(values))
+            .collect()
     }
 }
