@@ -377,8 +377,8 @@ diesel::table! {
         structure_version -> BigInt,
         /// Completion threshold reached.
         reached -> Bool,
-        /// Indicator values in catalogue order (JSON array, null when not `ok`).
-        values_json -> Text,
+        /// Indicator values in catalogue order, packed little-endian f64 (NaN when not `ok`).
+        values_f64 -> Binary,
     }
 }
 

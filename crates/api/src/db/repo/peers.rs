@@ -28,8 +28,8 @@ pub struct LiveRow {
     pub form_version: i64,
     /// Version of the structure.
     pub structure_version: i64,
-    /// Cached inputs: `(form version, structure version, reached, values JSON)`.
-    pub cached: Option<(i64, i64, bool, String)>,
+    /// Cached inputs: `(form version, structure version, reached, packed values)`.
+    pub cached: Option<(i64, i64, bool, Vec<u8>)>,
 }
 
 /// A cached row, as written.
@@ -46,8 +46,8 @@ pub struct PeerInputRow {
     pub structure_version: i64,
     /// Completion threshold reached.
     pub reached: bool,
-    /// Indicator values (JSON array).
-    pub values_json: String,
+    /// Indicator values, packed by [`pack_values`].
+    pub values_f64: Vec<u8>,
 }
 
 /// A frozen row.
@@ -68,6 +68,31 @@ pub struct SnapshotRow {
     pub reached: bool,
     /// Indicator values (JSON array).
     pub values_json: String,
+}
+
+/// Packs indicator values for [`PeerInputRow::values_f64`]: 8 bytes little-endian per value, NaN
+/// for none (an `ok` indicator value is finite).
+pub fn pack_values(values: &[Option<f64>]) -> Vec<u8> {
+    values
+        .iter()
+        .flat_map(|v| v.unwrap_or(f64::NAN).to_le_bytes())
+        .collect()
+}
+
+/// Unpacks what [`pack_values`] packed; `None` when the length is not a multiple of 8.
+pub fn unpack_values(packed: &[u8]) -> Option<Vec<Option<f64>>> {
+    let chunks = packed.chunks_exact(8);
+    if !chunks.remainder().is_empty() {
+        return None;
+    }
+    Some(
+        chunks
+            .map(|bytes| {
+                let value = f64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
+                (!value.is_nan()).then_some(value)
+            })
+            .collect(),
+    )
 }
 
 /// What the statistics of a live campaign are computed from, in four numbers: any write to a form or
@@ -121,7 +146,7 @@ pub fn live_rows(conn: &mut DbConnection, year: i32) -> QueryResult<Vec<LiveRow>
                 peer_inputs::form_version,
                 peer_inputs::structure_version,
                 peer_inputs::reached,
-                peer_inputs::values_json,
+                peer_inputs::values_f64,
             )
                 .nullable(),
         ))
@@ -210,4 +235,22 @@ pub fn snapshot(conn: &mut DbConnection, year: i32) -> QueryResult<Vec<SnapshotR
 pub fn region_exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
     use crate::db::schema::regions;
     diesel::select(diesel::dsl::exists(regions::table.find(code.to_owned()))).get_result(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pack_values, unpack_values};
+
+    #[test]
+    fn packed_values_come_back_exactly_with_their_gaps() {
+        let values = [Some(0.1 + 0.2), None, Some(-0.0), Some(1e300), None, Some(-42.5)];
+        let packed = pack_values(&values);
+        assert_eq!(packed.len(), 8 * values.len());
+        let back = unpack_values(&packed).expect("a multiple of 8 bytes");
+        assert_eq!(back.len(), values.len());
+        for (a, b) in values.iter().zip(&back) {
+            assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
+        }
+        assert_eq!(unpack_values(&packed[..7]), None);
+    }
 }

@@ -55,10 +55,12 @@ pub fn live(conn: &mut DbConnection, year: i32, catalogue: &Catalogue) -> Result
     let mut to_evaluate: Vec<LiveRow> = Vec::new();
     for row in rows {
         match &row.cached {
-            Some((form_version, structure_version, reached, json))
+            Some((form_version, structure_version, reached, packed))
                 if *form_version == row.form_version && *structure_version == row.structure_version =>
             {
-                let (reached, values) = (*reached, parse_values(json)?);
+                let values = peers::unpack_values(packed)
+                    .ok_or_else(|| ApiError::Internal("peer inputs: packed values of a bad length".to_owned()))?;
+                let reached = *reached;
                 out.inputs.push(input(&row, reached, values));
             }
             _ => to_evaluate.push(row),
@@ -80,7 +82,7 @@ pub fn live(conn: &mut DbConnection, year: i32, catalogue: &Catalogue) -> Result
                 form_version: row.form_version,
                 structure_version: row.structure_version,
                 reached,
-                values_json: values_json(&values)?,
+                values_f64: peers::pack_values(&values),
             });
             out.inputs.push(input(row, reached, values));
         }
