@@ -615,6 +615,7 @@ diesel::joinable!(forms -> campaigns (campaign_year));
 diesel::joinable!(user_structures -> users (user_email));
 diesel::joinable!(user_structures -> structures (structure_finess));
 diesel::joinable!(cpom_perimeter -> cpom_contracts (contract_id));
+diesel::joinable!(cpom_objective_values -> cpom_objectives (objective_id));
 diesel::joinable!(cpom_perimeter -> structures (structure_finess));
 diesel::joinable!(correction_messages -> correction_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
