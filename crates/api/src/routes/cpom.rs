@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use tdb_domain::contract::{
     ActionSheet, ActionSheetCreate, Amendment, AmendmentCreate, Committee, CommitteeCreate, CommitteeRecord,
-    CommitteeReport, Contract, ContractCreate, ContractDetail, ContractTransition, Coverage, FollowUp, Objective,
-    ObjectiveCreate, ObjectiveValueInput, Problem, TerritoryLevel,
+    CommitteeReport, Contract, ContractCreate, ContractDetail, ContractTransition, Coverage, FollowUp,
+    Objective, ObjectiveCreate, ObjectiveValueInput, Problem, TerritoryLevel,
 };
 use utoipa::IntoParams;
 
@@ -48,8 +48,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 #[get("/cpom/contracts")]
-pub async fn list_contracts(principal: Principal, state: web::Data<AppState>) -> Result<web::Json<Vec<Contract>>, ApiError> {
-    state.db(move |conn| contracts::list(conn, &principal)).await.map(web::Json)
+pub async fn list_contracts(
+    principal: Principal,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<Contract>>, ApiError> {
+    state
+        .db(move |conn| contracts::list(conn, &principal))
+        .await
+        .map(web::Json)
 }
 
 /// Create a contract (`en_negociation`).
@@ -79,9 +85,14 @@ pub async fn create_contract(
     body: web::Json<ContractCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let contract = state.db(move |conn| contracts::create(conn, &principal, &input)).await?;
+    let contract = state
+        .db(move |conn| contracts::create(conn, &principal, &input))
+        .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/cpom/contracts/{}", contract.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/cpom/contracts/{}", contract.id),
+        ))
         .json(contract))
 }
 
@@ -104,7 +115,10 @@ pub async fn get_contract(
     id: web::Path<i64>,
 ) -> Result<web::Json<ContractDetail>, ApiError> {
     let id = id.into_inner();
-    state.db(move |conn| contracts::detail(conn, &principal, id)).await.map(web::Json)
+    state
+        .db(move |conn| contracts::detail(conn, &principal, id))
+        .await
+        .map(web::Json)
 }
 
 /// Change the state of a contract: `sign` (schedules the year-3 and year-5 committees), `start`,
@@ -166,7 +180,9 @@ pub async fn create_amendment(
     body: web::Json<AmendmentCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
-    let amendment = state.db(move |conn| contracts::amend(conn, &principal, id, &input)).await?;
+    let amendment = state
+        .db(move |conn| contracts::amend(conn, &principal, id, &input))
+        .await?;
     Ok(HttpResponse::Created().json(amendment))
 }
 
@@ -336,7 +352,10 @@ pub async fn get_follow_up(
     id: web::Path<i64>,
 ) -> Result<web::Json<FollowUp>, ApiError> {
     let id = id.into_inner();
-    state.db(move |conn| follow_up::follow_up(conn, &principal, id)).await.map(web::Json)
+    state
+        .db(move |conn| follow_up::follow_up(conn, &principal, id))
+        .await
+        .map(web::Json)
 }
 
 /// Plan an extra committee (signing authority; the contract must be signed).
@@ -389,7 +408,10 @@ pub async fn get_committee_report(
     committee: web::Path<i64>,
 ) -> Result<web::Json<CommitteeReport>, ApiError> {
     let id = committee.into_inner();
-    state.db(move |conn| committees::report(conn, &principal, id)).await.map(web::Json)
+    state
+        .db(move |conn| committees::report(conn, &principal, id))
+        .await
+        .map(web::Json)
 }
 
 /// Record a committee as held: minutes and decisions; its report is frozen. Signing authority only.

@@ -14,6 +14,7 @@ mod benchmarks;
 mod campaigns;
 mod catalogue;
 mod config_env;
+mod cpom;
 mod evaluate;
 mod exports;
 mod forms_cache;

@@ -36,9 +36,15 @@ impl ContractState {
 
     /// Parses a stored code.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::EnNegociation, Self::Signe, Self::EnCours, Self::Echu, Self::Resilie]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            Self::EnNegociation,
+            Self::Signe,
+            Self::EnCours,
+            Self::Echu,
+            Self::Resilie,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 }
 

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use serde_json::json;
 use tdb_domain::contract::{
-    Committee, CommitteeCreate, CommitteeKind, CommitteeRecord, CommitteeReport, ContractState, ObjectiveStatus,
-    StatusCounts,
+    Committee, CommitteeCreate, CommitteeKind, CommitteeRecord, CommitteeReport, ContractState,
+    ObjectiveStatus, StatusCounts,
 };
 use tdb_domain::cpom::contract_year;
 
@@ -18,16 +18,26 @@ use crate::db::repo::cpom::{self as repo, CommitteeRow};
 use crate::error::ApiError;
 
 /// Plans an extra committee within the contract.
-pub fn create(conn: &mut DbConnection, principal: &Principal, id: i64, input: &CommitteeCreate) -> Result<Committee, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    input: &CommitteeCreate,
+) -> Result<Committee, ApiError> {
     conn.transaction(|conn| {
         let (row, _, access) = load_visible(conn, principal, id)?;
         access.require_authority("réunir un comité de suivi")?;
         let mut errors = Vec::new();
         let day = date(&input.scheduled_on, "/scheduled_on", &mut errors);
         if let Some(day) = day
-            && (day.format("%Y-%m-%d").to_string() < row.start_date || day.format("%Y-%m-%d").to_string() > row.end_date)
+            && (day.format("%Y-%m-%d").to_string() < row.start_date
+                || day.format("%Y-%m-%d").to_string() > row.end_date)
         {
-            errors.push(field("/scheduled_on", "outside_contract", "La date tombe hors de la durée du contrat."));
+            errors.push(field(
+                "/scheduled_on",
+                "outside_contract",
+                "La date tombe hors de la durée du contrat.",
+            ));
         }
         validation(errors)?;
         if matches!(state_of(&row)?, ContractState::EnNegociation) {
@@ -39,7 +49,13 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, id: i64, input: &C
         let on = input.scheduled_on.clone();
         let year = contract_year(year_of(&row.start_date)?, year_of(&on)?);
         let committee = repo::insert_committee(conn, id, CommitteeKind::Supplementaire.code(), year, &on)?;
-        journal(conn, principal, "committee_planned", id, json!({"committee_id": committee, "scheduled_on": on}))?;
+        journal(
+            conn,
+            principal,
+            "committee_planned",
+            id,
+            json!({"committee_id": committee, "scheduled_on": on}),
+        )?;
         Ok(Committee {
             id: committee,
             contract_id: id,
@@ -53,7 +69,11 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, id: i64, input: &C
     })
 }
 
-fn load(conn: &mut DbConnection, principal: &Principal, id: i64) -> Result<(CommitteeRow, super::Access), ApiError> {
+fn load(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+) -> Result<(CommitteeRow, super::Access), ApiError> {
     let missing = || ApiError::not_found(format!("Aucun comité de suivi visible n'a l'identifiant {id}."));
     let committee = repo::committee(conn, id)?.ok_or_else(missing)?;
     let (_, _, access) = load_visible(conn, principal, committee.contract_id).map_err(|_| missing())?;
@@ -69,7 +89,11 @@ pub fn report(conn: &mut DbConnection, principal: &Principal, id: i64) -> Result
     build(conn, committee, false)
 }
 
-fn build(conn: &mut DbConnection, committee: CommitteeRow, frozen: bool) -> Result<CommitteeReport, ApiError> {
+fn build(
+    conn: &mut DbConnection,
+    committee: CommitteeRow,
+    frozen: bool,
+) -> Result<CommitteeReport, ApiError> {
     let row = repo::find(conn, committee.contract_id)?
         .ok_or_else(|| ApiError::Internal("committee without contract".to_owned()))?;
     let start = year_of(&row.start_date)?;
@@ -85,7 +109,10 @@ fn build(conn: &mut DbConnection, committee: CommitteeRow, frozen: bool) -> Resu
             ObjectiveStatus::NonMesurable => counts.non_mesurable += 1,
         }
     }
-    let day = committee.held_on.clone().unwrap_or_else(|| committee.scheduled_on.clone());
+    let day = committee
+        .held_on
+        .clone()
+        .unwrap_or_else(|| committee.scheduled_on.clone());
     let perimeter = repo::perimeter(conn, row.id)?
         .into_iter()
         .filter(|m| is_member_on(m, &day))
@@ -102,7 +129,12 @@ fn build(conn: &mut DbConnection, committee: CommitteeRow, frozen: bool) -> Resu
 }
 
 /// Records the committee as held: minutes, decisions, and its report frozen.
-pub fn record(conn: &mut DbConnection, principal: &Principal, id: i64, input: &CommitteeRecord) -> Result<CommitteeReport, ApiError> {
+pub fn record(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    input: &CommitteeRecord,
+) -> Result<CommitteeReport, ApiError> {
     conn.transaction(|conn| {
         let (committee, access) = load(conn, principal, id)?;
         access.require_authority("consigner le compte rendu d'un comité")?;
@@ -119,7 +151,8 @@ pub fn record(conn: &mut DbConnection, principal: &Principal, id: i64, input: &C
             });
         }
         let held_on = day.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let decisions = serde_json::to_string(&input.decisions).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let decisions =
+            serde_json::to_string(&input.decisions).map_err(|e| ApiError::Internal(e.to_string()))?;
         let contract = committee.contract_id;
         let mut held = committee;
         held.held_on = Some(held_on.clone());
@@ -128,7 +161,13 @@ pub fn record(conn: &mut DbConnection, principal: &Principal, id: i64, input: &C
         let report = build(conn, held, true)?;
         let json = serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
         repo::record_committee(conn, id, &held_on, &input.minutes, &decisions, &json)?;
-        journal(conn, principal, "committee_recorded", contract, json!({"committee_id": id, "held_on": held_on}))?;
+        journal(
+            conn,
+            principal,
+            "committee_recorded",
+            contract,
+            json!({"committee_id": id, "held_on": held_on}),
+        )?;
         Ok(report)
     })
 }

@@ -65,7 +65,10 @@ pub fn state_of(row: &ContractRow) -> Result<ContractState, ApiError> {
 pub fn list(conn: &mut DbConnection, principal: &Principal) -> Result<Vec<Contract>, ApiError> {
     let mut out = Vec::new();
     for row in repo::all(conn)? {
-        let members: Vec<String> = repo::perimeter(conn, row.id)?.into_iter().map(|m| m.finess).collect();
+        let members: Vec<String> = repo::perimeter(conn, row.id)?
+            .into_iter()
+            .map(|m| m.finess)
+            .collect();
         if Access::of(principal, &row, &members).is_some() {
             out.push(to_wire(conn, &row)?);
         }
@@ -74,12 +77,20 @@ pub fn list(conn: &mut DbConnection, principal: &Principal) -> Result<Vec<Contra
 }
 
 /// Creates a contract `en_negociation` with its initial perimeter (see the module rules).
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: &ContractCreate) -> Result<Contract, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: &ContractCreate,
+) -> Result<Contract, ApiError> {
     principal.require_role(&[Role::Ars, Role::Cd, Role::Og], "créer un CPOM")?;
     conn.transaction(|conn| {
         let mut errors = Vec::new();
         if input.title.trim().is_empty() {
-            errors.push(field("/title", "required", "Le titre du contrat est obligatoire."));
+            errors.push(field(
+                "/title",
+                "required",
+                "Le titre du contrat est obligatoire.",
+            ));
         }
         if !input.signatory_ars && !input.signatory_cd {
             errors.push(field(
@@ -97,13 +108,20 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: &ContractCr
         if let (Some(s), Some(e)) = (start, end)
             && e <= s
         {
-            errors.push(field("/end_date", "end_before_start", "L'échéance doit suivre la date d'effet."));
+            errors.push(field(
+                "/end_date",
+                "end_before_start",
+                "L'échéance doit suivre la date d'effet.",
+            ));
         }
         if organisations::find(conn, &input.organisation_finess)?.is_none() {
             errors.push(field(
                 "/organisation_finess",
                 "unknown_organisation",
-                format!("Aucun organisme gestionnaire n'a le FINESS {}.", input.organisation_finess),
+                format!(
+                    "Aucun organisme gestionnaire n'a le FINESS {}.",
+                    input.organisation_finess
+                ),
             ));
         }
         if input.structures.is_empty() {
@@ -198,7 +216,10 @@ pub fn detail(conn: &mut DbConnection, principal: &Principal, id: i64) -> Result
 /// The parts of a contract.
 pub fn assemble(conn: &mut DbConnection, row: &ContractRow) -> Result<ContractDetail, ApiError> {
     let contract = to_wire(conn, row)?;
-    let perimeter = repo::perimeter(conn, row.id)?.into_iter().map(perimeter_entry).collect();
+    let perimeter = repo::perimeter(conn, row.id)?
+        .into_iter()
+        .map(perimeter_entry)
+        .collect();
     let amendments = repo::amendments(conn, row.id)?
         .into_iter()
         .map(|a| Amendment {
@@ -216,7 +237,10 @@ pub fn assemble(conn: &mut DbConnection, row: &ContractRow) -> Result<ContractDe
             Ok(ActionSheet {
                 id: sheet.id,
                 theme,
-                theme_label: sheet.theme_label.clone().unwrap_or_else(|| theme.label().to_owned()),
+                theme_label: sheet
+                    .theme_label
+                    .clone()
+                    .unwrap_or_else(|| theme.label().to_owned()),
                 title: sheet.title,
                 actions: sheet.actions,
                 owner: sheet.owner,
@@ -229,8 +253,14 @@ pub fn assemble(conn: &mut DbConnection, row: &ContractRow) -> Result<ContractDe
             })
         })
         .collect::<Result<_, ApiError>>()?;
-    let committees = repo::committees(conn, row.id)?.into_iter().map(committee_wire).collect();
-    let members: Vec<String> = repo::perimeter(conn, row.id)?.into_iter().map(|m| m.finess).collect();
+    let committees = repo::committees(conn, row.id)?
+        .into_iter()
+        .map(committee_wire)
+        .collect();
+    let members: Vec<String> = repo::perimeter(conn, row.id)?
+        .into_iter()
+        .map(|m| m.finess)
+        .collect();
     let alerts = prefill::mismatches(conn, &members)?;
     Ok(ContractDetail {
         contract,
@@ -277,12 +307,17 @@ pub fn committee_wire(c: repo::CommitteeRow) -> Committee {
 pub fn objective_wire(o: &ObjectiveRow) -> Result<Objective, ApiError> {
     let (indicator_label, unit) = match &o.indicator_code {
         Some(code) => {
-            let catalogue = catalogue_for(tdb_domain::LAST_CAMPAIGN).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let catalogue =
+                catalogue_for(tdb_domain::LAST_CAMPAIGN).map_err(|e| ApiError::Internal(e.to_string()))?;
             let def = catalogue.indicator(code);
             (
                 def.map_or_else(|| code.clone(), |d| d.label.clone()),
-                def.map(|d| serde_json::to_value(d.unit).ok().and_then(|v| v.as_str().map(str::to_owned)))
-                    .flatten(),
+                def.map(|d| {
+                    serde_json::to_value(d.unit)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                })
+                .flatten(),
             )
         }
         None => (o.free_indicator_label.clone().unwrap_or_default(), None),
@@ -325,7 +360,11 @@ pub fn transition(
             (ContractAction::Start, ContractState::Signe) => ContractState::EnCours,
             (ContractAction::Expire, ContractState::EnCours) => ContractState::Echu,
             (ContractAction::Terminate, ContractState::Signe | ContractState::EnCours) => {
-                if input.reason.as_deref().is_none_or(|r| r.trim().chars().count() < 10) {
+                if input
+                    .reason
+                    .as_deref()
+                    .is_none_or(|r| r.trim().chars().count() < 10)
+                {
                     errors.push(field(
                         "/reason",
                         "reason_required",
@@ -339,7 +378,10 @@ pub fn transition(
                     code: "invalid_transition",
                     detail: format!(
                         "L'action « {} » n'est pas possible sur un contrat « {} ».",
-                        serde_json::to_value(action).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                        serde_json::to_value(action)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
                         state.code()
                     ),
                 });
@@ -405,14 +447,22 @@ pub fn amend(
         let mut errors = Vec::new();
         let day = date(&input.signed_on, "/signed_on", &mut errors);
         if input.object.trim().is_empty() {
-            errors.push(field("/object", "required", "L'objet de l'avenant est obligatoire."));
+            errors.push(field(
+                "/object",
+                "required",
+                "L'objet de l'avenant est obligatoire.",
+            ));
         }
         let joining = repo::structures_among(conn, &input.add_structures)?;
         let current: Vec<PerimeterRow> = repo::perimeter(conn, id)?;
         for (i, finess) in input.add_structures.iter().enumerate() {
             let path = format!("/add_structures/{i}");
             match joining.iter().find(|s| &s.finess == finess) {
-                None => errors.push(field(&path, "unknown_structure", format!("Aucune structure n'a le FINESS {finess}."))),
+                None => errors.push(field(
+                    &path,
+                    "unknown_structure",
+                    format!("Aucune structure n'a le FINESS {finess}."),
+                )),
                 Some(s) if s.organisation_finess != row.organisation_finess => errors.push(field(
                     &path,
                     "other_organisation",
@@ -442,7 +492,8 @@ pub fn amend(
         }
         validation(errors)?;
         let day = iso(day.unwrap_or_else(today));
-        let amendment = repo::insert_amendment(conn, id, &day, input.object.trim(), &principal.subject, now())?;
+        let amendment =
+            repo::insert_amendment(conn, id, &day, input.object.trim(), &principal.subject, now())?;
         for finess in &input.add_structures {
             repo::join(conn, id, finess, &day, Some(amendment))?;
         }
@@ -451,7 +502,13 @@ pub fn amend(
         }
         row.version += 1;
         repo::update(conn, &row)?;
-        journal(conn, principal, "amendment_signed", id, json!({"amendment_id": amendment, "input": input}))?;
+        journal(
+            conn,
+            principal,
+            "amendment_signed",
+            id,
+            json!({"amendment_id": amendment, "input": input}),
+        )?;
         let mut touched = members;
         touched.extend(input.add_structures.iter().cloned());
         prefill::push(conn, &touched)?;
@@ -473,7 +530,10 @@ fn check_editable(access: Access, row: &ContractRow) -> Result<(), ApiError> {
         Access::Organisation if state == ContractState::EnNegociation => Ok(()),
         Access::Authority | Access::Organisation => Err(ApiError::Conflict {
             code: "contract_not_editable",
-            detail: format!("Le contrat est « {} » : ses fiches actions ne se modifient plus ici.", state.code()),
+            detail: format!(
+                "Le contrat est « {} » : ses fiches actions ne se modifient plus ici.",
+                state.code()
+            ),
         }),
         _ => Err(ApiError::Forbidden(
             "Votre rôle ne permet pas de modifier les fiches actions de ce contrat.".to_owned(),
@@ -493,9 +553,15 @@ pub fn add_action_sheet(
         check_editable(access, &row)?;
         let mut errors = Vec::new();
         if input.title.trim().is_empty() {
-            errors.push(field("/title", "required", "Le titre de la fiche action est obligatoire."));
+            errors.push(field(
+                "/title",
+                "required",
+                "Le titre de la fiche action est obligatoire.",
+            ));
         }
-        if input.theme == ActionTheme::Autre && input.theme_label.as_deref().is_none_or(|l| l.trim().is_empty()) {
+        if input.theme == ActionTheme::Autre
+            && input.theme_label.as_deref().is_none_or(|l| l.trim().is_empty())
+        {
             errors.push(field("/theme_label", "required", "Nommez le thème « autre »."));
         }
         if let Some(deadline) = &input.deadline {
@@ -503,11 +569,20 @@ pub fn add_action_sheet(
         }
         validation(errors)?;
         let sheet = repo::insert_action_sheet(conn, id, input)?;
-        journal(conn, principal, "action_sheet_created", id, json!({"action_sheet_id": sheet, "input": input}))?;
+        journal(
+            conn,
+            principal,
+            "action_sheet_created",
+            id,
+            json!({"action_sheet_id": sheet, "input": input}),
+        )?;
         Ok(ActionSheet {
             id: sheet,
             theme: input.theme,
-            theme_label: input.theme_label.clone().unwrap_or_else(|| input.theme.label().to_owned()),
+            theme_label: input
+                .theme_label
+                .clone()
+                .unwrap_or_else(|| input.theme.label().to_owned()),
             title: input.title.clone(),
             actions: input.actions.clone(),
             owner: input.owner.clone(),
@@ -518,14 +593,27 @@ pub fn add_action_sheet(
 }
 
 /// Deletes an action sheet and its objectives.
-pub fn delete_action_sheet(conn: &mut DbConnection, principal: &Principal, id: i64, sheet: i64) -> Result<(), ApiError> {
+pub fn delete_action_sheet(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    sheet: i64,
+) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let (row, _, access) = load_visible(conn, principal, id)?;
         check_editable(access, &row)?;
         if repo::delete_action_sheet(conn, id, sheet)? == 0 {
-            return Err(ApiError::not_found(format!("Le contrat n'a pas de fiche action {sheet}.")));
+            return Err(ApiError::not_found(format!(
+                "Le contrat n'a pas de fiche action {sheet}."
+            )));
         }
-        journal(conn, principal, "action_sheet_deleted", id, json!({"action_sheet_id": sheet}))
+        journal(
+            conn,
+            principal,
+            "action_sheet_deleted",
+            id,
+            json!({"action_sheet_id": sheet}),
+        )
     })
 }
 
@@ -606,7 +694,7 @@ pub fn add_objective(
             objective.baseline_year = Some(year);
             if objective.baseline_value.is_none() {
                 let perimeter = repo::perimeter(conn, id)?;
-                objective.baseline_value = follow_up::actual(conn, &objective, &perimeter, year)?.value.ok();
+                objective.baseline_value = follow_up::actual(conn, &objective, &perimeter, year, &row.start_date)?.value.ok();
             }
         }
         objective.id = repo::insert_objective(conn, &objective)?;
@@ -616,14 +704,27 @@ pub fn add_objective(
 }
 
 /// Deletes an objective.
-pub fn delete_objective(conn: &mut DbConnection, principal: &Principal, id: i64, objective: i64) -> Result<(), ApiError> {
+pub fn delete_objective(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    objective: i64,
+) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let (row, _, access) = load_visible(conn, principal, id)?;
         check_editable(access, &row)?;
         if repo::delete_objective(conn, id, objective)? == 0 {
-            return Err(ApiError::not_found(format!("Le contrat n'a pas d'objectif {objective}.")));
+            return Err(ApiError::not_found(format!(
+                "Le contrat n'a pas d'objectif {objective}."
+            )));
         }
-        journal(conn, principal, "objective_deleted", id, json!({"objective_id": objective}))
+        journal(
+            conn,
+            principal,
+            "objective_deleted",
+            id,
+            json!({"objective_id": objective}),
+        )
     })
 }
 
@@ -636,12 +737,14 @@ pub fn put_value(
     input: &ObjectiveValueInput,
 ) -> Result<Objective, ApiError> {
     conn.transaction(|conn| {
-        let missing = || ApiError::not_found(format!("Aucun objectif visible n'a l'identifiant {objective}."));
+        let missing =
+            || ApiError::not_found(format!("Aucun objectif visible n'a l'identifiant {objective}."));
         let row = repo::objective(conn, objective)?.ok_or_else(missing)?;
         let (contract, _, access) = load_visible(conn, principal, row.contract_id).map_err(|_| missing())?;
         if !matches!(access, Access::Authority | Access::Organisation) {
             return Err(ApiError::Forbidden(
-                "Seuls l'organisme gestionnaire et les autorités signataires renseignent les objectifs.".to_owned(),
+                "Seuls l'organisme gestionnaire et les autorités signataires renseignent les objectifs."
+                    .to_owned(),
             ));
         }
         let mut errors = Vec::new();
@@ -654,13 +757,25 @@ pub fn put_value(
         }
         let (start, end) = (year_of(&contract.start_date)?, year_of(&contract.end_date)?);
         if year < start - 1 || year > end {
-            errors.push(field("/year", "outside_contract", format!("L'année est comprise entre {} et {end}.", start - 1)));
+            errors.push(field(
+                "/year",
+                "outside_contract",
+                format!("L'année est comprise entre {} et {end}.", start - 1),
+            ));
         }
         if !input.value.is_finite() {
             errors.push(field("/value", "invalid_number", "Valeur numérique attendue."));
         }
         validation(errors)?;
-        repo::put_value(conn, objective, year, input.value, input.comment.as_deref(), &principal.subject, now())?;
+        repo::put_value(
+            conn,
+            objective,
+            year,
+            input.value,
+            input.comment.as_deref(),
+            &principal.subject,
+            now(),
+        )?;
         journal(
             conn,
             principal,

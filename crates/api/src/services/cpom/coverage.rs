@@ -29,7 +29,10 @@ pub const OBLIGED_CATEGORIES: [&str; 1] = ["ehpad"];
 
 /// The coverage by `by` (`department` or `region`) over the caller's scope.
 pub fn coverage(conn: &mut DbConnection, principal: &Principal, by: &str) -> Result<Coverage, ApiError> {
-    principal.require_role(&[Role::Ars, Role::Cd, Role::National], "consulter la couverture des CPOM")?;
+    principal.require_role(
+        &[Role::Ars, Role::Cd, Role::National],
+        "consulter la couverture des CPOM",
+    )?;
     if by != "department" && by != "region" {
         return Err(ApiError::BadRequest {
             code: "invalid_query",
@@ -52,7 +55,9 @@ pub fn coverage(conn: &mut DbConnection, principal: &Principal, by: &str) -> Res
     let names: BTreeMap<String, String> = {
         use diesel::prelude::*;
         if by == "department" {
-            departments::table.select((departments::code, departments::name)).load(conn)?
+            departments::table
+                .select((departments::code, departments::name))
+                .load(conn)?
         } else {
             regions::table.select((regions::code, regions::name)).load(conn)?
         }
@@ -69,7 +74,11 @@ pub fn coverage(conn: &mut DbConnection, principal: &Principal, by: &str) -> Res
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut missing = Vec::new();
     for s in &structures {
-        let code = if by == "department" { &s.department_code } else { &s.region_code };
+        let code = if by == "department" {
+            &s.department_code
+        } else {
+            &s.region_code
+        };
         let tally = tallies.entry(code.clone()).or_default();
         tally.structures += 1;
         tally.organisations.insert(s.organisation_finess.clone());

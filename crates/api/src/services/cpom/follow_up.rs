@@ -39,39 +39,48 @@ fn not_measurable(reason: String) -> Actual {
     }
 }
 
-/// The actual value of a catalogue objective in `year` (free objectives read their manual values).
+/// The actual value of a catalogue objective in campaign `year`, over the perimeter on `day` (31/12 of
+/// the year for the follow-up; the start date for a baseline taken before the contract).
 pub fn actual(
     conn: &mut DbConnection,
     objective: &ObjectiveRow,
     perimeter: &[PerimeterRow],
     year: i32,
+    day: &str,
 ) -> Result<Actual, ApiError> {
     let Some(code) = &objective.indicator_code else {
-        return Ok(not_measurable("indicateur libre : valeur non renseignée".to_owned()));
+        return Ok(not_measurable(
+            "indicateur libre : valeur non renseignée".to_owned(),
+        ));
     };
     let Ok(catalogue) = catalogue_for(year) else {
         return Ok(not_measurable(format!("la campagne {year} n'a pas de catalogue")));
     };
     let Some(def) = catalogue.indicator(code) else {
-        return Ok(not_measurable(format!("l'indicateur « {code} » n'existe pas en {year}")));
+        return Ok(not_measurable(format!(
+            "l'indicateur « {code} » n'existe pas en {year}"
+        )));
     };
-    let day = format!("{year}-12-31");
     let finess: Vec<String> = match &objective.structure_finess {
         Some(one) => vec![one.clone()],
         None => perimeter
             .iter()
-            .filter(|m| is_member_on(m, &day))
+            .filter(|m| is_member_on(m, day))
             .map(|m| m.finess.clone())
             .collect(),
     };
     if finess.is_empty() {
-        return Ok(not_measurable(format!("aucune structure dans le périmètre au {day}")));
+        return Ok(not_measurable(format!(
+            "aucune structure dans le périmètre au {day}"
+        )));
     }
     let mut provisoire = false;
     let mut loaded = Vec::with_capacity(finess.len());
     for f in &finess {
         let Some(form) = forms::find(conn, year, f)? else {
-            return Ok(not_measurable(format!("aucun formulaire {year} pour la structure {f}")));
+            return Ok(not_measurable(format!(
+                "aucun formulaire {year} pour la structure {f}"
+            )));
         };
         provisoire |= form.state != FormState::Valide.as_str() && form.state != FormState::Cloture.as_str();
         loaded.push((f.clone(), values::load_json(conn, year, f)?));
@@ -89,7 +98,9 @@ pub fn actual(
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         match evaluation.indicator(code) {
             Some(o) if o.status == IndicatorStatus::Ok => o.value.ok_or_else(|| "valeur absente".to_owned()),
-            Some(_) => Err(format!("indicateur non calculable pour la structure {f} (données manquantes)")),
+            Some(_) => Err(format!(
+                "indicateur non calculable pour la structure {f} (données manquantes)"
+            )),
             None => Err(format!("indicateur hors du champ de la structure {f}")),
         }
     } else {
@@ -98,18 +109,29 @@ pub fn actual(
             .map(|(f, stored)| {
                 let map: HashMap<String, f64> = stored
                     .into_iter()
-                    .filter_map(|(k, v)| serde_json::from_str::<serde_json::Value>(&v).ok()?.as_f64().map(|x| (k, x)))
+                    .filter_map(|(k, v)| {
+                        serde_json::from_str::<serde_json::Value>(&v)
+                            .ok()?
+                            .as_f64()
+                            .map(|x| (k, x))
+                    })
                     .collect();
                 (f, move |item: &str| map.get(item).copied())
             })
             .collect();
-        aggregation_for(def).compute(&structures).map_err(|e| e.to_string())
+        aggregation_for(def)
+            .compute(&structures)
+            .map_err(|e| e.to_string())
     };
     Ok(Actual { value, provisoire })
 }
 
 /// The campaigns of a contract known to the system, oldest first (`up_to` caps the year).
-pub fn contract_years(conn: &mut DbConnection, row: &ContractRow, up_to: Option<i32>) -> Result<Vec<i32>, ApiError> {
+pub fn contract_years(
+    conn: &mut DbConnection,
+    row: &ContractRow,
+    up_to: Option<i32>,
+) -> Result<Vec<i32>, ApiError> {
     let (start, end) = (year_of(&row.start_date)?, year_of(&row.end_date)?);
     let last = up_to.map_or(end, |cap| cap.min(end));
     let mut years = Vec::new();
@@ -122,7 +144,11 @@ pub fn contract_years(conn: &mut DbConnection, row: &ContractRow, up_to: Option<
 }
 
 /// The follow-up of every objective of a contract over `years`.
-pub fn compute(conn: &mut DbConnection, row: &ContractRow, years: &[i32]) -> Result<Vec<ObjectiveFollowUp>, ApiError> {
+pub fn compute(
+    conn: &mut DbConnection,
+    row: &ContractRow,
+    years: &[i32],
+) -> Result<Vec<ObjectiveFollowUp>, ApiError> {
     let perimeter = repo::perimeter(conn, row.id)?;
     let manual = repo::manual_values(conn, row.id)?;
     let mut out = Vec::new();
@@ -132,14 +158,23 @@ pub fn compute(conn: &mut DbConnection, row: &ContractRow, years: &[i32]) -> Res
         let mut points = Vec::with_capacity(years.len());
         for &year in years {
             let actual = if objective.indicator_code.is_some() {
-                actual(conn, &objective, &perimeter, year)?
+                actual(conn, &objective, &perimeter, year, &format!("{year}-12-31"))?
             } else {
                 match manual.iter().find(|(o, y, _)| *o == objective.id && *y == year) {
-                    Some((_, _, v)) => Actual { value: Ok(*v), provisoire: false },
+                    Some((_, _, v)) => Actual {
+                        value: Ok(*v),
+                        provisoire: false,
+                    },
                     None => not_measurable("indicateur libre : valeur non renseignée".to_owned()),
                 }
             };
-            let a = assess(baseline, (objective.target_year, objective.target_value), sense, year, actual.value.clone());
+            let a = assess(
+                baseline,
+                (objective.target_year, objective.target_value),
+                sense,
+                year,
+                actual.value.clone(),
+            );
             points.push(FollowUpPoint {
                 year,
                 actual: actual.value.ok(),

@@ -42,7 +42,9 @@ pub fn expected(
             ContractState::Resilie => row.terminated_on.as_deref().is_some_and(|t| t > day.as_str()),
             ContractState::EnNegociation | ContractState::Signe => false,
         };
-        let member = perimeter.iter().any(|m| m.finess == finess && is_member_on(m, &day));
+        let member = perimeter
+            .iter()
+            .any(|m| m.finess == finess && is_member_on(m, &day));
         if running
             && member
             && row.start_date.as_str() <= day.as_str()
