@@ -15,6 +15,7 @@ mod campaigns;
 mod catalogue;
 mod config_env;
 mod cpom;
+mod cpom_coverage;
 mod evaluate;
 mod exports;
 mod forms_cache;
