@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{footer::Footer, header::Header};
+use crate::pages::cpom::{CommitteePage, ContractPage, ContractsPage, CoveragePage};
 use crate::pages::{form::FormPage, home::HomePage, login::RequireSession, not_found::NotFoundPage};
 use crate::session::Session;
 
@@ -27,6 +28,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <RequireSession><HomePage/></RequireSession> }/>
                     <Route path=path!("/formulaire/:year/:finess")
                         view=|| view! { <RequireSession><FormPage/></RequireSession> }/>
+                    <Route path=path!("/cpom") view=|| view! { <RequireSession><ContractsPage/></RequireSession> }/>
+                    <Route path=path!("/cpom/couverture")
+                        view=|| view! { <RequireSession><CoveragePage/></RequireSession> }/>
+                    <Route path=path!("/cpom/comites/:id")
+                        view=|| view! { <RequireSession><CommitteePage/></RequireSession> }/>
+                    <Route path=path!("/cpom/:id") view=|| view! { <RequireSession><ContractPage/></RequireSession> }/>
                 </Routes>
             </main>
             <Footer/>
