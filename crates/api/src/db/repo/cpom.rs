@@ -251,18 +251,6 @@ pub fn perimeter(conn: &mut DbConnection, contract: i64) -> QueryResult<Vec<Peri
         .load(conn)
 }
 
-/// Every `(contract, structure, joined, left)` of the perimeters.
-pub fn all_members(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String, String, Option<String>)>> {
-    cpom_perimeter::table
-        .select((
-            cpom_perimeter::contract_id,
-            cpom_perimeter::structure_finess,
-            cpom_perimeter::joined_on,
-            cpom_perimeter::left_on,
-        ))
-        .load(conn)
-}
-
 /// Adds a structure to a perimeter.
 pub fn join(
     conn: &mut DbConnection,
@@ -320,7 +308,7 @@ pub fn insert_amendment(
         cpom_amendments::created_at.eq(at),
     );
     crate::on_backend!(conn, c => diesel::insert_into(cpom_amendments::table)
-        .values(values.clone())
+        .values(values)
         .returning(cpom_amendments::id)
         .get_result(c))
 }
@@ -350,7 +338,7 @@ pub fn insert_action_sheet(
         cpom_action_sheets::deadline.eq(sheet.deadline.clone()),
     );
     crate::on_backend!(conn, c => diesel::insert_into(cpom_action_sheets::table)
-        .values(values.clone())
+        .values(values)
         .returning(cpom_action_sheets::id)
         .get_result(c))
 }
@@ -406,7 +394,7 @@ pub fn insert_objective(conn: &mut DbConnection, row: &ObjectiveRow) -> QueryRes
         cpom_objectives::sense.eq(row.sense.clone()),
     );
     crate::on_backend!(conn, c => diesel::insert_into(cpom_objectives::table)
-        .values(values.clone())
+        .values(values)
         .returning(cpom_objectives::id)
         .get_result(c))
 }
@@ -498,7 +486,7 @@ pub fn insert_committee(
         cpom_committees::scheduled_on.eq(scheduled_on),
     );
     crate::on_backend!(conn, c => diesel::insert_into(cpom_committees::table)
-        .values(values.clone())
+        .values(values)
         .returning(cpom_committees::id)
         .get_result(c))
 }

@@ -312,12 +312,11 @@ pub fn objective_wire(o: &ObjectiveRow) -> Result<Objective, ApiError> {
             let def = catalogue.indicator(code);
             (
                 def.map_or_else(|| code.clone(), |d| d.label.clone()),
-                def.map(|d| {
+                def.and_then(|d| {
                     serde_json::to_value(d.unit)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
-                })
-                .flatten(),
+                }),
             )
         }
         None => (o.free_indicator_label.clone().unwrap_or_default(), None),
