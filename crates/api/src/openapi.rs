@@ -112,6 +112,7 @@ impl utoipa::Modify for BearerAuth {
     routes::cpom::get_follow_up,
     routes::cpom::create_committee,
     routes::cpom::get_committee_report,
+    routes::cpom::get_committee_report_pdf,
     routes::cpom::record_committee,
     routes::cpom::coverage_report,
 ))]

@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(get_follow_up)
         .service(create_committee)
         .service(get_committee_report)
+        .service(get_committee_report_pdf)
         .service(record_committee);
 }
 
@@ -412,6 +413,36 @@ pub async fn get_committee_report(
         .db(move |conn| committees::report(conn, &principal, id))
         .await
         .map(web::Json)
+}
+
+/// The report of a committee as an A4 PDF in French (same content as the JSON report).
+#[utoipa::path(
+    tag = "cpom",
+    params(("committee" = i64, Path, description = "Committee.", example = 1)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The report.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such committee in your scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cpom/committees/{committee}/report.pdf")]
+pub async fn get_committee_report_pdf(
+    principal: Principal,
+    state: web::Data<AppState>,
+    committee: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = committee.into_inner();
+    let pdf = state
+        .db(move |conn| crate::services::cpom::report_pdf::render(&committees::report(conn, &principal, id)?))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"comite-cpom-{id}.pdf\""),
+        ))
+        .body(pdf))
 }
 
 /// Record a committee as held: minutes and decisions; its report is frozen. Signing authority only.

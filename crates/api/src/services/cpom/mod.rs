@@ -16,6 +16,7 @@ pub mod contracts;
 pub mod coverage;
 pub mod follow_up;
 pub mod prefill;
+pub mod report_pdf;
 
 pub use access::{Access, load_visible};
 
