@@ -110,24 +110,20 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
             ActionTheme::SystemeInformation,
             "Informatiser le dossier de l'usager",
         )?;
-        objective(
-            conn,
-            &ars,
-            id,
-            si,
-            "taux_dossiers_administratifs_informatises",
-            0.9,
-            None,
-        )?;
-        objective(
-            conn,
-            &ars,
-            id,
-            si,
-            "taux_projets_personnalises_informatises",
-            0.8,
-            None,
-        )?;
+        for (indicator, label, target) in [
+            (
+                "taux_dossiers_administratifs_informatises",
+                "Informatiser 90 % des dossiers administratifs",
+                0.9,
+            ),
+            (
+                "taux_projets_personnalises_informatises",
+                "Informatiser 80 % des projets personnalisés",
+                0.8,
+            ),
+        ] {
+            objective(conn, &ars, id, si, (indicator, label), target, None)?;
+        }
         let rh = sheet(
             conn,
             &ars,
@@ -135,9 +131,11 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
             ActionTheme::GpecAbsenteismeRisques,
             "Réduire l'absentéisme",
         )?;
-        objective(conn, &ars, id, rh, "taux_absenteisme", 0.06, None)?;
+        let absences = "Ramener l'absentéisme à 6 %";
+        objective(conn, &ars, id, rh, ("taux_absenteisme", absences), 0.06, None)?;
         let patrimoine = sheet(conn, &ars, id, ActionTheme::Patrimoine, "Rénover les chambres")?;
-        let free = objective(conn, &ars, id, patrimoine, "", 40.0, Some("Chambres rénovées"))?;
+        let rooms = "Rénover 40 chambres";
+        let free = objective(conn, &ars, id, patrimoine, ("", rooms), 40.0, Some((2022, 5.0)))?;
         contracts::put_value(
             conn,
             &ars,
@@ -184,27 +182,25 @@ fn sheet(
         .id)
 }
 
-/// An objective on `indicator` aggregated over the perimeter, or a free one when `free` is given.
+/// An objective `(indicator, label)` aggregated over the perimeter, or a free one (label "Chambres
+/// rénovées") when its baseline `(year, value)` is given.
 fn objective(
     conn: &mut DbConnection,
     ars: &Principal,
     id: i64,
     sheet: i64,
-    indicator: &str,
+    (indicator, label): (&str, &str),
     target: f64,
-    free: Option<&str>,
+    free: Option<(i32, f64)>,
 ) -> Result<i64, SeedError> {
     let input = ObjectiveCreate {
         action_sheet_id: sheet,
-        label: free.map_or_else(
-            || format!("Cible {indicator}"),
-            |label| format!("{label} : {target}"),
-        ),
+        label: label.to_owned(),
         indicator_code: free.is_none().then(|| indicator.to_owned()),
         structure_finess: None,
-        free_indicator_label: free.map(str::to_owned),
-        baseline_year: None,
-        baseline_value: None,
+        free_indicator_label: free.map(|_| "Chambres rénovées".to_owned()),
+        baseline_year: free.map(|(year, _)| year),
+        baseline_value: free.map(|(_, value)| value),
         target_value: target,
         target_year: 2027,
         sense: free.map(|_| Sense::HigherBetter),

@@ -688,12 +688,17 @@ pub fn add_objective(
             target_year: input.target_year,
             sense: sense.unwrap_or(Sense::HigherBetter).code().to_owned(),
         };
-        if objective.indicator_code.is_some() {
-            let year = objective.baseline_year.unwrap_or(start - 1);
-            objective.baseline_year = Some(year);
-            if objective.baseline_value.is_none() {
-                let perimeter = repo::perimeter(conn, id)?;
-                objective.baseline_value = follow_up::actual(conn, &objective, &perimeter, year, &row.start_date)?.value.ok();
+        if objective.indicator_code.is_some() && objective.baseline_value.is_none() {
+            // The stated campaign, else the campaign before the start, else the start year's.
+            let candidates = objective.baseline_year.map_or_else(|| vec![start - 1, start], |year| vec![year]);
+            let perimeter = repo::perimeter(conn, id)?;
+            objective.baseline_year = candidates.first().copied();
+            for year in candidates {
+                if let Ok(value) = follow_up::actual(conn, &objective, &perimeter, year, &row.start_date)?.value {
+                    objective.baseline_year = Some(year);
+                    objective.baseline_value = Some(value);
+                    break;
+                }
             }
         }
         objective.id = repo::insert_objective(conn, &objective)?;
