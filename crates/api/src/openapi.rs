@@ -29,6 +29,7 @@ use crate::routes;
         (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
         (name = "imports", description = "Values imported in bulk (JSON, CSV, XLSX) by partners, the national level and the structures; background jobs."),
         (name = "exports", description = "Values exported within the caller's scope (CSV, XLSX; wide, long, official regional layout) and XLSX templates to fill in and import back."),
+        (name = "cpom", description = "CPOM: contracts with the authorities, perimeter, amendments, action sheets, objectives tied to the dashboard, follow-up, committees, coverage."),
         (name = "restitution", description = "Peer statistics (benchmarks), a structure against its peers, the fiche de synthèse (JSON, PDF)."),
     )
 )]
@@ -99,6 +100,22 @@ impl utoipa::Modify for BearerAuth {
     routes::exports::export,
     routes::exports::structure_template,
     routes::exports::organisation_template,
+    routes::cpom::list_contracts,
+    routes::cpom::create_contract,
+    routes::cpom::get_contract,
+    routes::cpom::transition_contract,
+    routes::cpom::create_amendment,
+    routes::cpom::create_action_sheet,
+    routes::cpom::delete_action_sheet,
+    routes::cpom::create_objective,
+    routes::cpom::delete_objective,
+    routes::cpom::put_objective_value,
+    routes::cpom::get_follow_up,
+    routes::cpom::create_committee,
+    routes::cpom::get_committee_report,
+    routes::cpom::get_committee_report_pdf,
+    routes::cpom::record_committee,
+    routes::cpom::coverage_report,
 ))]
 struct V1Api;
 

@@ -11,10 +11,12 @@
 //!   ([`evaluate()`] on typed values, [`evaluate_request`] on a JSON request);
 //! * [`stats`]: peer statistics;
 //! * [`display`]: the rounding and French format of shown values;
+//! * [`cpom`]: CPOM follow-up (aggregation over a perimeter, objective status, calendar);
 //! * [`contract`]: the wire types shared by the API and the SPA.
 
 pub mod catalogue;
 pub mod contract;
+pub mod cpom;
 pub mod display;
 pub mod evaluate;
 pub mod expr;

@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{footer::Footer, header::Header};
+use crate::pages::cpom::{CommitteePage, ContractPage, ContractsPage, CoveragePage};
 use crate::pages::{
     fiche::FichePage, form::FormPage, home::HomePage, login::RequireSession, not_found::NotFoundPage,
     restitution::RestitutionPage, territory::TerritoryPage,
@@ -36,6 +37,12 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <RequireSession><FichePage/></RequireSession> }/>
                     <Route path=path!("/territoire/:year")
                         view=|| view! { <RequireSession><TerritoryPage/></RequireSession> }/>
+                    <Route path=path!("/cpom") view=|| view! { <RequireSession><ContractsPage/></RequireSession> }/>
+                    <Route path=path!("/cpom/couverture")
+                        view=|| view! { <RequireSession><CoveragePage/></RequireSession> }/>
+                    <Route path=path!("/cpom/comites/:id")
+                        view=|| view! { <RequireSession><CommitteePage/></RequireSession> }/>
+                    <Route path=path!("/cpom/:id") view=|| view! { <RequireSession><ContractPage/></RequireSession> }/>
                 </Routes>
             </main>
             <Footer/>

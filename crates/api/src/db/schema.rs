@@ -442,12 +442,181 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// CPOM contracts.
+    cpom_contracts (id) {
+        /// Identifier.
+        id -> BigInt,
+        /// Managing body (FINESS EJ).
+        organisation_finess -> Text,
+        /// Title.
+        title -> Text,
+        /// The ARS signs.
+        signatory_ars -> Bool,
+        /// The CD signs.
+        signatory_cd -> Bool,
+        /// Region of the ARS.
+        region_code -> Text,
+        /// Department of the CD, when it signs.
+        department_code -> Nullable<Text>,
+        /// Start (ISO date).
+        start_date -> Text,
+        /// End (ISO date).
+        end_date -> Text,
+        /// `en_negociation`, `signe`, `en_cours`, `echu` or `resilie`.
+        state -> Text,
+        /// Signature date.
+        signed_on -> Nullable<Text>,
+        /// Termination date.
+        terminated_on -> Nullable<Text>,
+        /// Why it was terminated.
+        termination_reason -> Nullable<Text>,
+        /// Creator.
+        created_by -> Text,
+        /// Creation time.
+        created_at -> Timestamp,
+        /// Optimistic version.
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Amendments (avenants) of a CPOM.
+    cpom_amendments (id) {
+        /// Identifier.
+        id -> BigInt,
+        /// Contract.
+        contract_id -> BigInt,
+        /// Signature date.
+        signed_on -> Text,
+        /// Object.
+        object -> Text,
+        /// Author.
+        created_by -> Text,
+        /// When recorded.
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Structures covered by a CPOM.
+    cpom_perimeter (contract_id, structure_finess) {
+        /// Contract.
+        contract_id -> BigInt,
+        /// Structure.
+        structure_finess -> Text,
+        /// Joined on (ISO date).
+        joined_on -> Text,
+        /// Left on (ISO date).
+        left_on -> Nullable<Text>,
+        /// Amendment that added it.
+        amendment_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Action sheets (fiches actions) of a CPOM.
+    cpom_action_sheets (id) {
+        /// Identifier.
+        id -> BigInt,
+        /// Contract.
+        contract_id -> BigInt,
+        /// Theme of the CPOM model, or `autre`.
+        theme -> Text,
+        /// Label of an `autre` theme.
+        theme_label -> Nullable<Text>,
+        /// Title.
+        title -> Text,
+        /// Actions planned.
+        actions -> Nullable<Text>,
+        /// Owner.
+        owner -> Nullable<Text>,
+        /// Deadline (ISO date).
+        deadline -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Objectives of an action sheet.
+    cpom_objectives (id) {
+        /// Identifier.
+        id -> BigInt,
+        /// Contract.
+        contract_id -> BigInt,
+        /// Action sheet.
+        action_sheet_id -> BigInt,
+        /// Label.
+        label -> Text,
+        /// Catalogue indicator followed.
+        indicator_code -> Nullable<Text>,
+        /// One structure; none = aggregated over the perimeter.
+        structure_finess -> Nullable<Text>,
+        /// Label of a free indicator (manual values).
+        free_indicator_label -> Nullable<Text>,
+        /// Baseline campaign.
+        baseline_year -> Nullable<Integer>,
+        /// Baseline value.
+        baseline_value -> Nullable<Double>,
+        /// Target value.
+        target_value -> Double,
+        /// Target year.
+        target_year -> Integer,
+        /// `higher_better` or `lower_better`.
+        sense -> Text,
+    }
+}
+
+diesel::table! {
+    /// Manual values of objectives (free indicators).
+    cpom_objective_values (objective_id, year) {
+        /// Objective.
+        objective_id -> BigInt,
+        /// Year.
+        year -> Integer,
+        /// Value.
+        value -> Double,
+        /// Comment.
+        comment -> Nullable<Text>,
+        /// Author.
+        author -> Text,
+        /// When.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Follow-up committees (comités de suivi) of a CPOM.
+    cpom_committees (id) {
+        /// Identifier.
+        id -> BigInt,
+        /// Contract.
+        contract_id -> BigInt,
+        /// `mi_parcours`, `bilan_final` or `supplementaire`.
+        kind -> Text,
+        /// Year of the contract (1 to 5).
+        contract_year -> Integer,
+        /// Planned date (ISO).
+        scheduled_on -> Text,
+        /// Held on (ISO).
+        held_on -> Nullable<Text>,
+        /// Minutes.
+        minutes -> Nullable<Text>,
+        /// Decisions (JSON array of strings).
+        decisions -> Nullable<Text>,
+        /// Report generated when held (JSON).
+        report_json -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(structures -> organisations (organisation_finess));
 diesel::joinable!(structures -> departments (department_code));
 diesel::joinable!(forms -> structures (structure_finess));
 diesel::joinable!(forms -> campaigns (campaign_year));
 diesel::joinable!(user_structures -> users (user_email));
 diesel::joinable!(user_structures -> structures (structure_finess));
+diesel::joinable!(cpom_perimeter -> cpom_contracts (contract_id));
+diesel::joinable!(cpom_objective_values -> cpom_objectives (objective_id));
+diesel::joinable!(cpom_perimeter -> structures (structure_finess));
 diesel::joinable!(correction_messages -> correction_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -471,4 +640,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     benchmark_snapshots,
     benchmark_snapshot_inputs,
     fiche_batches,
+    cpom_contracts,
+    cpom_amendments,
+    cpom_perimeter,
+    cpom_action_sheets,
+    cpom_objectives,
+    cpom_objective_values,
+    cpom_committees,
 );

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod benchmarks;
 pub mod campaigns;
 pub mod catalogue;
+pub mod cpom;
 pub mod evaluate;
 pub mod exports;
 pub mod extract;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(campaigns::get_campaign)
             .configure(imports::configure)
             .configure(exports::configure)
+            .configure(cpom::configure)
             .default_service(web::to(not_found)),
     );
 }

@@ -1,6 +1,7 @@
 //! `tdb seed --demo`: Hauts-de-France (its 5 departments), Île-de-France and Grand Est; about 600
 //! structures of every category with their managing bodies; campaigns 2022–2024 with forms; one user
-//! per role and a partner client. Skipped, with the same credentials, when already loaded.
+//! per role and a partner client; a few CPOM in force (see `cpom`). Skipped, with the same
+//! credentials, when already loaded.
 
 use diesel::Connection;
 use rand::SeedableRng;
@@ -187,6 +188,8 @@ pub fn run(conn: &mut DbConnection) -> Result<DemoSummary, SeedError> {
                 users::add_structure(conn, &c.login, &esms_structure)?;
             }
         }
+        let contracted = super::cpom::contracted(&world, &og_organisation, &esms_structure);
+        super::cpom::write(conn, &contracted)?;
         Ok::<_, SeedError>(())
     })?;
     Ok(DemoSummary {

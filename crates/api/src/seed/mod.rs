@@ -5,6 +5,7 @@
 //! holds the data is left alone. Values are drawn per category from the catalogue ([`values`]), and
 //! the cached completion of each form comes from the domain engine, as for a form filled by hand.
 
+mod cpom;
 pub mod demo;
 mod forms;
 mod names;

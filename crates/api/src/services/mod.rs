@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod benchmarks;
 pub mod campaigns;
+pub mod cpom;
 pub mod exports;
 pub mod fiche;
 pub mod forms;

@@ -73,7 +73,13 @@ fn fill(template: &str, inside: bool) -> String {
     } else {
         (PARIS, "750000001", "75", "750009991")
     };
+    // CPOM world: contract, action sheet and objective 1 inside, 2 outside; committees 1–2 inside, 3–4
+    // outside.
+    let (contract, committee) = if inside { ("1", "1") } else { ("2", "3") };
     template
+        .replace("\"{contract_id}\"", contract)
+        .replace("{contract}", contract)
+        .replace("{committee}", committee)
         .replace("{finess}", finess)
         .replace("{organisation}", organisation)
         .replace("{department}", department)
@@ -82,8 +88,13 @@ fn fill(template: &str, inside: bool) -> String {
 
 /// Runs every cell of `row`, collecting every mismatch before failing.
 async fn check(db: &TestDb, row: Row) {
+    check_in(db, row, |db| world(db, "collecte")).await;
+}
+
+/// [`check`] in the world that `build` makes.
+async fn check_in(db: &TestDb, row: Row, build: fn(&TestDb) -> AppState) {
     let mut mismatches = Vec::new();
-    let shared = (row.method == Method::GET).then(|| world(db, "collecte"));
+    let shared = (row.method == Method::GET).then(|| build(db));
     for (scope, inside, expected) in [("inside", true, row.inside), ("outside", false, row.outside)] {
         let uri = fill(row.uri, inside);
         let body = row
@@ -97,7 +108,7 @@ async fn check(db: &TestDb, row: Row) {
                 Some(state) => state,
                 None => {
                     fresh_db = db.sibling();
-                    fresh_state = world(&fresh_db, "collecte");
+                    fresh_state = build(&fresh_db);
                     &fresh_state
                 }
             };
@@ -532,7 +543,193 @@ async fn restitution_batches(db: TestDb) {
     .await;
 }
 
+/// The matrix world plus two signed contracts, each with an action sheet and a free objective: one of
+/// managing body 590000001 (Nord, ARS 32 and CD 59 sign) inside, one of 750000001 (Paris) outside.
+fn cpom_world(db: &TestDb) -> AppState {
+    use tdb_api::auth::principal::StructureScope;
+    use tdb_api::auth::{Principal, Role};
+    use tdb_api::services::cpom::contracts;
+    use tdb_domain::contract::{
+        ActionSheetCreate, ActionTheme, ContractAction, ContractCreate, ContractTransition, ObjectiveCreate,
+        Sense,
+    };
+    let state = world(db, "collecte");
+    let mut conn = state.pool.get().unwrap();
+    for (region, organisation, finess) in [("32", "590000001", EHPAD), ("11", "750000001", PARIS)] {
+        let ars = Principal {
+            subject: format!("ars{region}@test"),
+            role: Role::Ars,
+            scope: StructureScope::ArsRegion(region.to_owned()),
+            scopes: Vec::new(),
+            source: None,
+        };
+        let input = ContractCreate {
+            organisation_finess: organisation.to_owned(),
+            title: "CPOM".to_owned(),
+            signatory_ars: true,
+            signatory_cd: true,
+            start_date: "2024-01-01".to_owned(),
+            end_date: None,
+            structures: vec![finess.to_owned()],
+        };
+        let id = contracts::create(&mut conn, &ars, &input).unwrap().id;
+        let sheet = ActionSheetCreate {
+            theme: ActionTheme::Patrimoine,
+            theme_label: None,
+            title: "Rénover".to_owned(),
+            actions: None,
+            owner: None,
+            deadline: None,
+        };
+        let sheet = contracts::add_action_sheet(&mut conn, &ars, id, &sheet)
+            .unwrap()
+            .id;
+        let objective = ObjectiveCreate {
+            action_sheet_id: sheet,
+            label: "Chambres rénovées".to_owned(),
+            indicator_code: None,
+            structure_finess: None,
+            free_indicator_label: Some("Chambres rénovées".to_owned()),
+            baseline_year: None,
+            baseline_value: None,
+            target_value: 20.0,
+            target_year: 2028,
+            sense: Some(Sense::HigherBetter),
+        };
+        contracts::add_objective(&mut conn, &ars, id, &objective).unwrap();
+        let sign = ContractTransition {
+            action: ContractAction::Sign,
+            date: None,
+            reason: None,
+        };
+        contracts::transition(&mut conn, &ars, id, &sign).unwrap();
+    }
+    drop(conn);
+    state
+}
+
+async fn cpom_endpoints(db: TestDb) {
+    //                 anon esms  og  ars  cd  nat read push
+    let logged_in = [401, 200, 200, 200, 200, 200, 200, 200];
+    let read_in = [401, 200, 200, 200, 200, 200, 404, 404];
+    let read_out = [401, 404, 404, 404, 404, 200, 404, 404];
+    let out = |ok_national: u16| [401, 404, 404, 404, 404, ok_national, 404, 404];
+    let authority = |ok: u16| [401, 403, 403, ok, ok, 403, 404, 404];
+    let editor = |ok: u16| [401, 403, 409, ok, ok, 403, 404, 404];
+    let rows = [
+        row(Method::GET, "/api/v1/cpom/contracts", None, logged_in, logged_in),
+        row(
+            Method::POST,
+            "/api/v1/cpom/contracts",
+            Some(
+                json!({"organisation_finess": "{organisation}", "title": "CPOM", "signatory_ars": true,
+                "signatory_cd": true, "start_date": "2025-01-01", "structures": ["{finess}"]}),
+            ),
+            [401, 403, 201, 201, 201, 403, 403, 403],
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/cpom/contracts/{contract}",
+            None,
+            read_in,
+            read_out,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/cpom/contracts/{contract}/follow-up",
+            None,
+            read_in,
+            read_out,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/cpom/committees/{committee}/report",
+            None,
+            read_in,
+            read_out,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/cpom/contracts/{contract}/transitions",
+            Some(json!({"action": "start"})),
+            authority(200),
+            out(403),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/cpom/contracts/{contract}/amendments",
+            Some(json!({"signed_on": "2025-01-01", "object": "Avenant"})),
+            authority(201),
+            out(403),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/cpom/contracts/{contract}/action-sheets",
+            Some(json!({"theme": "patrimoine", "title": "Rénover"})),
+            editor(201),
+            out(403),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/cpom/contracts/{contract}/action-sheets/{contract}",
+            None,
+            editor(204),
+            out(403),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/cpom/contracts/{contract}/objectives",
+            Some(
+                json!({"action_sheet_id": "{contract_id}", "label": "Objectif", "free_indicator_label": "Libre",
+                "target_value": 1.0, "target_year": 2028, "sense": "higher_better"}),
+            ),
+            editor(201),
+            out(403),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/cpom/contracts/{contract}/objectives/{contract}",
+            None,
+            editor(204),
+            out(403),
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/cpom/objectives/{contract}/values/2025",
+            Some(json!({"value": 3.0})),
+            [401, 403, 200, 200, 200, 403, 404, 404],
+            out(403),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/cpom/contracts/{contract}/committees",
+            Some(json!({"scheduled_on": "2027-01-15"})),
+            authority(201),
+            out(403),
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/cpom/committees/{committee}",
+            Some(json!({"held_on": "2026-06-20", "minutes": "Compte rendu"})),
+            authority(200),
+            out(403),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/cpom/coverage?by=department",
+            None,
+            [401, 403, 403, 200, 200, 200, 403, 403],
+            [401, 403, 403, 200, 200, 200, 403, 403],
+        ),
+    ];
+    for r in rows {
+        check_in(&db.sibling(), r, cpom_world).await;
+    }
+}
+
 on_both_backends!(
+    cpom_endpoints,
     campaign_export,
     indicator_table,
     structure_template,

@@ -14,6 +14,8 @@ mod benchmarks;
 mod campaigns;
 mod catalogue;
 mod config_env;
+mod cpom;
+mod cpom_coverage;
 mod evaluate;
 mod exports;
 mod forms_cache;

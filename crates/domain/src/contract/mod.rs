@@ -7,6 +7,7 @@ mod auth;
 mod benchmarks;
 mod campaigns;
 mod catalogue;
+mod cpom;
 mod evaluate;
 mod forms;
 mod health;
@@ -27,6 +28,13 @@ pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, Phas
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
     IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
+};
+pub use cpom::{
+    ActionSheet, ActionSheetCreate, ActionTheme, Amendment, AmendmentCreate, Committee, CommitteeCreate,
+    CommitteeKind, CommitteeRecord, CommitteeReport, Contract, ContractAction, ContractCreate,
+    ContractDetail, ContractState, ContractTransition, Coverage, CpomMismatch, FollowUp, FollowUpPoint,
+    MissingCpom, Objective, ObjectiveCreate, ObjectiveFollowUp, ObjectiveStatus, ObjectiveValueInput,
+    PerimeterEntry, Sense, ShareSummary, StatusCounts, TerritoryCoverage,
 };
 pub use evaluate::{
     AxisCompletion, CompletionResult, ConditionState, ControlResult, ControlStatus, EvaluateRequest,

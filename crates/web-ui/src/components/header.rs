@@ -42,6 +42,9 @@ pub fn Header() -> impl IntoView {
                                 {move || session.user.get().map(|user| view! {
                                     <ul class="fr-btns-group">
                                         <li>
+                                            <a class="fr-btn" href="/cpom" data-testid="nav-cpom">"CPOM"</a>
+                                        </li>
+                                        <li>
                                             <span class="fr-btn" data-testid="current-user">
                                                 {format!("{} — {}", user.display_name, labels::role(user.role))}
                                             </span>

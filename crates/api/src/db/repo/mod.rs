@@ -5,6 +5,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod copy;
 pub mod corrections;
+pub mod cpom;
 pub mod exports;
 pub mod fiche_batches;
 pub mod forms;

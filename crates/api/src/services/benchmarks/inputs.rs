@@ -58,8 +58,9 @@ pub fn live(conn: &mut DbConnection, year: i32, catalogue: &Catalogue) -> Result
             Some((form_version, structure_version, reached, packed))
                 if *form_version == row.form_version && *structure_version == row.structure_version =>
             {
-                let values = peers::unpack_values(packed)
-                    .ok_or_else(|| ApiError::Internal("peer inputs: packed values of a bad length".to_owned()))?;
+                let values = peers::unpack_values(packed).ok_or_else(|| {
+                    ApiError::Internal("peer inputs: packed values of a bad length".to_owned())
+                })?;
                 let reached = *reached;
                 out.inputs.push(input(&row, reached, values));
             }

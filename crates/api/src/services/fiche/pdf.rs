@@ -15,20 +15,28 @@ use tdb_domain::display::{format_decimal, format_indicator};
 use crate::error::ApiError;
 
 /// A4 in points.
-const WIDTH: f32 = 595.28;
-const HEIGHT: f32 = 841.89;
-const MARGIN: f32 = 40.0;
+pub const WIDTH: f32 = 595.28;
+/// A4 height in points.
+pub const HEIGHT: f32 = 841.89;
+/// Page margin.
+pub const MARGIN: f32 = 40.0;
 /// Lowest baseline before a new page.
 const BOTTOM: f32 = HEIGHT - 50.0;
 
-/// Colours (DSFR: blue France, grey, success green, error red).
-const BLUE: (u8, u8, u8) = (0, 0, 145);
-const GREY: (u8, u8, u8) = (102, 102, 102);
+/// Colours (DSFR): blue France.
+pub const BLUE: (u8, u8, u8) = (0, 0, 145);
+/// Grey of secondary text.
+pub const GREY: (u8, u8, u8) = (102, 102, 102);
+/// Light blue of bands.
 const LIGHT: (u8, u8, u8) = (229, 229, 244);
-const BLACK: (u8, u8, u8) = (22, 22, 22);
-const WHITE: (u8, u8, u8) = (255, 255, 255);
-const GREEN: (u8, u8, u8) = (24, 117, 60);
-const RED: (u8, u8, u8) = (206, 5, 0);
+/// Text.
+pub const BLACK: (u8, u8, u8) = (22, 22, 22);
+/// White.
+pub const WHITE: (u8, u8, u8) = (255, 255, 255);
+/// Success green.
+pub const GREEN: (u8, u8, u8) = (24, 117, 60);
+/// Error red.
+pub const RED: (u8, u8, u8) = (206, 5, 0);
 
 /// One drawing operation; `y` grows downwards from the top of the page.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,20 +82,27 @@ pub enum Op {
 
 /// Renders the fiche; `generated_on` is the French date printed in the footer.
 pub fn render(fiche: &Fiche, generated_on: &str) -> Result<Vec<u8>, ApiError> {
-    let pages = layout(fiche, generated_on);
+    draw(
+        &layout(fiche, generated_on),
+        format!(
+            "Fiche de synthèse {} – {} – campagne {}",
+            fiche.identity.finess, fiche.identity.name, fiche.campaign
+        ),
+    )
+}
+
+/// Draws pages of operations into a PDF titled `title` (also used by the CPOM committee reports).
+pub fn draw(pages: &[Vec<Op>], title: String) -> Result<Vec<u8>, ApiError> {
     let regular = font(dejavu::sans::regular())?;
     let bold = font(dejavu::sans::bold())?;
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()
-            .title(format!(
-                "Fiche de synthèse {} – {} – campagne {}",
-                fiche.identity.finess, fiche.identity.name, fiche.campaign
-            ))
+            .title(title)
             .language("fr".to_owned())
             .creator("tdb".to_owned()),
     );
-    for ops in &pages {
+    for ops in pages {
         let settings =
             PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| ApiError::Internal("page size".to_owned()))?;
         let mut page = document.start_page_with(settings);
@@ -168,13 +183,30 @@ fn fill(color: (u8, u8, u8)) -> Fill {
 }
 
 /// Pages of operations, filled top to bottom.
-struct Pages {
-    pages: Vec<Vec<Op>>,
-    y: f32,
+pub struct Pages {
+    /// The pages laid out so far.
+    pub pages: Vec<Vec<Op>>,
+    /// Current baseline.
+    pub y: f32,
 }
 
 impl Pages {
-    fn ops(&mut self) -> &mut Vec<Op> {
+    /// Starts with a blue title band of `height` points, the cursor at `y`.
+    pub fn with_band(height: f32, y: f32) -> Self {
+        Self {
+            pages: vec![vec![Op::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: WIDTH,
+                h: height,
+                color: BLUE,
+            }]],
+            y,
+        }
+    }
+
+    /// The operations of the current page.
+    pub fn ops(&mut self) -> &mut Vec<Op> {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
         }
@@ -182,7 +214,8 @@ impl Pages {
         &mut self.pages[last]
     }
 
-    fn text(&mut self, x: f32, size: f32, bold: bool, color: (u8, u8, u8), text: impl Into<String>) {
+    /// Text at the current baseline.
+    pub fn text(&mut self, x: f32, size: f32, bold: bool, color: (u8, u8, u8), text: impl Into<String>) {
         let y = self.y;
         self.ops().push(Op::Text {
             x,
@@ -195,14 +228,15 @@ impl Pages {
     }
 
     /// Makes room for `height` points, starting a new page when the current one is full.
-    fn room(&mut self, height: f32) {
+    pub fn room(&mut self, height: f32) {
         if self.y + height > BOTTOM {
             self.pages.push(Vec::new());
             self.y = MARGIN + 10.0;
         }
     }
 
-    fn heading(&mut self, title: &str) {
+    /// A section title with a rule under it.
+    pub fn heading(&mut self, title: &str) {
         self.room(40.0);
         self.y += 22.0;
         self.text(MARGIN, 11.0, true, BLUE, title);
@@ -221,16 +255,7 @@ impl Pages {
 
 /// Lays the fiche out on one or more A4 pages.
 pub fn layout(fiche: &Fiche, generated_on: &str) -> Vec<Vec<Op>> {
-    let mut p = Pages {
-        pages: vec![vec![Op::Rect {
-            x: 0.0,
-            y: 0.0,
-            w: WIDTH,
-            h: 64.0,
-            color: BLUE,
-        }]],
-        y: 30.0,
-    };
+    let mut p = Pages::with_band(64.0, 30.0);
     p.text(
         MARGIN,
         16.0,
@@ -505,7 +530,7 @@ fn french_date(iso: &str) -> String {
 }
 
 /// At most `max` characters, with an ellipsis when cut.
-fn clip(text: &str, max: usize) -> String {
+pub fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

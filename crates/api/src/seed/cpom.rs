@@ -1,0 +1,211 @@
+//! CPOM of the demo: a few contracts in force in Hauts-de-France, signed by the ARS (and the CD of the
+//! Nord for the contracts of the Nord), each with action sheets and objectives tied to the dashboard,
+//! written through the CPOM services (so the committees are scheduled and the forms prefilled).
+
+use std::collections::BTreeMap;
+
+use tdb_domain::contract::{
+    ActionSheetCreate, ActionTheme, ContractAction, ContractCreate, ContractTransition, ObjectiveCreate,
+    ObjectiveValueInput, Sense,
+};
+
+use super::SeedError;
+use super::world::World;
+use crate::auth::principal::StructureScope;
+use crate::auth::{Principal, Role};
+use crate::db::DbConnection;
+use crate::services::cpom::contracts;
+
+/// Contracts start on this date (baseline: campaign 2022).
+const START: &str = "2023-01-01";
+
+fn failed(error: crate::error::ApiError) -> SeedError {
+    SeedError::InvalidValues(format!("CPOM de démonstration : {error}"))
+}
+
+/// The managing bodies under CPOM: those of the demo `og` and `esms` users, and the busiest one of
+/// the Pas-de-Calais and of the Aisne; each contract covers the body's structures in the region
+/// (those of the Nord first, so that the CD of the Nord co-signs the Nord's contracts).
+pub fn contracted(world: &World, og: &str, esms_structure: &str) -> Vec<(String, Vec<String>, bool)> {
+    let organisation_of = |finess: &str| {
+        world
+            .structures
+            .iter()
+            .find(|s| s.row.finess == finess)
+            .map(|s| s.row.organisation_finess.clone())
+    };
+    let busiest = |department: &str| {
+        let mut counts = BTreeMap::<&str, usize>::new();
+        for s in world
+            .structures
+            .iter()
+            .filter(|s| s.row.department_code == department)
+        {
+            *counts.entry(&s.row.organisation_finess).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(f, _)| f.to_owned())
+    };
+    let mut bodies: Vec<String> = Vec::new();
+    for body in [
+        Some(og.to_owned()),
+        organisation_of(esms_structure),
+        busiest("62"),
+        busiest("02"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !bodies.contains(&body) {
+            bodies.push(body);
+        }
+    }
+    bodies
+        .into_iter()
+        .map(|body| {
+            let mut members: Vec<&crate::db::repo::structures::StructureRow> = world
+                .structures
+                .iter()
+                .map(|s| &s.row)
+                .filter(|s| s.organisation_finess == body && s.region_code == "32")
+                .collect();
+            members.sort_by_key(|s| (s.department_code != "59", s.finess.clone()));
+            let with_cd = members.first().is_some_and(|s| s.department_code == "59");
+            (
+                body,
+                members.into_iter().map(|s| s.finess.clone()).collect::<Vec<_>>(),
+                with_cd,
+            )
+        })
+        .filter(|(_, members, _)| !members.is_empty())
+        .collect()
+}
+
+/// Writes the demo contracts; returns how many.
+pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -> Result<usize, SeedError> {
+    let ars = Principal {
+        subject: "ars.hdf@demo.tdb.fr".to_owned(),
+        role: Role::Ars,
+        scope: StructureScope::ArsRegion("32".to_owned()),
+        scopes: Vec::new(),
+        source: None,
+    };
+    for (body, members, with_cd) in planned {
+        let input = ContractCreate {
+            organisation_finess: body.clone(),
+            title: "CPOM 2023-2027".to_owned(),
+            signatory_ars: true,
+            signatory_cd: *with_cd,
+            start_date: START.to_owned(),
+            end_date: None,
+            structures: members.clone(),
+        };
+        let id = contracts::create(conn, &ars, &input).map_err(failed)?.id;
+        let si = sheet(
+            conn,
+            &ars,
+            id,
+            ActionTheme::SystemeInformation,
+            "Informatiser le dossier de l'usager",
+        )?;
+        for (indicator, label, target) in [
+            (
+                "taux_dossiers_administratifs_informatises",
+                "Informatiser 90 % des dossiers administratifs",
+                0.9,
+            ),
+            (
+                "taux_projets_personnalises_informatises",
+                "Informatiser 80 % des projets personnalisés",
+                0.8,
+            ),
+        ] {
+            objective(conn, &ars, id, si, (indicator, label), target, None)?;
+        }
+        let rh = sheet(
+            conn,
+            &ars,
+            id,
+            ActionTheme::GpecAbsenteismeRisques,
+            "Réduire l'absentéisme",
+        )?;
+        let absences = "Ramener l'absentéisme à 6 %";
+        objective(conn, &ars, id, rh, ("taux_absenteisme", absences), 0.06, None)?;
+        let patrimoine = sheet(conn, &ars, id, ActionTheme::Patrimoine, "Rénover les chambres")?;
+        let rooms = "Rénover 40 chambres";
+        let free = objective(conn, &ars, id, patrimoine, ("", rooms), 40.0, Some((2022, 5.0)))?;
+        contracts::put_value(
+            conn,
+            &ars,
+            free,
+            2023,
+            &ObjectiveValueInput {
+                value: 12.0,
+                comment: None,
+            },
+        )
+        .map_err(failed)?;
+        for (action, date) in [
+            (ContractAction::Sign, "2022-12-15"),
+            (ContractAction::Start, START),
+        ] {
+            let transition = ContractTransition {
+                action,
+                date: Some(date.to_owned()),
+                reason: None,
+            };
+            contracts::transition(conn, &ars, id, &transition).map_err(failed)?;
+        }
+    }
+    Ok(planned.len())
+}
+
+fn sheet(
+    conn: &mut DbConnection,
+    ars: &Principal,
+    id: i64,
+    theme: ActionTheme,
+    title: &str,
+) -> Result<i64, SeedError> {
+    let input = ActionSheetCreate {
+        theme,
+        theme_label: None,
+        title: title.to_owned(),
+        actions: None,
+        owner: Some("Direction générale".to_owned()),
+        deadline: Some("2027-12-31".to_owned()),
+    };
+    Ok(contracts::add_action_sheet(conn, ars, id, &input)
+        .map_err(failed)?
+        .id)
+}
+
+/// An objective `(indicator, label)` aggregated over the perimeter, or a free one (label "Chambres
+/// rénovées") when its baseline `(year, value)` is given.
+fn objective(
+    conn: &mut DbConnection,
+    ars: &Principal,
+    id: i64,
+    sheet: i64,
+    (indicator, label): (&str, &str),
+    target: f64,
+    free: Option<(i32, f64)>,
+) -> Result<i64, SeedError> {
+    let input = ObjectiveCreate {
+        action_sheet_id: sheet,
+        label: label.to_owned(),
+        indicator_code: free.is_none().then(|| indicator.to_owned()),
+        structure_finess: None,
+        free_indicator_label: free.map(|_| "Chambres rénovées".to_owned()),
+        baseline_year: free.map(|(year, _)| year),
+        baseline_value: free.map(|(_, value)| value),
+        target_value: target,
+        target_year: 2027,
+        sense: free.map(|_| Sense::HigherBetter),
+    };
+    Ok(contracts::add_objective(conn, ars, id, &input)
+        .map_err(failed)?
+        .id)
+}
