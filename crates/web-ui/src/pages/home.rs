@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use tdb_domain::contract::{
     Campaign, CampaignPhase, CampaignProgress, CorrectionStatus, FormDocument, Role, SessionUser, Structure,
+    StructureForm,
 };
 
 use crate::api::{self, UiError};
@@ -172,20 +173,14 @@ fn my_form_row(s: Structure, form: Result<FormDocument, UiError>) -> FormRowCell
 #[component]
 fn ReviewQueue(year: i32) -> impl IntoView {
     let rows = LocalResource::new(move || async move {
-        let submitted = api::structures(&format!("form_state=soumis&campaign={year}"))
-            .await?
-            .items;
-        let mut rows: Vec<(Structure, FormDocument)> = forms_of(year, submitted)
-            .await
-            .into_iter()
-            .filter_map(|(s, f)| Some((s, f.ok()?)))
-            .collect();
-        rows.sort_by_key(|(s, f)| {
-            (
-                std::cmp::Reverse(f.evaluation.submission.alerts.len()),
-                s.name.clone(),
-            )
-        });
+        let mut rows: Vec<(Structure, StructureForm)> =
+            api::structures(&format!("form_state=soumis&campaign={year}"))
+                .await?
+                .items
+                .into_iter()
+                .filter_map(|mut s| s.form.take().map(|f| (s, f)))
+                .collect();
+        rows.sort_by_key(|(s, f)| (std::cmp::Reverse(f.alert_count), s.name.clone()));
         Ok::<_, UiError>(rows)
     });
     view! {
@@ -205,8 +200,8 @@ fn ReviewQueue(year: i32) -> impl IntoView {
                             rows=rows.into_iter().map(|(s, f)| FormRowCells {
                                 cells: vec![
                                     s.department_name.clone().into_any(),
-                                    f.evaluation.submission.alerts.len().into_any(),
-                                    format::percent(f.evaluation.completion.rate).into_any(),
+                                    f.alert_count.into_any(),
+                                    format::percent(f.completion_rate).into_any(),
                                     f.submitted_at.as_deref().map(format::date).unwrap_or_default().into_any(),
                                 ],
                                 action: format!("Examiner le formulaire de {}", s.name),
