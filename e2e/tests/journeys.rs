@@ -1,6 +1,7 @@
 //! The journeys of issue 6 in headless Chromium, on the demo data: a structure fills its form and sees
 //! indicators and completion change live, cannot submit below the threshold, reaches it and submits;
-//! the ARS asks for a correction; the structure corrects and resubmits; the ARS and the CD validate
+//! the ARS asks for a correction; the structure answers in the thread, which the ARS reads; the structure
+//! corrects and resubmits; the ARS and the CD validate
 //! (the demo EHPAD is of joint competence). Along the way: the live indicator equals the server's after
 //! saving, every page is screenshotted and scanned for English, and the form's first render is timed.
 
@@ -211,6 +212,19 @@ async fn open_form(harness: &Harness) -> f64 {
     elapsed.as_f64().unwrap()
 }
 
+/// Signs out, then signs in as `who` on the form's own address (the login page stands in for it, and
+/// the form is not in the ARS's review queue while a correction is requested); shows tab 1.
+async fn sign_in_on_form(harness: &Harness, (email, password): (&str, &str)) {
+    let b = &harness.browser;
+    sign_out(b).await;
+    b.goto(&format!("{}/formulaire/{YEAR}/{FINESS}", harness.base_url))
+        .await
+        .unwrap();
+    sign_in(b, email, password).await;
+    wait_css(b, "[data-testid=form-ready]").await.unwrap();
+    click(b, "#onglet-1").await;
+}
+
 async fn state_is(harness: &Harness, label: &str) {
     wait_text(&harness.browser, "[data-testid=form-state]", label).await;
 }
@@ -336,6 +350,22 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     .await;
     shot(&harness, "form-correction").await;
     assert_french(b, "demande de correction").await;
+
+    // The structure answers in the thread; the ARS reads the answer next to the field.
+    let thread = format!("[data-item={DAYS}] [data-testid=correction]");
+    let reply = "L'accueil de jour était compté : les journées sont corrigées.";
+    type_into(b, &format!("{thread} [data-testid=reply-body]"), reply).await;
+    click(b, &format!("{thread} [data-testid=reply-send]")).await;
+    wait_text(
+        b,
+        &format!("{thread} [data-testid=reply-status]"),
+        "Réponse envoyée",
+    )
+    .await;
+    wait_text(b, &thread, reply).await;
+    sign_in_on_form(&harness, ARS).await;
+    wait_text(b, &thread, reply).await;
+    sign_in_on_form(&harness, ESMS).await;
     let corrected = (days.parse::<u64>().unwrap() - 1).to_string();
     type_into(b, &format!("#item-{DAYS}"), &corrected).await;
     click(b, "[data-testid=save]").await;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use tdb_api::AppState;
 use tdb_api::db::schema::forms;
 
+use crate::forms_fixtures;
 use crate::on_both_backends;
 use crate::support::fixtures::{insert_campaign, small_world};
 use crate::support::matrix::{Case, Who, case, check};
@@ -469,7 +470,72 @@ async fn updates_need_a_current_if_match(db: TestDb) {
     assert_eq!(paths(&body), ["/name", "/department_code"]);
 }
 
+/// A list filtered by `form_state` carries each form's cached figures: a submitted EHPAD with one
+/// justified alert shows `alert_count` 1, as many as its document's alerts; other lists carry no form.
+async fn a_form_state_list_carries_the_cached_alert_count(db: TestDb) {
+    let state = forms_fixtures::world(&db, "collecte");
+    let esms = auth::esms(&state, &[forms_fixtures::EHPAD]);
+    let ars = auth::ars(&state, "32");
+    let app = app(state.clone()).await;
+    let url = |suffix: &str| forms_fixtures::form_url(forms_fixtures::EHPAD, suffix);
+    let mut values = forms_fixtures::complete_ehpad();
+    values.insert("gmp_valide".to_owned(), json!(900));
+    for (method, uri, if_match, body) in [
+        (
+            Method::PATCH,
+            url(""),
+            Some("\"0\""),
+            Some(json!({"values": values})),
+        ),
+        (
+            Method::PUT,
+            url("/justifications/ecart_gmp_valide_calcule"),
+            None,
+            Some(json!({"text": "GMP validé avant l'ouverture de l'unité protégée."})),
+        ),
+    ] {
+        let answer = forms_fixtures::send(&app, method, &uri, Some(&esms), if_match, body).await;
+        assert_eq!(answer.status, 200, "{uri}: {}", answer.body);
+    }
+    let submitted = forms_fixtures::send(&app, Method::POST, &url("/submit"), Some(&esms), None, None).await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    let alerts = submitted.body["evaluation"]["submission"]["alerts"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(alerts, 1, "{}", submitted.body["evaluation"]["submission"]);
+
+    let request = test::TestRequest::get()
+        .uri("/api/v1/structures?form_state=soumis&campaign=2024")
+        .insert_header(("Authorization", ars.clone()));
+    let (status, body, _) = send(&app, request).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(finess_list(&body), vec![forms_fixtures::EHPAD]);
+    let form = &body["items"][0]["form"];
+    assert_eq!(form["state"], "soumis");
+    assert_eq!(form["alert_count"], json!(alerts));
+    assert_eq!(
+        form["completion_rate"],
+        submitted.body["evaluation"]["completion"]["rate"]
+    );
+    assert_eq!(form["submitted_at"], submitted.body["submitted_at"]);
+
+    let request = test::TestRequest::get()
+        .uri("/api/v1/structures?campaign=2024")
+        .insert_header(("Authorization", ars));
+    let (_, body, _) = send(&app, request).await;
+    assert!(
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.get("form").is_none()),
+        "{body}"
+    );
+}
+
 on_both_backends!(
+    a_form_state_list_carries_the_cached_alert_count,
     structure_reads_follow_the_scope,
     structure_writes_follow_the_scope,
     organisation_endpoints_follow_the_scope,

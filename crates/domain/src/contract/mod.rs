@@ -56,5 +56,5 @@ pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
 pub use structures::{
-    LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureUpdate,
+    LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,
 };

@@ -3,9 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::Funder;
+use super::forms::FormState;
 
 /// A structure as the API shows it, with the names of its managing body and territories.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "finess": "590000011", "name": "EHPAD Les Tilleuls", "category": "ehpad",
@@ -43,6 +44,28 @@ pub struct Structure {
     pub active: bool,
     /// Version for optimistic concurrency (the `ETag` is this number in quotes).
     pub version: i64,
+    /// In a list filtered by `form_state`: the structure's form of that campaign, when it has a row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<StructureForm>,
+}
+
+/// What a structure list filtered by `form_state` tells of each structure's form of the campaign: the
+/// cached figures of the form's row, so a review queue needs no read of each form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "state": "soumis", "completion_rate": 0.92, "alert_count": 3, "submitted_at": "2025-04-30T09:15:00Z"
+})))]
+pub struct StructureForm {
+    /// Workflow state.
+    pub state: FormState,
+    /// Completion rate, 0 to 1.
+    pub completion_rate: f64,
+    /// Number of failing alert controls.
+    pub alert_count: u32,
+    /// Last submission time (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<String>,
 }
 
 /// Body of `POST /api/v1/structures`: a new structure. The competence and the region are derived

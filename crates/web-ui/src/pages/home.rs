@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use tdb_domain::contract::{
     Campaign, CampaignPhase, CampaignProgress, CorrectionStatus, FormDocument, Role, SessionUser, Structure,
+    StructureForm,
 };
 
 use crate::api::{self, UiError};
@@ -121,21 +122,13 @@ fn MyForms(year: i32, user: SessionUser) -> impl IntoView {
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(rows) => view! {
-                        <div class="fr-table" data-testid="my-forms">
-                            <table>
-                                <caption>{format!("Formulaires de la campagne {year} ({})", rows.len())}</caption>
-                                <thead><tr>
-                                    <th scope="col">"Structure"</th>
-                                    <th scope="col">"État"</th>
-                                    <th scope="col">"Complétude"</th>
-                                    <th scope="col">"Demandes de correction"</th>
-                                    <th scope="col">"Action"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|(s, form)| my_form_row(year, s, form)).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <FormsTable
+                            year
+                            testid="my-forms"
+                            caption=format!("Formulaires de la campagne {year} ({})", rows.len())
+                            headers=&["Structure", "État", "Complétude", "Demandes de correction", "Action"]
+                            rows=rows.into_iter().map(|(s, form)| my_form_row(s, form)).collect()
+                        />
                     }.into_any(),
                     Err(error) => error_alert(&error).into_any(),
                 }
@@ -144,8 +137,7 @@ fn MyForms(year: i32, user: SessionUser) -> impl IntoView {
     }
 }
 
-fn my_form_row(year: i32, s: Structure, form: Result<FormDocument, UiError>) -> impl IntoView {
-    let href = format!("/formulaire/{year}/{}", s.finess);
+fn my_form_row(s: Structure, form: Result<FormDocument, UiError>) -> FormRowCells {
     let (state, completion, corrections) = match &form {
         Ok(doc) => {
             let open = doc
@@ -170,42 +162,25 @@ fn my_form_row(year: i32, s: Structure, form: Result<FormDocument, UiError>) -> 
         }
         Err(e) => (e.message().into_any(), String::new(), String::new()),
     };
-    view! {
-        <tr data-finess=s.finess.clone()>
-            <td>{s.name.clone()}<br/><span class="fr-hint-text">{format!("FINESS {}", s.finess)}</span></td>
-            <td>{state}</td>
-            <td>{completion}</td>
-            <td>{corrections}</td>
-            <td>
-                <a class="fr-link" href=href>{format!("Ouvrir le formulaire de {}", s.name)}</a><br/>
-                <a class="fr-link" href=format!("/restitution/{year}/{}", s.finess)>
-                    {format!("Restitution de {}", s.name)}
-                </a><br/>
-                <a class="fr-link" href=format!("/fiche/{year}/{}", s.finess)>
-                    {format!("Fiche de synthèse de {}", s.name)}
-                </a>
-            </td>
-        </tr>
+    FormRowCells {
+        cells: vec![state, completion.into_any(), corrections.into_any()],
+        action: format!("Ouvrir le formulaire de {}", s.name),
+        fiche: true,
+        structure: s,
     }
 }
 
 #[component]
 fn ReviewQueue(year: i32) -> impl IntoView {
     let rows = LocalResource::new(move || async move {
-        let submitted = api::structures(&format!("form_state=soumis&campaign={year}"))
-            .await?
-            .items;
-        let mut rows: Vec<(Structure, FormDocument)> = forms_of(year, submitted)
-            .await
-            .into_iter()
-            .filter_map(|(s, f)| Some((s, f.ok()?)))
-            .collect();
-        rows.sort_by_key(|(s, f)| {
-            (
-                std::cmp::Reverse(f.evaluation.submission.alerts.len()),
-                s.name.clone(),
-            )
-        });
+        let mut rows: Vec<(Structure, StructureForm)> =
+            api::structures(&format!("form_state=soumis&campaign={year}"))
+                .await?
+                .items
+                .into_iter()
+                .filter_map(|mut s| s.form.take().map(|f| (s, f)))
+                .collect();
+        rows.sort_by_key(|(s, f)| (std::cmp::Reverse(f.alert_count), s.name.clone()));
         Ok::<_, UiError>(rows)
     });
     view! {
@@ -217,44 +192,86 @@ fn ReviewQueue(year: i32) -> impl IntoView {
                         <p data-testid="review-queue">"Aucun formulaire soumis n'attend votre examen."</p>
                     }.into_any(),
                     Ok(rows) => view! {
-                        <div class="fr-table" data-testid="review-queue">
-                            <table>
-                                <caption>{format!("Formulaires soumis, les plus alertés d'abord ({})", rows.len())}</caption>
-                                <thead><tr>
-                                    <th scope="col">"Structure"</th>
-                                    <th scope="col">"Département"</th>
-                                    <th scope="col">"Alertes"</th>
-                                    <th scope="col">"Complétude"</th>
-                                    <th scope="col">"Soumis le"</th>
-                                    <th scope="col">"Action"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|(s, f)| {
-                                        let href = format!("/formulaire/{year}/{}", s.finess);
-                                        view! {
-                                            <tr data-finess=s.finess.clone()>
-                                                <td>{s.name.clone()}<br/><span class="fr-hint-text">{format!("FINESS {}", s.finess)}</span></td>
-                                                <td>{s.department_name.clone()}</td>
-                                                <td>{f.evaluation.submission.alerts.len()}</td>
-                                                <td>{format::percent(f.evaluation.completion.rate)}</td>
-                                                <td>{f.submitted_at.as_deref().map(format::date).unwrap_or_default()}</td>
-                                                <td>
-                                                    <a class="fr-link" href=href>{format!("Examiner le formulaire de {}", s.name)}</a><br/>
-                                                    <a class="fr-link" href=format!("/restitution/{year}/{}", s.finess)>
-                                                        {format!("Restitution de {}", s.name)}
-                                                    </a>
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <FormsTable
+                            year
+                            testid="review-queue"
+                            caption=format!("Formulaires soumis, les plus alertés d'abord ({})", rows.len())
+                            headers=&["Structure", "Département", "Alertes", "Complétude", "Soumis le", "Action"]
+                            rows=rows.into_iter().map(|(s, f)| FormRowCells {
+                                cells: vec![
+                                    s.department_name.clone().into_any(),
+                                    f.alert_count.into_any(),
+                                    format::percent(f.completion_rate).into_any(),
+                                    f.submitted_at.as_deref().map(format::date).unwrap_or_default().into_any(),
+                                ],
+                                action: format!("Examiner le formulaire de {}", s.name),
+                                fiche: false,
+                                structure: s,
+                            }).collect()
+                        />
                     }.into_any(),
                     Err(error) => error_alert(&error).into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// One row of a [`FormsTable`]: the structure, the cells between its name and its links, the label of
+/// the link to its form, and whether to link its fiche de synthèse.
+struct FormRowCells {
+    structure: Structure,
+    cells: Vec<AnyView>,
+    action: String,
+    fiche: bool,
+}
+
+/// A table of forms of campaign `year`, one row per structure: its name and FINESS, the given cells,
+/// then links to its form, its restitution and (when asked) its fiche de synthèse.
+#[component]
+fn FormsTable(
+    year: i32,
+    testid: &'static str,
+    caption: String,
+    headers: &'static [&'static str],
+    rows: Vec<FormRowCells>,
+) -> impl IntoView {
+    let rows = rows
+        .into_iter()
+        .map(|FormRowCells { structure: s, cells, action, fiche }| {
+            let fiche = fiche.then(|| {
+                view! {
+                    <br/>
+                    <a class="fr-link" href=format!("/fiche/{year}/{}", s.finess)>
+                        {format!("Fiche de synthèse de {}", s.name)}
+                    </a>
+                }
+            });
+            view! {
+                <tr data-finess=s.finess.clone()>
+                    <td>{s.name.clone()}<br/><span class="fr-hint-text">{format!("FINESS {}", s.finess)}</span></td>
+                    {cells.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}
+                    <td>
+                        <a class="fr-link" href=format!("/formulaire/{year}/{}", s.finess)>{action}</a><br/>
+                        <a class="fr-link" href=format!("/restitution/{year}/{}", s.finess)>
+                            {format!("Restitution de {}", s.name)}
+                        </a>
+                        {fiche}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="fr-table" data-testid=testid>
+            <table>
+                <caption>{caption}</caption>
+                <thead><tr>
+                    {headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 

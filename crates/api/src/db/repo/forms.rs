@@ -79,10 +79,11 @@ pub struct FormRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// The columns a save rewrites (every column but the key); `None` writes NULL.
-#[derive(AsChangeset)]
-#[diesel(table_name = forms, treat_none_as_null = true)]
-struct FormChanges<'a> {
+/// The columns of a form besides its key, borrowed from a [`FormRow`]: what a save rewrites, and what
+/// an import inserts after the key. `None` is NULL in both (a true multi-row INSERT on SQLite too).
+#[derive(AsChangeset, Insertable)]
+#[diesel(table_name = forms, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct FormColumns<'a> {
     state: &'a str,
     version: i64,
     completion_rate: f64,
@@ -97,6 +98,27 @@ struct FormChanges<'a> {
     cd_validated_at: Option<NaiveDateTime>,
     cd_validated_by: Option<&'a str>,
     updated_at: NaiveDateTime,
+}
+
+impl<'a> From<&'a FormRow> for FormColumns<'a> {
+    fn from(row: &'a FormRow) -> Self {
+        Self {
+            state: &row.state,
+            version: row.version,
+            completion_rate: row.completion_rate,
+            filled: row.filled,
+            required: row.required,
+            can_submit: row.can_submit,
+            alert_count: row.alert_count,
+            submitted_at: row.submitted_at,
+            submitted_by: row.submitted_by.as_deref(),
+            ars_validated_at: row.ars_validated_at,
+            ars_validated_by: row.ars_validated_by.as_deref(),
+            cd_validated_at: row.cd_validated_at,
+            cd_validated_by: row.cd_validated_by.as_deref(),
+            updated_at: row.updated_at,
+        }
+    }
 }
 
 /// The phase of campaign `year`, if it exists.
@@ -195,29 +217,13 @@ pub fn create(conn: &mut DbConnection, row: &FormRow) -> QueryResult<bool> {
 
 /// Rewrites a form whose stored version is still `expected`; returns whether it matched.
 pub fn save(conn: &mut DbConnection, row: &FormRow, expected: i64) -> QueryResult<bool> {
-    let changes = FormChanges {
-        state: &row.state,
-        version: row.version,
-        completion_rate: row.completion_rate,
-        filled: row.filled,
-        required: row.required,
-        can_submit: row.can_submit,
-        alert_count: row.alert_count,
-        submitted_at: row.submitted_at,
-        submitted_by: row.submitted_by.as_deref(),
-        ars_validated_at: row.ars_validated_at,
-        ars_validated_by: row.ars_validated_by.as_deref(),
-        cd_validated_at: row.cd_validated_at,
-        cd_validated_by: row.cd_validated_by.as_deref(),
-        updated_at: row.updated_at,
-    };
     let n = diesel::update(
         forms::table
             .filter(forms::campaign_year.eq(row.campaign_year))
             .filter(forms::structure_finess.eq(&row.structure_finess))
             .filter(forms::version.eq(expected)),
     )
-    .set(changes)
+    .set(FormColumns::from(row))
     .execute(conn)?;
     Ok(n == 1)
 }

@@ -8,7 +8,7 @@ use diesel::upsert::excluded;
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
 use crate::db::repo::audit::NewAuditEntry;
-use crate::db::repo::forms::{FormRow, StructureContext};
+use crate::db::repo::forms::{FormColumns, FormRow, StructureContext};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::values::ValueRow;
 use crate::db::schema::{audit_log, form_values, forms, justifications, structures};
@@ -53,26 +53,14 @@ impl<'a> From<&'a ValueRow> for ValueInsert<'a> {
     }
 }
 
-/// A form row to insert, borrowed (`None` is NULL).
+/// A form row to insert, borrowed: its key, then [`FormColumns`].
 #[derive(Insertable)]
 #[diesel(table_name = forms, treat_none_as_default_value = false)]
 struct FormInsert<'a> {
     campaign_year: i32,
     structure_finess: &'a str,
-    state: &'a str,
-    version: i64,
-    completion_rate: f64,
-    filled: i32,
-    required: i32,
-    can_submit: bool,
-    alert_count: i32,
-    submitted_at: Option<chrono::NaiveDateTime>,
-    submitted_by: Option<&'a str>,
-    ars_validated_at: Option<chrono::NaiveDateTime>,
-    ars_validated_by: Option<&'a str>,
-    cd_validated_at: Option<chrono::NaiveDateTime>,
-    cd_validated_by: Option<&'a str>,
-    updated_at: chrono::NaiveDateTime,
+    #[diesel(embed)]
+    columns: FormColumns<'a>,
 }
 
 impl<'a> From<&'a FormRow> for FormInsert<'a> {
@@ -80,20 +68,7 @@ impl<'a> From<&'a FormRow> for FormInsert<'a> {
         Self {
             campaign_year: row.campaign_year,
             structure_finess: &row.structure_finess,
-            state: &row.state,
-            version: row.version,
-            completion_rate: row.completion_rate,
-            filled: row.filled,
-            required: row.required,
-            can_submit: row.can_submit,
-            alert_count: row.alert_count,
-            submitted_at: row.submitted_at,
-            submitted_by: row.submitted_by.as_deref(),
-            ars_validated_at: row.ars_validated_at,
-            ars_validated_by: row.ars_validated_by.as_deref(),
-            cd_validated_at: row.cd_validated_at,
-            cd_validated_by: row.cd_validated_by.as_deref(),
-            updated_at: row.updated_at,
+            columns: FormColumns::from(row),
         }
     }
 }

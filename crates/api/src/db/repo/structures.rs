@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 
+use chrono::{NaiveDateTime, SecondsFormat};
 use diesel::prelude::*;
-use tdb_domain::contract::{Funder, Structure};
+use tdb_domain::contract::{FormState, Funder, Structure, StructureForm};
 
 use super::scope::{Db, StructureFilter};
 use crate::db::DbConnection;
@@ -136,7 +137,46 @@ pub fn list(
         .offset(offset)
         .limit(limit)
         .load(conn)?;
-    Ok((with_names(conn, rows)?, total))
+    let mut items = with_names(conn, rows)?;
+    if let Some(FormStateFilter { campaign, .. }) = &filters.form_state {
+        attach_forms(conn, *campaign, &mut items)?;
+    }
+    Ok((items, total))
+}
+
+/// Sets the [`StructureForm`] of campaign `year` of each structure that has a form row.
+fn attach_forms(conn: &mut DbConnection, year: i32, items: &mut [Structure]) -> QueryResult<()> {
+    let finesses: Vec<&str> = items.iter().map(|s| s.finess.as_str()).collect();
+    let rows: Vec<(String, String, f64, i32, Option<NaiveDateTime>)> = forms::table
+        .filter(forms::campaign_year.eq(year))
+        .filter(forms::structure_finess.eq_any(finesses))
+        .select((
+            forms::structure_finess,
+            forms::state,
+            forms::completion_rate,
+            forms::alert_count,
+            forms::submitted_at,
+        ))
+        .load(conn)?;
+    let mut by_finess: HashMap<String, StructureForm> = HashMap::new();
+    for (finess, state, completion_rate, alert_count, submitted_at) in rows {
+        let Some(state) = FormState::parse(&state) else {
+            continue;
+        };
+        by_finess.insert(
+            finess,
+            StructureForm {
+                state,
+                completion_rate,
+                alert_count: u32::try_from(alert_count).unwrap_or(0),
+                submitted_at: submitted_at.map(|at| at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)),
+            },
+        );
+    }
+    for item in items {
+        item.form = by_finess.remove(&item.finess);
+    }
+    Ok(())
 }
 
 /// The stored row of a structure visible under `visible`.
@@ -236,6 +276,7 @@ pub fn with_names(conn: &mut DbConnection, rows: Vec<StructureRow>) -> QueryResu
             opening_date: row.opening_date,
             active: row.active,
             version: row.version,
+            form: None,
         })
         .collect())
 }

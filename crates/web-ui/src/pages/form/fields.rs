@@ -1,12 +1,14 @@
 //! The tabs of the form (Caractérisation, Axe 1 to 4) and the input of each item, with its unit, inline
-//! errors, provenance, correction requests and history.
+//! errors, provenance, correction requests (with a reply box) and history.
 
 use leptos::prelude::*;
-use tdb_domain::contract::{CorrectionStatus, FormValueEntry, ItemDef, ItemState, ItemType};
+use leptos::task::spawn_local;
+use tdb_domain::contract::{CorrectionStatus, FormValueEntry, ItemDef, ItemState, ItemType, Role};
 
 use super::history::ItemHistory;
 use super::indicators::IndicatorsPanel;
 use super::state::FormCtx;
+use crate::api;
 use crate::format;
 use crate::labels;
 use crate::live::entry_text;
@@ -275,27 +277,95 @@ fn provenance(entry: FormValueEntry) -> impl IntoView {
     }
 }
 
-/// The open correction requests on an item, next to its field.
+/// The open correction requests on an item, next to its field, each with its thread and a reply box
+/// (keyed by request, so a reply box keeps its confirmation when the form is reloaded).
 #[component]
 fn Corrections(ctx: FormCtx, code: String) -> impl IntoView {
-    move || {
+    let open = move || {
         ctx.doc.with(|d| {
             d.corrections
                 .iter()
                 .filter(|c| c.item == code && c.status == CorrectionStatus::Ouverte)
-                .map(|c| {
-                    view! {
-                        <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" data-testid="correction">
-                            <p class="fr-text--bold">
-                                {format!("Correction demandée par {} le {}", c.created_by, format::date(&c.created_at))}
-                            </p>
-                            {c.messages.iter().map(|m| view! {
-                                <p>{format!("{} : {}", m.author, m.body)}</p>
-                            }).collect_view()}
-                        </div>
-                    }
-                })
-                .collect_view()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
         })
+    };
+    view! {
+        <For each=open key=|id| *id let:id>
+            <Thread ctx id/>
+        </For>
+    }
+}
+
+/// The thread of correction request `id`: who asked when, its messages, and the reply box (for every
+/// role that may write in a thread: not partners).
+#[component]
+fn Thread(ctx: FormCtx, id: i64) -> impl IntoView {
+    let thread = move || {
+        ctx.doc.with(|d| {
+            d.corrections.iter().find(|c| c.id == id).map(|c| {
+                view! {
+                    <p class="fr-text--bold">
+                        {format!("Correction demandée par {} le {}", c.created_by, format::date(&c.created_at))}
+                    </p>
+                    {c.messages.iter().map(|m| view! {
+                        <p data-testid="correction-message">{format!("{} : {}", m.author, m.body)}</p>
+                    }).collect_view()}
+                }
+            })
+        })
+    };
+    view! {
+        <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" data-testid="correction">
+            {thread}
+            {(!matches!(ctx.role, None | Some(Role::Partner))).then(|| view! { <Reply ctx id/> })}
+        </div>
+    }
+}
+
+/// The reply box of the correction thread `id`: sends the message, then reloads the form to show it.
+#[component]
+fn Reply(ctx: FormCtx, id: i64) -> impl IntoView {
+    let body = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let status = RwSignal::new(String::new());
+    let input = format!("reponse-{id}");
+    let send = move |_| {
+        let text = body.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            status.set("Écrivez votre réponse avant de l'envoyer.".to_owned());
+            return;
+        }
+        let finess = ctx.finess.get_value();
+        busy.set(true);
+        spawn_local(async move {
+            let sent = match api::correction_message(ctx.year, &finess, id, text).await {
+                Ok(_) => api::form(ctx.year, &finess)
+                    .await
+                    .map(|doc| ctx.replace(doc, false)),
+                Err(e) => Err(e),
+            };
+            match sent {
+                Ok(()) => {
+                    body.set(String::new());
+                    status.set("Réponse envoyée.".to_owned());
+                }
+                Err(e) => status.set(e.message()),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="fr-input-group fr-mt-1w">
+            <label class="fr-label" for=input.clone()>"Votre réponse"</label>
+            <textarea class="fr-input" id=input rows="2" data-testid="reply-body"
+                prop:value=move || body.get()
+                on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+        </div>
+        <button type="button" class="fr-btn fr-btn--sm fr-btn--secondary" data-testid="reply-send"
+            disabled=move || busy.get() on:click=send>
+            "Envoyer la réponse"
+        </button>
+        <p class="fr-text--sm fr-mt-1v" aria-live="polite" data-testid="reply-status">{move || status.get()}</p>
     }
 }
