@@ -8,6 +8,8 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use parking_lot::{Mutex, MutexGuard};
 
+use super::watch::ChangeWatch;
+
 /// A connection to either supported database.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -72,6 +74,8 @@ pub struct DbPool {
     backend: Backend,
     /// SQLite only: the writers of this process take turns here rather than in SQLite's busy handler.
     write_gate: WriteGate,
+    /// SQLite only: tells whether anything was committed since a given moment.
+    watch: ChangeWatch,
 }
 
 /// A connection checked out of the pool.
@@ -103,6 +107,12 @@ impl DbPool {
     /// transaction (reading and serialising outside it).
     pub fn write_gate(&self) -> WriteGate {
         self.write_gate.clone()
+    }
+
+    /// The database's change counter (SQLite; `None` on PostgreSQL): equal answers mean nothing was
+    /// committed in between, by this process or another ([`ChangeWatch`]).
+    pub fn data_version(&self) -> Option<i64> {
+        self.watch.data_version()
     }
 }
 
@@ -141,6 +151,10 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
         }
         Backend::Postgres => url.to_owned(),
     };
+    let watch = match backend {
+        Backend::Sqlite => ChangeWatch::sqlite(&target),
+        Backend::Postgres => ChangeWatch::default(),
+    };
     let manager = Manager { backend, target };
     // SQLite allows one writer at a time; a small pool avoids lock contention, WAL keeps readers going.
     let max_size = match backend {
@@ -161,6 +175,7 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
         pool,
         backend,
         write_gate,
+        watch,
     })
 }
 

@@ -8,6 +8,7 @@ mod connection;
 mod migrations;
 pub mod repo;
 pub mod schema;
+mod watch;
 
 pub use connection::{
     Backend, DbConnection, DbError, DbPool, PooledConnection, WriteGate, WriteTurn, connect, read_snapshot,

@@ -345,6 +345,42 @@ async fn frozen_figures_do_not_move_after_a_later_change(db: TestDb) {
 }
 
 /// Every FINESS-looking string of a JSON document (9 characters, at least 7 digits: `2A` departments).
+/// Live figures kept by one server follow a write made by another (a second replica, or `tdb import`
+/// in another process): on SQLite the stamp is re-read when the database's change counter moved.
+async fn live_figures_follow_a_write_made_elsewhere(db: TestDb) {
+    let state = nord_world(&db);
+    let app = app(state.clone()).await;
+    let national = auth::national(&state);
+    fill_nord(&app, &state).await;
+    let before = send(&app, Method::GET, GROUP, Some(&national), None, None).await;
+    assert_eq!(before.status, 200, "{}", before.body);
+    let kept = send(&app, Method::GET, GROUP, Some(&national), None, None).await;
+    assert_eq!(kept.body, before.body);
+
+    let elsewhere = crate::support::state(&db);
+    let mut conn = elsewhere.pool.get().unwrap();
+    diesel::update(
+        form_values::table
+            .filter(form_values::campaign_year.eq(2024))
+            .filter(form_values::structure_finess.eq(NORD[1]))
+            .filter(form_values::item_code.eq("journees_realisees_hp")),
+    )
+    .set(form_values::value_json.eq("5000"))
+    .execute(&mut conn)
+    .unwrap();
+    diesel::update(forms::table.filter(forms::structure_finess.eq(NORD[1])))
+        .set(forms::version.eq(forms::version + 1))
+        .execute(&mut conn)
+        .unwrap();
+
+    let after = send(&app, Method::GET, GROUP, Some(&national), None, None).await;
+    assert_eq!(after.status, 200, "{}", after.body);
+    assert_ne!(
+        after.body["stats"], before.body["stats"],
+        "the write elsewhere is seen"
+    );
+}
+
 fn finess_in(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::String(s)
@@ -627,4 +663,5 @@ on_both_backends!(
     no_structure_sees_another_structures_value_or_rank,
     fiche_pdf_of_a_demo_structure,
     batch_of_fiches_for_a_department,
+    live_figures_follow_a_write_made_elsewhere,
 );

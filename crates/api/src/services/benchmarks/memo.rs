@@ -3,7 +3,9 @@
 //! A frozen campaign's stamp is its freezing time (it never changes); a live campaign's is its
 //! [`LiveStamp`], which any write to a form or a structure moves. A read compares the stamp the
 //! database gives now with the one the groups were built under, so a replica never serves groups
-//! older than a write another replica made, and nothing needs invalidating.
+//! older than a write another replica made, and nothing needs invalidating. On SQLite the live stamp
+//! itself (sums over every form and structure) is read again only when the database's change counter
+//! moved since it was read ([`crate::db::DbPool::data_version`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -27,6 +29,9 @@ pub enum Stamp {
 pub struct PeerMemo {
     entries: Mutex<HashMap<i32, (Stamp, Arc<CampaignPeers>)>>,
     building: Mutex<()>,
+    /// SQLite: the live stamp of each campaign with the database's change counter read before it
+    /// ([`crate::db::DbPool::data_version`]); while the counter holds, so does the stamp.
+    live: Mutex<HashMap<i32, (i64, LiveStamp)>>,
 }
 
 impl PeerMemo {
@@ -40,6 +45,19 @@ impl PeerMemo {
     /// Keeps the groups of campaign `year` built under `stamp`.
     pub fn put(&self, year: i32, stamp: Stamp, peers: Arc<CampaignPeers>) {
         lock(&self.entries).insert(year, (stamp, peers));
+    }
+
+    /// The live stamp of campaign `year` read when the change counter was `data_version`, if it
+    /// was read at that counter.
+    pub fn live_stamp_at(&self, year: i32, data_version: i64) -> Option<LiveStamp> {
+        let live = lock(&self.live);
+        let (counter, stamp) = live.get(&year)?;
+        (*counter == data_version).then_some(*stamp)
+    }
+
+    /// Keeps the live stamp of campaign `year`, read after the change counter answered `data_version`.
+    pub fn keep_live_stamp(&self, year: i32, data_version: i64, stamp: LiveStamp) {
+        lock(&self.live).insert(year, (data_version, stamp));
     }
 
     /// Held while groups are built, so that concurrent misses build them once.

@@ -60,7 +60,11 @@ enum Lookup {
 pub async fn campaign_peers(state: &AppState, year: i32) -> Result<Arc<CampaignPeers>, ApiError> {
     for _ in 0..2 {
         let memo = Arc::clone(&state.peers);
-        match state.db(move |conn| lookup(conn, &memo, year)).await? {
+        let pool = state.pool.clone();
+        match state
+            .db(move |conn| lookup(conn, &memo, year, pool.data_version()))
+            .await?
+        {
             Lookup::Ready(peers) => return Ok(peers),
             Lookup::Built(peers, stale) => {
                 if !stale.is_empty() {
@@ -81,7 +85,13 @@ pub async fn campaign_peers(state: &AppState, year: i32) -> Result<Arc<CampaignP
     Err(ApiError::Internal(format!("campaign {year} could not be frozen")))
 }
 
-fn lookup(conn: &mut DbConnection, memo: &PeerMemo, year: i32) -> Result<Lookup, ApiError> {
+/// `data_version`: the database's change counter, read before anything else (SQLite).
+fn lookup(
+    conn: &mut DbConnection,
+    memo: &PeerMemo,
+    year: i32,
+    data_version: Option<i64>,
+) -> Result<Lookup, ApiError> {
     let phase = forms::campaign_phase(conn, year)?.ok_or_else(|| campaign_not_found(year))?;
     let stamp = if is_frozen_phase(&phase) {
         match repo::frozen_at(conn, year)? {
@@ -89,7 +99,16 @@ fn lookup(conn: &mut DbConnection, memo: &PeerMemo, year: i32) -> Result<Lookup,
             None => return Ok(Lookup::Freeze),
         }
     } else {
-        Stamp::Live(repo::live_stamp(conn, year)?)
+        match data_version.and_then(|v| memo.live_stamp_at(year, v)) {
+            Some(stamp) => Stamp::Live(stamp),
+            None => {
+                let stamp = repo::live_stamp(conn, year)?;
+                if let Some(v) = data_version {
+                    memo.keep_live_stamp(year, v, stamp);
+                }
+                Stamp::Live(stamp)
+            }
+        }
     };
     if let Some(peers) = memo.get(year, &stamp) {
         return Ok(Lookup::Ready(peers));
