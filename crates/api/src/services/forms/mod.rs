@@ -14,6 +14,7 @@ mod history;
 mod journal;
 mod justifications;
 mod patch;
+mod previous;
 pub mod rules;
 mod view;
 mod workflow;

@@ -2,15 +2,17 @@
 //! chain, and the domain's evaluation (with the previous campaign for the year-over-year control).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use tdb_domain::contract::{
     Authority, CorrectionMessage, CorrectionStatus, EvaluationResult, FormCorrection, FormDocument,
     FormJustification, FormState, FormValidation, FormValueEntry, ValidationStamp,
 };
 use tdb_domain::evaluate::previous_catalogue;
-use tdb_domain::{Catalogue, FormValues, evaluate};
+use tdb_domain::{Catalogue, Evaluation, FormValues, evaluate};
 
 use super::access::{Target, rfc3339, state_of};
+use super::previous;
 use super::rules;
 use crate::db::DbConnection;
 use crate::db::repo::corrections::{self, CorrectionRow};
@@ -42,10 +44,10 @@ pub fn document_with(
 }
 
 /// What a form's evaluation reads besides its values: its justifications and, when the structure
-/// had a form in campaign N−1, that form's values (for the year-over-year control).
+/// had a form in campaign N−1, that form's evaluation (for the year-over-year control).
 pub struct Context {
     justifications: Vec<JustificationRow>,
-    previous: Option<Vec<(String, String)>>,
+    previous: Option<Arc<Evaluation<'static>>>,
 }
 
 impl Context {
@@ -53,10 +55,12 @@ impl Context {
     pub fn load(conn: &mut DbConnection, target: &Target) -> Result<Self, ApiError> {
         let (year, finess) = (target.year, target.finess());
         let justifications = justifications::load(conn, year, finess)?;
-        let previous = if target.stamp.previous_version.is_some() {
-            Some(values::load_json(conn, year - 1, finess)?)
-        } else {
-            None
+        let previous = match target.stamp.previous_version {
+            Some(version) => Some(previous::evaluation((year - 1, finess, version), || {
+                let rows = values::load_json(conn, year - 1, finess)?;
+                previous_evaluation(year, &target.structure.category, &rows)
+            })?),
+            None => None,
         };
         Ok(Self {
             justifications,
@@ -71,13 +75,19 @@ impl Context {
             .iter()
             .map(|j| j.control_key.clone())
             .collect();
-        evaluate_values(
+        let current = typed_values(
             target.catalogue,
-            (target.year, &target.structure.category),
-            stored,
+            stored.iter().map(|v| (&v.item_code, &v.value_json)),
+        );
+        Ok(evaluate(
+            target.catalogue,
+            &target.structure.category,
+            &current,
             self.previous.as_deref(),
             &justified,
         )
+        .map_err(engine_error)?
+        .to_result())
     }
 }
 
@@ -150,36 +160,15 @@ pub fn parse_json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
 }
 
-fn evaluate_values(
-    catalogue: &'static Catalogue,
-    (year, category): (i32, &str),
-    stored: &[ValueRow],
-    previous: Option<&[(String, String)]>,
-    justified: &BTreeSet<String>,
-) -> Result<EvaluationResult, ApiError> {
-    let current = typed_values(catalogue, stored.iter().map(|v| (&v.item_code, &v.value_json)));
-    let previous = previous_evaluation(year, category, previous)?;
-    Ok(
-        evaluate(catalogue, category, &current, previous.as_ref(), justified)
-            .map_err(engine_error)?
-            .to_result(),
-    )
-}
-
-/// The evaluation of campaign N−1 from its stored `(item, value JSON)` rows, when there are some.
+/// The evaluation of campaign N−1 (the year before `year`) from its stored `(item, value JSON)` rows.
 fn previous_evaluation(
     year: i32,
     category: &str,
-    previous: Option<&[(String, String)]>,
-) -> Result<Option<tdb_domain::Evaluation<'static>>, ApiError> {
-    let Some(rows) = previous else {
-        return Ok(None);
-    };
+    rows: &[(String, String)],
+) -> Result<Evaluation<'static>, ApiError> {
     let catalogue = previous_catalogue(year).map_err(|e| ApiError::Internal(e.to_string()))?;
     let values = typed_values(catalogue, rows.iter().map(|(item, json)| (item, json)));
-    Ok(Some(
-        evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)?,
-    ))
+    evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)
 }
 
 /// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
@@ -303,7 +292,9 @@ pub fn refresh_cache(
     previous: Option<&[(String, String)]>,
     justified: &BTreeSet<String>,
 ) -> Result<(), ApiError> {
-    let previous = previous_evaluation(row.campaign_year, category, previous)?;
+    let previous = previous
+        .map(|rows| previous_evaluation(row.campaign_year, category, rows))
+        .transpose()?;
     let evaluation =
         evaluate(catalogue, category, current, previous.as_ref(), justified).map_err(engine_error)?;
     let overall = &evaluation.completion().overall;
