@@ -4,6 +4,8 @@
 # (TDB_WASM_BUDGET_KB, 600 KB gzipped by default: docs/decisions/004-catalogue-fetched-by-the-web-app.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# npm's wasm-opt (binaryen) first, as the justfile does, so the script also works when run on its own.
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 dsfr=node_modules/@gouvfr/dsfr/dist
 vendor=crates/web-ui/vendor/dsfr
