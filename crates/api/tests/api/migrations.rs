@@ -40,6 +40,7 @@ fn type_family(declared: &str) -> &'static str {
         "boolean" | "bool" => "boolean",
         t if t.starts_with("timestamp") => "timestamp",
         "date" => "date",
+        "blob" | "bytea" => "binary",
         _ => "unknown",
     }
 }
