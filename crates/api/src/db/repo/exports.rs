@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use super::scope::visible_structures_in;
+use super::structures::{Territory, territory_filter_in};
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
 use crate::db::schema::{form_values, forms, organisations, structures};
@@ -21,6 +22,18 @@ pub struct ExportFilters {
     pub organisation: Option<String>,
     /// One structure (FINESS ET).
     pub finess: Option<String>,
+}
+
+impl ExportFilters {
+    /// The category, department, region and managing body among these filters.
+    pub fn territory(&self) -> Territory<'_> {
+        Territory {
+            category: self.category.as_deref(),
+            department: self.department.as_deref(),
+            region: self.region.as_deref(),
+            organisation: self.organisation.as_deref(),
+        }
+    }
 }
 
 /// A structure of an export, with its managing body.
@@ -70,17 +83,8 @@ pub fn structures(
         .inner_join(organisations::table)
         .filter(visible_structures_in(scope))
         .into_boxed();
-    if let Some(category) = &filters.category {
-        query = query.filter(structures::category.eq(category.clone()));
-    }
-    if let Some(department) = &filters.department {
-        query = query.filter(structures::department_code.eq(department.clone()));
-    }
-    if let Some(region) = &filters.region {
-        query = query.filter(structures::region_code.eq(region.clone()));
-    }
-    if let Some(organisation) = &filters.organisation {
-        query = query.filter(structures::organisation_finess.eq(organisation.clone()));
+    if let Some(condition) = territory_filter_in(filters.territory()) {
+        query = query.filter(condition);
     }
     if let Some(finess) = &filters.finess {
         query = query.filter(structures::finess.eq(finess.clone()));

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use tdb_domain::contract::{FormState, Funder, Structure, StructureForm};
 
 use super::scope::{Db, StructureFilter};
@@ -72,19 +73,66 @@ pub struct StructureFilters {
     pub q: Option<String>,
 }
 
+/// Category, department, region and managing body of a list of structures (each optional, combined
+/// with AND): the filters the structure list shares with the exports and the indicator table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Territory<'a> {
+    /// Resolved category code.
+    pub category: Option<&'a str>,
+    /// Department code.
+    pub department: Option<&'a str>,
+    /// Region code.
+    pub region: Option<&'a str>,
+    /// Managing body (FINESS EJ).
+    pub organisation: Option<&'a str>,
+}
+
+/// The condition of `territory` on any query source where `structures` appears; `None` when it
+/// filters nothing.
+pub fn territory_filter_in<QS>(
+    territory: Territory<'_>,
+) -> Option<Box<dyn BoxableExpression<QS, Db, SqlType = Bool>>>
+where
+    QS: 'static,
+    structures::category: SelectableExpression<QS>,
+    structures::department_code: SelectableExpression<QS>,
+    structures::region_code: SelectableExpression<QS>,
+    structures::organisation_finess: SelectableExpression<QS>,
+{
+    let mut conditions: Vec<Box<dyn BoxableExpression<QS, Db, SqlType = Bool>>> = Vec::new();
+    if let Some(category) = territory.category {
+        conditions.push(Box::new(structures::category.eq(category.to_owned())));
+    }
+    if let Some(department) = territory.department {
+        conditions.push(Box::new(structures::department_code.eq(department.to_owned())));
+    }
+    if let Some(region) = territory.region {
+        conditions.push(Box::new(structures::region_code.eq(region.to_owned())));
+    }
+    if let Some(organisation) = territory.organisation {
+        conditions.push(Box::new(
+            structures::organisation_finess.eq(organisation.to_owned()),
+        ));
+    }
+    conditions.into_iter().reduce(|all, next| Box::new(all.and(next)))
+}
+
+impl StructureFilters {
+    /// The category, department, region and managing body among these filters.
+    pub fn territory(&self) -> Territory<'_> {
+        Territory {
+            category: self.category.as_deref(),
+            department: self.department.as_deref(),
+            region: self.region.as_deref(),
+            organisation: self.organisation.as_deref(),
+        }
+    }
+}
+
 fn filtered<'a>(visible: StructureFilter, filters: &StructureFilters) -> structures::BoxedQuery<'a, Db> {
     let mut query = structures::table.filter(visible).into_boxed();
-    if let Some(category) = &filters.category {
-        query = query.filter(structures::category.eq(category.clone()));
-    }
-    if let Some(department) = &filters.department {
-        query = query.filter(structures::department_code.eq(department.clone()));
-    }
-    if let Some(region) = &filters.region {
-        query = query.filter(structures::region_code.eq(region.clone()));
-    }
-    if let Some(organisation) = &filters.organisation {
-        query = query.filter(structures::organisation_finess.eq(organisation.clone()));
+    if let Some(condition) = territory_filter_in(filters.territory()) {
+        query = query.filter(condition);
     }
     if let Some(FormStateFilter { campaign, state }) = &filters.form_state {
         let of_campaign = forms::table.filter(forms::campaign_year.eq(*campaign));
