@@ -10,6 +10,7 @@ use actix_web::test;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 use tdb_api::AppState;
+use tdb_api::db::DbConnection;
 use tdb_api::db::schema::{form_values, forms, structures};
 
 use crate::forms_fixtures::{complete_ehpad, send};
@@ -264,6 +265,24 @@ const GROUP: &str =
 
 /// Live figures follow the data; once the campaign enters `restitution` they are frozen: a later
 /// change of the data (and a new process, without any memory of them) leaves them as they were.
+/// Rewrites `journees_realisees_hp` of the 2024 form of `finess` and moves the form's version, as an
+/// import or another replica would, without going through this test's server.
+fn rewrite_behind_the_api(conn: &mut DbConnection, finess: &str) {
+    diesel::update(
+        form_values::table
+            .filter(form_values::campaign_year.eq(2024))
+            .filter(form_values::structure_finess.eq(finess))
+            .filter(form_values::item_code.eq("journees_realisees_hp")),
+    )
+    .set(form_values::value_json.eq("5000"))
+    .execute(conn)
+    .unwrap();
+    diesel::update(forms::table.filter(forms::structure_finess.eq(finess)))
+        .set(forms::version.eq(forms::version + 1))
+        .execute(conn)
+        .unwrap();
+}
+
 async fn frozen_figures_do_not_move_after_a_later_change(db: TestDb) {
     let state = nord_world(&db);
     let app = app(state.clone()).await;
@@ -317,19 +336,7 @@ async fn frozen_figures_do_not_move_after_a_later_change(db: TestDb) {
     // would), and the structure's version moved.
     {
         let mut conn = state.pool.get().unwrap();
-        diesel::update(
-            form_values::table
-                .filter(form_values::campaign_year.eq(2024))
-                .filter(form_values::structure_finess.eq(NORD[1]))
-                .filter(form_values::item_code.eq("journees_realisees_hp")),
-        )
-        .set(form_values::value_json.eq("5000"))
-        .execute(&mut conn)
-        .unwrap();
-        diesel::update(forms::table.filter(forms::structure_finess.eq(NORD[1])))
-            .set(forms::version.eq(forms::version + 1))
-            .execute(&mut conn)
-            .unwrap();
+        rewrite_behind_the_api(&mut conn, NORD[1]);
         diesel::update(structures::table.filter(structures::finess.eq(NORD[1])))
             .set(structures::version.eq(structures::version + 1))
             .execute(&mut conn)
@@ -359,19 +366,7 @@ async fn live_figures_follow_a_write_made_elsewhere(db: TestDb) {
 
     let elsewhere = crate::support::state(&db);
     let mut conn = elsewhere.pool.get().unwrap();
-    diesel::update(
-        form_values::table
-            .filter(form_values::campaign_year.eq(2024))
-            .filter(form_values::structure_finess.eq(NORD[1]))
-            .filter(form_values::item_code.eq("journees_realisees_hp")),
-    )
-    .set(form_values::value_json.eq("5000"))
-    .execute(&mut conn)
-    .unwrap();
-    diesel::update(forms::table.filter(forms::structure_finess.eq(NORD[1])))
-        .set(forms::version.eq(forms::version + 1))
-        .execute(&mut conn)
-        .unwrap();
+    rewrite_behind_the_api(&mut conn, NORD[1]);
 
     let after = send(&app, Method::GET, GROUP, Some(&national), None, None).await;
     assert_eq!(after.status, 200, "{}", after.body);
