@@ -43,6 +43,17 @@ pub fn date_time(rfc3339: &str) -> String {
     }
 }
 
+/// A form value quoted in a sentence: « oui », « non », a date `« 31/12/2028 »`, a number.
+pub fn quoted(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Bool(true) => "« oui »".to_owned(),
+        serde_json::Value::Bool(false) => "« non »".to_owned(),
+        serde_json::Value::String(text) => format!("« {} »", date(text)),
+        serde_json::Value::Number(n) => n.as_f64().map(number).unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
 /// A number typed by the user: spaces (any kind) ignored, decimal comma or point. `None` if not a number.
 pub fn parse_number(text: &str) -> Option<f64> {
     let cleaned: String = text
@@ -104,6 +115,14 @@ mod tests {
         assert_eq!(parse_number("1\u{202F}234.50"), Some(1234.5));
         assert_eq!(parse_number(" "), None);
         assert_eq!(parse_number("douze"), None);
+    }
+
+    #[test]
+    fn values_quoted_in_sentences() {
+        assert_eq!(quoted(&serde_json::json!(true)), "« oui »");
+        assert_eq!(quoted(&serde_json::json!(false)), "« non »");
+        assert_eq!(quoted(&serde_json::json!("2028-12-31")), "« 31/12/2028 »");
+        assert_eq!(quoted(&serde_json::json!(1234.5)), "1\u{202F}234,5");
     }
 
     #[test]

@@ -352,7 +352,8 @@ async fn contract_life(db: TestDb) {
         detail.body["alerts"],
         json!([{
             "year": 2026, "finess": EHPAD, "item": "cpom_en_cours", "form_value": false,
-            "contract_value": true, "source": "saisie"
+            "contract_value": true, "source": "saisie", "contract_id": id,
+            "contract_title": "CPOM 2024-2028"
         }])
     );
     let committees = detail.body["committees"].as_array().unwrap().clone();

@@ -662,4 +662,11 @@ pub struct CpomMismatch {
     pub contract_value: serde_json::Value,
     /// Source of the form's value (`saisie`…).
     pub source: String,
+    /// The contract in force on 31/12 of the campaign year the value comes from; absent when none is
+    /// (then `cpom_en_cours` is `false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_id: Option<i64>,
+    /// Title of that contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_title: Option<String>,
 }

@@ -233,6 +233,11 @@ pub struct FormDocument {
     pub previous_campaign_used: bool,
     /// Indicators, completion, controls, submission readiness and ignored values (catalogue.md §9).
     pub evaluation: EvaluationResult,
+    /// CPOM items of the form that disagree with the CPOM contracts recorded for the structure
+    /// (docs/cpom.md, « Prefill of the form and alerts »): shown next to those items; they do not
+    /// block the submission.
+    #[serde(default)]
+    pub cpom_alerts: Vec<super::CpomMismatch>,
 }
 
 /// `PATCH …/form`: values to set (null clears) and the reasons of overridden prefilled values.

@@ -233,6 +233,28 @@ pub fn ids_covering(conn: &mut DbConnection, finess: &[String]) -> QueryResult<V
         .load(conn)
 }
 
+/// The contracts whose perimeter holds (or held) `finess`, each with that structure's membership.
+pub fn memberships(conn: &mut DbConnection, finess: &str) -> QueryResult<Vec<(ContractRow, PerimeterRow)>> {
+    cpom_perimeter::table
+        .inner_join(cpom_contracts::table)
+        .inner_join(structures::table)
+        .filter(cpom_perimeter::structure_finess.eq(finess))
+        .select((
+            ContractRow::as_select(),
+            (
+                structures::finess,
+                structures::name,
+                structures::category,
+                structures::department_code,
+                cpom_perimeter::joined_on,
+                cpom_perimeter::left_on,
+                cpom_perimeter::amendment_id,
+            ),
+        ))
+        .order(cpom_contracts::id)
+        .load(conn)
+}
+
 /// The perimeter of a contract, by join date then FINESS.
 pub fn perimeter(conn: &mut DbConnection, contract: i64) -> QueryResult<Vec<PerimeterRow>> {
     cpom_perimeter::table

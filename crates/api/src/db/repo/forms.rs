@@ -39,6 +39,9 @@ pub struct FormStamp {
     pub previous_version: Option<i64>,
     /// Identifier of the newest correction message of the form.
     pub last_message: Option<i64>,
+    /// Sum of the versions of the CPOM contracts whose perimeter holds (or held) the structure: every
+    /// change of such a contract moves it, and so may the document's CPOM alerts.
+    pub cpom: Option<i64>,
 }
 
 /// A stored form.
@@ -166,9 +169,20 @@ pub fn stamp(
             version,
             previous_version,
             last_message,
+            cpom_contracts_stamp(),
         ))
         .first(conn)
         .optional()
+}
+
+/// [`FormStamp::cpom`] of the structure of the current `structures` row. A correlated subquery in raw
+/// SQL: diesel types `SUM(BIGINT)` as NUMERIC on PostgreSQL, the cast keeps one type on both backends.
+fn cpom_contracts_stamp()
+-> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+    diesel::dsl::sql(
+        "(SELECT CAST(SUM(c.version) AS BIGINT) FROM cpom_contracts c \
+         JOIN cpom_perimeter p ON p.contract_id = c.id WHERE p.structure_finess = structures.finess)",
+    )
 }
 
 /// The form of `finess` for `year`, if it has a row.

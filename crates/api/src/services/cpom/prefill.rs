@@ -16,7 +16,7 @@ use tdb_domain::contract::{ContractState, CpomMismatch};
 use super::contracts::{is_member_on, state_of};
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow};
-use crate::db::repo::values;
+use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
 use crate::services::imports::importer::Importer;
 use crate::services::imports::rows::ImportRow;
@@ -24,20 +24,21 @@ use crate::services::imports::{self, Context, Options};
 
 /// Phases whose forms receive pushes.
 const OPEN_PHASES: [&str; 3] = ["preparation", "collecte", "fiabilisation"];
+/// The form's items the contracts give.
+const ITEMS: [&str; 3] = ["cpom_en_cours", "date_debut_cpom", "date_fin_cpom"];
 /// The prefill source.
 pub const SOURCE: &str = "cpom";
 
-/// The CPOM items of `finess` for campaign `year`, from the contracts.
-pub fn expected(
-    contracts: &[(ContractRow, Vec<repo::PerimeterRow>)],
+/// The contract in force for `finess` on 31/12 of `year` (the latest starting one if several).
+pub fn in_force<'a>(
+    contracts: &'a [(ContractRow, Vec<repo::PerimeterRow>)],
     finess: &str,
     year: i32,
-) -> Result<Vec<(&'static str, Value)>, ApiError> {
+) -> Result<Option<&'a ContractRow>, ApiError> {
     let day = format!("{year}-12-31");
-    let mut in_force: Option<&ContractRow> = None;
+    let mut best: Option<&ContractRow> = None;
     for (row, perimeter) in contracts {
-        let state = state_of(row)?;
-        let running = match state {
+        let running = match state_of(row)? {
             ContractState::EnCours | ContractState::Echu => true,
             ContractState::Resilie => row.terminated_on.as_deref().is_some_and(|t| t > day.as_str()),
             ContractState::EnNegociation | ContractState::Signe => false,
@@ -49,19 +50,73 @@ pub fn expected(
             && member
             && row.start_date.as_str() <= day.as_str()
             && day.as_str() <= row.end_date.as_str()
-            && in_force.is_none_or(|best| best.start_date < row.start_date)
+            && best.is_none_or(|b| b.start_date < row.start_date)
         {
-            in_force = Some(row);
+            best = Some(row);
         }
     }
-    Ok(match in_force {
+    Ok(best)
+}
+
+/// The CPOM items the contract in force (or its absence) gives.
+pub fn expected(in_force: Option<&ContractRow>) -> Vec<(&'static str, Value)> {
+    match in_force {
         Some(row) => vec![
             ("cpom_en_cours", json!(true)),
             ("date_debut_cpom", json!(row.start_date)),
             ("date_fin_cpom", json!(row.end_date)),
         ],
         None => vec![("cpom_en_cours", json!(false))],
-    })
+    }
+}
+
+/// The CPOM items among `stored` (the values of the form of `finess` for `year`) that disagree with
+/// what the contract `in_force` (or its absence) gives.
+fn compare(
+    year: i32,
+    finess: &str,
+    stored: &[ValueRow],
+    in_force: Option<&ContractRow>,
+) -> Vec<CpomMismatch> {
+    expected(in_force)
+        .into_iter()
+        .filter_map(|(item, contract_value)| {
+            let row = stored.iter().find(|r| r.item_code == item)?;
+            let form_value: Value = serde_json::from_str(&row.value_json).unwrap_or(Value::Null);
+            (!form_value.is_null() && form_value != contract_value).then(|| CpomMismatch {
+                year,
+                finess: finess.to_owned(),
+                item: item.to_owned(),
+                form_value,
+                contract_value,
+                source: row.source.clone(),
+                contract_id: in_force.map(|c| c.id),
+                contract_title: in_force.map(|c| c.title.clone()),
+            })
+        })
+        .collect()
+}
+
+/// The alerts of the form of `finess` for `year` whose values are `stored`: its CPOM items that
+/// disagree with the contracts. None when no recorded contract ever covered the structure: the
+/// platform then knows nothing of its CPOM.
+pub fn form_alerts(
+    conn: &mut DbConnection,
+    year: i32,
+    finess: &str,
+    stored: &[ValueRow],
+) -> Result<Vec<CpomMismatch>, ApiError> {
+    if !stored.iter().any(|r| ITEMS.contains(&r.item_code.as_str())) {
+        return Ok(Vec::new());
+    }
+    let contracts: Vec<_> = repo::memberships(conn, finess)?
+        .into_iter()
+        .map(|(row, member)| (row, vec![member]))
+        .collect();
+    if contracts.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(compare(year, finess, stored, in_force(&contracts, finess, year)?))
 }
 
 /// Every contract with its perimeter.
@@ -95,7 +150,7 @@ pub fn push(conn: &mut DbConnection, finess: &[String]) -> Result<(), ApiError> 
     for year in open_years(conn)? {
         let mut rows = Vec::with_capacity(finess.len());
         for (i, f) in finess.iter().enumerate() {
-            let values = expected(&all, f, year)?
+            let values = expected(in_force(&all, f, year)?)
                 .into_iter()
                 .map(|(item, value)| (Arc::<str>::from(item), value))
                 .collect();
@@ -124,22 +179,7 @@ pub fn mismatches(conn: &mut DbConnection, finess: &[String]) -> Result<Vec<Cpom
     for year in open_years(conn)? {
         for f in finess {
             let stored = values::load(conn, year, f)?;
-            for (item, contract_value) in expected(&all, f, year)? {
-                let Some(row) = stored.iter().find(|r| r.item_code == item) else {
-                    continue;
-                };
-                let form_value: Value = serde_json::from_str(&row.value_json).unwrap_or(Value::Null);
-                if !form_value.is_null() && form_value != contract_value {
-                    out.push(CpomMismatch {
-                        year,
-                        finess: f.clone(),
-                        item: item.to_owned(),
-                        form_value,
-                        contract_value,
-                        source: row.source.clone(),
-                    });
-                }
-            }
+            out.extend(compare(year, f, &stored, in_force(&all, f, year)?));
         }
     }
     Ok(out)

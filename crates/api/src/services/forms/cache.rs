@@ -130,6 +130,7 @@ mod tests {
             version: Some(version),
             previous_version: None,
             last_message: None,
+            cpom: None,
         }
     }
 

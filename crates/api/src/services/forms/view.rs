@@ -20,6 +20,7 @@ use crate::db::repo::forms::FormRow;
 use crate::db::repo::justifications::{self, JustificationRow};
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
+use crate::services::cpom::prefill;
 
 /// Reads the whole form of `target` (whose row is `row`, `None` before the first write) and evaluates it.
 pub fn document(
@@ -106,6 +107,7 @@ pub fn assemble(
         _ => state_of(row)?,
     };
     let (year, finess) = (target.year, target.finess());
+    let cpom_alerts = prefill::form_alerts(conn, year, finess, &stored)?;
     let open = corrections::open_of_form(conn, year, finess)?;
     let corrections = with_messages(conn, open)?;
     let required = rules::required_authorities(&target.structure.competence);
@@ -142,6 +144,7 @@ pub fn assemble(
         corrections,
         previous_campaign_used: context.previous.is_some(),
         evaluation,
+        cpom_alerts,
     })
 }
 

@@ -51,7 +51,7 @@ fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
                     {detail.alerts.iter().map(|a| view! {
                         <li>{format!(
                             "Campagne {}, structure {} : « {} » vaut {} dans le formulaire, {} d'après les contrats.",
-                            a.year, a.finess, a.item, shown(&a.form_value), shown(&a.contract_value)
+                            a.year, a.finess, a.item, format::quoted(&a.form_value), format::quoted(&a.contract_value)
                         )}</li>
                     }).collect_view()}
                 </ul>
@@ -130,15 +130,6 @@ fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
 }
 
 /// A form value as read in French: `oui` / `non`, dates as `01/01/2023`.
-fn shown(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Bool(true) => "« oui »".to_owned(),
-        serde_json::Value::Bool(false) => "« non »".to_owned(),
-        serde_json::Value::String(text) => format!("« {} »", format::date(text)),
-        other => other.to_string(),
-    }
-}
-
 fn objective_row(follow: &ObjectiveFollowUp) -> impl IntoView + use<> {
     let o = &follow.objective;
     let unit = o.unit.clone();

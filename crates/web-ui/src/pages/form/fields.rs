@@ -1,5 +1,6 @@
 //! The tabs of the form (Caractérisation, Axe 1 to 4) and the input of each item, with its unit, inline
-//! errors, provenance, correction requests (with a reply box) and history.
+//! errors, provenance, disagreement with the CPOM contracts, correction requests (with a reply box) and
+//! history.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -178,6 +179,7 @@ fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
                         on:input=move |ev| ctx.reasons.update(|r| { r.insert(code.get_value(), event_target_value(&ev)); })/>
                 </div>
             </Show>
+            <CpomAlert ctx code=code.get_value()/>
             <Corrections ctx code=code.get_value()/>
             <super::review::RequestBox ctx code=code.get_value()/>
             <ItemHistory ctx code=code.get_value()/>
@@ -274,6 +276,38 @@ fn provenance(entry: FormValueEntry) -> impl IntoView {
     view! {
         <p class=class data-testid="provenance">{text}</p>
         {original.map(|o| view! { <p class="fr-hint-text fr-mt-1v">{o}</p> })}
+    }
+}
+
+/// Where the stored value of a CPOM item disagrees with the CPOM contracts recorded for the structure.
+#[component]
+fn CpomAlert(ctx: FormCtx, code: String) -> impl IntoView {
+    let sentence = move || {
+        ctx.doc.with(|d| {
+            d.cpom_alerts.iter().find(|a| a.item == code).map(|a| {
+                let typed = format::quoted(&a.form_value);
+                match &a.contract_title {
+                    Some(title) => format!(
+                        "Incohérence avec le CPOM « {title} » : le formulaire indique {typed}, le contrat {}.",
+                        format::quoted(&a.contract_value)
+                    ),
+                    None => format!(
+                        "Incohérence avec les CPOM : le formulaire indique {typed}, mais aucun CPOM en vigueur \
+                         au 31/12/{} n'est enregistré pour la structure.",
+                        a.year
+                    ),
+                }
+            })
+        })
+    };
+    move || {
+        sentence().map(|text| {
+            view! {
+                <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" data-testid="cpom-alert">
+                    <p>{text}</p>
+                </div>
+            }
+        })
     }
 }
 
