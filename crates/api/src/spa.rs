@@ -1,10 +1,15 @@
-//! Serves the built web app at `/`, falling back to `index.html` for client-side routes.
+//! Serves the built web app at `/`, falling back to `index.html` for client-side routes; compressed
+//! (gzip, brotli or zstd, as the browser accepts), and the files trunk names with their content hash
+//! cached for a year as immutable (a new build has new names; `index.html`, which names them, is never
+//! cached without revalidation). docs/decisions/005-web-app-size-and-delivery.md.
 
 use std::path::{Path, PathBuf};
 
 use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
-use actix_web::http::header::{CacheControl, CacheDirective};
+use actix_web::http::header::{self, CacheControl, CacheDirective, HeaderValue};
+use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::{HttpResponse, web};
 
 /// Whether the web app has been built into `dist`.
@@ -21,19 +26,50 @@ pub fn configure(cfg: &mut web::ServiceConfig, dist: &Path) {
         return;
     }
     cfg.service(
-        Files::new("/", dist)
-            .index_file("index.html")
-            .default_handler(fn_service(move |req: ServiceRequest| {
-                serve_index(req, index.clone())
-            })),
+        web::scope("")
+            .wrap(from_fn(cache_hashed_assets))
+            .wrap(Compress::default())
+            .service(
+                Files::new("/", dist)
+                    .index_file("index.html")
+                    .default_handler(fn_service(move |req: ServiceRequest| {
+                        serve_index(req, index.clone())
+                    })),
+            ),
     );
+}
+
+/// Whether trunk named the file of `path` with its content hash (`tdb-web-ui-997d2f0c9b46f81c_bg.wasm`,
+/// `app-1a2b….css`): the name changes whenever the content does.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Marks the successful answers for hashed assets as cacheable for a year, immutable.
+async fn cache_hashed_assets(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let hashed = is_hashed_asset(req.path());
+    let mut response = next.call(req).await?;
+    if hashed && response.status().is_success() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    Ok(response)
 }
 
 async fn serve_index(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
     let mut response = NamedFile::open(index)?.into_response(&req);
     response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
+        header::CACHE_CONTROL,
         CacheControl(vec![CacheDirective::NoCache])
             .to_string()
             .parse()

@@ -1,4 +1,5 @@
-//! The web app is served at `/` with fallback to `index.html`; `/api` never falls back.
+//! The web app is served at `/` with fallback to `index.html`; `/api` never falls back. Its files
+//! travel compressed when the browser accepts it, and the content-hashed ones are cached as immutable.
 
 use actix_web::{App, test};
 use serde_json::Value;
@@ -58,4 +59,69 @@ async fn swagger_ui_and_contract_are_served() {
     .await;
     assert_eq!(contract["openapi"], "3.1.0");
     assert!(contract["paths"]["/api/v1/health"].is_object());
+}
+
+#[actix_web::test]
+async fn web_app_files_are_compressed_and_hashed_ones_cached_for_good() {
+    let db = TestDb::sqlite();
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><body>tdb-spa</body></html>",
+    )
+    .unwrap();
+    // A wasm-like file: repetitive, so it compresses well.
+    let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
+    let hashed = "tdb-web-ui-997d2f0c9b46f81c_bg.wasm";
+    std::fs::write(dist.path().join(hashed), &wasm).unwrap();
+    std::fs::write(dist.path().join("plain.js"), "console.log('tdb')").unwrap();
+    let state = tdb_api::server::build_state(config(&db, dist.path().to_path_buf())).unwrap();
+    let app = test::init_service(App::new().configure(tdb_api::server::configure(state))).await;
+
+    let request = |uri: &str, encoding: Option<&str>| {
+        let mut r = test::TestRequest::get().uri(uri);
+        if let Some(encoding) = encoding {
+            r = r.insert_header(("Accept-Encoding", encoding));
+        }
+        r.to_request()
+    };
+    let header = |response: &actix_web::dev::ServiceResponse, name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+
+    let response = test::call_service(&app, request(&format!("/{hashed}"), Some("gzip"))).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(
+        header(&response, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    let body = test::read_body(response).await;
+    assert!(body.len() < wasm.len() / 10, "{} bytes on the wire", body.len());
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut unzipped).unwrap();
+    assert_eq!(unzipped, wasm);
+
+    // Without Accept-Encoding: as is. An unhashed file is not cached for good; nor is index.html.
+    let response = test::call_service(&app, request(&format!("/{hashed}"), None)).await;
+    assert_eq!(header(&response, "content-encoding"), None);
+    assert_eq!(test::read_body(response).await.len(), wasm.len());
+    let response = test::call_service(&app, request("/plain.js", Some("gzip"))).await;
+    assert_eq!(header(&response, "cache-control"), None);
+    let response = test::call_service(&app, request("/cpom/3", Some("gzip"))).await;
+    assert_eq!(header(&response, "cache-control").as_deref(), Some("no-cache"));
+}
+
+#[actix_web::test]
+async fn trunk_hashed_names_are_recognised() {
+    use tdb_api::spa::is_hashed_asset;
+    assert!(is_hashed_asset("/tdb-web-ui-997d2f0c9b46f81c_bg.wasm"));
+    assert!(is_hashed_asset("/tdb-web-ui-997d2f0c9b46f81c.js"));
+    assert!(is_hashed_asset("/app-0a1b2c3d4e5f6a7b.css"));
+    assert!(!is_hashed_asset("/dsfr/dsfr.min.css"));
+    assert!(!is_hashed_asset("/index.html"));
+    assert!(!is_hashed_asset("/dsfr/fonts/Marianne-Bold.woff2"));
 }
