@@ -11,6 +11,7 @@ use tdb_domain::contract::{
 
 use super::SeedError;
 use super::world::World;
+use super::writer::ValueRow;
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
@@ -81,6 +82,45 @@ pub fn contracted(world: &World, og: &str, esms_structure: &str) -> Vec<(String,
         })
         .filter(|(_, members, _)| !members.is_empty())
         .collect()
+}
+
+/// Gives the structures under a demo contract a CPOM in their profile, so that their forms have CPOM
+/// dates to align with the contract.
+pub fn mark_contracted(world: &mut World, planned: &[(String, Vec<String>, bool)]) {
+    for s in &mut world.structures {
+        if planned
+            .iter()
+            .any(|(_, members, _)| members.contains(&s.row.finess))
+        {
+            s.profile.cpom = true;
+        }
+    }
+}
+
+/// Aligns the CPOM items of the generated forms with the demo contracts from their start year on (the
+/// forms of earlier campaigns keep the previous CPOM drawn for the structure, which the platform does
+/// not record): validated forms are never pushed to, so they must agree from the start.
+pub fn align_forms(values: &mut [ValueRow], planned: &[(String, Vec<String>, bool)]) {
+    let start = chrono::NaiveDate::parse_from_str(START, "%Y-%m-%d").unwrap_or_default();
+    let start_year = chrono::Datelike::year(&start);
+    let end = contracts::default_end(start).map_or_else(String::new, |d| d.to_string());
+    for row in values.iter_mut().filter(|v| v.campaign_year >= start_year) {
+        let value = match row.item_code.as_str() {
+            "cpom_en_cours" => "true".to_owned(),
+            "date_debut_cpom" => format!("\"{START}\""),
+            "date_fin_cpom" => format!("\"{end}\""),
+            _ => continue,
+        };
+        if planned
+            .iter()
+            .any(|(_, members, _)| members.contains(&row.structure_finess))
+        {
+            if row.prefill_value_json.is_some() {
+                row.prefill_value_json = Some(value.clone());
+            }
+            row.value_json = value;
+        }
+    }
 }
 
 /// Writes the demo contracts; returns how many.

@@ -146,7 +146,10 @@ pub fn run(conn: &mut DbConnection) -> Result<DemoSummary, SeedError> {
     }
     let at = chrono::Utc::now().naive_utc();
     let planned: Vec<_> = world.structures.iter().map(|s| s.row.clone()).collect();
-    let rows = generate(&world.structures, &campaigns, at, &mut rng)?;
+    let contracted = super::cpom::contracted(&world, &og_organisation, &esms_structure);
+    super::cpom::mark_contracted(&mut world, &contracted);
+    let mut rows = generate(&world.structures, &campaigns, at, &mut rng)?;
+    super::cpom::align_forms(&mut rows.values, &contracted);
     conn.transaction(|conn| {
         ensure_campaigns(conn, at)?;
         writer::organisations(conn, &world.organisations)?;
@@ -188,7 +191,6 @@ pub fn run(conn: &mut DbConnection) -> Result<DemoSummary, SeedError> {
                 users::add_structure(conn, &c.login, &esms_structure)?;
             }
         }
-        let contracted = super::cpom::contracted(&world, &og_organisation, &esms_structure);
         super::cpom::write(conn, &contracted)?;
         Ok::<_, SeedError>(())
     })?;

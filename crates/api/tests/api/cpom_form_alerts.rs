@@ -20,12 +20,17 @@ const OTHER: &str = "620000011";
 fn world(db: &TestDb) -> AppState {
     let state = state(db);
     fixtures::small_world(&state);
+    fixtures::insert_campaign(&state, 2023, "restitution");
     fixtures::insert_campaign(&state, 2026, "collecte");
     state
 }
 
 fn form_uri(finess: &str) -> String {
-    format!("/api/v1/campaigns/2026/structures/{finess}/form")
+    year_form_uri(2026, finess)
+}
+
+fn year_form_uri(year: i32, finess: &str) -> String {
+    format!("/api/v1/campaigns/{year}/structures/{finess}/form")
 }
 
 /// The `(item, form value, contract value, contract id)` of the alerts of a form document.
@@ -60,6 +65,8 @@ async fn form_alerts_follow_the_form_and_the_contracts(db: TestDb) {
         &[("cpom_en_cours", json!(false))],
     );
     put_form(&state, 2026, OTHER, "en_cours", &[("cpom_en_cours", json!(true))]);
+    // In 2023 the EHPAD was under an earlier CPOM, which the platform does not record.
+    put_form(&state, 2023, EHPAD, "valide", &[("cpom_en_cours", json!(true))]);
 
     let before = send(&app, Method::GET, &form_uri(EHPAD), Some(&esms), None, None).await;
     assert_eq!(before.status, 200, "{}", before.body);
@@ -109,6 +116,10 @@ async fn form_alerts_follow_the_form_and_the_contracts(db: TestDb) {
     assert_eq!(ime.status, 200, "{}", ime.body);
     assert_eq!(ime.body["values"]["cpom_en_cours"]["source"], "cpom");
     assert_eq!(alerts(&ime.body), vec![]);
+    // Before the first recorded contract took effect (2024-01-01) the platform does not know.
+    let earlier = send(&app, Method::GET, &year_form_uri(2023, EHPAD), Some(&esms), None, None).await;
+    assert_eq!(earlier.status, 200, "{}", earlier.body);
+    assert_eq!(alerts(&earlier.body), vec![]);
     // A structure no recorded contract ever covered: the platform knows nothing of its CPOM.
     let other = send(&app, Method::GET, &form_uri(OTHER), Some(&esms_other), None, None).await;
     assert_eq!(alerts(&other.body), vec![]);

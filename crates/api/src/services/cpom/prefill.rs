@@ -97,9 +97,41 @@ fn compare(
         .collect()
 }
 
+/// The first day the recorded contracts put `finess` under a CPOM that took effect (`en_cours`, `echu`
+/// or `resilie`): the platform knows the structure's CPOM situation from that day on, not before (an
+/// earlier CPOM may simply not be recorded).
+fn known_from<'a>(contracts: &'a [(ContractRow, Vec<repo::PerimeterRow>)], finess: &str) -> Option<&'a str> {
+    contracts
+        .iter()
+        .filter(|(row, _)| matches!(row.state.as_str(), "en_cours" | "echu" | "resilie"))
+        .flat_map(|(row, perimeter)| {
+            perimeter
+                .iter()
+                .filter(|m| m.finess == finess)
+                .map(|m| row.start_date.as_str().max(m.joined_on.as_str()))
+        })
+        .min()
+}
+
+/// The CPOM items among `stored` (the values of the form of `finess` for `year`) that disagree with
+/// the contracts, for a campaign whose 31/12 the contracts cover (see [`known_from`]).
+fn alerts(
+    contracts: &[(ContractRow, Vec<repo::PerimeterRow>)],
+    year: i32,
+    finess: &str,
+    stored: &[ValueRow],
+) -> Result<Vec<CpomMismatch>, ApiError> {
+    let day = format!("{year}-12-31");
+    match known_from(contracts, finess) {
+        Some(from) if from <= day.as_str() => {
+            Ok(compare(year, finess, stored, in_force(contracts, finess, year)?))
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
 /// The alerts of the form of `finess` for `year` whose values are `stored`: its CPOM items that
-/// disagree with the contracts. None when no recorded contract ever covered the structure: the
-/// platform then knows nothing of its CPOM.
+/// disagree with the contracts (see [`alerts`]).
 pub fn form_alerts(
     conn: &mut DbConnection,
     year: i32,
@@ -113,10 +145,7 @@ pub fn form_alerts(
         .into_iter()
         .map(|(row, member)| (row, vec![member]))
         .collect();
-    if contracts.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(compare(year, finess, stored, in_force(&contracts, finess, year)?))
+    alerts(&contracts, year, finess, stored)
 }
 
 /// Every contract with its perimeter.
@@ -179,7 +208,7 @@ pub fn mismatches(conn: &mut DbConnection, finess: &[String]) -> Result<Vec<Cpom
     for year in open_years(conn)? {
         for f in finess {
             let stored = values::load(conn, year, f)?;
-            out.extend(compare(year, f, &stored, in_force(&all, f, year)?));
+            out.extend(alerts(&all, year, f, &stored)?);
         }
     }
     Ok(out)
