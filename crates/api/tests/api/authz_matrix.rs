@@ -66,6 +66,12 @@ fn row(method: Method, uri: &'static str, body: Option<Value>, inside: [u16; 8],
     }
 }
 
+/// `row` sent with `If-Match: tag`.
+fn versioned(mut row: Row, tag: &'static str) -> Row {
+    row.if_match = tag;
+    row
+}
+
 /// The identifiers a URI or body template refers to, inside and outside scope.
 fn fill(template: &str, inside: bool) -> String {
     let (finess, organisation, department, new_finess) = if inside {
@@ -73,12 +79,13 @@ fn fill(template: &str, inside: bool) -> String {
     } else {
         (PARIS, "750000001", "75", "750009991")
     };
-    // CPOM world: contract, action sheet and objective 1 inside, 2 outside; committees 1–2 inside, 3–4
-    // outside.
-    let (contract, committee) = if inside { ("1", "1") } else { ("2", "3") };
+    // CPOM world: signed contract, action sheet and objective 1 inside, 2 outside; committees 1–2
+    // inside, 3–4 outside; contract in negotiation 3 inside, 4 outside.
+    let (contract, committee, draft) = if inside { ("1", "1", "3") } else { ("2", "3", "4") };
     template
         .replace("\"{contract_id}\"", contract)
         .replace("{contract}", contract)
+        .replace("{draft}", draft)
         .replace("{committee}", committee)
         .replace("{finess}", finess)
         .replace("{organisation}", organisation)
@@ -543,8 +550,9 @@ async fn restitution_batches(db: TestDb) {
     .await;
 }
 
-/// The matrix world plus two signed contracts, each with an action sheet and a free objective: one of
-/// managing body 590000001 (Nord, ARS 32 and CD 59 sign) inside, one of 750000001 (Paris) outside.
+/// The matrix world plus two signed contracts (version 2), each with an action sheet and a free
+/// objective: one of managing body 590000001 (Nord, ARS 32 and CD 59 sign) inside, one of 750000001
+/// (Paris) outside; then the same two contracts in negotiation (version 1), without parts.
 fn cpom_world(db: &TestDb) -> AppState {
     use tdb_api::auth::principal::StructureScope;
     use tdb_api::auth::{Principal, Role};
@@ -604,6 +612,25 @@ fn cpom_world(db: &TestDb) -> AppState {
         };
         contracts::transition(&mut conn, &ars, id, &sign).unwrap();
     }
+    for (region, organisation, finess) in [("32", "590000001", EHPAD), ("11", "750000001", PARIS)] {
+        let ars = Principal {
+            subject: format!("ars{region}@test"),
+            role: Role::Ars,
+            scope: StructureScope::ArsRegion(region.to_owned()),
+            scopes: Vec::new(),
+            source: None,
+        };
+        let input = ContractCreate {
+            organisation_finess: organisation.to_owned(),
+            title: "CPOM en négociation".to_owned(),
+            signatory_ars: true,
+            signatory_cd: true,
+            start_date: "2025-01-01".to_owned(),
+            end_date: None,
+            structures: vec![finess.to_owned()],
+        };
+        contracts::create(&mut conn, &ars, &input).unwrap();
+    }
     drop(conn);
     state
 }
@@ -616,6 +643,8 @@ async fn cpom_endpoints(db: TestDb) {
     let out = |ok_national: u16| [401, 404, 404, 404, 404, ok_national, 404, 404];
     let authority = |ok: u16| [401, 403, 403, ok, ok, 403, 404, 404];
     let editor = |ok: u16| [401, 403, 409, ok, ok, 403, 404, 404];
+    let contract_terms = json!({"title": "CPOM modifié", "signatory_ars": true, "signatory_cd": true,
+                                "start_date": "2025-01-01"});
     let rows = [
         row(Method::GET, "/api/v1/cpom/contracts", None, logged_in, logged_in),
         row(
@@ -670,6 +699,37 @@ async fn cpom_endpoints(db: TestDb) {
             editor(201),
             out(403),
         ),
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{draft}",
+                Some(contract_terms.clone()),
+                [401, 403, 200, 200, 200, 403, 404, 404],
+                out(403),
+            ),
+            "\"1\"",
+        ),
+        // After signature the terms change only by amendment (409); the managing body has no say.
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{contract}",
+                Some(contract_terms),
+                [401, 403, 403, 409, 409, 403, 404, 404],
+                out(403),
+            ),
+            "\"2\"",
+        ),
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{contract}/action-sheets/{contract}",
+                Some(json!({"theme": "patrimoine", "title": "Rénover les chambres"})),
+                editor(200),
+                out(403),
+            ),
+            "\"2\"",
+        ),
         row(
             Method::DELETE,
             "/api/v1/cpom/contracts/{contract}/action-sheets/{contract}",
@@ -686,6 +746,19 @@ async fn cpom_endpoints(db: TestDb) {
             ),
             editor(201),
             out(403),
+        ),
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{contract}/objectives/{contract}",
+                Some(
+                    json!({"action_sheet_id": "{contract_id}", "label": "Objectif", "free_indicator_label": "Libre",
+                    "target_value": 2.0, "target_year": 2027, "sense": "higher_better"}),
+                ),
+                editor(200),
+                out(403),
+            ),
+            "\"2\"",
         ),
         row(
             Method::DELETE,

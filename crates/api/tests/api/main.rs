@@ -16,6 +16,7 @@ mod catalogue;
 mod config_env;
 mod cpom;
 mod cpom_coverage;
+mod cpom_updates;
 mod evaluate;
 mod exports;
 mod forms_cache;
