@@ -2,18 +2,19 @@
 //! committees and coverage (docs/cpom.md). Rights: see [`crate::services::cpom`].
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use tdb_domain::contract::{
     ActionSheet, ActionSheetCreate, Amendment, AmendmentCreate, Committee, CommitteeCreate, CommitteeRecord,
-    CommitteeReport, Contract, ContractCreate, ContractDetail, ContractTransition, Coverage, FollowUp,
-    Objective, ObjectiveCreate, ObjectiveValueInput, Problem, TerritoryLevel,
+    CommitteeReport, Contract, ContractCreate, ContractDetail, ContractTransition, ContractUpdate, Coverage,
+    FollowUp, Objective, ObjectiveCreate, ObjectiveValueInput, Problem, TerritoryLevel,
 };
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::services::cpom::{committees, contracts, coverage, follow_up};
+use crate::services::cpom::{committees, contracts, coverage, follow_up, updates};
+use crate::services::if_match::{IfMatch, etag};
 use crate::state::AppState;
 
 /// Registers the CPOM routes.
@@ -22,11 +23,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(create_contract)
         .service(coverage_report)
         .service(get_contract)
+        .service(update_contract)
         .service(transition_contract)
         .service(create_amendment)
         .service(create_action_sheet)
+        .service(update_action_sheet)
         .service(delete_action_sheet)
         .service(create_objective)
+        .service(update_objective)
         .service(delete_objective)
         .service(put_objective_value)
         .service(get_follow_up)
@@ -104,7 +108,8 @@ pub async fn create_contract(
     params(("id" = i64, Path, description = "Contract.", example = 1)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The contract.", body = ContractDetail),
+        (status = 200, description = "The contract.", body = ContractDetail,
+            headers(("ETag" = String, description = "The contract's version, for `If-Match`"))),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contract in your scope.", body = Problem, content_type = "application/problem+json"),
     )
@@ -114,12 +119,73 @@ pub async fn get_contract(
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-) -> Result<web::Json<ContractDetail>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    state
+    let detail = state
         .db(move |conn| contracts::detail(conn, &principal, id))
-        .await
-        .map(web::Json)
+        .await?;
+    Ok(with_version(detail.contract.version, &detail))
+}
+
+/// A 200 answer with `body` and the contract's `version` as `ETag`.
+fn with_version(version: i64, body: &impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// The `If-Match` header of a request.
+fn if_match(req: &HttpRequest) -> IfMatch {
+    IfMatch::parse(req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()))
+}
+
+/// Change the title, the signatories or the dates of a contract in negotiation.
+///
+/// Only while `en_negociation` (after signature, through amendments: 409 `contract_not_editable`).
+/// The signing authorities in competence, and the managing body during the negotiation, may; the
+/// caller must remain in competence for the contract as changed. The end defaults to start + 5 years
+/// − 1 day; the initial structures join on the new start. Requires `If-Match` with the contract's
+/// `ETag`.
+#[utoipa::path(
+    tag = "cpom",
+    params(
+        ("id" = i64, Path, description = "Contract.", example = 1),
+        ("If-Match" = String, Header, description = "The contract's `ETag`, e.g. `\"1\"`."),
+    ),
+    request_body = ContractUpdate,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The contract after the change.", body = Contract,
+            headers(("ETag" = String, description = "New version"))),
+        (status = 400, description = "Unreadable body (unknown field, such as `structures`).", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role or competence does not allow it (the managing body after signature).",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract in your scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Signed or later (`contract_not_editable`): use an amendment.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match` (`stale_version`): reload the contract.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (`required`, `no_signatory`, `invalid_date`, `end_before_start`).",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing (`if_match_required`).", body = Problem,
+            content_type = "application/problem+json"),
+    )
+)]
+#[put("/cpom/contracts/{id}")]
+pub async fn update_contract(
+    principal: Principal,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<ContractUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input, if_match) = (id.into_inner(), body.into_inner(), if_match(&req));
+    let contract = state
+        .db(move |conn| updates::update_contract(conn, &principal, id, if_match, &input))
+        .await?;
+    Ok(with_version(contract.version, &contract))
 }
 
 /// Change the state of a contract: `sign` (schedules the year-3 and year-5 committees), `start`,
@@ -218,6 +284,50 @@ pub async fn create_action_sheet(
     Ok(HttpResponse::Created().json(sheet))
 }
 
+/// Replace an action sheet (same rights and states as adding one).
+///
+/// Requires `If-Match` with the contract's `ETag`; the contract's version is bumped.
+#[utoipa::path(
+    tag = "cpom",
+    params(
+        ("id" = i64, Path, description = "Contract.", example = 1),
+        ("sheet" = i64, Path, description = "Action sheet.", example = 1),
+        ("If-Match" = String, Header, description = "The contract's `ETag`, e.g. `\"2\"`."),
+    ),
+    request_body = ActionSheetCreate,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The action sheet after the change.", body = ActionSheet,
+            headers(("ETag" = String, description = "The contract's new version"))),
+        (status = 400, description = "Unreadable body.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role cannot edit this contract.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract or action sheet in your scope.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in this state (`contract_not_editable`).", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match` (`stale_version`): reload the contract.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing (`if_match_required`).", body = Problem,
+            content_type = "application/problem+json"),
+    )
+)]
+#[put("/cpom/contracts/{id}/action-sheets/{sheet}")]
+pub async fn update_action_sheet(
+    principal: Principal,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<ActionSheetCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, sheet), input, if_match) = (path.into_inner(), body.into_inner(), if_match(&req));
+    let (sheet, version) = state
+        .db(move |conn| updates::update_action_sheet(conn, &principal, id, sheet, if_match, &input))
+        .await?;
+    Ok(with_version(version, &sheet))
+}
+
 /// Delete an action sheet and its objectives (same rights as adding one).
 #[utoipa::path(
     tag = "cpom",
@@ -275,6 +385,53 @@ pub async fn create_objective(
         .db(move |conn| contracts::add_objective(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(objective))
+}
+
+/// Replace an objective (same rights and states as adding one).
+///
+/// A dashboard objective sent without `baseline_value` keeps its baseline while its indicator,
+/// structure and baseline campaign stay the same; otherwise the baseline is computed as at the
+/// creation. Requires `If-Match` with the contract's `ETag`; the contract's version is bumped.
+#[utoipa::path(
+    tag = "cpom",
+    params(
+        ("id" = i64, Path, description = "Contract.", example = 1),
+        ("objective" = i64, Path, description = "Objective.", example = 1),
+        ("If-Match" = String, Header, description = "The contract's `ETag`, e.g. `\"2\"`."),
+    ),
+    request_body = ObjectiveCreate,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The objective after the change.", body = Objective,
+            headers(("ETag" = String, description = "The contract's new version"))),
+        (status = 400, description = "Unreadable body.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Your role cannot edit this contract.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract or objective in your scope.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in this state (`contract_not_editable`).", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match` (`stale_version`): reload the contract.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (`unknown_indicator`, `sense_required`, `outside_contract`…).",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing (`if_match_required`).", body = Problem,
+            content_type = "application/problem+json"),
+    )
+)]
+#[put("/cpom/contracts/{id}/objectives/{objective}")]
+pub async fn update_objective(
+    principal: Principal,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<ObjectiveCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, objective), input, if_match) = (path.into_inner(), body.into_inner(), if_match(&req));
+    let (objective, version) = state
+        .db(move |conn| updates::update_objective(conn, &principal, id, objective, if_match, &input))
+        .await?;
+    Ok(with_version(version, &objective))
 }
 
 /// Delete an objective (same rights as adding one).

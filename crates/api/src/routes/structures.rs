@@ -11,7 +11,8 @@ use crate::db::repo::scope::visible_structures;
 use crate::db::repo::structures::{FormStateFilter, StructureFilters};
 use crate::error::ApiError;
 use crate::routes::pagination::PageParams;
-use crate::services::structures::{self as service, IfMatch, etag};
+use crate::services::if_match::{IfMatch, etag};
+use crate::services::structures as service;
 use crate::state::AppState;
 
 /// Form states a list can filter on.

@@ -7,6 +7,7 @@ pub mod cpom;
 pub mod exports;
 pub mod fiche;
 pub mod forms;
+pub mod if_match;
 pub mod imports;
 pub mod progress;
 pub mod structures;

@@ -21,41 +21,7 @@ use crate::db::repo::organisations::{self, OrganisationRow};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::structures::{self, StructureRow, competence_code};
 use crate::error::ApiError;
-
-/// The `If-Match` header of a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfMatch {
-    /// No header (428).
-    Missing,
-    /// `*`: any version.
-    Any,
-    /// An entity tag holding a version number.
-    Version(i64),
-    /// A tag that is no version of ours (412).
-    Unknown,
-}
-
-impl IfMatch {
-    /// Parses the header value: `"3"`, `W/"3"` or `*`.
-    pub fn parse(header: Option<&str>) -> Self {
-        let Some(value) = header.map(str::trim) else {
-            return Self::Missing;
-        };
-        if value == "*" {
-            return Self::Any;
-        }
-        value
-            .trim_start_matches("W/")
-            .trim_matches('"')
-            .parse()
-            .map_or(Self::Unknown, Self::Version)
-    }
-}
-
-/// The `ETag` of a version.
-pub fn etag(version: i64) -> String {
-    format!("\"{version}\"")
-}
+use crate::services::if_match::IfMatch;
 
 /// Whether `finess` follows the FINESS syntax (see the module documentation).
 pub fn is_finess(finess: &str) -> bool {
@@ -248,12 +214,7 @@ pub fn update(
         let current = structures::find_visible(conn, visible_structures(&principal.scope), finess)?
             .ok_or_else(|| not_found(finess))?;
         authorise_write(principal, &current)?;
-        let expected = match if_match {
-            IfMatch::Missing => return Err(ApiError::PreconditionRequired),
-            IfMatch::Any => current.version,
-            IfMatch::Version(v) => v,
-            IfMatch::Unknown => return Err(ApiError::PreconditionFailed),
-        };
+        let expected = if_match.expected(current.version)?;
         let fields = Fields {
             name: &input.name,
             category: &input.category,

@@ -6,7 +6,10 @@
 //! (Paris). Callers: nobody, an `esms` user of 590000011, the `og` 590000001, the ARS of region 32, the CD
 //! of department 59, `national`, a partner with `read`, a partner with only `prefill:write`. Reads share
 //! one world; every write cell runs in a fresh world, so an allowed write cannot change a later cell.
+//! CPOM endpoints share one world per test instead, and every write cell acts on contracts made for
+//! it alone (a contract's writes change nothing outside the contract).
 
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::Method;
 use serde_json::{Value, json};
 use tdb_api::AppState;
@@ -66,6 +69,12 @@ fn row(method: Method, uri: &'static str, body: Option<Value>, inside: [u16; 8],
     }
 }
 
+/// `row` sent with `If-Match: tag`.
+fn versioned(mut row: Row, tag: &'static str) -> Row {
+    row.if_match = tag;
+    row
+}
+
 /// The identifiers a URI or body template refers to, inside and outside scope.
 fn fill(template: &str, inside: bool) -> String {
     let (finess, organisation, department, new_finess) = if inside {
@@ -73,13 +82,7 @@ fn fill(template: &str, inside: bool) -> String {
     } else {
         (PARIS, "750000001", "75", "750009991")
     };
-    // CPOM world: contract, action sheet and objective 1 inside, 2 outside; committees 1–2 inside, 3–4
-    // outside.
-    let (contract, committee) = if inside { ("1", "1") } else { ("2", "3") };
     template
-        .replace("\"{contract_id}\"", contract)
-        .replace("{contract}", contract)
-        .replace("{committee}", committee)
         .replace("{finess}", finess)
         .replace("{organisation}", organisation)
         .replace("{department}", department)
@@ -88,19 +91,9 @@ fn fill(template: &str, inside: bool) -> String {
 
 /// Runs every cell of `row`, collecting every mismatch before failing.
 async fn check(db: &TestDb, row: Row) {
-    check_in(db, row, |db| world(db, "collecte")).await;
-}
-
-/// [`check`] in the world that `build` makes.
-async fn check_in(db: &TestDb, row: Row, build: fn(&TestDb) -> AppState) {
     let mut mismatches = Vec::new();
-    let shared = (row.method == Method::GET).then(|| build(db));
-    for (scope, inside, expected) in [("inside", true, row.inside), ("outside", false, row.outside)] {
-        let uri = fill(row.uri, inside);
-        let body = row
-            .body
-            .as_ref()
-            .map(|b| serde_json::from_str::<Value>(&fill(&b.to_string(), inside)).unwrap());
+    let shared = (row.method == Method::GET).then(|| world(db, "collecte"));
+    for (scope, inside, expected) in scopes(&row) {
         for (caller, status) in CALLERS.iter().zip(expected) {
             // A write cell gets its own database, alive until the end of the cell.
             let (fresh_db, fresh_state);
@@ -108,28 +101,68 @@ async fn check_in(db: &TestDb, row: Row, build: fn(&TestDb) -> AppState) {
                 Some(state) => state,
                 None => {
                     fresh_db = db.sibling();
-                    fresh_state = build(&fresh_db);
+                    fresh_state = world(&fresh_db, "collecte");
                     &fresh_state
                 }
             };
             let service = app(state.clone()).await;
-            let answer = send(
-                &service,
-                row.method.clone(),
-                &uri,
-                token(state, caller).as_deref(),
-                Some(row.if_match),
-                body.clone(),
-            )
-            .await;
-            if answer.status != status {
-                mismatches.push(format!(
-                    "{} {uri} as {caller} ({scope}): expected {status}, got {} {}",
-                    row.method, answer.status, answer.body
-                ));
-            }
+            let cell = Cell {
+                scope,
+                caller,
+                status,
+            };
+            run(&service, state, &row, &cell, |t| fill(t, inside), &mut mismatches).await;
         }
     }
+    assert_matches(&mismatches);
+}
+
+/// The two halves of a row: `(scope, inside, statuses)`.
+fn scopes(row: &Row) -> [(&'static str, bool, [u16; 8]); 2] {
+    [("inside", true, row.inside), ("outside", false, row.outside)]
+}
+
+/// One cell of the matrix.
+struct Cell {
+    scope: &'static str,
+    caller: &'static str,
+    status: u16,
+}
+
+/// Sends `row` as the cell's caller, its templates filled by `filled`, and records a mismatch.
+async fn run<S>(
+    service: &S,
+    state: &AppState,
+    row: &Row,
+    cell: &Cell,
+    filled: impl Fn(&str) -> String,
+    mismatches: &mut Vec<String>,
+) where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let uri = filled(row.uri);
+    let body = row
+        .body
+        .as_ref()
+        .map(|b| serde_json::from_str::<Value>(&filled(&b.to_string())).unwrap());
+    let answer = send(
+        service,
+        row.method.clone(),
+        &uri,
+        token(state, cell.caller).as_deref(),
+        Some(row.if_match),
+        body,
+    )
+    .await;
+    if answer.status != cell.status {
+        mismatches.push(format!(
+            "{} {uri} as {} ({}): expected {}, got {} {}",
+            row.method, cell.caller, cell.scope, cell.status, answer.status, answer.body
+        ));
+    }
+}
+
+fn assert_matches(mismatches: &[String]) {
     assert!(
         mismatches.is_empty(),
         "authorization matrix mismatches:\n{}",
@@ -543,19 +576,34 @@ async fn restitution_batches(db: TestDb) {
     .await;
 }
 
-/// The matrix world plus two signed contracts, each with an action sheet and a free objective: one of
-/// managing body 590000001 (Nord, ARS 32 and CD 59 sign) inside, one of 750000001 (Paris) outside.
-fn cpom_world(db: &TestDb) -> AppState {
-    use tdb_api::auth::principal::StructureScope;
-    use tdb_api::auth::{Principal, Role};
-    use tdb_api::services::cpom::contracts;
-    use tdb_domain::contract::{
-        ActionSheetCreate, ActionTheme, ContractAction, ContractCreate, ContractTransition, ObjectiveCreate,
-        Sense,
-    };
-    let state = world(db, "collecte");
-    let mut conn = state.pool.get().unwrap();
-    for (region, organisation, finess) in [("32", "590000001", EHPAD), ("11", "750000001", PARIS)] {
+/// The CPOM identifiers one cell acts on.
+struct CpomSet {
+    /// A signed contract (version 2) with an action sheet, a free objective and its two committees.
+    contract: i64,
+    sheet: i64,
+    objective: i64,
+    /// Its year-3 committee.
+    committee: i64,
+    /// A contract in negotiation (version 1), without parts.
+    draft: i64,
+}
+
+impl CpomSet {
+    /// Makes the contracts of a set, through the services: of managing body 590000001 (Nord, ARS 32
+    /// and CD 59 sign) inside, of 750000001 (Paris, ARS 11) outside.
+    fn new(state: &AppState, inside: bool) -> Self {
+        use tdb_api::auth::principal::StructureScope;
+        use tdb_api::auth::{Principal, Role};
+        use tdb_api::services::cpom::contracts;
+        use tdb_domain::contract::{
+            ActionSheetCreate, ActionTheme, ContractAction, ContractCreate, ContractTransition,
+            ObjectiveCreate, Sense,
+        };
+        let (region, organisation, finess) = if inside {
+            ("32", "590000001", EHPAD)
+        } else {
+            ("11", "750000001", PARIS)
+        };
         let ars = Principal {
             subject: format!("ars{region}@test"),
             role: Role::Ars,
@@ -563,16 +611,21 @@ fn cpom_world(db: &TestDb) -> AppState {
             scopes: Vec::new(),
             source: None,
         };
-        let input = ContractCreate {
-            organisation_finess: organisation.to_owned(),
-            title: "CPOM".to_owned(),
-            signatory_ars: true,
-            signatory_cd: true,
-            start_date: "2024-01-01".to_owned(),
-            end_date: None,
-            structures: vec![finess.to_owned()],
+        let mut conn = state.pool.get().unwrap();
+        let mut create = |title: &str, start: &str| {
+            let input = ContractCreate {
+                organisation_finess: organisation.to_owned(),
+                title: title.to_owned(),
+                signatory_ars: true,
+                signatory_cd: true,
+                start_date: start.to_owned(),
+                end_date: None,
+                structures: vec![finess.to_owned()],
+            };
+            contracts::create(&mut conn, &ars, &input).unwrap().id
         };
-        let id = contracts::create(&mut conn, &ars, &input).unwrap().id;
+        let contract = create("CPOM", "2024-01-01");
+        let draft = create("CPOM en négociation", "2025-01-01");
         let sheet = ActionSheetCreate {
             theme: ActionTheme::Patrimoine,
             theme_label: None,
@@ -581,7 +634,7 @@ fn cpom_world(db: &TestDb) -> AppState {
             owner: None,
             deadline: None,
         };
-        let sheet = contracts::add_action_sheet(&mut conn, &ars, id, &sheet)
+        let sheet = contracts::add_action_sheet(&mut conn, &ars, contract, &sheet)
             .unwrap()
             .id;
         let objective = ObjectiveCreate {
@@ -596,16 +649,72 @@ fn cpom_world(db: &TestDb) -> AppState {
             target_year: 2028,
             sense: Some(Sense::HigherBetter),
         };
-        contracts::add_objective(&mut conn, &ars, id, &objective).unwrap();
+        let objective = contracts::add_objective(&mut conn, &ars, contract, &objective)
+            .unwrap()
+            .id;
         let sign = ContractTransition {
             action: ContractAction::Sign,
             date: None,
             reason: None,
         };
-        contracts::transition(&mut conn, &ars, id, &sign).unwrap();
+        contracts::transition(&mut conn, &ars, contract, &sign).unwrap();
+        let committee = contracts::detail(&mut conn, &ars, contract).unwrap().committees[0].id;
+        Self {
+            contract,
+            sheet,
+            objective,
+            committee,
+            draft,
+        }
     }
-    drop(conn);
-    state
+
+    /// `template` with the set's identifiers.
+    fn fill(&self, template: &str) -> String {
+        template
+            .replace("\"{sheet_id}\"", &self.sheet.to_string())
+            .replace("{contract}", &self.contract.to_string())
+            .replace("{sheet}", &self.sheet.to_string())
+            .replace("{objective}", &self.objective.to_string())
+            .replace("{committee}", &self.committee.to_string())
+            .replace("{draft}", &self.draft.to_string())
+    }
+}
+
+/// Removes the contracts made after contract `last` (by a write cell) with their parts, so that the
+/// contracts of later cells do not pile up (prefill and reads go over a structure's contracts).
+fn forget_contracts_after(state: &AppState, last: i64) {
+    use diesel::prelude::*;
+    use tdb_api::db::schema::{
+        cpom_action_sheets, cpom_amendments, cpom_committees, cpom_contracts, cpom_objective_values,
+        cpom_objectives, cpom_perimeter,
+    };
+    let mut conn = state.pool.get().unwrap();
+    let objectives = cpom_objectives::table
+        .filter(cpom_objectives::contract_id.gt(last))
+        .select(cpom_objectives::id);
+    diesel::delete(
+        cpom_objective_values::table.filter(cpom_objective_values::objective_id.eq_any(objectives)),
+    )
+    .execute(&mut conn)
+    .unwrap();
+    diesel::delete(cpom_objectives::table.filter(cpom_objectives::contract_id.gt(last)))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::delete(cpom_action_sheets::table.filter(cpom_action_sheets::contract_id.gt(last)))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::delete(cpom_committees::table.filter(cpom_committees::contract_id.gt(last)))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::delete(cpom_perimeter::table.filter(cpom_perimeter::contract_id.gt(last)))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::delete(cpom_amendments::table.filter(cpom_amendments::contract_id.gt(last)))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::delete(cpom_contracts::table.filter(cpom_contracts::id.gt(last)))
+        .execute(&mut conn)
+        .unwrap();
 }
 
 async fn cpom_endpoints(db: TestDb) {
@@ -616,6 +725,8 @@ async fn cpom_endpoints(db: TestDb) {
     let out = |ok_national: u16| [401, 404, 404, 404, 404, ok_national, 404, 404];
     let authority = |ok: u16| [401, 403, 403, ok, ok, 403, 404, 404];
     let editor = |ok: u16| [401, 403, 409, ok, ok, 403, 404, 404];
+    let contract_terms = json!({"title": "CPOM modifié", "signatory_ars": true, "signatory_cd": true,
+                                "start_date": "2025-01-01"});
     let rows = [
         row(Method::GET, "/api/v1/cpom/contracts", None, logged_in, logged_in),
         row(
@@ -670,9 +781,40 @@ async fn cpom_endpoints(db: TestDb) {
             editor(201),
             out(403),
         ),
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{draft}",
+                Some(contract_terms.clone()),
+                [401, 403, 200, 200, 200, 403, 404, 404],
+                out(403),
+            ),
+            "\"1\"",
+        ),
+        // After signature the terms change only by amendment (409); the managing body has no say.
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{contract}",
+                Some(contract_terms),
+                [401, 403, 403, 409, 409, 403, 404, 404],
+                out(403),
+            ),
+            "\"2\"",
+        ),
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{contract}/action-sheets/{sheet}",
+                Some(json!({"theme": "patrimoine", "title": "Rénover les chambres"})),
+                editor(200),
+                out(403),
+            ),
+            "\"2\"",
+        ),
         row(
             Method::DELETE,
-            "/api/v1/cpom/contracts/{contract}/action-sheets/{contract}",
+            "/api/v1/cpom/contracts/{contract}/action-sheets/{sheet}",
             None,
             editor(204),
             out(403),
@@ -681,22 +823,35 @@ async fn cpom_endpoints(db: TestDb) {
             Method::POST,
             "/api/v1/cpom/contracts/{contract}/objectives",
             Some(
-                json!({"action_sheet_id": "{contract_id}", "label": "Objectif", "free_indicator_label": "Libre",
+                json!({"action_sheet_id": "{sheet_id}", "label": "Objectif", "free_indicator_label": "Libre",
                 "target_value": 1.0, "target_year": 2028, "sense": "higher_better"}),
             ),
             editor(201),
             out(403),
         ),
+        versioned(
+            row(
+                Method::PUT,
+                "/api/v1/cpom/contracts/{contract}/objectives/{objective}",
+                Some(
+                    json!({"action_sheet_id": "{sheet_id}", "label": "Objectif", "free_indicator_label": "Libre",
+                    "target_value": 2.0, "target_year": 2027, "sense": "higher_better"}),
+                ),
+                editor(200),
+                out(403),
+            ),
+            "\"2\"",
+        ),
         row(
             Method::DELETE,
-            "/api/v1/cpom/contracts/{contract}/objectives/{contract}",
+            "/api/v1/cpom/contracts/{contract}/objectives/{objective}",
             None,
             editor(204),
             out(403),
         ),
         row(
             Method::PUT,
-            "/api/v1/cpom/objectives/{contract}/values/2025",
+            "/api/v1/cpom/objectives/{objective}/values/2025",
             Some(json!({"value": 3.0})),
             [401, 403, 200, 200, 200, 403, 404, 404],
             out(403),
@@ -723,9 +878,43 @@ async fn cpom_endpoints(db: TestDb) {
             [401, 403, 403, 200, 200, 200, 403, 403],
         ),
     ];
-    for r in rows {
-        check_in(&db.sibling(), r, cpom_world).await;
+    // One world: reads use one set per side; every write cell makes its own set.
+    let state = world(&db, "collecte");
+    let service = app(state.clone()).await;
+    let reads = [CpomSet::new(&state, true), CpomSet::new(&state, false)];
+    let last = reads[1].draft;
+    let mut mismatches = Vec::new();
+    for row in rows {
+        for (scope, inside, expected) in scopes(&row) {
+            for (caller, status) in CALLERS.iter().zip(expected) {
+                let fresh;
+                let set = if row.method == Method::GET {
+                    &reads[usize::from(!inside)]
+                } else {
+                    fresh = CpomSet::new(&state, inside);
+                    &fresh
+                };
+                let cell = Cell {
+                    scope,
+                    caller,
+                    status,
+                };
+                run(
+                    &service,
+                    &state,
+                    &row,
+                    &cell,
+                    |t| fill(&set.fill(t), inside),
+                    &mut mismatches,
+                )
+                .await;
+                if row.method != Method::GET {
+                    forget_contracts_after(&state, last);
+                }
+            }
+        }
     }
+    assert_matches(&mismatches);
 }
 
 on_both_backends!(

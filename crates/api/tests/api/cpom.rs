@@ -106,7 +106,8 @@ fn point(follow_up: &Value, index: usize, year: i64) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn world(db: &TestDb) -> AppState {
+/// `small_world`, a third structure of 590000001 (joining by amendment) and campaigns 2023–2026.
+pub fn world(db: &TestDb) -> AppState {
     let state = state(db);
     fixtures::small_world(&state);
     fixtures::insert_structures(

@@ -17,6 +17,7 @@ mod config_env;
 mod cpom;
 mod cpom_coverage;
 mod cpom_form_alerts;
+mod cpom_updates;
 mod evaluate;
 mod exports;
 mod forms_cache;

@@ -119,6 +119,29 @@ pub struct ContractCreate {
     pub structures: Vec<String>,
 }
 
+/// Body of `PUT /api/v1/cpom/contracts/{id}` (a contract `en_negociation`; after signature, changes go
+/// through amendments). The perimeter is not changed here; its initial structures join on the new
+/// start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "title": "CPOM 2025-2029", "signatory_ars": true, "signatory_cd": true, "start_date": "2025-01-01"
+})))]
+pub struct ContractUpdate {
+    /// Title (not blank).
+    pub title: String,
+    /// The ARS signs.
+    pub signatory_ars: bool,
+    /// The CD signs.
+    pub signatory_cd: bool,
+    /// Start `YYYY-MM-DD`.
+    pub start_date: String,
+    /// End `YYYY-MM-DD`; default: start + 5 years − 1 day.
+    #[serde(default)]
+    pub end_date: Option<String>,
+}
+
 /// A structure of the perimeter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

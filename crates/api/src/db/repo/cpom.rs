@@ -224,6 +224,19 @@ pub fn update(conn: &mut DbConnection, row: &ContractRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Moves a contract from version `expected` to the next one; `false` when another change came first
+/// (the row lock this takes also orders concurrent writers on PostgreSQL).
+pub fn bump_version(conn: &mut DbConnection, id: i64, expected: i64) -> QueryResult<bool> {
+    diesel::update(
+        cpom_contracts::table
+            .find(id)
+            .filter(cpom_contracts::version.eq(expected)),
+    )
+    .set(cpom_contracts::version.eq(expected + 1))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// Contracts whose perimeter holds one of `finess` (ever).
 pub fn ids_covering(conn: &mut DbConnection, finess: &[String]) -> QueryResult<Vec<i64>> {
     cpom_perimeter::table
@@ -290,6 +303,17 @@ pub fn join(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Moves the join date of the initial structures (those not added by an amendment) to `on`.
+pub fn move_initial_members(conn: &mut DbConnection, contract: i64, on: &str) -> QueryResult<usize> {
+    diesel::update(
+        cpom_perimeter::table
+            .filter(cpom_perimeter::contract_id.eq(contract))
+            .filter(cpom_perimeter::amendment_id.is_null()),
+    )
+    .set(cpom_perimeter::joined_on.eq(on))
+    .execute(conn)
 }
 
 /// Records that a structure left a perimeter.
@@ -365,6 +389,29 @@ pub fn insert_action_sheet(
         .get_result(c))
 }
 
+/// Replaces an action sheet of a contract; returns the number of rows changed (0: not of that contract).
+pub fn update_action_sheet(
+    conn: &mut DbConnection,
+    contract: i64,
+    id: i64,
+    sheet: &tdb_domain::contract::ActionSheetCreate,
+) -> QueryResult<usize> {
+    diesel::update(
+        cpom_action_sheets::table
+            .filter(cpom_action_sheets::id.eq(id))
+            .filter(cpom_action_sheets::contract_id.eq(contract)),
+    )
+    .set((
+        cpom_action_sheets::theme.eq(sheet.theme.code()),
+        cpom_action_sheets::theme_label.eq(sheet.theme_label.clone()),
+        cpom_action_sheets::title.eq(sheet.title.clone()),
+        cpom_action_sheets::actions.eq(sheet.actions.clone()),
+        cpom_action_sheets::owner.eq(sheet.owner.clone()),
+        cpom_action_sheets::deadline.eq(sheet.deadline.clone()),
+    ))
+    .execute(conn)
+}
+
 /// Deletes an action sheet and its objectives (with their values).
 pub fn delete_action_sheet(conn: &mut DbConnection, contract: i64, id: i64) -> QueryResult<usize> {
     let objectives: Vec<i64> = cpom_objectives::table
@@ -419,6 +466,28 @@ pub fn insert_objective(conn: &mut DbConnection, row: &ObjectiveRow) -> QueryRes
         .values(values)
         .returning(cpom_objectives::id)
         .get_result(c))
+}
+
+/// Replaces an objective (found by its id and contract); returns the number of rows changed.
+pub fn update_objective(conn: &mut DbConnection, row: &ObjectiveRow) -> QueryResult<usize> {
+    diesel::update(
+        cpom_objectives::table
+            .filter(cpom_objectives::id.eq(row.id))
+            .filter(cpom_objectives::contract_id.eq(row.contract_id)),
+    )
+    .set((
+        cpom_objectives::action_sheet_id.eq(row.action_sheet_id),
+        cpom_objectives::label.eq(row.label.clone()),
+        cpom_objectives::indicator_code.eq(row.indicator_code.clone()),
+        cpom_objectives::structure_finess.eq(row.structure_finess.clone()),
+        cpom_objectives::free_indicator_label.eq(row.free_indicator_label.clone()),
+        cpom_objectives::baseline_year.eq(row.baseline_year),
+        cpom_objectives::baseline_value.eq(row.baseline_value),
+        cpom_objectives::target_value.eq(row.target_value),
+        cpom_objectives::target_year.eq(row.target_year),
+        cpom_objectives::sense.eq(row.sense.clone()),
+    ))
+    .execute(conn)
 }
 
 /// Deletes an objective and its values.

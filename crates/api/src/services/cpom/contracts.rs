@@ -7,16 +7,17 @@ use serde_json::json;
 use tdb_domain::catalogue_for;
 use tdb_domain::contract::{
     ActionSheet, ActionSheetCreate, ActionTheme, Amendment, AmendmentCreate, Committee, CommitteeKind,
-    Contract, ContractAction, ContractCreate, ContractDetail, ContractState, ContractTransition, Direction,
-    Objective, ObjectiveCreate, ObjectiveValueInput, PerimeterEntry, Role, Sense,
+    Contract, ContractAction, ContractCreate, ContractDetail, ContractState, ContractTransition, Objective,
+    ObjectiveCreate, ObjectiveValueInput, PerimeterEntry, Role, Sense,
 };
 use tdb_domain::cpom::scheduled_committees;
 
-use super::{Access, date, field, follow_up, journal, load_visible, now, prefill, today, validation};
+use super::{Access, date, field, journal, load_visible, now, prefill, today, validate, validation};
 use crate::auth::Principal;
-use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
-use crate::db::repo::cpom::{self as repo, ContractRow, NewContract, ObjectiveRow, PerimeterRow};
+use crate::db::repo::cpom::{
+    self as repo, ActionSheetRow, ContractRow, NewContract, ObjectiveRow, PerimeterRow,
+};
 use crate::db::repo::organisations;
 use crate::error::ApiError;
 
@@ -85,35 +86,14 @@ pub fn create(
     principal.require_role(&[Role::Ars, Role::Cd, Role::Og], "créer un CPOM")?;
     conn.transaction(|conn| {
         let mut errors = Vec::new();
-        if input.title.trim().is_empty() {
-            errors.push(field(
-                "/title",
-                "required",
-                "Le titre du contrat est obligatoire.",
-            ));
-        }
-        if !input.signatory_ars && !input.signatory_cd {
-            errors.push(field(
-                "/signatory_ars",
-                "no_signatory",
-                "Un CPOM est signé par l'ARS, le conseil départemental, ou les deux.",
-            ));
-        }
-        let start = date(&input.start_date, "/start_date", &mut errors);
-        let end = match (&input.end_date, start) {
-            (Some(text), _) => date(text, "/end_date", &mut errors),
-            (None, Some(start)) => default_end(start),
-            (None, None) => None,
+        let terms = validate::Terms {
+            title: &input.title,
+            signatory_ars: input.signatory_ars,
+            signatory_cd: input.signatory_cd,
+            start_date: &input.start_date,
+            end_date: input.end_date.as_deref(),
         };
-        if let (Some(s), Some(e)) = (start, end)
-            && e <= s
-        {
-            errors.push(field(
-                "/end_date",
-                "end_before_start",
-                "L'échéance doit suivre la date d'effet.",
-            ));
-        }
+        let dates = validate::terms(&terms, &mut errors);
         if organisations::find(conn, &input.organisation_finess)?.is_none() {
             errors.push(field(
                 "/organisation_finess",
@@ -155,22 +135,11 @@ pub fn create(
             }
         }
         validation(errors)?;
-        let (Some(start), Some(end), Some(first)) = (start, end, members.first()) else {
+        let (Some((start, end)), Some(first)) = (dates, members.first()) else {
             return Err(ApiError::Internal("validated contract without dates".to_owned()));
         };
-        let department = input.signatory_cd.then_some(first.department_code.as_str());
-        let in_competence = match &principal.scope {
-            StructureScope::ArsRegion(region) => input.signatory_ars && region == &first.region_code,
-            StructureScope::CdDepartment(dep) => input.signatory_cd && Some(dep.as_str()) == department,
-            StructureScope::Organisation(org) => org == &input.organisation_finess,
-            _ => false,
-        };
-        if !in_competence {
-            return Err(ApiError::Forbidden(
-                "Ce contrat ne relève pas de votre compétence (signataire, territoire ou organisme)."
-                    .to_owned(),
-            ));
-        }
+        validate::require_competence(principal, &terms, &input.organisation_finess, first)?;
+        let department = validate::cd_department(input.signatory_cd, first);
         let (start_text, end_text) = (iso(start), iso(end));
         let id = repo::insert(
             conn,
@@ -198,12 +167,8 @@ pub fn create(
     })
 }
 
-/// Start + 5 years − 1 day.
-pub fn default_end(start: NaiveDate) -> Option<NaiveDate> {
-    start.checked_add_months(Months::new(60))?.pred_opt()
-}
-
-fn iso(day: NaiveDate) -> String {
+/// An ISO date `YYYY-MM-DD`.
+pub fn iso(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
@@ -232,26 +197,7 @@ pub fn assemble(conn: &mut DbConnection, row: &ContractRow) -> Result<ContractDe
     let objectives = repo::objectives(conn, row.id)?;
     let action_sheets = repo::action_sheets(conn, row.id)?
         .into_iter()
-        .map(|sheet| {
-            let theme = ActionTheme::from_code(&sheet.theme).unwrap_or(ActionTheme::Autre);
-            Ok(ActionSheet {
-                id: sheet.id,
-                theme,
-                theme_label: sheet
-                    .theme_label
-                    .clone()
-                    .unwrap_or_else(|| theme.label().to_owned()),
-                title: sheet.title,
-                actions: sheet.actions,
-                owner: sheet.owner,
-                deadline: sheet.deadline,
-                objectives: objectives
-                    .iter()
-                    .filter(|o| o.action_sheet_id == sheet.id)
-                    .map(objective_wire)
-                    .collect::<Result<_, ApiError>>()?,
-            })
-        })
+        .map(|sheet| sheet_wire(sheet, &objectives))
         .collect::<Result<_, ApiError>>()?;
     let committees = repo::committees(conn, row.id)?
         .into_iter()
@@ -269,6 +215,28 @@ pub fn assemble(conn: &mut DbConnection, row: &ContractRow) -> Result<ContractDe
         action_sheets,
         committees,
         alerts,
+    })
+}
+
+/// The wire form of an action sheet, with its objectives among `objectives`.
+pub fn sheet_wire(sheet: ActionSheetRow, objectives: &[ObjectiveRow]) -> Result<ActionSheet, ApiError> {
+    let theme = ActionTheme::from_code(&sheet.theme).unwrap_or(ActionTheme::Autre);
+    Ok(ActionSheet {
+        id: sheet.id,
+        theme,
+        theme_label: sheet
+            .theme_label
+            .clone()
+            .unwrap_or_else(|| theme.label().to_owned()),
+        title: sheet.title,
+        actions: sheet.actions,
+        owner: sheet.owner,
+        deadline: sheet.deadline,
+        objectives: objectives
+            .iter()
+            .filter(|o| o.action_sheet_id == sheet.id)
+            .map(objective_wire)
+            .collect::<Result<_, ApiError>>()?,
     })
 }
 
@@ -522,7 +490,7 @@ pub fn amend(
 
 /// Who may edit the action sheets and objectives: the authority unless the contract is closed, the
 /// managing body while it is negotiated.
-fn check_editable(access: Access, row: &ContractRow) -> Result<(), ApiError> {
+pub(super) fn check_editable(access: Access, row: &ContractRow) -> Result<(), ApiError> {
     let state = state_of(row)?;
     match access {
         Access::Authority if !matches!(state, ContractState::Echu | ContractState::Resilie) => Ok(()),
@@ -550,23 +518,7 @@ pub fn add_action_sheet(
     conn.transaction(|conn| {
         let (row, _, access) = load_visible(conn, principal, id)?;
         check_editable(access, &row)?;
-        let mut errors = Vec::new();
-        if input.title.trim().is_empty() {
-            errors.push(field(
-                "/title",
-                "required",
-                "Le titre de la fiche action est obligatoire.",
-            ));
-        }
-        if input.theme == ActionTheme::Autre
-            && input.theme_label.as_deref().is_none_or(|l| l.trim().is_empty())
-        {
-            errors.push(field("/theme_label", "required", "Nommez le thème « autre »."));
-        }
-        if let Some(deadline) = &input.deadline {
-            date(deadline, "/deadline", &mut errors);
-        }
-        validation(errors)?;
+        validate::action_sheet(input)?;
         let sheet = repo::insert_action_sheet(conn, id, input)?;
         journal(
             conn,
@@ -626,83 +578,16 @@ pub fn add_objective(
     conn.transaction(|conn| {
         let (row, members, access) = load_visible(conn, principal, id)?;
         check_editable(access, &row)?;
-        let mut errors = Vec::new();
-        if input.label.trim().is_empty() {
-            errors.push(field("/label", "required", "Le libellé de l'objectif est obligatoire."));
-        }
-        if !repo::action_sheets(conn, id)?.iter().any(|s| s.id == input.action_sheet_id) {
-            errors.push(field("/action_sheet_id", "unknown_action_sheet", "Cette fiche action n'est pas celle du contrat."));
-        }
-        let catalogue = catalogue_for(tdb_domain::LAST_CAMPAIGN).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let direction = match (&input.indicator_code, &input.free_indicator_label) {
-            (Some(code), None) => match catalogue.indicator(code) {
-                Some(def) => Some(def.direction),
-                None => {
-                    errors.push(field("/indicator_code", "unknown_indicator", format!("L'indicateur « {code} » n'existe pas.")));
-                    None
-                }
-            },
-            (None, Some(label)) if !label.trim().is_empty() => None,
-            _ => {
-                errors.push(field(
-                    "/indicator_code",
-                    "indicator_required",
-                    "Donnez soit un indicateur du tableau de bord, soit le libellé d'un indicateur libre.",
-                ));
-                None
-            }
-        };
-        if let Some(finess) = &input.structure_finess
-            && !members.contains(finess)
-        {
-            errors.push(field("/structure_finess", "not_member", format!("La structure {finess} n'est pas dans le périmètre.")));
-        }
-        let sense = input.sense.or(match direction {
-            Some(Direction::HigherBetter) => Some(Sense::HigherBetter),
-            Some(Direction::LowerBetter) => Some(Sense::LowerBetter),
-            _ => None,
-        });
-        if sense.is_none() {
-            errors.push(field(
-                "/sense",
-                "sense_required",
-                "L'indicateur n'a pas de sens de lecture : précisez si la cible est un minimum ou un maximum.",
-            ));
-        }
-        let (start, end) = (year_of(&row.start_date)?, year_of(&row.end_date)?);
-        if input.target_year < start || input.target_year > end {
-            errors.push(field("/target_year", "outside_contract", format!("L'année cible est comprise entre {start} et {end}.")));
-        }
-        validation(errors)?;
-        let mut objective = ObjectiveRow {
-            id: 0,
-            contract_id: id,
-            action_sheet_id: input.action_sheet_id,
-            label: input.label.trim().to_owned(),
-            indicator_code: input.indicator_code.clone(),
-            structure_finess: input.structure_finess.clone(),
-            free_indicator_label: input.free_indicator_label.clone(),
-            baseline_year: input.baseline_year,
-            baseline_value: input.baseline_value,
-            target_value: input.target_value,
-            target_year: input.target_year,
-            sense: sense.unwrap_or(Sense::HigherBetter).code().to_owned(),
-        };
-        if objective.indicator_code.is_some() && objective.baseline_value.is_none() {
-            // The stated campaign, else the campaign before the start, else the start year's.
-            let candidates = objective.baseline_year.map_or_else(|| vec![start - 1, start], |year| vec![year]);
-            let perimeter = repo::perimeter(conn, id)?;
-            objective.baseline_year = candidates.first().copied();
-            for year in candidates {
-                if let Ok(value) = follow_up::actual(conn, &objective, &perimeter, year, &row.start_date)?.value {
-                    objective.baseline_year = Some(year);
-                    objective.baseline_value = Some(value);
-                    break;
-                }
-            }
-        }
+        let mut objective = validate::objective(conn, &row, &members, input)?;
+        validate::fill_baseline(conn, &row, &mut objective)?;
         objective.id = repo::insert_objective(conn, &objective)?;
-        journal(conn, principal, "objective_created", id, json!({"objective_id": objective.id, "input": input}))?;
+        journal(
+            conn,
+            principal,
+            "objective_created",
+            id,
+            json!({"objective_id": objective.id, "input": input}),
+        )?;
         objective_wire(&objective)
     })
 }

@@ -17,6 +17,8 @@ pub mod coverage;
 pub mod follow_up;
 pub mod prefill;
 pub mod report_pdf;
+pub mod updates;
+mod validate;
 
 pub use access::{Access, load_visible};
 

@@ -148,15 +148,22 @@ pub fn form_alerts(
     alerts(&contracts, year, finess, stored)
 }
 
-/// Every contract with its perimeter.
-fn contracts(conn: &mut DbConnection) -> Result<Vec<(ContractRow, Vec<repo::PerimeterRow>)>, ApiError> {
-    repo::all(conn)?
-        .into_iter()
-        .map(|row| {
-            let perimeter = repo::perimeter(conn, row.id)?;
-            Ok((row, perimeter))
-        })
-        .collect()
+/// The contracts whose perimeter holds (or held) one of `finess`, newest first, with their perimeter:
+/// the only ones [`in_force`] can retain for those structures.
+fn contracts_covering(
+    conn: &mut DbConnection,
+    finess: &[String],
+) -> Result<Vec<(ContractRow, Vec<repo::PerimeterRow>)>, ApiError> {
+    let mut ids = repo::ids_covering(conn, finess)?;
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = repo::find(conn, id)? {
+            let perimeter = repo::perimeter(conn, id)?;
+            out.push((row, perimeter));
+        }
+    }
+    Ok(out)
 }
 
 /// Years of the campaigns whose forms receive pushes.
@@ -175,7 +182,7 @@ pub fn push(conn: &mut DbConnection, finess: &[String]) -> Result<(), ApiError> 
     if finess.is_empty() {
         return Ok(());
     }
-    let all = contracts(conn)?;
+    let all = contracts_covering(conn, finess)?;
     for year in open_years(conn)? {
         let mut rows = Vec::with_capacity(finess.len());
         for (i, f) in finess.iter().enumerate() {
@@ -203,7 +210,7 @@ pub fn push(conn: &mut DbConnection, finess: &[String]) -> Result<(), ApiError> 
 
 /// The CPOM items of the open campaigns' forms of `finess` that disagree with the contracts.
 pub fn mismatches(conn: &mut DbConnection, finess: &[String]) -> Result<Vec<CpomMismatch>, ApiError> {
-    let all = contracts(conn)?;
+    let all = contracts_covering(conn, finess)?;
     let mut out = Vec::new();
     for year in open_years(conn)? {
         for f in finess {
