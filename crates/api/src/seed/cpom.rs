@@ -15,7 +15,7 @@ use super::writer::ValueRow;
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
-use crate::services::cpom::contracts;
+use crate::services::cpom::{contracts, validate};
 
 /// Contracts start on this date (baseline: campaign 2022).
 const START: &str = "2023-01-01";
@@ -103,7 +103,7 @@ pub fn mark_contracted(world: &mut World, planned: &[(String, Vec<String>, bool)
 pub fn align_forms(values: &mut [ValueRow], planned: &[(String, Vec<String>, bool)]) {
     let start = chrono::NaiveDate::parse_from_str(START, "%Y-%m-%d").unwrap_or_default();
     let start_year = chrono::Datelike::year(&start);
-    let end = contracts::default_end(start).map_or_else(String::new, |d| d.to_string());
+    let end = validate::default_end(start).map_or_else(String::new, |d| d.to_string());
     for row in values.iter_mut().filter(|v| v.campaign_year >= start_year) {
         let value = match row.item_code.as_str() {
             "cpom_en_cours" => "true".to_owned(),

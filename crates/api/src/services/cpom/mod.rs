@@ -18,7 +18,7 @@ pub mod follow_up;
 pub mod prefill;
 pub mod report_pdf;
 pub mod updates;
-mod validate;
+pub mod validate;
 
 pub use access::{Access, load_visible};
 
