@@ -119,6 +119,29 @@ pub struct ContractCreate {
     pub structures: Vec<String>,
 }
 
+/// Body of `PUT /api/v1/cpom/contracts/{id}` (with `If-Match`): the terms of a contract still
+/// `en_negociation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "title": "CPOM 2024-2028", "signatory_ars": true, "signatory_cd": false,
+    "start_date": "2024-01-01", "end_date": null
+})))]
+pub struct ContractUpdate {
+    /// Title (not blank).
+    pub title: String,
+    /// The ARS signs.
+    pub signatory_ars: bool,
+    /// The CD signs.
+    pub signatory_cd: bool,
+    /// Start `YYYY-MM-DD`.
+    pub start_date: String,
+    /// End `YYYY-MM-DD`; default: start + 5 years − 1 day.
+    #[serde(default)]
+    pub end_date: Option<String>,
+}
+
 /// A structure of the perimeter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -32,9 +32,9 @@ pub use catalogue::{
 pub use cpom::{
     ActionSheet, ActionSheetCreate, ActionTheme, Amendment, AmendmentCreate, Committee, CommitteeCreate,
     CommitteeKind, CommitteeRecord, CommitteeReport, Contract, ContractAction, ContractCreate,
-    ContractDetail, ContractState, ContractTransition, Coverage, CpomMismatch, FollowUp, FollowUpPoint,
-    MissingCpom, Objective, ObjectiveCreate, ObjectiveFollowUp, ObjectiveStatus, ObjectiveValueInput,
-    PerimeterEntry, Sense, ShareSummary, StatusCounts, TerritoryCoverage,
+    ContractDetail, ContractState, ContractTransition, ContractUpdate, Coverage, CpomMismatch, FollowUp,
+    FollowUpPoint, MissingCpom, Objective, ObjectiveCreate, ObjectiveFollowUp, ObjectiveStatus,
+    ObjectiveValueInput, PerimeterEntry, Sense, ShareSummary, StatusCounts, TerritoryCoverage,
 };
 pub use evaluate::{
     AxisCompletion, CompletionResult, ConditionState, ControlResult, ControlStatus, EvaluateRequest,
