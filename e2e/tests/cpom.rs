@@ -196,7 +196,11 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     type_into(b, "[data-testid=contract-form] [name=title]", TITLE).await;
     set_field(b, "[data-testid=contract-form] [name=start_date]", "2025-01-01").await;
     for finess in &members[..2] {
-        click(b, &format!("[data-testid=contract-form] input[value='{finess}'] + label")).await;
+        click(
+            b,
+            &format!("[data-testid=contract-form] input[value='{finess}'] + label"),
+        )
+        .await;
     }
     assert_french(b, "cpom-nouveau").await;
     shot(&harness, "cpom-nouveau").await;

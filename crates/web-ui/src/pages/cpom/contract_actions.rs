@@ -13,7 +13,6 @@ use super::form::{self, Submit};
 use super::new_contract::Terms;
 use crate::api::{self, Verb};
 use crate::format;
-use crate::pages::home::error_alert;
 
 /// The state buttons and the forms of the terms and of an amendment, as the user's rights allow.
 pub fn actions(contract: &Contract, ctx: ContractCtx) -> AnyView {
@@ -117,34 +116,21 @@ fn terms_form(contract: &Contract, ctx: ContractCtx) -> AnyView {
 }
 
 fn amendment_form(ctx: ContractCtx) -> AnyView {
-    let organisation = ctx.organisation.get_value();
-    let loaded = LocalResource::new(move || {
-        let query = format!("organisation={organisation}");
-        async move { api::all_structures(&query).await }
-    });
-    view! {
-        <Transition fallback=|| view! { <p role="status">"Chargement des structures…"</p> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(structures) => {
-                        let members = ctx.members.get_value();
-                        let joining = structures
-                            .into_iter()
-                            .filter(|s| s.active && !members.iter().any(|m| m.0 == s.finess))
-                            .map(|s| (s.finess.clone(), format!("{} — {}", s.finess, s.name)))
-                            .collect();
-                        let leaving = members
-                            .into_iter()
-                            .map(|(finess, name)| (finess.clone(), format!("{finess} — {name}")))
-                            .collect();
-                        amendment_fields(ctx, joining, leaving)
-                    }
-                    Err(error) => error_alert(&error).into_any(),
-                }
-            })}
-        </Transition>
-    }
-    .into_any()
+    let query = format!("organisation={}", ctx.organisation.get_value());
+    let loaded = form::fetched(async move { api::all_structures(&query).await });
+    form::when_loaded(loaded, move |structures| {
+        let members = ctx.members.get_value();
+        let joining = structures
+            .iter()
+            .filter(|s| s.active && !members.iter().any(|m| m.0 == s.finess))
+            .map(|s| (s.finess.clone(), format!("{} — {}", s.finess, s.name)))
+            .collect();
+        let leaving = members
+            .into_iter()
+            .map(|(finess, name)| (finess.clone(), format!("{finess} — {name}")))
+            .collect();
+        amendment_fields(ctx, joining, leaving)
+    })
 }
 
 fn amendment_fields(

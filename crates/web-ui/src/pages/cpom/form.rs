@@ -3,6 +3,7 @@
 //! labelled inputs, check-box lists, a panel opened on demand and an inline delete confirmation.
 
 use std::cell::Cell;
+use std::future::Future;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::{self, UiError, Verb};
+use crate::pages::home::error_alert;
 
 /// What a form shows of its last submission.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +67,32 @@ impl Submit {
             }],
         })));
     }
+}
+
+/// What a form needs from the API before it shows: `None` while the request runs.
+pub type Loaded<T> = RwSignal<Option<Result<T, UiError>>, LocalStorage>;
+
+/// Starts `fetch` and keeps its answer (lighter than a resource and a `<Transition>` for a form
+/// opened once).
+pub fn fetched<T: 'static>(fetch: impl Future<Output = Result<T, UiError>> + 'static) -> Loaded<T> {
+    let loaded = RwSignal::new_local(None);
+    spawn_local(async move { loaded.set(Some(fetch.await)) });
+    loaded
+}
+
+/// The view of a [`Loaded`] answer: a waiting message, the refusal, or `ready` of the answer.
+pub fn when_loaded<T: 'static>(
+    loaded: Loaded<T>,
+    ready: impl Fn(&T) -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    view! {
+        {move || loaded.with(|answer| match answer {
+            None => view! { <p role="status">"Chargement…"</p> }.into_any(),
+            Some(Ok(value)) => ready(value),
+            Some(Err(error)) => error_alert(error).into_any(),
+        })}
+    }
+    .into_any()
 }
 
 /// A body as JSON text.

@@ -8,7 +8,6 @@ use tdb_domain::contract::{ContractCreate, Role, Structure};
 
 use super::form::{self, Submit};
 use crate::api::{self, Verb};
-use crate::pages::home::error_alert;
 
 /// The terms of a contract being written: title, signatories, start, optional end.
 #[derive(Debug, Clone, Copy)]
@@ -62,22 +61,12 @@ impl Terms {
 
 /// The creation form, once the structures the user sees are loaded.
 pub fn new_contract(role: Option<Role>) -> AnyView {
-    let loaded = LocalResource::new(|| api::all_structures(""));
-    view! {
-        <Transition fallback=|| view! { <p role="status">"Chargement des structures…"</p> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(structures) => contract_form(role, structures),
-                    Err(error) => error_alert(&error).into_any(),
-                }
-            })}
-        </Transition>
-    }
-    .into_any()
+    let loaded = form::fetched(api::all_structures(""));
+    form::when_loaded(loaded, move |structures| contract_form(role, structures))
 }
 
-fn contract_form(role: Option<Role>, structures: Vec<Structure>) -> AnyView {
-    let structures: Vec<Structure> = structures.into_iter().filter(|s| s.active).collect();
+fn contract_form(role: Option<Role>, structures: &[Structure]) -> AnyView {
+    let structures: Vec<Structure> = structures.iter().filter(|s| s.active).cloned().collect();
     let mut organisations: Vec<(String, String)> = structures
         .iter()
         .map(|s| {
@@ -87,7 +76,7 @@ fn contract_form(role: Option<Role>, structures: Vec<Structure>) -> AnyView {
             )
         })
         .collect();
-    organisations.sort_by(|a, b| a.1.cmp(&b.1));
+    organisations.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     organisations.dedup();
     let organisation = RwSignal::new(match organisations.as_slice() {
         [(only, _)] => only.clone(),

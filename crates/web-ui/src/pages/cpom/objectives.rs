@@ -16,7 +16,6 @@ use super::contract::ContractCtx;
 use super::form::{self, Submit};
 use crate::api::{self, UiError, Verb};
 use crate::format;
-use crate::pages::home::error_alert;
 
 /// A catalogue indicator as the form offers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,15 +32,15 @@ thread_local! {
     static INDICATORS: RefCell<Option<Vec<Indicator>>> = const { RefCell::new(None) };
 }
 
-/// The indicators of the latest catalogue (the one the API checks objectives against), by label;
-/// fetched once per session.
+/// The indicators of the latest catalogue (the one the API checks objectives against), in its order
+/// (by axis); fetched once per session.
 async fn indicators() -> Result<Vec<Indicator>, UiError> {
     if let Some(list) = INDICATORS.with(|c| c.borrow().clone()) {
         return Ok(list);
     }
     let text = api::catalogue_json(LAST_CAMPAIGN).await?;
     let catalogue = Catalogue::from_json(text).map_err(|e| UiError::Decode(e.to_string()))?;
-    let mut list: Vec<Indicator> = catalogue
+    let list: Vec<Indicator> = catalogue
         .indicators()
         .iter()
         .map(|d| Indicator {
@@ -51,7 +50,6 @@ async fn indicators() -> Result<Vec<Indicator>, UiError> {
             neutral: d.direction == Direction::Neutral,
         })
         .collect();
-    list.sort_by(|a, b| a.label.cmp(&b.label));
     INDICATORS.with(|c| *c.borrow_mut() = Some(list.clone()));
     Ok(list)
 }
@@ -89,19 +87,10 @@ pub fn objective_tools(objective: &Objective, ctx: ContractCtx) -> AnyView {
 }
 
 fn objective_form(ctx: ContractCtx, sheet: i64, objective: Option<Objective>) -> AnyView {
-    let objective = StoredValue::new(objective);
-    let loaded = LocalResource::new(indicators);
-    view! {
-        <Transition fallback=|| view! { <p role="status">"Chargement des indicateurs…"</p> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(list) => objective_fields(ctx, sheet, objective.get_value(), list),
-                    Err(error) => error_alert(&error).into_any(),
-                }
-            })}
-        </Transition>
-    }
-    .into_any()
+    let loaded = form::fetched(indicators());
+    form::when_loaded(loaded, move |list| {
+        objective_fields(ctx, sheet, objective.clone(), list.clone())
+    })
 }
 
 const CATALOGUE: &str = "catalogue";
