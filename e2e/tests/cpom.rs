@@ -230,10 +230,18 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     )
     .await
     .unwrap();
-    type_into(b, "[data-testid=objective-form] [name=label]", OBJECTIVE).await;
     set_field(b, "[data-testid=objective-form] [name=indicator_code]", INDICATOR).await;
     type_into(b, "[data-testid=objective-form] [name=target_value]", "80").await;
+    // Without a label the API refuses: its message is shown next to the form, under the field's name.
+    click(b, "[data-testid=objective-form] button[type=submit]").await;
+    wait_text(
+        b,
+        "[data-testid=objective-form] [data-testid=form-error]",
+        "Libellé : Le libellé de l'objectif est obligatoire.",
+    )
+    .await;
     assert_french(b, "cpom-objectif").await;
+    type_into(b, "[data-testid=objective-form] [name=label]", OBJECTIVE).await;
     click(b, "[data-testid=objective-form] button[type=submit]").await;
     wait_text(b, "[data-testid=objective]", OBJECTIVE).await;
 
