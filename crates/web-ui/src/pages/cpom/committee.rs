@@ -146,14 +146,14 @@ fn pdf_button(id: i64) -> AnyView {
 
 /// The record of the meeting: held on, minutes, decisions (one per line).
 fn record_form(id: i64, reload: Callback<()>) -> AnyView {
-    let held_on = RwSignal::new(format::today());
+    let held_on = form::date_field(&format::today());
     let minutes = RwSignal::new(String::new());
     let decisions = RwSignal::new(String::new());
     let submit = Submit::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = CommitteeRecord {
-            held_on: held_on.get_untracked(),
+            held_on: form::iso(held_on),
             minutes: minutes.get_untracked(),
             decisions: decisions
                 .get_untracked()

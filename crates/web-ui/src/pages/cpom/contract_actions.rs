@@ -32,12 +32,12 @@ pub fn actions(contract: &Contract, ctx: ContractCtx) -> AnyView {
 
 fn transitions(state: ContractState, ctx: ContractCtx) -> AnyView {
     let submit = Submit::new();
-    let day = RwSignal::new(format::today());
+    let day = form::date_field(&format::today());
     let reason = RwSignal::new(String::new());
     let send = move |action: ContractAction| {
         let body = ContractTransition {
             action,
-            date: form::non_blank(day.get_untracked()),
+            date: form::non_blank(form::iso(day)),
             reason: (action == ContractAction::Terminate).then(|| reason.get_untracked()),
         };
         submit.write(
@@ -94,7 +94,7 @@ fn terms_form(contract: &Contract, ctx: ContractCtx) -> AnyView {
             title: terms.title.get_untracked(),
             signatory_ars: terms.ars.get_untracked(),
             signatory_cd: terms.cd.get_untracked(),
-            start_date: terms.start.get_untracked(),
+            start_date: form::iso(terms.start),
             end_date: terms.end_date(),
         };
         submit.write(
@@ -138,7 +138,7 @@ fn amendment_fields(
     joining: Vec<(String, String)>,
     leaving: Vec<(String, String)>,
 ) -> AnyView {
-    let signed_on = RwSignal::new(format::today());
+    let signed_on = form::date_field(&format::today());
     let object = RwSignal::new(String::new());
     let add = RwSignal::new(Vec::new());
     let remove = RwSignal::new(Vec::new());
@@ -146,7 +146,7 @@ fn amendment_fields(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = AmendmentCreate {
-            signed_on: signed_on.get_untracked(),
+            signed_on: form::iso(signed_on),
             object: object.get_untracked(),
             add_structures: add.get_untracked(),
             remove_structures: remove.get_untracked(),
@@ -183,7 +183,7 @@ pub fn plan_committee(ctx: ContractCtx) -> AnyView {
             let on_submit = move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 let body = CommitteeCreate {
-                    scheduled_on: scheduled_on.get_untracked(),
+                    scheduled_on: form::iso(scheduled_on),
                 };
                 submit.write(
                     Verb::Post,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::{self, UiError, Verb};
+use crate::format;
 use crate::pages::home::error_alert;
 
 /// What a form shows of its last submission.
@@ -158,6 +159,26 @@ pub fn refusal(error: &UiError) -> String {
     }
 }
 
+/// Each field error of a refusal as « Field : message »; a date the API could not read is explained
+/// in the format the user types.
+pub fn field_messages(error: &UiError) -> Vec<String> {
+    let UiError::Api(problem) = error else {
+        return Vec::new();
+    };
+    problem
+        .errors
+        .iter()
+        .map(|e| {
+            let message = if e.code == "invalid_date" {
+                "Date attendue au format jj/mm/aaaa."
+            } else {
+                e.message.as_str()
+            };
+            format!("{} : {message}", field_label(&e.path))
+        })
+        .collect()
+}
+
 /// The refusal of the form's last request, announced (`role=alert`).
 pub fn problem(submit: Submit) -> impl IntoView {
     view! {
@@ -166,9 +187,7 @@ pub fn problem(submit: Submit) -> impl IntoView {
                 <div class="fr-alert fr-alert--error fr-alert--sm fr-my-2w" role="alert" data-testid="form-error">
                     <p>{refusal(&error)}</p>
                     <ul>
-                        {error.field_errors().into_iter().map(|(path, message)| view! {
-                            <li>{format!("{} : {message}", field_label(&path))}</li>
-                        }).collect_view()}
+                        {field_messages(&error).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                     </ul>
                 </div>
             })}
@@ -189,8 +208,9 @@ fn fresh_id() -> String {
     format!("cpom-champ-{n}")
 }
 
-/// A labelled input named `name`, bound to `value`; `kind` is an input type (`text`, `date`…) or
-/// `decimal` (text with a numeric keyboard: French decimals such as `12,5` are accepted).
+/// A labelled text input named `name`, bound to `value`. `kind`: `text`; `decimal` (numeric
+/// keyboard: French decimals such as `12,5`); `date`, typed `jj/mm/aaaa` whatever the browser's
+/// language (see [`iso`]).
 pub fn input(
     name: &'static str,
     label: &'static str,
@@ -198,14 +218,31 @@ pub fn input(
     value: RwSignal<String>,
 ) -> AnyView {
     let id = fresh_id();
+    let date = kind == "date";
     view! {
         <div class="fr-input-group">
-            <label class="fr-label" for=id.clone()>{label}</label>
-            <input class="fr-input" id=id name=name type=if kind == "decimal" { "text" } else { kind }
-                inputmode=(kind == "decimal").then_some("decimal") bind:value=value/>
+            <label class="fr-label" for=id.clone()>
+                {label}
+                {date.then(|| view! { <span class="fr-hint-text">"Format attendu : jj/mm/aaaa"</span> })}
+            </label>
+            <input class="fr-input" id=id name=name type="text"
+                inputmode=(kind == "decimal").then_some("decimal")
+                placeholder=date.then_some("jj/mm/aaaa") bind:value=value/>
         </div>
     }
     .into_any()
+}
+
+/// A date field's value for the API: `YYYY-MM-DD`, or the text as typed when it does not read (the
+/// API then refuses it under the field's name, see [`problem`]).
+pub fn iso(date: RwSignal<String>) -> String {
+    let text = date.get_untracked();
+    format::parse_date(&text).unwrap_or_else(|| text.trim().to_owned())
+}
+
+/// A date field's signal, filled with `iso` (`YYYY-MM-DD`) shown `jj/mm/aaaa`.
+pub fn date_field(iso: &str) -> RwSignal<String> {
+    RwSignal::new(format::date(iso))
 }
 
 /// A labelled text area named `name`, bound to `value`.
@@ -368,6 +405,36 @@ mod tests {
         assert_eq!(
             refusal(&UiError::Stale),
             "Le contrat a été modifié entre-temps : rechargez la page."
+        );
+    }
+
+    #[test]
+    fn unreadable_dates_are_explained_in_the_typed_format() {
+        let error = UiError::Api(tdb_domain::contract::Problem {
+            type_uri: "about:blank".to_owned(),
+            title: "Requête invalide".to_owned(),
+            status: 422,
+            detail: "Champs invalides.".to_owned(),
+            code: "validation_failed".to_owned(),
+            errors: vec![
+                tdb_domain::contract::FieldError {
+                    path: "/start_date".to_owned(),
+                    code: "invalid_date".to_owned(),
+                    message: "Date attendue au format AAAA-MM-JJ.".to_owned(),
+                },
+                tdb_domain::contract::FieldError {
+                    path: "/structures/0".to_owned(),
+                    code: "other_organisation".to_owned(),
+                    message: "Autre organisme.".to_owned(),
+                },
+            ],
+        });
+        assert_eq!(
+            field_messages(&error),
+            [
+                "Date d'effet : Date attendue au format jj/mm/aaaa.",
+                "Structure n° 1 : Autre organisme."
+            ]
         );
     }
 

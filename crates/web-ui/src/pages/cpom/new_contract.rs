@@ -25,14 +25,14 @@ pub struct Terms {
 }
 
 impl Terms {
-    /// Terms filled with these values.
+    /// Terms filled with these values (dates `YYYY-MM-DD`).
     pub fn new(title: String, ars: bool, cd: bool, start: String, end: String) -> Self {
         Self {
             title: RwSignal::new(title),
             ars: RwSignal::new(ars),
             cd: RwSignal::new(cd),
-            start: RwSignal::new(start),
-            end: RwSignal::new(end),
+            start: form::date_field(&start),
+            end: form::date_field(&end),
         }
     }
 
@@ -55,7 +55,7 @@ impl Terms {
 
     /// The end typed, if any.
     pub fn end_date(self) -> Option<String> {
-        form::non_blank(self.end.get_untracked())
+        form::non_blank(form::iso(self.end))
     }
 }
 
@@ -114,7 +114,7 @@ fn contract_form(role: Option<Role>, structures: &[Structure]) -> AnyView {
             title: terms.title.get_untracked(),
             signatory_ars: terms.ars.get_untracked(),
             signatory_cd: terms.cd.get_untracked(),
-            start_date: terms.start.get_untracked(),
+            start_date: form::iso(terms.start),
             end_date: terms.end_date(),
             structures: members,
         };

@@ -43,7 +43,12 @@ fn sheet_form(ctx: ContractCtx, sheet: Option<ActionSheet>) -> AnyView {
     let title = text(|s| Some(s.title.clone()));
     let actions = text(|s| s.actions.clone());
     let owner = text(|s| s.owner.clone());
-    let deadline = text(|s| s.deadline.clone());
+    let deadline = form::date_field(
+        sheet
+            .as_ref()
+            .and_then(|s| s.deadline.as_deref())
+            .unwrap_or_default(),
+    );
     let id = sheet.as_ref().map(|s| s.id);
     let submit = Submit::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -57,7 +62,7 @@ fn sheet_form(ctx: ContractCtx, sheet: Option<ActionSheet>) -> AnyView {
             title: title.get_untracked(),
             actions: form::non_blank(actions.get_untracked()),
             owner: form::non_blank(owner.get_untracked()),
-            deadline: form::non_blank(deadline.get_untracked()),
+            deadline: form::non_blank(form::iso(deadline)),
         };
         let (verb, path, version) = match id {
             Some(sheet) => (
