@@ -35,7 +35,6 @@ pub fn CommitteePage() -> impl IntoView {
                             && Rights::of(role, report.contract.state).committees())
                         .then(|| record_form(report.committee.id, reload));
                         view! {
-                            {pdf_button(report.committee.id)}
                             {report_view(report)}
                             {record}
                         }.into_any()
@@ -48,6 +47,7 @@ pub fn CommitteePage() -> impl IntoView {
 }
 
 fn report_view(r: CommitteeReport) -> impl IntoView {
+    let pdf = pdf_button(r.committee.id);
     let kind = match r.committee.kind {
         CommitteeKind::MiParcours => "Comité de suivi à mi-parcours",
         CommitteeKind::BilanFinal => "Comité de bilan final",
@@ -67,6 +67,7 @@ fn report_view(r: CommitteeReport) -> impl IntoView {
         <h1>{format!("{kind} — {}", r.contract.title)}</h1>
         <p class="fr-text--lead">{format!("Année {} du contrat, {when}", r.committee.contract_year)}</p>
         <p>{if r.frozen { "Rapport figé à la tenue du comité." } else { "Rapport calculé à partir des dernières données." }}</p>
+        {pdf}
         <ul data-testid="report-counts">
             <li>{format!("Objectifs atteints : {}", r.counts.atteint)}</li>
             <li>{format!("En bonne voie : {}", r.counts.en_bonne_voie)}</li>
