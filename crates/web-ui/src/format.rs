@@ -67,6 +67,23 @@ pub fn parse_number(text: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
+/// A date typed the French way, `jj/mm/aaaa` (`1/2/2025` too), as `YYYY-MM-DD`; `None` if it does
+/// not read as one (the day of the month is left for the server to check).
+pub fn parse_date(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.trim().split('/').collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    let number = |t: &str, max_len: usize| {
+        (!t.is_empty() && t.len() <= max_len && t.chars().all(|c| c.is_ascii_digit()))
+            .then(|| t.parse::<u32>().ok())
+            .flatten()
+    };
+    let (d, m) = (number(d, 2)?, number(m, 2)?);
+    let y = number(y, 4).filter(|_| y.len() == 4)?;
+    ((1..=31).contains(&d) && (1..=12).contains(&m)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
 /// Today's date in UTC, `YYYY-MM-DD`.
 pub fn today() -> String {
     let now: String = js_sys::Date::new_0().to_iso_string().into();
@@ -107,6 +124,16 @@ mod tests {
         assert_eq!(percent(0.934), "93,4\u{202F}%");
         assert_eq!(date("2024-05-12T08:30:00Z"), "12/05/2024");
         assert_eq!(date_time("2024-05-12T08:30:00Z"), "12/05/2024 à 08:30 UTC");
+    }
+
+    #[test]
+    fn typed_dates() {
+        assert_eq!(parse_date("01/07/2025"), Some("2025-07-01".to_owned()));
+        assert_eq!(parse_date(" 1/2/2025 "), Some("2025-02-01".to_owned()));
+        assert_eq!(parse_date("2025-07-01"), None);
+        assert_eq!(parse_date("32/01/2025"), None);
+        assert_eq!(parse_date("01/13/2025"), None);
+        assert_eq!(parse_date("01/01/25"), None);
     }
 
     #[test]

@@ -117,7 +117,15 @@ async fn form_alerts_follow_the_form_and_the_contracts(db: TestDb) {
     assert_eq!(ime.body["values"]["cpom_en_cours"]["source"], "cpom");
     assert_eq!(alerts(&ime.body), vec![]);
     // Before the first recorded contract took effect (2024-01-01) the platform does not know.
-    let earlier = send(&app, Method::GET, &year_form_uri(2023, EHPAD), Some(&esms), None, None).await;
+    let earlier = send(
+        &app,
+        Method::GET,
+        &year_form_uri(2023, EHPAD),
+        Some(&esms),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(earlier.status, 200, "{}", earlier.body);
     assert_eq!(alerts(&earlier.body), vec![]);
     // A structure no recorded contract ever covered: the platform knows nothing of its CPOM.

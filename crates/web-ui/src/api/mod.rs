@@ -4,19 +4,21 @@
 //! cleared on logout or when the server refuses it. A 401 on a signed-in session calls the hook set by
 //! [`on_session_expired`], so every page falls back to the login page with the expiry message.
 
+mod cpom;
 mod error;
 
 use std::cell::RefCell;
 
+pub use cpom::*;
 pub use error::{SESSION_EXPIRED, UiError};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tdb_domain::contract::{
-    AuditEntry, Campaign, CampaignProgress, CommitteeReport, Contract, ContractDetail, CorrectionMessageBody,
-    Coverage, Fiche, FollowUp, FormDocument, FormPatch, Health, IndicatorTable, JustificationBody,
-    LoginRequest, LoginResponse, Page, Problem, ReviewRequest, Structure, StructureBenchmark,
+    AuditEntry, Campaign, CampaignProgress, CorrectionMessageBody, Fiche, FormDocument, FormPatch, Health,
+    IndicatorTable, JustificationBody, LoginRequest, LoginResponse, Page, Problem, ReviewRequest, Structure,
+    StructureBenchmark,
 };
 
 thread_local! {
@@ -199,31 +201,6 @@ pub async fn correction_message(
 pub async fn item_history(year: i32, finess: &str, item: &str) -> Result<Page<AuditEntry>, UiError> {
     let url = format!("{}/history?item={item}&per_page=50", form_url(year, finess));
     send(Request::get(&url)).await
-}
-
-/// `GET /api/v1/cpom/contracts`.
-pub async fn cpom_contracts() -> Result<Vec<Contract>, UiError> {
-    send(Request::get("/api/v1/cpom/contracts")).await
-}
-
-/// `GET /api/v1/cpom/contracts/{id}`.
-pub async fn cpom_contract(id: i64) -> Result<ContractDetail, UiError> {
-    send(Request::get(&format!("/api/v1/cpom/contracts/{id}"))).await
-}
-
-/// `GET /api/v1/cpom/contracts/{id}/follow-up`.
-pub async fn cpom_follow_up(id: i64) -> Result<FollowUp, UiError> {
-    send(Request::get(&format!("/api/v1/cpom/contracts/{id}/follow-up"))).await
-}
-
-/// `GET /api/v1/cpom/committees/{id}/report`.
-pub async fn cpom_committee_report(id: i64) -> Result<CommitteeReport, UiError> {
-    send(Request::get(&format!("/api/v1/cpom/committees/{id}/report"))).await
-}
-
-/// `GET /api/v1/cpom/coverage?by=department`.
-pub async fn cpom_coverage() -> Result<Coverage, UiError> {
-    send(Request::get("/api/v1/cpom/coverage?by=department")).await
 }
 
 fn authorised(request: RequestBuilder) -> RequestBuilder {

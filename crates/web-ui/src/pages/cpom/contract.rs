@@ -1,15 +1,53 @@
 //! `/cpom/:id`: a contract with its perimeter, action sheets, objectives (status, chart of actual vs
-//! target), committees and the alerts on the forms' CPOM items.
+//! target), committees and the alerts on the forms' CPOM items; and the forms of what the user may
+//! do on it ([`Rights`]), each reloading the contract once the API accepted it.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use serde_json::Value;
 use tdb_domain::contract::{ContractDetail, FollowUp, ObjectiveFollowUp};
 
 use super::chart::objective_chart;
-use super::{state_label, status_badge, value};
+use super::{Rights, contract_actions, objectives, sheets, state_label, status_badge, value};
 use crate::api::{self, UiError};
 use crate::format;
 use crate::pages::home::error_alert;
+use crate::session::use_session;
+
+/// What the forms of a contract page share.
+#[derive(Debug, Clone, Copy)]
+pub struct ContractCtx {
+    /// The contract.
+    pub id: i64,
+    /// Its version, sent as `If-Match` by the edits.
+    pub version: i64,
+    /// What the user may do.
+    pub rights: Rights,
+    /// Years of the start and of the end.
+    pub years: (i32, i32),
+    /// FINESS EJ of the managing body.
+    pub organisation: StoredValue<String>,
+    /// Current perimeter: FINESS and name.
+    pub members: StoredValue<Vec<(String, String)>>,
+    /// Reloads the page's data.
+    pub reload: Callback<()>,
+}
+
+impl ContractCtx {
+    /// What to do once a write is accepted: reload the contract.
+    pub fn done(self) -> Box<dyn FnOnce(Value)> {
+        Box::new(move |_| self.reload.run(()))
+    }
+
+    /// `contracts/{id}/{rest}`, a path of the CPOM API.
+    pub fn path(self, rest: &str) -> String {
+        format!("contracts/{}/{rest}", self.id)
+    }
+}
+
+fn year(iso: &str) -> i32 {
+    iso.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default()
+}
 
 /// The contract page.
 #[component]
@@ -23,11 +61,32 @@ pub fn ContractPage() -> impl IntoView {
             Ok::<_, UiError>((detail?, follow?))
         }
     });
+    let role = use_session().role();
+    let reload = Callback::new(move |()| loaded.refetch());
     view! {
         <Transition fallback=|| view! { <p role="status">"Chargement du contrat…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((detail, follow)) => contract_view(detail, follow).into_any(),
+                    Ok((detail, follow)) => {
+                        let c = &detail.contract;
+                        let ctx = ContractCtx {
+                            id: c.id,
+                            version: c.version,
+                            rights: Rights::of(role, c.state),
+                            years: (year(&c.start_date), year(&c.end_date)),
+                            organisation: StoredValue::new(c.organisation_finess.clone()),
+                            members: StoredValue::new(
+                                detail
+                                    .perimeter
+                                    .iter()
+                                    .filter(|m| m.left_on.is_none())
+                                    .map(|m| (m.finess.clone(), m.name.clone()))
+                                    .collect(),
+                            ),
+                            reload,
+                        };
+                        contract_view(detail, follow, ctx).into_any()
+                    }
                     Err(error) => error_alert(&error).into_any(),
                 }
             })}
@@ -35,7 +94,10 @@ pub fn ContractPage() -> impl IntoView {
     }
 }
 
-fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
+fn contract_view(detail: ContractDetail, follow: FollowUp, ctx: ContractCtx) -> impl IntoView {
+    let rights = ctx.rights;
+    let manage = rights.edit_sheets() || rights.report_values();
+    let actions = contract_actions::actions(&detail.contract, ctx);
     let c = detail.contract;
     view! {
         <p><a class="fr-link" href="/cpom">"Retour aux contrats"</a></p>
@@ -44,6 +106,7 @@ fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
             {format!("{} — du {} au {}", c.organisation_name, format::date(&c.start_date), format::date(&c.end_date))}
             " " <span class="fr-badge fr-badge--info" data-testid="contract-state">{state_label(c.state)}</span>
         </p>
+        {actions}
         {(!detail.alerts.is_empty()).then(|| view! {
             <div class="fr-alert fr-alert--warning fr-mb-3w" data-testid="cpom-alerts">
                 <h2 class="fr-alert__title">"Incohérences avec les formulaires"</h2>
@@ -77,6 +140,14 @@ fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {(!detail.amendments.is_empty()).then(|| view! {
+            <h2>"Avenants"</h2>
+            <ul data-testid="amendments">
+                {detail.amendments.iter().map(|a| view! {
+                    <li>{format!("{} — {}", format::date(&a.signed_on), a.object)}</li>
+                }).collect_view()}
+            </ul>
+        })}
         <h2>"Fiches actions"</h2>
         {detail.action_sheets.iter().map(|sheet| {
             let objectives: Vec<ObjectiveFollowUp> = follow
@@ -89,6 +160,9 @@ fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
                 <section class="fr-mb-4w" data-testid="action-sheet">
                     <h3>{format!("{} — {}", sheet.theme_label, sheet.title)}</h3>
                     {sheet.owner.clone().map(|o| view! { <p>{format!("Pilote : {o}")}</p> })}
+                    {sheet.deadline.as_deref().map(|d| view! { <p>{format!("Échéance : {}", format::date(d))}</p> })}
+                    {sheet.actions.clone().map(|a| view! { <p class="fr-text--sm">{a}</p> })}
+                    {rights.edit_sheets().then(|| sheets::sheet_tools(sheet, ctx))}
                     <div class="fr-table">
                         <table>
                             <thead><tr>
@@ -98,15 +172,18 @@ fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
                                 <th scope="col">"Cible"</th>
                                 <th scope="col">"Statut"</th>
                                 <th scope="col">"Réalisé et cible"</th>
+                                {manage.then(|| view! { <th scope="col">"Actions"</th> })}
                             </tr></thead>
                             <tbody>
-                                {objectives.iter().map(objective_row).collect_view()}
+                                {objectives.iter().map(|o| objective_row(o, manage.then_some(ctx))).collect_view()}
                             </tbody>
                         </table>
                     </div>
+                    {rights.edit_sheets().then(|| objectives::add_objective(sheet.id, ctx))}
                 </section>
             }
         }).collect_view()}
+        {rights.edit_sheets().then(|| sheets::add_sheet(ctx))}
         <h2>"Comités de suivi"</h2>
         <ul data-testid="committees">
             {detail.committees.iter().map(|k| {
@@ -126,11 +203,11 @@ fn contract_view(detail: ContractDetail, follow: FollowUp) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+        {rights.committees().then(|| contract_actions::plan_committee(ctx))}
     }
 }
 
-/// A form value as read in French: `oui` / `non`, dates as `01/01/2023`.
-fn objective_row(follow: &ObjectiveFollowUp) -> impl IntoView + use<> {
+fn objective_row(follow: &ObjectiveFollowUp, manage: Option<ContractCtx>) -> impl IntoView + use<> {
     let o = &follow.objective;
     let unit = o.unit.clone();
     let (label, class) = status_badge(follow.status);
@@ -159,6 +236,7 @@ fn objective_row(follow: &ObjectiveFollowUp) -> impl IntoView + use<> {
                 {reason.map(|r| view! { <p class="fr-text--sm">{r}</p> })}
             </td>
             <td>{objective_chart(follow)}</td>
+            {manage.map(|ctx| view! { <td>{objectives::objective_tools(o, ctx)}</td> })}
         </tr>
     }
 }

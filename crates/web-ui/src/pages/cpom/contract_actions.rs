@@ -1,0 +1,205 @@
+//! The actions on a whole contract: its state (« Signer », « Démarrer », « Constater l'échéance »,
+//! « Résilier » with a reason), its terms while negotiated (`PUT` with `If-Match`), an amendment
+//! (structures joining or leaving), and an extra committee.
+
+use leptos::prelude::*;
+use tdb_domain::contract::{
+    AmendmentCreate, CommitteeCreate, Contract, ContractAction, ContractState, ContractTransition,
+    ContractUpdate,
+};
+
+use super::contract::ContractCtx;
+use super::form::{self, Submit};
+use super::new_contract::Terms;
+use crate::api::{self, Verb};
+use crate::format;
+
+/// The state buttons and the forms of the terms and of an amendment, as the user's rights allow.
+pub fn actions(contract: &Contract, ctx: ContractCtx) -> AnyView {
+    let rights = ctx.rights;
+    view! {
+        <div data-testid="contract-actions">
+            {rights.transitions().then(|| transitions(contract.state, ctx))}
+            {rights.edit_terms().then(|| {
+                let c = contract.clone();
+                form::panel("Modifier les termes du contrat", "edit-terms", ViewFn::from(move || terms_form(&c, ctx)))
+            })}
+            {rights.amend().then(|| form::panel("Avenant", "amendment", ViewFn::from(move || amendment_form(ctx))))}
+        </div>
+    }
+    .into_any()
+}
+
+fn transitions(state: ContractState, ctx: ContractCtx) -> AnyView {
+    let submit = Submit::new();
+    let day = form::date_field(&format::today());
+    let reason = RwSignal::new(String::new());
+    let send = move |action: ContractAction| {
+        let body = ContractTransition {
+            action,
+            date: form::non_blank(form::iso(day)),
+            reason: (action == ContractAction::Terminate).then(|| reason.get_untracked()),
+        };
+        submit.write(
+            Verb::Post,
+            ctx.path("transitions"),
+            None,
+            form::json(&body),
+            ctx.done(),
+        );
+    };
+    let button = move |action: ContractAction, label: &'static str, testid: &'static str| {
+        view! {
+            <button type="button" class="fr-btn fr-mr-2w" data-testid=testid disabled=move || submit.busy.get()
+                on:click=move |_| send(action)>{label}</button>
+        }
+    };
+    let main = match state {
+        ContractState::EnNegociation => Some(button(ContractAction::Sign, "Signer", "sign")),
+        ContractState::Signe => Some(button(ContractAction::Start, "Démarrer", "start")),
+        ContractState::EnCours => Some(button(ContractAction::Expire, "Constater l'échéance", "expire")),
+        ContractState::Echu | ContractState::Resilie => None,
+    };
+    let terminable = matches!(state, ContractState::Signe | ContractState::EnCours);
+    view! {
+        <section class="fr-my-3w" aria-labelledby="contract-state-actions">
+            <h2 id="contract-state-actions" class="fr-h5">"État du contrat"</h2>
+            {form::input("date", "Date de l'événement (signature, résiliation)", "date", day)}
+            {main}
+            {terminable.then(|| view! {
+                <details class="fr-mt-2w">
+                    <summary>"Résilier le contrat"</summary>
+                    {form::text_area("reason", "Motif de la résiliation (10 caractères au moins)", reason)}
+                    {button(ContractAction::Terminate, "Résilier", "terminate")}
+                </details>
+            })}
+            {form::problem(submit)}
+        </section>
+    }
+    .into_any()
+}
+
+fn terms_form(contract: &Contract, ctx: ContractCtx) -> AnyView {
+    let terms = Terms::new(
+        contract.title.clone(),
+        contract.signatory_ars,
+        contract.signatory_cd,
+        contract.start_date.clone(),
+        contract.end_date.clone(),
+    );
+    let submit = Submit::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = ContractUpdate {
+            title: terms.title.get_untracked(),
+            signatory_ars: terms.ars.get_untracked(),
+            signatory_cd: terms.cd.get_untracked(),
+            start_date: form::iso(terms.start),
+            end_date: terms.end_date(),
+        };
+        submit.write(
+            Verb::Put,
+            format!("contracts/{}", ctx.id),
+            Some(ctx.version),
+            form::json(&body),
+            ctx.done(),
+        );
+    };
+    view! {
+        <form on:submit=on_submit data-testid="terms-form">
+            {terms.fields()}
+            {form::problem(submit)}
+            {form::submit_button("Enregistrer les termes", submit)}
+        </form>
+    }
+    .into_any()
+}
+
+fn amendment_form(ctx: ContractCtx) -> AnyView {
+    let query = format!("organisation={}", ctx.organisation.get_value());
+    let loaded = form::fetched(async move { api::all_structures(&query).await });
+    form::when_loaded(loaded, move |structures| {
+        let members = ctx.members.get_value();
+        let joining = structures
+            .iter()
+            .filter(|s| s.active && !members.iter().any(|m| m.0 == s.finess))
+            .map(|s| (s.finess.clone(), format!("{} — {}", s.finess, s.name)))
+            .collect();
+        let leaving = members
+            .into_iter()
+            .map(|(finess, name)| (finess.clone(), format!("{finess} — {name}")))
+            .collect();
+        amendment_fields(ctx, joining, leaving)
+    })
+}
+
+fn amendment_fields(
+    ctx: ContractCtx,
+    joining: Vec<(String, String)>,
+    leaving: Vec<(String, String)>,
+) -> AnyView {
+    let signed_on = form::date_field(&format::today());
+    let object = RwSignal::new(String::new());
+    let add = RwSignal::new(Vec::new());
+    let remove = RwSignal::new(Vec::new());
+    let submit = Submit::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = AmendmentCreate {
+            signed_on: form::iso(signed_on),
+            object: object.get_untracked(),
+            add_structures: add.get_untracked(),
+            remove_structures: remove.get_untracked(),
+        };
+        submit.write(
+            Verb::Post,
+            ctx.path("amendments"),
+            None,
+            form::json(&body),
+            ctx.done(),
+        );
+    };
+    view! {
+        <form on:submit=on_submit data-testid="amendment-form">
+            {form::input("signed_on", "Date de signature de l'avenant", "date", signed_on)}
+            {form::input("object", "Objet", "text", object)}
+            {form::checks("add_structures", "Structures qui entrent dans le périmètre", joining, add)}
+            {form::checks("remove_structures", "Structures qui quittent le périmètre", leaving, remove)}
+            {form::problem(submit)}
+            {form::submit_button("Enregistrer l'avenant", submit)}
+        </form>
+    }
+    .into_any()
+}
+
+/// « Planifier un comité supplémentaire »: a date within the contract.
+pub fn plan_committee(ctx: ContractCtx) -> AnyView {
+    form::panel(
+        "Planifier un comité supplémentaire",
+        "plan-committee",
+        ViewFn::from(move || {
+            let scheduled_on = RwSignal::new(String::new());
+            let submit = Submit::new();
+            let on_submit = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let body = CommitteeCreate {
+                    scheduled_on: form::iso(scheduled_on),
+                };
+                submit.write(
+                    Verb::Post,
+                    ctx.path("committees"),
+                    None,
+                    form::json(&body),
+                    ctx.done(),
+                );
+            };
+            view! {
+                <form on:submit=on_submit data-testid="committee-form">
+                    {form::input("scheduled_on", "Date prévue", "date", scheduled_on)}
+                    {form::problem(submit)}
+                    {form::submit_button("Planifier le comité", submit)}
+                </form>
+            }
+        }),
+    )
+}
