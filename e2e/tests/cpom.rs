@@ -220,6 +220,11 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     .await;
     click(b, "[data-testid=sheet-form] button[type=submit]").await;
     wait_text(b, "[data-testid=action-sheet] h3", SHEET).await;
+    // Edited in place: a PUT with the contract's version as If-Match.
+    click(b, "[data-testid=edit-sheet]").await;
+    type_into(b, "[data-testid=sheet-form] [name=owner]", "Direction générale").await;
+    click(b, "[data-testid=sheet-form] button[type=submit]").await;
+    wait_text(b, "[data-testid=action-sheet]", "Pilote : Direction générale").await;
 
     // An objective on a catalogue indicator, aggregated over the perimeter; the target typed in %.
     click(b, "[data-testid=add-objective]").await;

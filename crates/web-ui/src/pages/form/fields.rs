@@ -12,7 +12,6 @@ use super::state::FormCtx;
 use crate::api;
 use crate::format;
 use crate::labels;
-use crate::live::entry_text;
 
 /// The tab list and the selected tab's items and indicators.
 #[component]
@@ -258,7 +257,7 @@ fn provenance(entry: FormValueEntry) -> impl IntoView {
             Some(format!(
                 "Valeur d'origine {} : {}{}",
                 labels::source(source).unwrap_or("partenaire"),
-                entry_text(original),
+                format::quoted(original),
                 entry
                     .override_reason
                     .as_deref()
