@@ -447,23 +447,45 @@ pub fn objective(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Objecti
         .optional()
 }
 
+/// The columns of an objective but its id: what an insert writes and an update replaces.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = cpom_objectives, treat_none_as_null = true)]
+struct ObjectiveColumns<'a> {
+    contract_id: i64,
+    action_sheet_id: i64,
+    label: &'a str,
+    indicator_code: Option<&'a str>,
+    structure_finess: Option<&'a str>,
+    free_indicator_label: Option<&'a str>,
+    baseline_year: Option<i32>,
+    baseline_value: Option<f64>,
+    target_value: f64,
+    target_year: i32,
+    sense: &'a str,
+}
+
+impl<'a> From<&'a ObjectiveRow> for ObjectiveColumns<'a> {
+    fn from(row: &'a ObjectiveRow) -> Self {
+        Self {
+            contract_id: row.contract_id,
+            action_sheet_id: row.action_sheet_id,
+            label: &row.label,
+            indicator_code: row.indicator_code.as_deref(),
+            structure_finess: row.structure_finess.as_deref(),
+            free_indicator_label: row.free_indicator_label.as_deref(),
+            baseline_year: row.baseline_year,
+            baseline_value: row.baseline_value,
+            target_value: row.target_value,
+            target_year: row.target_year,
+            sense: &row.sense,
+        }
+    }
+}
+
 /// Inserts an objective (its id is ignored); returns its id.
 pub fn insert_objective(conn: &mut DbConnection, row: &ObjectiveRow) -> QueryResult<i64> {
-    let values = (
-        cpom_objectives::contract_id.eq(row.contract_id),
-        cpom_objectives::action_sheet_id.eq(row.action_sheet_id),
-        cpom_objectives::label.eq(row.label.clone()),
-        cpom_objectives::indicator_code.eq(row.indicator_code.clone()),
-        cpom_objectives::structure_finess.eq(row.structure_finess.clone()),
-        cpom_objectives::free_indicator_label.eq(row.free_indicator_label.clone()),
-        cpom_objectives::baseline_year.eq(row.baseline_year),
-        cpom_objectives::baseline_value.eq(row.baseline_value),
-        cpom_objectives::target_value.eq(row.target_value),
-        cpom_objectives::target_year.eq(row.target_year),
-        cpom_objectives::sense.eq(row.sense.clone()),
-    );
     crate::on_backend!(conn, c => diesel::insert_into(cpom_objectives::table)
-        .values(values)
+        .values(ObjectiveColumns::from(row))
         .returning(cpom_objectives::id)
         .get_result(c))
 }
@@ -475,18 +497,7 @@ pub fn update_objective(conn: &mut DbConnection, row: &ObjectiveRow) -> QueryRes
             .filter(cpom_objectives::id.eq(row.id))
             .filter(cpom_objectives::contract_id.eq(row.contract_id)),
     )
-    .set((
-        cpom_objectives::action_sheet_id.eq(row.action_sheet_id),
-        cpom_objectives::label.eq(row.label.clone()),
-        cpom_objectives::indicator_code.eq(row.indicator_code.clone()),
-        cpom_objectives::structure_finess.eq(row.structure_finess.clone()),
-        cpom_objectives::free_indicator_label.eq(row.free_indicator_label.clone()),
-        cpom_objectives::baseline_year.eq(row.baseline_year),
-        cpom_objectives::baseline_value.eq(row.baseline_value),
-        cpom_objectives::target_value.eq(row.target_value),
-        cpom_objectives::target_year.eq(row.target_year),
-        cpom_objectives::sense.eq(row.sense.clone()),
-    ))
+    .set(ObjectiveColumns::from(row))
     .execute(conn)
 }
 
