@@ -578,7 +578,8 @@ async fn restitution_batches(db: TestDb) {
 
 /// The CPOM identifiers one cell acts on.
 struct CpomSet {
-    /// A signed contract (version 2) with an action sheet, a free objective and its two committees.
+    /// A signed contract (version 4: created, sheet, objective, signed) with an action sheet, a free
+    /// objective and its two committees.
     contract: i64,
     sheet: i64,
     objective: i64,
@@ -800,7 +801,7 @@ async fn cpom_endpoints(db: TestDb) {
                 [401, 403, 403, 409, 409, 403, 404, 404],
                 out(403),
             ),
-            "\"2\"",
+            "\"4\"",
         ),
         versioned(
             row(
@@ -810,7 +811,7 @@ async fn cpom_endpoints(db: TestDb) {
                 editor(200),
                 out(403),
             ),
-            "\"2\"",
+            "\"4\"",
         ),
         row(
             Method::DELETE,
@@ -840,7 +841,7 @@ async fn cpom_endpoints(db: TestDb) {
                 editor(200),
                 out(403),
             ),
-            "\"2\"",
+            "\"4\"",
         ),
         row(
             Method::DELETE,

@@ -174,7 +174,7 @@ async fn negotiation(db: TestDb) {
         .collect();
     assert_eq!(joined, [&json!("2025-01-01"), &json!("2025-01-01")]);
 
-    // An action sheet: replaced as a whole, the contract's version moves.
+    // An action sheet: adding it and replacing it as a whole move the contract's version.
     let sheet = send(
         &app,
         Method::POST,
@@ -204,17 +204,18 @@ async fn negotiation(db: TestDb) {
         Method::PUT,
         &sheet_uri,
         Some(&og),
-        Some("\"1\""),
+        Some("\"2\""),
         Some(replacement.clone()),
     )
     .await;
+    // The version read before the sheet was added: adding it moved the contract's version.
     assert_eq!(stale.status, 412);
     let invalid = send(
         &app,
         Method::PUT,
         &sheet_uri,
         Some(&og),
-        Some("\"2\""),
+        Some("\"3\""),
         Some(json!({"theme": "autre", "title": "X", "deadline": "demain"})),
     )
     .await;
@@ -224,12 +225,12 @@ async fn negotiation(db: TestDb) {
         Method::PUT,
         &sheet_uri,
         Some(&og),
-        Some("\"2\""),
+        Some("\"3\""),
         Some(replacement),
     )
     .await;
     assert_eq!(replaced.status, 200, "{}", replaced.body);
-    assert_eq!(replaced.etag.as_deref(), Some("\"3\""));
+    assert_eq!(replaced.etag.as_deref(), Some("\"4\""));
     assert_eq!(
         (&replaced.body["theme_label"], &replaced.body["owner"]),
         (&json!("Numérique"), &json!("DSI"))
@@ -261,12 +262,12 @@ async fn negotiation(db: TestDb) {
         Method::PUT,
         &objective_uri,
         Some(&ars),
-        Some("\"3\""),
+        Some("\"5\""),
         Some(relabelled.clone()),
     )
     .await;
     assert_eq!(kept.status, 200, "{}", kept.body);
-    assert_eq!(kept.etag.as_deref(), Some("\"4\""));
+    assert_eq!(kept.etag.as_deref(), Some("\"6\""));
     assert_eq!(
         (&kept.body["label"], &kept.body["baseline_year"]),
         (&json!("Dossiers informatisés"), &json!(2024))
@@ -278,7 +279,7 @@ async fn negotiation(db: TestDb) {
         Method::PUT,
         &objective_uri,
         Some(&cd),
-        Some("\"4\""),
+        Some("\"6\""),
         Some(relabelled.clone()),
     )
     .await;
@@ -290,7 +291,7 @@ async fn negotiation(db: TestDb) {
         Method::PUT,
         &objective_uri,
         Some(&cd),
-        Some("\"5\""),
+        Some("\"7\""),
         Some(relabelled.clone()),
     )
     .await;
@@ -303,13 +304,13 @@ async fn negotiation(db: TestDb) {
         Method::PUT,
         &objective_uri,
         Some(&cd),
-        Some("\"4\""),
+        Some("\"6\""),
         Some(objective_body(sheet_id)),
     )
     .await;
     assert_eq!(stale.status, 412);
     let read = send(&app, Method::GET, &base, Some(&og), None, None).await;
-    assert_eq!(read.etag.as_deref(), Some("\"5\""));
+    assert_eq!(read.etag.as_deref(), Some("\"7\""));
     let sheet = &read.body["action_sheets"][0];
     assert_eq!(
         (&sheet["title"], &sheet["theme"]),
@@ -347,7 +348,7 @@ async fn negotiation(db: TestDb) {
         ),
         (format!("{base}/objectives/999"), objective_body(sheet_id)),
     ] {
-        let answer = send(&app, Method::PUT, &uri, Some(&ars), Some("\"5\""), Some(body)).await;
+        let answer = send(&app, Method::PUT, &uri, Some(&ars), Some("\"7\""), Some(body)).await;
         assert_eq!(answer.status, 404, "{uri}: {}", answer.body);
     }
 

@@ -237,6 +237,14 @@ pub fn bump_version(conn: &mut DbConnection, id: i64, expected: i64) -> QueryRes
     .map(|n| n == 1)
 }
 
+/// Bumps the version of a contract whose sheets or objectives changed: its `ETag` covers them.
+pub fn touch(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(cpom_contracts::table.find(id))
+        .set(cpom_contracts::version.eq(cpom_contracts::version + 1))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Contracts whose perimeter holds one of `finess` (ever).
 pub fn ids_covering(conn: &mut DbConnection, finess: &[String]) -> QueryResult<Vec<i64>> {
     cpom_perimeter::table

@@ -520,6 +520,7 @@ pub fn add_action_sheet(
         check_editable(access, &row)?;
         validate::action_sheet(input)?;
         let sheet = repo::insert_action_sheet(conn, id, input)?;
+        repo::touch(conn, id)?;
         journal(
             conn,
             principal,
@@ -558,6 +559,7 @@ pub fn delete_action_sheet(
                 "Le contrat n'a pas de fiche action {sheet}."
             )));
         }
+        repo::touch(conn, id)?;
         journal(
             conn,
             principal,
@@ -581,6 +583,7 @@ pub fn add_objective(
         let mut objective = validate::objective(conn, &row, &members, input)?;
         validate::fill_baseline(conn, &row, &mut objective)?;
         objective.id = repo::insert_objective(conn, &objective)?;
+        repo::touch(conn, id)?;
         journal(
             conn,
             principal,
@@ -607,6 +610,7 @@ pub fn delete_objective(
                 "Le contrat n'a pas d'objectif {objective}."
             )));
         }
+        repo::touch(conn, id)?;
         journal(
             conn,
             principal,
