@@ -78,16 +78,21 @@ pub struct NewContract<'a> {
     pub version: i64,
 }
 
-/// A member of a perimeter, with the structure's identity.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+/// A member of a perimeter, with the structure's identity (perimeter joined with structures).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = cpom_perimeter)]
 pub struct PerimeterRow {
     /// Structure.
+    #[diesel(select_expression = structures::finess)]
     pub finess: String,
     /// Name.
+    #[diesel(select_expression = structures::name)]
     pub name: String,
     /// Category.
+    #[diesel(select_expression = structures::category)]
     pub category: String,
     /// Department.
+    #[diesel(select_expression = structures::department_code)]
     pub department_code: String,
     /// Joined on.
     pub joined_on: String,
@@ -260,18 +265,7 @@ pub fn memberships(conn: &mut DbConnection, finess: &str) -> QueryResult<Vec<(Co
         .inner_join(cpom_contracts::table)
         .inner_join(structures::table)
         .filter(cpom_perimeter::structure_finess.eq(finess))
-        .select((
-            ContractRow::as_select(),
-            (
-                structures::finess,
-                structures::name,
-                structures::category,
-                structures::department_code,
-                cpom_perimeter::joined_on,
-                cpom_perimeter::left_on,
-                cpom_perimeter::amendment_id,
-            ),
-        ))
+        .select((ContractRow::as_select(), PerimeterRow::as_select()))
         .order(cpom_contracts::id)
         .load(conn)
 }
@@ -281,15 +275,7 @@ pub fn perimeter(conn: &mut DbConnection, contract: i64) -> QueryResult<Vec<Peri
     cpom_perimeter::table
         .inner_join(structures::table)
         .filter(cpom_perimeter::contract_id.eq(contract))
-        .select((
-            structures::finess,
-            structures::name,
-            structures::category,
-            structures::department_code,
-            cpom_perimeter::joined_on,
-            cpom_perimeter::left_on,
-            cpom_perimeter::amendment_id,
-        ))
+        .select(PerimeterRow::as_select())
         .order((cpom_perimeter::joined_on, structures::finess))
         .load(conn)
 }
