@@ -60,13 +60,14 @@ pub fn in_force<'a>(
 
 /// The CPOM items the contract in force (or its absence) gives.
 pub fn expected(in_force: Option<&ContractRow>) -> Vec<(&'static str, Value)> {
+    let [en_cours, debut, fin] = ITEMS;
     match in_force {
         Some(row) => vec![
-            ("cpom_en_cours", json!(true)),
-            ("date_debut_cpom", json!(row.start_date)),
-            ("date_fin_cpom", json!(row.end_date)),
+            (en_cours, json!(true)),
+            (debut, json!(row.start_date)),
+            (fin, json!(row.end_date)),
         ],
-        None => vec![("cpom_en_cours", json!(false))],
+        None => vec![(en_cours, json!(false))],
     }
 }
 
@@ -103,7 +104,12 @@ fn compare(
 fn known_from<'a>(contracts: &'a [(ContractRow, Vec<repo::PerimeterRow>)], finess: &str) -> Option<&'a str> {
     contracts
         .iter()
-        .filter(|(row, _)| matches!(row.state.as_str(), "en_cours" | "echu" | "resilie"))
+        .filter(|(row, _)| {
+            matches!(
+                ContractState::from_code(&row.state),
+                Some(ContractState::EnCours | ContractState::Echu | ContractState::Resilie)
+            )
+        })
         .flat_map(|(row, perimeter)| {
             perimeter
                 .iter()
