@@ -19,10 +19,8 @@ use crate::db::DbConnection;
 use crate::db::repo::structures::StructureRow;
 use crate::db::repo::{forms, organisations, values};
 use crate::error::ApiError;
-use crate::routes::catalogue::catalogue_error;
-use crate::services::benchmarks::{self, CampaignPeers, Territory, in_scope, is_frozen_phase};
+use crate::services::benchmarks::{self, CampaignPeers, PeerSource, Territory, in_scope, is_frozen_phase};
 use crate::services::forms::{document, parse_json};
-use crate::state::AppState;
 
 /// Campaigns shown on a fiche: the campaign and the two before it.
 const CAMPAIGNS: i32 = 3;
@@ -44,17 +42,18 @@ struct Base {
 
 /// The fiche of `finess` for campaign `year`, as `principal` may see it (404 outside the scope).
 pub async fn fiche(
-    state: &AppState,
+    source: &PeerSource,
     principal: Principal,
     finess: String,
     year: i32,
 ) -> Result<Fiche, ApiError> {
-    let base = state
-        .db(move |conn| read_base(conn, &principal, &finess, year))
+    let base = source
+        .pool
+        .run(move |conn| read_base(conn, &principal, &finess, year))
         .await?;
     let mut peers = Vec::new();
     for y in &base.years {
-        peers.push(benchmarks::campaign_peers(state, *y).await?);
+        peers.push(benchmarks::campaign_peers(source, *y).await?);
     }
     Ok(complete(base, &peers))
 }
@@ -185,7 +184,7 @@ fn read_base(
             detail: format!("La campagne {year} n'existe pas."),
         });
     }
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(year)?;
     let organisation_name = organisations::find(conn, &row.organisation_finess)?
         .map(|o| o.name)
         .unwrap_or_default();
@@ -221,12 +220,7 @@ fn read_base(
         let Some(phase) = forms::campaign_phase(conn, y)? else {
             continue;
         };
-        let threshold = u64::from(
-            catalogue_for(y)
-                .map_err(catalogue_error)?
-                .completion_rule()
-                .threshold_percent,
-        );
+        let threshold = u64::from(catalogue_for(y)?.completion_rule().threshold_percent);
         let form = forms::find(conn, y, finess)?;
         let state = match &form {
             Some(f) => FormState::parse(&f.state).unwrap_or(FormState::NonCommence),

@@ -9,7 +9,6 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::forms::{self, FormRow, FormStamp, StructureContext};
 use crate::error::ApiError;
-use crate::routes::catalogue::catalogue_error;
 
 /// A form the caller may see: campaign, phase and structure.
 #[derive(Debug, Clone)]
@@ -55,7 +54,7 @@ pub fn locate(
         });
     };
     let phase = stamp.phase.clone().ok_or_else(campaign_not_found)?;
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(year)?;
     Ok(Target {
         year,
         phase,

@@ -36,7 +36,6 @@ pub use rows::{ImportRow, value_count};
 use crate::db::DbConnection;
 use crate::db::repo::{audit, forms};
 use crate::error::ApiError;
-use crate::routes::catalogue::catalogue_error;
 use summary::Tally;
 
 /// Imports of more values than this run as background jobs.
@@ -113,7 +112,7 @@ impl Context {
                 ),
             });
         }
-        let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+        let catalogue = catalogue_for(year)?;
         Ok(Self {
             year,
             phase,
