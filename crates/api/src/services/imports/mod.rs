@@ -40,8 +40,6 @@ use summary::Tally;
 
 /// Imports of more values than this run as background jobs.
 pub const JOB_THRESHOLD: usize = 5_000;
-/// Values per committed batch of a job, by default.
-pub const BATCH_VALUES: usize = 5_000;
 /// Attempts of a batch that meets a form created concurrently.
 const ATTEMPTS: usize = 3;
 
