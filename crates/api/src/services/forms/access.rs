@@ -9,6 +9,7 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::forms::{self, FormRow, FormStamp, StructureContext};
 use crate::error::ApiError;
+use crate::services::if_match::IfMatch;
 
 /// A form the caller may see: campaign, phase and structure.
 #[derive(Debug, Clone)]
@@ -64,25 +65,24 @@ pub fn locate(
     })
 }
 
-/// Takes the write lock of the form (first statement of the transaction), checking `expected` when
-/// given (`None`: any version). Returns the row, or `None` when the form has no row yet (version 0).
-/// A version that does not match answers 412.
+/// Takes the write lock of the form (first statement of the transaction), then checks `if_match`
+/// against its version. Returns the row, or `None` when the form has no row yet (version 0). A
+/// condition that the version does not meet answers 412.
 pub fn lock(
     conn: &mut DbConnection,
     target: &Target,
-    expected: Option<i64>,
+    if_match: &IfMatch,
 ) -> Result<Option<FormRow>, ApiError> {
-    if forms::lock(conn, target.year, target.finess(), expected)? {
-        return forms::find(conn, target.year, target.finess())?
-            .map(Some)
-            .ok_or_else(|| ApiError::Internal("locked form vanished".to_owned()));
-    }
-    let virtual_form_matches = matches!(expected, None | Some(0));
-    if virtual_form_matches && !forms::exists(conn, target.year, target.finess())? {
-        Ok(None)
+    let row = if forms::lock(conn, target.year, target.finess())? {
+        Some(
+            forms::find(conn, target.year, target.finess())?
+                .ok_or_else(|| ApiError::Internal("locked form vanished".to_owned()))?,
+        )
     } else {
-        Err(ApiError::PreconditionFailed)
-    }
+        None
+    };
+    if_match.check(row.as_ref().map_or(0, |r| r.version))?;
+    Ok(row)
 }
 
 /// The row of a form that is written for the first time (state `non_commence`, version 0), inserted
