@@ -29,7 +29,7 @@ use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
-use crate::services::forms::rfc3339;
+use crate::services::values::rfc3339;
 
 pub use memo::{PeerMemo, Stamp};
 pub use peers::CampaignPeers;

@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::db::repo::exports::{self as repo, ExportFilters, ExportStructure};
 use crate::error::ApiError;
 use crate::services::exports::{CHUNK, scoped_structures};
-use crate::services::forms::rfc3339;
+use crate::services::values::rfc3339;
 
 /// Query of `GET /campaigns/{year}/indicators`.
 #[derive(Debug, Clone, Default)]

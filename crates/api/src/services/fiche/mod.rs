@@ -20,7 +20,8 @@ use crate::db::repo::structures::StructureRow;
 use crate::db::repo::{forms, organisations, values};
 use crate::error::ApiError;
 use crate::services::benchmarks::{self, CampaignPeers, PeerSource, Territory, in_scope, is_frozen_phase};
-use crate::services::forms::{document, parse_json};
+use crate::services::forms::document;
+use crate::services::values::parse_json;
 
 /// Campaigns shown on a fiche: the campaign and the two before it.
 const CAMPAIGNS: i32 = 3;
@@ -69,7 +70,7 @@ fn complete(base: Base, peers: &[Arc<CampaignPeers>]) -> Fiche {
     let category = current
         .input(&row.finess)
         .map_or(row.category.clone(), |i| i.category.clone());
-    fiche.frozen_at = current.frozen_at.map(crate::services::forms::rfc3339);
+    fiche.frozen_at = current.frozen_at.map(crate::services::values::rfc3339);
     fiche.indicators = current
         .catalogue
         .indicators()

@@ -1,7 +1,7 @@
 //! Finding a form for a caller (campaign, visible structure, in one statement) and taking its write
 //! lock.
 
-use chrono::{NaiveDateTime, SecondsFormat};
+use chrono::NaiveDateTime;
 use tdb_domain::contract::FormState;
 use tdb_domain::{Catalogue, catalogue_for};
 
@@ -141,9 +141,4 @@ pub fn save(
 /// The current time, as stored.
 pub fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
-}
-
-/// RFC 3339 in UTC, to the second (`2024-05-12T08:30:00Z`).
-pub fn rfc3339(at: NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -11,7 +11,7 @@ use super::access::{self, Target};
 use super::journal;
 use super::restamp;
 use super::rules;
-use super::view::{self, Context, parse_json};
+use super::view::{self, Context};
 use crate::auth::{Principal, Role};
 use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::forms::{FormRow, FormStamp};
@@ -19,9 +19,8 @@ use crate::db::repo::values::{self, ValueRow};
 use crate::db::{DbConnection, WriteGate};
 use crate::error::ApiError;
 use crate::services::if_match::IfMatch;
+use crate::services::values::{SAISIE, parse_json};
 
-/// Source of a value typed by the structure.
-pub const SAISIE: &str = "saisie";
 /// Prefill sources whose values the structure may override with a reason (catalogue.md §1.4.1).
 const OVERRIDABLE: [&str; 2] = ["cnsa_errd", "cpom"];
 
