@@ -10,6 +10,7 @@ use tdb_domain::contract::{
     FollowUp, Objective, ObjectiveCreate, ObjectiveValueInput, Problem, TerritoryLevel,
 };
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -18,7 +19,7 @@ use crate::services::if_match::{IfMatch, etag};
 use crate::state::AppState;
 
 /// Registers the CPOM routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_contracts)
         .service(create_contract)
         .service(coverage_report)

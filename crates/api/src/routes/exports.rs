@@ -11,6 +11,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use tdb_domain::contract::Problem;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::db::repo::audit;
@@ -20,7 +21,7 @@ use crate::services::exports::{self, Format, Layout, Plan, Request, csv_output, 
 use crate::state::AppState;
 
 /// Registers the export routes (inside the `/api/v1` scope).
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export)
         .service(structure_template)
         .service(organisation_template);

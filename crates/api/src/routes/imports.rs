@@ -3,10 +3,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
+use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use tdb_domain::contract::{ImportJob, ImportProblem, ImportRequest, ImportSummary, Problem};
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
@@ -22,13 +24,21 @@ use crate::state::AppState;
 const MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
 
 /// Registers the import routes (inside the `/api/v1` scope).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(ImportRoute).service(get_import_job);
+}
+
+/// `POST /campaigns/{year}/imports` with its own body limit, which actix's route macros cannot attach:
+/// served by this resource, documented by [`post_import`]'s `#[utoipa::path(impl_for = ImportRoute)]`.
+pub struct ImportRoute;
+
+impl HttpServiceFactory for ImportRoute {
+    fn register(self, config: &mut AppService) {
         web::resource("/campaigns/{year}/imports")
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .route(web::post().to(post_import)),
-    )
-    .service(get_import_job);
+            .route(web::post().to(post_import))
+            .register(config);
+    }
 }
 
 /// Options of an import.
@@ -86,6 +96,7 @@ pub struct ImportParams {
 #[utoipa::path(
     post,
     path = "/campaigns/{year}/imports",
+    impl_for = ImportRoute,
     tag = "imports",
     params(
         ("year" = i32, Path, description = "Campaign year N.", example = 2024),

@@ -19,13 +19,16 @@ pub mod regions;
 pub mod structures;
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
 
-/// Registers every `/api/v1` route on `cfg`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Registers every `/api/v1` route on `cfg`: the one list of the served routes, from which the
+/// OpenAPI contract's paths are also collected ([`crate::openapi::document`]).
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        web::scope("/api/v1")
+        scope("/api/v1")
             .service(health::health)
             .service(auth::login)
             .service(auth::token)
