@@ -14,6 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::routes::binary::Pdf;
 use crate::services::cpom::{committees, contracts, coverage, follow_up, updates};
 use crate::services::if_match::{IfMatch, etag};
 use crate::state::AppState;
@@ -579,7 +580,7 @@ pub async fn get_committee_report(
     params(("committee" = i64, Path, description = "Committee.", example = 1)),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The report.", content_type = "application/pdf", body = inline(Pdf)),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such committee in your scope.", body = Problem, content_type = "application/problem+json"),
     )

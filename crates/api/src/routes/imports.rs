@@ -1,9 +1,9 @@
 //! `POST /campaigns/{year}/imports` and `GET /imports/jobs/{id}`: values imported in bulk (JSON, CSV
 //! or XLSX, wide or long, or XLSX templates) by partner systems, the national level and the structures (`docs/imports.md`).
 
+use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
-use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use tdb_domain::contract::{ImportJob, ImportProblem, ImportRequest, ImportSummary, Problem};
@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{ApiError, PROBLEM_JSON};
+use crate::routes::binary::{Csv, Xlsx};
 use crate::services::imports::idempotency::{self, Begin, Stored};
 use crate::services::imports::{
     self, Context, Importer, JOB_THRESHOLD, Layout, OnConflict, Options, csv_input, is_refused, jobs,
@@ -107,8 +108,8 @@ pub struct ImportParams {
         description = "The values to import: JSON, or CSV (wide or long).",
         content(
             (ImportRequest = "application/json"),
-            (String = "text/csv", example = json!("finess;produits_exploitation;etp_reels_31_12\n590000011;4210000,50;58,4\n")),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (inline(Csv) = "text/csv", example = json!("finess;produits_exploitation;etp_reels_31_12\n590000011;4210000,50;58,4\n")),
+            (inline(Xlsx) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     ),
     responses(

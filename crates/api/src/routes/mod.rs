@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod benchmarks;
+pub mod binary;
 pub mod campaigns;
 pub mod catalogue;
 pub mod cpom;

@@ -37,6 +37,7 @@ mod openapi_sync;
 mod problems;
 mod progress;
 mod regions;
+mod routes_contract;
 mod seed;
 mod spa;
 mod structures;
