@@ -37,7 +37,7 @@ use crate::routes;
         (name = "restitution", description = "Peer statistics (benchmarks), a structure against its peers, the fiche de synthèse (JSON, PDF)."),
     )
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
 /// Declares the bearer-token security scheme used by protected endpoints.
 struct BearerAuth;
