@@ -15,6 +15,7 @@ pub mod health;
 pub mod imports;
 pub mod organisations;
 pub mod pagination;
+pub mod preconditions;
 pub mod principal;
 pub mod progress;
 pub mod regions;

@@ -14,5 +14,5 @@ pub(super) fn with_version(version: i64, body: &impl serde::Serialize) -> HttpRe
 
 /// The `If-Match` header of a request.
 pub(super) fn if_match(req: &HttpRequest) -> IfMatch {
-    IfMatch::parse(req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()))
+    crate::routes::preconditions::if_match(req)
 }
