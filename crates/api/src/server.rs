@@ -4,13 +4,13 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
-use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::TokenService;
 use crate::config::Config;
 use crate::db::{self, DbError};
-use crate::openapi::ApiDoc;
+use crate::openapi;
 use crate::routes;
 use crate::services::forms::FormCache;
 use crate::state::AppState;
@@ -33,12 +33,13 @@ pub fn build_state(config: Config) -> Result<AppState, DbError> {
 
 /// Registers the whole application: `/api/v1`, `/api/openapi.json`, `/api/docs/`, then the web app.
 pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    let contract = openapi::document();
     move |cfg: &mut web::ServiceConfig| {
         let dist = state.config.web_dist.clone();
         cfg.app_data(web::Data::new(state.clone()))
             .configure(routes::extract::configure)
-            .configure(routes::configure)
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi()))
+            .configure(|cfg| routes::configure(&mut ServiceConfig::new(cfg)))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", contract.clone()))
             .route("/api/docs", web::get().to(redirect_to_docs))
             .service(web::scope("/api").default_service(web::to(routes::not_found)))
             .configure(|cfg| crate::spa::configure(cfg, &dist));

@@ -1,9 +1,11 @@
-//! Authentication and authorisation.
+//! Authentication and authorisation: data and crypto only (no HTTP state; the extractor is in
+//! [`crate::routes::principal`]).
 //!
 //! * [`token`]: short-lived HS256 access tokens (algorithm pinned; `iss`, `aud`, `exp` checked).
 //! * [`password`]: argon2id hashing of passwords and client secrets.
-//! * [`principal`]: who is calling, resolved once per request by an extractor every protected handler
-//!   takes; it yields the structure filter that every repository query applies.
+//! * [`principal`]: who is calling, built from a token's claims (once per request, by the extractor
+//!   every protected handler takes: [`crate::routes::principal`]); it yields the structure filter that
+//!   every repository query applies.
 //!
 //! Refusals follow `docs/api-design.md`: no or bad token → 401; another's resource → 404; a forbidden
 //! action on a visible resource → 403.

@@ -1,13 +1,8 @@
-//! The caller of a request: role and scope, from a verified bearer token.
+//! The caller of a request: role and scope, from the claims of a verified bearer token (the extractor
+//! that reads the token is [`crate::routes::principal`]).
 
-use std::future::{Ready, ready};
-
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
-
-use super::token::{Claims, TokenError};
+use super::token::Claims;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 pub use tdb_domain::contract::Role;
 
@@ -84,46 +79,5 @@ impl Principal {
     /// The audit channel of the caller's requests.
     pub fn channel(&self) -> &'static str {
         if self.role == Role::Partner { "api" } else { "web" }
-    }
-}
-
-impl FromRequest for Principal {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
-    }
-}
-
-fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Internal("application state missing".to_owned()))?;
-    let header = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::Unauthenticated {
-            code: "unauthenticated",
-            detail: "Authentification requise.".to_owned(),
-        })?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or_else(|| ApiError::Unauthenticated {
-            code: "invalid_token",
-            detail: "L'en-tête Authorization doit être « Bearer <jeton> ».".to_owned(),
-        })?;
-    match state.tokens.verify(token.trim()) {
-        Ok(claims) => Ok(Principal::from_claims(claims)),
-        Err(TokenError::Expired) => Err(ApiError::Unauthenticated {
-            code: "token_expired",
-            detail: "Votre session a expiré : reconnectez-vous.".to_owned(),
-        }),
-        Err(TokenError::Invalid(_)) => Err(ApiError::Unauthenticated {
-            code: "invalid_token",
-            detail: "Le jeton d'accès est invalide.".to_owned(),
-        }),
     }
 }

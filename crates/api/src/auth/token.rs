@@ -3,8 +3,8 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
-use super::principal::Role;
 use crate::config::Secret;
+use tdb_domain::contract::Role;
 
 /// Issuer of every tdb token.
 pub const ISSUER: &str = "tdb";

@@ -11,16 +11,18 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use tdb_domain::contract::Problem;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::db::repo::audit;
 use crate::db::repo::exports::ExportFilters;
 use crate::error::ApiError;
+use crate::routes::binary::{Csv, Xlsx};
 use crate::services::exports::{self, Format, Layout, Plan, Request, csv_output, xlsx_output};
 use crate::state::AppState;
 
 /// Registers the export routes (inside the `/api/v1` scope).
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export)
         .service(structure_template)
         .service(organisation_template);
@@ -85,8 +87,8 @@ pub struct ExportParams {
     responses(
         (status = 200, description = "The export.",
             content(
-                (String = "text/csv", example = json!("finess,statut_juridique,date_ouverture,places_installees_hp\n590000011,,2001-01-01,80\n")),
-                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (inline(Csv) = "text/csv", example = json!("finess,statut_juridique,date_ouverture,places_installees_hp\n590000011,,2001-01-01,80\n")),
+                (inline(Xlsx) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ),
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"tdb-2024-wide.csv\"`"))),
         (status = 400, description = "Unreadable query (`invalid_query`: unknown parameter or value).", body = Problem,
@@ -152,7 +154,7 @@ pub async fn export(
     ),
     responses(
         (status = 200, description = "The template.",
-            content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+            content((inline(Xlsx) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A partner client without the `read` scope.", body = Problem,
             content_type = "application/problem+json"),
@@ -193,7 +195,7 @@ pub async fn structure_template(
     ),
     responses(
         (status = 200, description = "The template.",
-            content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+            content((inline(Xlsx) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A partner client without the `read` scope.", body = Problem,
             content_type = "application/problem+json"),

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::routes::binary::{Pdf, Zip};
 use crate::services::fiche::{self as service, batch, pdf};
 use crate::state::AppState;
 
@@ -82,7 +83,7 @@ pub async fn get_fiche(
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The fiche as a PDF.", content_type = "application/pdf", body = Vec<u8>,
+        (status = 200, description = "The fiche as a PDF.", content_type = "application/pdf", body = inline(Pdf),
             headers(("Content-Disposition" = String, description = "`inline; filename=\"fiche-<finess>-<campaign>.pdf\"`"))),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such campaign, or structure outside your scope (`structure_not_found`).",
@@ -196,7 +197,7 @@ pub async fn get_fiche_batch(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A zip of `fiche-<finess>-<campaign>.pdf` files.", content_type = "application/zip",
-            body = Vec<u8>),
+            body = inline(Zip)),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such batch of yours (`batch_not_found`).", body = Problem,
             content_type = "application/problem+json"),

@@ -1,16 +1,19 @@
 //! `POST /campaigns/{year}/imports` and `GET /imports/jobs/{id}`: values imported in bulk (JSON, CSV
 //! or XLSX, wide or long, or XLSX templates) by partner systems, the national level and the structures (`docs/imports.md`).
 
+use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use tdb_domain::contract::{ImportJob, ImportProblem, ImportRequest, ImportSummary, Problem};
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{ApiError, PROBLEM_JSON};
+use crate::routes::binary::{Csv, Xlsx};
 use crate::services::imports::idempotency::{self, Begin, Stored};
 use crate::services::imports::{
     self, Context, Importer, JOB_THRESHOLD, Layout, OnConflict, Options, csv_input, is_refused, jobs,
@@ -22,13 +25,21 @@ use crate::state::AppState;
 const MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
 
 /// Registers the import routes (inside the `/api/v1` scope).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(ImportRoute).service(get_import_job);
+}
+
+/// `POST /campaigns/{year}/imports` with its own body limit, which actix's route macros cannot attach:
+/// served by this resource, documented by [`post_import`]'s `#[utoipa::path(impl_for = ImportRoute)]`.
+pub struct ImportRoute;
+
+impl HttpServiceFactory for ImportRoute {
+    fn register(self, config: &mut AppService) {
         web::resource("/campaigns/{year}/imports")
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .route(web::post().to(post_import)),
-    )
-    .service(get_import_job);
+            .route(web::post().to(post_import))
+            .register(config);
+    }
 }
 
 /// Options of an import.
@@ -86,6 +97,7 @@ pub struct ImportParams {
 #[utoipa::path(
     post,
     path = "/campaigns/{year}/imports",
+    impl_for = ImportRoute,
     tag = "imports",
     params(
         ("year" = i32, Path, description = "Campaign year N.", example = 2024),
@@ -96,8 +108,8 @@ pub struct ImportParams {
         description = "The values to import: JSON, or CSV (wide or long).",
         content(
             (ImportRequest = "application/json"),
-            (String = "text/csv", example = json!("finess;produits_exploitation;etp_reels_31_12\n590000011;4210000,50;58,4\n")),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (inline(Csv) = "text/csv", example = json!("finess;produits_exploitation;etp_reels_31_12\n590000011;4210000,50;58,4\n")),
+            (inline(Xlsx) = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     ),
     responses(

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod benchmarks;
+pub mod binary;
 pub mod campaigns;
 pub mod catalogue;
 pub mod cpom;
@@ -15,18 +16,22 @@ pub mod imports;
 pub mod organisations;
 pub mod pagination;
 pub mod preconditions;
+pub mod principal;
 pub mod progress;
 pub mod regions;
 pub mod structures;
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
 
-/// Registers every `/api/v1` route on `cfg`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Registers every `/api/v1` route on `cfg`: the one list of the served routes, from which the
+/// OpenAPI contract's paths are also collected ([`crate::openapi::document`]).
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        web::scope("/api/v1")
+        scope("/api/v1")
             .service(health::health)
             .service(auth::login)
             .service(auth::token)

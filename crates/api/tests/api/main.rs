@@ -38,6 +38,7 @@ mod openapi_sync;
 mod problems;
 mod progress;
 mod regions;
+mod routes_contract;
 mod seed;
 mod spa;
 mod structures;

@@ -14,11 +14,12 @@ pub mod workflow;
 use actix_web::http::header::{ContentType, ETag, EntityTag};
 use actix_web::{HttpResponse, web};
 use tdb_domain::contract::FormDocument;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::services::forms::FormBody;
 
 /// Registers the form routes (inside the `/api/v1` scope).
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get::get_form)
         .service(patch::patch_form)
         .service(justifications::put_justification)
