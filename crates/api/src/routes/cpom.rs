@@ -13,7 +13,9 @@ use utoipa::IntoParams;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::services::cpom::{committees, contracts, coverage, follow_up, updates};
+use crate::services::cpom::{
+    committees, contracts, coverage, follow_up, lifecycle, objectives, sheets, updates,
+};
 use crate::services::if_match::{IfMatch, etag};
 use crate::state::AppState;
 
@@ -91,7 +93,7 @@ pub async fn create_contract(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let contract = state
-        .db(move |conn| contracts::create(conn, &principal, &input))
+        .db(move |conn| lifecycle::create(conn, &principal, &input))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -217,7 +219,7 @@ pub async fn transition_contract(
 ) -> Result<web::Json<Contract>, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     state
-        .db(move |conn| contracts::transition(conn, &principal, id, &input))
+        .db(move |conn| lifecycle::transition(conn, &principal, id, &input))
         .await
         .map(web::Json)
 }
@@ -248,7 +250,7 @@ pub async fn create_amendment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let amendment = state
-        .db(move |conn| contracts::amend(conn, &principal, id, &input))
+        .db(move |conn| lifecycle::amend(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(amendment))
 }
@@ -279,7 +281,7 @@ pub async fn create_action_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let sheet = state
-        .db(move |conn| contracts::add_action_sheet(conn, &principal, id, &input))
+        .db(move |conn| sheets::add_action_sheet(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(sheet))
 }
@@ -350,7 +352,7 @@ pub async fn delete_action_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sheet) = path.into_inner();
     state
-        .db(move |conn| contracts::delete_action_sheet(conn, &principal, id, sheet))
+        .db(move |conn| sheets::delete_action_sheet(conn, &principal, id, sheet))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -382,7 +384,7 @@ pub async fn create_objective(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let objective = state
-        .db(move |conn| contracts::add_objective(conn, &principal, id, &input))
+        .db(move |conn| objectives::add_objective(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(objective))
 }
@@ -456,7 +458,7 @@ pub async fn delete_objective(
 ) -> Result<HttpResponse, ApiError> {
     let (id, objective) = path.into_inner();
     state
-        .db(move |conn| contracts::delete_objective(conn, &principal, id, objective))
+        .db(move |conn| objectives::delete_objective(conn, &principal, id, objective))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -486,7 +488,7 @@ pub async fn put_objective_value(
 ) -> Result<web::Json<Objective>, ApiError> {
     let ((objective, year), input) = (path.into_inner(), body.into_inner());
     state
-        .db(move |conn| contracts::put_value(conn, &principal, objective, year, &input))
+        .db(move |conn| objectives::put_value(conn, &principal, objective, year, &input))
         .await
         .map(web::Json)
 }
