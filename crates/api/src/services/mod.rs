@@ -9,5 +9,6 @@ pub mod fiche;
 pub mod forms;
 pub mod if_match;
 pub mod imports;
+pub mod pdf;
 pub mod progress;
 pub mod structures;
