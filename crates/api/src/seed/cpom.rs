@@ -15,7 +15,7 @@ use super::writer::ValueRow;
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
-use crate::services::cpom::{contracts, validate};
+use crate::services::cpom::{lifecycle, objectives, sheets, validate};
 
 /// Contracts start on this date (baseline: campaign 2022).
 const START: &str = "2023-01-01";
@@ -142,7 +142,7 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
             end_date: None,
             structures: members.clone(),
         };
-        let id = contracts::create(conn, &ars, &input).map_err(failed)?.id;
+        let id = lifecycle::create(conn, &ars, &input).map_err(failed)?.id;
         let si = sheet(
             conn,
             &ars,
@@ -176,7 +176,7 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
         let patrimoine = sheet(conn, &ars, id, ActionTheme::Patrimoine, "Rénover les chambres")?;
         let rooms = "Rénover 40 chambres";
         let free = objective(conn, &ars, id, patrimoine, ("", rooms), 40.0, Some((2022, 5.0)))?;
-        contracts::put_value(
+        objectives::put_value(
             conn,
             &ars,
             free,
@@ -196,7 +196,7 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
                 date: Some(date.to_owned()),
                 reason: None,
             };
-            contracts::transition(conn, &ars, id, &transition).map_err(failed)?;
+            lifecycle::transition(conn, &ars, id, &transition).map_err(failed)?;
         }
     }
     Ok(planned.len())
@@ -217,7 +217,7 @@ fn sheet(
         owner: Some("Direction générale".to_owned()),
         deadline: Some("2027-12-31".to_owned()),
     };
-    Ok(contracts::add_action_sheet(conn, ars, id, &input)
+    Ok(sheets::add_action_sheet(conn, ars, id, &input)
         .map_err(failed)?
         .id)
 }
@@ -245,7 +245,7 @@ fn objective(
         target_year: 2027,
         sense: free.map(|_| Sense::HigherBetter),
     };
-    Ok(contracts::add_objective(conn, ars, id, &input)
+    Ok(objectives::add_objective(conn, ars, id, &input)
         .map_err(failed)?
         .id)
 }

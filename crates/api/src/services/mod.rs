@@ -9,6 +9,7 @@ pub mod fiche;
 pub mod forms;
 pub mod if_match;
 pub mod imports;
+pub mod pdf;
 pub mod progress;
 pub mod structures;
 pub mod values;

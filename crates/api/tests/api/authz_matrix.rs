@@ -595,7 +595,7 @@ impl CpomSet {
     fn new(state: &AppState, inside: bool) -> Self {
         use tdb_api::auth::principal::StructureScope;
         use tdb_api::auth::{Principal, Role};
-        use tdb_api::services::cpom::contracts;
+        use tdb_api::services::cpom::{contracts, lifecycle, objectives, sheets};
         use tdb_domain::contract::{
             ActionSheetCreate, ActionTheme, ContractAction, ContractCreate, ContractTransition,
             ObjectiveCreate, Sense,
@@ -623,7 +623,7 @@ impl CpomSet {
                 end_date: None,
                 structures: vec![finess.to_owned()],
             };
-            contracts::create(&mut conn, &ars, &input).unwrap().id
+            lifecycle::create(&mut conn, &ars, &input).unwrap().id
         };
         let contract = create("CPOM", "2024-01-01");
         let draft = create("CPOM en négociation", "2025-01-01");
@@ -635,7 +635,7 @@ impl CpomSet {
             owner: None,
             deadline: None,
         };
-        let sheet = contracts::add_action_sheet(&mut conn, &ars, contract, &sheet)
+        let sheet = sheets::add_action_sheet(&mut conn, &ars, contract, &sheet)
             .unwrap()
             .id;
         let objective = ObjectiveCreate {
@@ -650,7 +650,7 @@ impl CpomSet {
             target_year: 2028,
             sense: Some(Sense::HigherBetter),
         };
-        let objective = contracts::add_objective(&mut conn, &ars, contract, &objective)
+        let objective = objectives::add_objective(&mut conn, &ars, contract, &objective)
             .unwrap()
             .id;
         let sign = ContractTransition {
@@ -658,7 +658,7 @@ impl CpomSet {
             date: None,
             reason: None,
         };
-        contracts::transition(&mut conn, &ars, contract, &sign).unwrap();
+        lifecycle::transition(&mut conn, &ars, contract, &sign).unwrap();
         let committee = contracts::detail(&mut conn, &ars, contract).unwrap().committees[0].id;
         Self {
             contract,

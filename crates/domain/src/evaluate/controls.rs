@@ -4,7 +4,7 @@ use crate::catalogue::Catalogue;
 use crate::contract::{ConditionState, ControlStatus, IndicatorStatus, ItemState};
 use crate::expr::Operand;
 
-use super::indicators::IndicatorOutcome;
+use super::indicator_outcome::IndicatorOutcome;
 use super::items::{ItemTable, condition_truth};
 
 /// Outcome of one control entry.

@@ -3,31 +3,8 @@
 use crate::catalogue::Catalogue;
 use crate::contract::{ConditionState, IndicatorStatus, ItemState};
 
+use super::indicator_outcome::IndicatorOutcome;
 use super::items::{ItemTable, condition_truth};
-
-/// Outcome of one indicator for one structure.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct IndicatorOutcome {
-    /// Status (§1.8).
-    pub status: IndicatorStatus,
-    /// The unrounded value when `status` is `ok`.
-    pub value: Option<f64>,
-    /// Range of this indicator's missing items in the evaluation's missing pool.
-    pub(crate) missing_start: u32,
-    pub(crate) missing_len: u32,
-    /// Truth of the indicator's condition, when it has one and is in scope.
-    pub(crate) condition: Option<ConditionState>,
-}
-
-impl IndicatorOutcome {
-    const NOT_APPLICABLE: Self = Self {
-        status: IndicatorStatus::NotApplicable,
-        value: None,
-        missing_start: 0,
-        missing_len: 0,
-        condition: None,
-    };
-}
 
 /// Evaluates every indicator. Missing items are appended to `pool` (ascending ASCII code order per
 /// indicator, no duplicates); each outcome points at its range.

@@ -5,7 +5,7 @@ use crate::contract::{ConditionState, IndicatorStatus, ItemState};
 use crate::expr::{Operand, Program};
 use crate::values::{FormValues, SlotKind};
 
-use super::indicators::IndicatorOutcome;
+use super::indicator_outcome::IndicatorOutcome;
 
 /// Every item's state for one structure, by catalogue index (one array per attribute, so that
 /// programs read `number` directly).

@@ -7,6 +7,7 @@
 
 mod completion;
 mod controls;
+mod indicator_outcome;
 mod indicators;
 mod items;
 mod request;
@@ -16,7 +17,7 @@ use std::collections::BTreeSet;
 
 pub use completion::{Completion, Counts};
 pub use controls::ControlOutcome;
-pub use indicators::IndicatorOutcome;
+pub use indicator_outcome::IndicatorOutcome;
 pub use request::{
     EvaluateError, RejectedValue, ValueField, evaluate_request, evaluate_request_lenient, previous_catalogue,
 };

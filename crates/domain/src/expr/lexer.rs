@@ -1,6 +1,6 @@
 //! Tokens of the expression language (§1.6).
 
-use super::parser::ParseError;
+use super::error::ParseError;
 
 /// A token kind.
 #[derive(Debug, Clone, PartialEq)]

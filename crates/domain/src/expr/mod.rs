@@ -6,10 +6,12 @@
 //! left, both operands of `and`/`or` evaluated, a zero divisor is an error.
 
 pub mod ast;
+pub mod error;
 pub mod lexer;
 pub mod parser;
 pub mod program;
 
 pub use ast::{BinOp, Expr};
-pub use parser::{ParseError, parse};
+pub use error::ParseError;
+pub use parser::parse;
 pub use program::{DivisionByZero, MAX_DEPTH, Op, Operand, Program, SumTable};

@@ -12,23 +12,8 @@
 //! ```
 
 use super::ast::{BinOp, Expr};
+use super::error::ParseError;
 use super::lexer::{Spanned, Token, tokenize};
-
-/// Why a text is not an expression, and where (byte offset).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("at byte {at}: {message}")]
-pub struct ParseError {
-    /// Byte offset of the problem in the source text.
-    pub at: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl ParseError {
-    pub(crate) fn new(at: usize, message: String) -> Self {
-        Self { at, message }
-    }
-}
 
 const KEYWORDS: [&str; 5] = ["and", "or", "true", "false", "sum"];
 

@@ -6,7 +6,7 @@ use tdb_domain::contract::{ActionSheet, ActionSheetCreate, Problem};
 use super::version::{if_match, with_version};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::services::cpom::{contracts, updates};
+use crate::services::cpom::{sheets, updates};
 use crate::state::AppState;
 
 /// Add an action sheet. Signing authority (until the contract is closed) or managing body (while it
@@ -35,7 +35,7 @@ pub async fn create_action_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let sheet = state
-        .db(move |conn| contracts::add_action_sheet(conn, &principal, id, &input))
+        .db(move |conn| sheets::add_action_sheet(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(sheet))
 }
@@ -106,7 +106,7 @@ pub async fn delete_action_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sheet) = path.into_inner();
     state
-        .db(move |conn| contracts::delete_action_sheet(conn, &principal, id, sheet))
+        .db(move |conn| sheets::delete_action_sheet(conn, &principal, id, sheet))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

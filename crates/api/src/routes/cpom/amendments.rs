@@ -6,7 +6,7 @@ use tdb_domain::contract::{Amendment, AmendmentCreate, Problem};
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::services::cpom::contracts;
+use crate::services::cpom::lifecycle;
 use crate::state::AppState;
 
 /// Record an amendment; structures join or leave the perimeter on its date. Signing authority only.
@@ -35,7 +35,7 @@ pub async fn create_amendment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let amendment = state
-        .db(move |conn| contracts::amend(conn, &principal, id, &input))
+        .db(move |conn| lifecycle::amend(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(amendment))
 }

@@ -10,7 +10,7 @@ use tdb_domain::contract::{
 use super::version::{if_match, with_version};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::services::cpom::{contracts, updates};
+use crate::services::cpom::{contracts, lifecycle, updates};
 use crate::state::AppState;
 
 /// List the contracts you see.
@@ -64,7 +64,7 @@ pub async fn create_contract(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let contract = state
-        .db(move |conn| contracts::create(conn, &principal, &input))
+        .db(move |conn| lifecycle::create(conn, &principal, &input))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -178,7 +178,7 @@ pub async fn transition_contract(
 ) -> Result<web::Json<Contract>, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     state
-        .db(move |conn| contracts::transition(conn, &principal, id, &input))
+        .db(move |conn| lifecycle::transition(conn, &principal, id, &input))
         .await
         .map(web::Json)
 }

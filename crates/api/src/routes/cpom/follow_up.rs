@@ -7,7 +7,7 @@ use tdb_domain::contract::{FollowUp, Objective, ObjectiveValueInput, Problem};
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::services::cpom::{contracts, follow_up};
+use crate::services::cpom::{follow_up, objectives};
 use crate::state::AppState;
 
 /// Report the value of a free objective for a year (managing body or signing authority).
@@ -35,7 +35,7 @@ pub async fn put_objective_value(
 ) -> Result<web::Json<Objective>, ApiError> {
     let ((objective, year), input) = (path.into_inner(), body.into_inner());
     state
-        .db(move |conn| contracts::put_value(conn, &principal, objective, year, &input))
+        .db(move |conn| objectives::put_value(conn, &principal, objective, year, &input))
         .await
         .map(web::Json)
 }

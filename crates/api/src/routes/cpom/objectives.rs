@@ -7,7 +7,7 @@ use tdb_domain::contract::{Objective, ObjectiveCreate, Problem};
 use super::version::{if_match, with_version};
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::services::cpom::{contracts, updates};
+use crate::services::cpom::{objectives, updates};
 use crate::state::AppState;
 
 /// Add an objective to an action sheet: a catalogue indicator (for one structure, or aggregated over
@@ -37,7 +37,7 @@ pub async fn create_objective(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let objective = state
-        .db(move |conn| contracts::add_objective(conn, &principal, id, &input))
+        .db(move |conn| objectives::add_objective(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(objective))
 }
@@ -111,7 +111,7 @@ pub async fn delete_objective(
 ) -> Result<HttpResponse, ApiError> {
     let (id, objective) = path.into_inner();
     state
-        .db(move |conn| contracts::delete_objective(conn, &principal, id, objective))
+        .db(move |conn| objectives::delete_objective(conn, &principal, id, objective))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,5 +1,8 @@
 //! Who sees a contract and what they may do with it.
 
+use tdb_domain::contract::ContractState;
+
+use super::wire::state_of;
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
@@ -64,4 +67,24 @@ pub fn load_visible(
     let members: Vec<String> = repo::perimeter(conn, id)?.into_iter().map(|m| m.finess).collect();
     let access = Access::of(principal, &contract, &members).ok_or_else(missing)?;
     Ok((contract, members, access))
+}
+
+/// Who may edit the action sheets and objectives: the authority unless the contract is closed, the
+/// managing body while it is negotiated.
+pub(super) fn check_editable(access: Access, row: &ContractRow) -> Result<(), ApiError> {
+    let state = state_of(row)?;
+    match access {
+        Access::Authority if !matches!(state, ContractState::Echu | ContractState::Resilie) => Ok(()),
+        Access::Organisation if state == ContractState::EnNegociation => Ok(()),
+        Access::Authority | Access::Organisation => Err(ApiError::Conflict {
+            code: "contract_not_editable",
+            detail: format!(
+                "Le contrat est « {} » : ses fiches actions ne se modifient plus ici.",
+                state.code()
+            ),
+        }),
+        _ => Err(ApiError::Forbidden(
+            "Votre rôle ne permet pas de modifier les fiches actions de ce contrat.".to_owned(),
+        )),
+    }
 }

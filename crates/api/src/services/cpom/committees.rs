@@ -10,7 +10,7 @@ use tdb_domain::contract::{
 };
 use tdb_domain::cpom::contract_year;
 
-use super::contracts::{committee_wire, is_member_on, perimeter_entry, state_of, to_wire, year_of};
+use super::wire::{committee_wire, is_member_on, perimeter_entry, state_of, to_wire, year_of};
 use super::{date, field, follow_up, journal, load_visible, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use tdb_domain::contract::{ContractState, Coverage, MissingCpom, Role, ShareSummary, TerritoryCoverage};
 
-use super::contracts::{is_member_on, state_of};
 use super::today;
+use super::wire::{is_member_on, state_of};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom as repo;

@@ -14,8 +14,8 @@ use tdb_domain::contract::{
 };
 use tdb_domain::cpom::{aggregation_for, assess};
 
-use super::contracts::{is_member_on, objective_wire, year_of};
 use super::load_visible;
+use super::wire::{is_member_on, objective_wire, year_of};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow, ObjectiveRow, PerimeterRow};

@@ -9,16 +9,25 @@
 //!   edit action sheets and objectives, and record committees;
 //! * `og` propose a contract for their managing body (`en_negociation`), edit its action sheets and
 //!   objectives while it is `en_negociation`, and report the values of free objectives.
+//!
+//! The modules depend downwards only: `wire` (stored rows ↔ wire types) and `access` at the bottom;
+//! `prefill` and `follow_up` on them; `validate` on `follow_up`; the use cases on top: `contracts`
+//! (reading), `lifecycle` (creation, transitions, amendments), `sheets`, `objectives`, `updates`,
+//! `committees`, `coverage` and `report_pdf`.
 
 mod access;
 pub mod committees;
 pub mod contracts;
 pub mod coverage;
 pub mod follow_up;
+pub mod lifecycle;
+pub mod objectives;
 pub mod prefill;
 pub mod report_pdf;
+pub mod sheets;
 pub mod updates;
 pub mod validate;
+pub mod wire;
 
 pub use access::{Access, load_visible};
 

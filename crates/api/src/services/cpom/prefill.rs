@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tdb_domain::contract::{ContractState, CpomMismatch};
 
-use super::contracts::{is_member_on, state_of};
+use super::wire::{is_member_on, state_of};
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow};
 use crate::db::repo::values::{self, ValueRow};

@@ -1,13 +1,10 @@
-//! The committee report as an A4 PDF, in French, drawn with the fiche's PDF code
-//! ([`crate::services::fiche::pdf`]).
+//! The committee report as an A4 PDF, in French, drawn with the shared PDF kit.
 
 use tdb_domain::contract::{CommitteeKind, CommitteeReport, ObjectiveStatus};
 use tdb_domain::display::format_decimal;
 
 use crate::error::ApiError;
-use crate::services::fiche::pdf::{
-    self, BLACK, BLUE, GREEN, GREY, HEIGHT, MARGIN, Op, Pages, RED, WHITE, clip,
-};
+use crate::services::pdf::{self, BLACK, BLUE, GREEN, GREY, HEIGHT, MARGIN, Op, Pages, RED, WHITE, clip};
 
 /// French label of a status.
 fn status(status: ObjectiveStatus) -> (&'static str, (u8, u8, u8)) {

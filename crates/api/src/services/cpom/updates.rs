@@ -13,7 +13,8 @@ use tdb_domain::contract::{
     ActionSheet, ActionSheetCreate, Contract, ContractState, ContractUpdate, Objective, ObjectiveCreate,
 };
 
-use super::contracts::{check_editable, iso, objective_wire, sheet_wire, state_of, to_wire};
+use super::access::check_editable;
+use super::wire::{iso, objective_wire, sheet_wire, state_of, to_wire};
 use super::{Access, journal, load_visible, validate, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;

@@ -197,8 +197,8 @@ pub fn objective(
         ));
     }
     let (start, end) = (
-        super::contracts::year_of(&contract.start_date)?,
-        super::contracts::year_of(&contract.end_date)?,
+        super::wire::year_of(&contract.start_date)?,
+        super::wire::year_of(&contract.end_date)?,
     );
     if input.target_year < start || input.target_year > end {
         errors.push(field(
@@ -234,7 +234,7 @@ pub fn fill_baseline(
     if objective.indicator_code.is_none() || objective.baseline_value.is_some() {
         return Ok(());
     }
-    let start = super::contracts::year_of(&contract.start_date)?;
+    let start = super::wire::year_of(&contract.start_date)?;
     let candidates = objective
         .baseline_year
         .map_or_else(|| vec![start - 1, start], |year| vec![year]);

@@ -1,6 +1,6 @@
 //! The `regional` layout: the 331 columns of the official regional export (labels, order and
-//! duplicates exactly as shipped, see `regional_columns.rs`), filled for the items and indicators of
-//! the catalogue; the other columns are kept, empty. Rates (indicators of unit `ratio`) are written
+//! duplicates exactly as shipped, one line per column in `regional_columns.rs`), filled for the items
+//! and indicators of the catalogue; the other columns are kept, empty. Rates (indicators of unit `ratio`) are written
 //! in percent (`11.97` for 0.1197), booleans `Oui`/`Non`, dates `AAAA-MM-JJ`. Decisions:
 //! `docs/exports.md`.
 
@@ -11,6 +11,7 @@ use tdb_domain::{Evaluation, FormValues, evaluate};
 
 use super::cells::Cell;
 use super::regional_columns::COLUMNS;
+pub use super::regional_columns::{Column, Source};
 use super::{Plan, StructureData};
 use crate::services::values::parse_json;
 
@@ -18,50 +19,6 @@ use crate::services::values::parse_json;
 pub const SHEET: &str = "Restitutions";
 /// Columns frozen at the left of the official file (freeze panes at `G2`).
 pub const FROZEN_COLUMNS: u16 = 6;
-
-/// One column of the official export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    /// Excel column letters in the official file.
-    pub excel: &'static str,
-    /// Label, byte for byte.
-    pub label: &'static str,
-    /// Number format of the header cell in the official file.
-    pub header_format: &'static str,
-    /// Where tdb takes the value from.
-    pub source: Source,
-}
-
-/// Where a column's value comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// Not covered by tdb: kept empty.
-    Empty,
-    /// Name of the region.
-    Region,
-    /// Name of the department.
-    Department,
-    /// French label of the category.
-    Category,
-    /// FINESS ET.
-    Finess,
-    /// Name of the structure.
-    Name,
-    /// City.
-    City,
-    /// Authorities that validated the form (`ARS`, `CD`, `ARS, CD`).
-    Validation,
-    /// French label of the form's state.
-    FormState,
-    /// FINESS EJ.
-    OrganisationFiness,
-    /// Name of the managing body.
-    OrganisationName,
-    /// A raw item.
-    Item(&'static str),
-    /// A computed indicator (rates in percent).
-    Indicator(&'static str),
-}
 
 /// Every column, in order.
 pub fn columns() -> &'static [Column] {

@@ -1,84 +1,13 @@
-//! The fiche de synthèse as an A4 PDF, in French: laid out first as pages of drawing operations
-//! ([`layout`]), then drawn with krilla and the DejaVu Sans font shipped by the `dejavu` crate
-//! (subset and embedded, so accents and the narrow no-break space render everywhere).
+//! The fiche de synthèse as an A4 PDF, in French: laid out as pages of drawing operations
+//! ([`layout`]), then drawn by the shared PDF kit.
 
-use krilla::Document;
-use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, LineCap, Stroke};
-use krilla::text::{Font, TextDirection};
 use tdb_domain::contract::{Fiche, FicheIndicator, FormState, IndicatorUnit, Severity};
 use tdb_domain::display::{format_decimal, format_indicator};
 
 use crate::error::ApiError;
-
-/// A4 in points.
-pub const WIDTH: f32 = 595.28;
-/// A4 height in points.
-pub const HEIGHT: f32 = 841.89;
-/// Page margin.
-pub const MARGIN: f32 = 40.0;
-/// Lowest baseline before a new page.
-const BOTTOM: f32 = HEIGHT - 50.0;
-
-/// Colours (DSFR): blue France.
-pub const BLUE: (u8, u8, u8) = (0, 0, 145);
-/// Grey of secondary text.
-pub const GREY: (u8, u8, u8) = (102, 102, 102);
-/// Light blue of bands.
-const LIGHT: (u8, u8, u8) = (229, 229, 244);
-/// Text.
-pub const BLACK: (u8, u8, u8) = (22, 22, 22);
-/// White.
-pub const WHITE: (u8, u8, u8) = (255, 255, 255);
-/// Success green.
-pub const GREEN: (u8, u8, u8) = (24, 117, 60);
-/// Error red.
-pub const RED: (u8, u8, u8) = (206, 5, 0);
-
-/// One drawing operation; `y` grows downwards from the top of the page.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Op {
-    /// Text whose baseline starts at `(x, y)`.
-    Text {
-        /// Left.
-        x: f32,
-        /// Baseline.
-        y: f32,
-        /// Font size.
-        size: f32,
-        /// Bold face.
-        bold: bool,
-        /// Colour.
-        color: (u8, u8, u8),
-        /// The text.
-        text: String,
-    },
-    /// A filled rectangle.
-    Rect {
-        /// Left.
-        x: f32,
-        /// Top.
-        y: f32,
-        /// Width.
-        w: f32,
-        /// Height.
-        h: f32,
-        /// Colour.
-        color: (u8, u8, u8),
-    },
-    /// A stroked polyline.
-    Line {
-        /// Points.
-        points: Vec<(f32, f32)>,
-        /// Stroke width.
-        width: f32,
-        /// Colour.
-        color: (u8, u8, u8),
-    },
-}
+use crate::services::pdf::{
+    BLACK, BLUE, GREEN, GREY, HEIGHT, LIGHT, MARGIN, Op, Pages, RED, WHITE, WIDTH, clip, draw,
+};
 
 /// Renders the fiche; `generated_on` is the French date printed in the footer.
 pub fn render(fiche: &Fiche, generated_on: &str) -> Result<Vec<u8>, ApiError> {
@@ -89,168 +18,6 @@ pub fn render(fiche: &Fiche, generated_on: &str) -> Result<Vec<u8>, ApiError> {
             fiche.identity.finess, fiche.identity.name, fiche.campaign
         ),
     )
-}
-
-/// Draws pages of operations into a PDF titled `title` (also used by the CPOM committee reports).
-pub fn draw(pages: &[Vec<Op>], title: String) -> Result<Vec<u8>, ApiError> {
-    let regular = font(dejavu::sans::regular())?;
-    let bold = font(dejavu::sans::bold())?;
-    let mut document = Document::new();
-    document.set_metadata(
-        Metadata::new()
-            .title(title)
-            .language("fr".to_owned())
-            .creator("tdb".to_owned()),
-    );
-    for ops in pages {
-        let settings =
-            PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| ApiError::Internal("page size".to_owned()))?;
-        let mut page = document.start_page_with(settings);
-        let mut surface = page.surface();
-        for op in ops {
-            match op {
-                Op::Text {
-                    x,
-                    y,
-                    size,
-                    bold: is_bold,
-                    color,
-                    text,
-                } => {
-                    surface.set_stroke(None);
-                    surface.set_fill(Some(fill(*color)));
-                    let face = if *is_bold { bold.clone() } else { regular.clone() };
-                    surface.draw_text(
-                        Point::from_xy(*x, *y),
-                        face,
-                        *size,
-                        text,
-                        false,
-                        TextDirection::Auto,
-                    );
-                }
-                Op::Rect { x, y, w, h, color } => {
-                    let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.01), h.max(0.01)) else {
-                        continue;
-                    };
-                    let mut builder = PathBuilder::new();
-                    builder.push_rect(rect);
-                    if let Some(path) = builder.finish() {
-                        surface.set_stroke(None);
-                        surface.set_fill(Some(fill(*color)));
-                        surface.draw_path(&path);
-                    }
-                }
-                Op::Line { points, width, color } => {
-                    let mut builder = PathBuilder::new();
-                    for (i, (x, y)) in points.iter().enumerate() {
-                        if i == 0 {
-                            builder.move_to(*x, *y);
-                        } else {
-                            builder.line_to(*x, *y);
-                        }
-                    }
-                    if let Some(path) = builder.finish() {
-                        surface.set_fill(None);
-                        surface.set_stroke(Some(Stroke {
-                            paint: rgb::Color::new(color.0, color.1, color.2).into(),
-                            width: *width,
-                            line_cap: LineCap::Round,
-                            ..Stroke::default()
-                        }));
-                        surface.draw_path(&path);
-                    }
-                }
-            }
-        }
-        surface.finish();
-        page.finish();
-    }
-    document
-        .finish()
-        .map_err(|e| ApiError::Internal(format!("PDF: {e:?}")))
-}
-
-fn font(data: &'static [u8]) -> Result<Font, ApiError> {
-    Font::new(data.into(), 0).ok_or_else(|| ApiError::Internal("font DejaVu Sans unreadable".to_owned()))
-}
-
-fn fill(color: (u8, u8, u8)) -> Fill {
-    Fill {
-        paint: rgb::Color::new(color.0, color.1, color.2).into(),
-        ..Fill::default()
-    }
-}
-
-/// Pages of operations, filled top to bottom.
-pub struct Pages {
-    /// The pages laid out so far.
-    pub pages: Vec<Vec<Op>>,
-    /// Current baseline.
-    pub y: f32,
-}
-
-impl Pages {
-    /// Starts with a blue title band of `height` points, the cursor at `y`.
-    pub fn with_band(height: f32, y: f32) -> Self {
-        Self {
-            pages: vec![vec![Op::Rect {
-                x: 0.0,
-                y: 0.0,
-                w: WIDTH,
-                h: height,
-                color: BLUE,
-            }]],
-            y,
-        }
-    }
-
-    /// The operations of the current page.
-    pub fn ops(&mut self) -> &mut Vec<Op> {
-        if self.pages.is_empty() {
-            self.pages.push(Vec::new());
-        }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
-    }
-
-    /// Text at the current baseline.
-    pub fn text(&mut self, x: f32, size: f32, bold: bool, color: (u8, u8, u8), text: impl Into<String>) {
-        let y = self.y;
-        self.ops().push(Op::Text {
-            x,
-            y,
-            size,
-            bold,
-            color,
-            text: text.into(),
-        });
-    }
-
-    /// Makes room for `height` points, starting a new page when the current one is full.
-    pub fn room(&mut self, height: f32) {
-        if self.y + height > BOTTOM {
-            self.pages.push(Vec::new());
-            self.y = MARGIN + 10.0;
-        }
-    }
-
-    /// A section title with a rule under it.
-    pub fn heading(&mut self, title: &str) {
-        self.room(40.0);
-        self.y += 22.0;
-        self.text(MARGIN, 11.0, true, BLUE, title);
-        self.y += 4.0;
-        let y = self.y;
-        self.ops().push(Op::Rect {
-            x: MARGIN,
-            y,
-            w: WIDTH - 2.0 * MARGIN,
-            h: 0.8,
-            color: BLUE,
-        });
-        self.y += 12.0;
-    }
 }
 
 /// Lays the fiche out on one or more A4 pages.
@@ -529,24 +296,12 @@ fn french_date(iso: &str) -> String {
     }
 }
 
-/// At most `max` characters, with an ellipsis when cut.
-pub fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn french_dates_and_clipping() {
+    fn french_dates() {
         assert_eq!(french_date("2026-12-31"), "31/12/2026");
-        assert_eq!(clip("Taux d'occupation", 8), "Taux d'…");
-        assert_eq!(clip("Taux", 8), "Taux");
     }
 }

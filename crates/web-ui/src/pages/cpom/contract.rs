@@ -4,46 +4,15 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use serde_json::Value;
 use tdb_domain::contract::{ContractDetail, FollowUp, ObjectiveFollowUp};
 
 use super::chart::objective_chart;
+use super::contract_ctx::ContractCtx;
 use super::{Rights, contract_actions, objectives, sheets, state_label, status_badge, value};
 use crate::api::{self, UiError};
 use crate::format;
 use crate::pages::home::error_alert;
 use crate::session::use_session;
-
-/// What the forms of a contract page share.
-#[derive(Debug, Clone, Copy)]
-pub struct ContractCtx {
-    /// The contract.
-    pub id: i64,
-    /// Its version, sent as `If-Match` by the edits.
-    pub version: i64,
-    /// What the user may do.
-    pub rights: Rights,
-    /// Years of the start and of the end.
-    pub years: (i32, i32),
-    /// FINESS EJ of the managing body.
-    pub organisation: StoredValue<String>,
-    /// Current perimeter: FINESS and name.
-    pub members: StoredValue<Vec<(String, String)>>,
-    /// Reloads the page's data.
-    pub reload: Callback<()>,
-}
-
-impl ContractCtx {
-    /// What to do once a write is accepted: reload the contract.
-    pub fn done(self) -> Box<dyn FnOnce(Value)> {
-        Box::new(move |_| self.reload.run(()))
-    }
-
-    /// `contracts/{id}/{rest}`, a path of the CPOM API.
-    pub fn path(self, rest: &str) -> String {
-        format!("contracts/{}/{rest}", self.id)
-    }
-}
 
 fn year(iso: &str) -> i32 {
     iso.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default()

@@ -8,7 +8,7 @@ use tdb_domain::contract::{
     ContractUpdate,
 };
 
-use super::contract::ContractCtx;
+use super::contract_ctx::ContractCtx;
 use super::form::{self, Submit};
 use super::new_contract::Terms;
 use crate::api::{self, Verb};

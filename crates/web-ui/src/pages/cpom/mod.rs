@@ -7,6 +7,7 @@ mod chart;
 mod committee;
 mod contract;
 mod contract_actions;
+mod contract_ctx;
 mod coverage;
 mod form;
 mod new_contract;

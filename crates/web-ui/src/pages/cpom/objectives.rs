@@ -12,7 +12,7 @@ use tdb_domain::contract::{
 };
 use tdb_domain::{Catalogue, LAST_CAMPAIGN};
 
-use super::contract::ContractCtx;
+use super::contract_ctx::ContractCtx;
 use super::form::{self, Submit};
 use crate::api::{self, UiError, Verb};
 use crate::format;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use tdb_domain::contract::{ActionSheet, ActionSheetCreate, ActionTheme};
 
-use super::contract::ContractCtx;
+use super::contract_ctx::ContractCtx;
 use super::form::{self, Submit};
 use crate::api::Verb;
 
