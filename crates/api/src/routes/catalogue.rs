@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use tdb_domain::contract::{CatalogueDocument, Problem};
 use tdb_domain::{CatalogueError, catalogue_for};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// The catalogue of a campaign.
 ///
@@ -57,7 +57,7 @@ pub fn catalogue_error(error: CatalogueError) -> ApiError {
             first,
             last,
         } => ApiError::NotFound {
-            code: "campaign_not_covered",
+            code: ProblemCode::CampaignNotCovered,
             detail: format!(
                 "Aucun catalogue ne couvre la campagne {campaign} (campagnes couvertes : {first} à {last})."
             ),

@@ -28,7 +28,7 @@ use crate::db::DbConnection;
 use crate::db::repo::peers as repo;
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::routes::catalogue::catalogue_error;
 use crate::services::forms::rfc3339;
 use crate::state::AppState;
@@ -132,7 +132,7 @@ fn lookup(
 
 fn campaign_not_found(year: i32) -> ApiError {
     ApiError::NotFound {
-        code: "campaign_not_found",
+        code: ProblemCode::CampaignNotFound,
         detail: format!("La campagne {year} n'existe pas."),
     }
 }
@@ -312,7 +312,7 @@ pub fn visible_structure(
     finess: &str,
 ) -> Result<crate::db::repo::structures::StructureRow, ApiError> {
     let not_found = || ApiError::NotFound {
-        code: "structure_not_found",
+        code: ProblemCode::StructureNotFound,
         detail: format!("Aucune structure {finess} n'est accessible."),
     };
     if principal.role == Role::Partner {

@@ -15,7 +15,7 @@ use super::{date, field, follow_up, journal, load_visible, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, CommitteeRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Plans an extra committee within the contract.
 pub fn create(
@@ -42,7 +42,7 @@ pub fn create(
         validation(errors)?;
         if matches!(state_of(&row)?, ContractState::EnNegociation) {
             return Err(ApiError::Conflict {
-                code: "contract_not_signed",
+                code: ProblemCode::ContractNotSigned,
                 detail: "Les comités de suivi se tiennent une fois le contrat signé.".to_owned(),
             });
         }
@@ -146,7 +146,7 @@ pub fn record(
         validation(errors)?;
         if committee.held_on.is_some() {
             return Err(ApiError::Conflict {
-                code: "committee_held",
+                code: ProblemCode::CommitteeHeld,
                 detail: "Ce comité est déjà consigné.".to_owned(),
             });
         }

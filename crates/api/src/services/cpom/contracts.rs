@@ -19,7 +19,7 @@ use crate::db::repo::cpom::{
     self as repo, ActionSheetRow, ContractRow, NewContract, ObjectiveRow, PerimeterRow,
 };
 use crate::db::repo::organisations;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// The wire form of a stored contract.
 pub fn to_wire(conn: &mut DbConnection, row: &ContractRow) -> Result<Contract, ApiError> {
@@ -342,7 +342,7 @@ pub fn transition(
             }
             (action, state) => {
                 return Err(ApiError::Conflict {
-                    code: "invalid_transition",
+                    code: ProblemCode::InvalidTransition,
                     detail: format!(
                         "L'action « {} » n'est pas possible sur un contrat « {} ».",
                         serde_json::to_value(action)
@@ -407,7 +407,7 @@ pub fn amend(
         access.require_authority("signer un avenant")?;
         if matches!(state_of(&row)?, ContractState::Echu | ContractState::Resilie) {
             return Err(ApiError::Conflict {
-                code: "contract_closed",
+                code: ProblemCode::ContractClosed,
                 detail: "Le contrat est échu ou résilié : il ne peut plus être modifié.".to_owned(),
             });
         }
@@ -496,7 +496,7 @@ pub(super) fn check_editable(access: Access, row: &ContractRow) -> Result<(), Ap
         Access::Authority if !matches!(state, ContractState::Echu | ContractState::Resilie) => Ok(()),
         Access::Organisation if state == ContractState::EnNegociation => Ok(()),
         Access::Authority | Access::Organisation => Err(ApiError::Conflict {
-            code: "contract_not_editable",
+            code: ProblemCode::ContractNotEditable,
             detail: format!(
                 "Le contrat est « {} » : ses fiches actions ne se modifient plus ici.",
                 state.code()

@@ -20,7 +20,7 @@ use crate::db::DbConnection;
 use crate::db::repo::cpom as repo;
 use crate::db::repo::scope::visible_structures;
 use crate::db::schema::{departments, regions};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Legal deadline of the CPOM obligation of EHPAD.
 pub const EHPAD_DEADLINE: &str = "2021-12-31";
@@ -35,7 +35,7 @@ pub fn coverage(conn: &mut DbConnection, principal: &Principal, by: &str) -> Res
     )?;
     if by != "department" && by != "region" {
         return Err(ApiError::BadRequest {
-            code: "invalid_query",
+            code: ProblemCode::InvalidQuery,
             detail: "Le paramètre « by » vaut « department » ou « region ».".to_owned(),
         });
     }

@@ -18,7 +18,7 @@ use super::{Access, journal, load_visible, validate, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 
 /// Checks `If-Match` against the contract and moves it to its next version (428, 412).
@@ -56,7 +56,7 @@ pub fn update_contract(
         }
         if state != ContractState::EnNegociation {
             return Err(ApiError::Conflict {
-                code: "contract_not_editable",
+                code: ProblemCode::ContractNotEditable,
                 detail: format!(
                     "Le contrat est « {} » : après la signature, il se modifie par avenant.",
                     state.code()

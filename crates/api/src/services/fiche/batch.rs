@@ -17,7 +17,7 @@ use crate::auth::Principal;
 use crate::db::repo::fiche_batches::{self, BatchRow};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks::Territory;
 use crate::state::AppState;
 
@@ -113,7 +113,7 @@ pub async fn start(
         .db_write(move |conn| {
             if forms::campaign_phase(conn, year)?.is_none() {
                 return Err(ApiError::NotFound {
-                    code: "campaign_not_found",
+                    code: ProblemCode::CampaignNotFound,
                     detail: format!("La campagne {year} n'existe pas."),
                 });
             }
@@ -140,7 +140,7 @@ pub async fn start(
             )?;
             if finess.len() > MAX_FICHES {
                 return Err(ApiError::Unprocessable {
-                    code: "batch_too_large",
+                    code: ProblemCode::BatchTooLarge,
                     detail: format!(
                         "{} structures : un lot compte au plus {MAX_FICHES} fiches.",
                         finess.len()
@@ -235,7 +235,7 @@ pub fn archive(
     let batch = get(conn, principal, id)?;
     if batch.state != "done" {
         return Err(ApiError::Conflict {
-            code: "batch_not_done",
+            code: ProblemCode::BatchNotDone,
             detail: format!(
                 "Le lot {id} n'est pas terminé ({} / {} fiches).",
                 batch.processed, batch.total
@@ -250,7 +250,7 @@ pub fn archive(
 
 fn batch_not_found(id: &str) -> ApiError {
     ApiError::NotFound {
-        code: "batch_not_found",
+        code: ProblemCode::BatchNotFound,
         detail: format!("Aucun lot de fiches {id}."),
     }
 }

@@ -18,7 +18,7 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::structures::StructureRow;
 use crate::db::repo::{forms, organisations, values};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::routes::catalogue::catalogue_error;
 use crate::services::benchmarks::{self, CampaignPeers, Territory, in_scope, is_frozen_phase};
 use crate::services::forms::{document, parse_json};
@@ -181,7 +181,7 @@ fn read_base(
     let row = benchmarks::visible_structure(conn, principal, finess)?;
     if forms::campaign_phase(conn, year)?.is_none() {
         return Err(ApiError::NotFound {
-            code: "campaign_not_found",
+            code: ProblemCode::CampaignNotFound,
             detail: format!("La campagne {year} n'existe pas."),
         });
     }

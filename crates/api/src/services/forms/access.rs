@@ -8,7 +8,7 @@ use tdb_domain::{Catalogue, catalogue_for};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::forms::{self, FormRow, FormStamp, StructureContext};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::routes::catalogue::catalogue_error;
 
 /// A form the caller may see: campaign, phase and structure.
@@ -42,7 +42,7 @@ pub fn locate(
     finess: &str,
 ) -> Result<Target, ApiError> {
     let campaign_not_found = || ApiError::NotFound {
-        code: "campaign_not_found",
+        code: ProblemCode::CampaignNotFound,
         detail: format!("La campagne {year} n'existe pas."),
     };
     let Some(stamp) = forms::stamp(conn, &principal.scope, year, finess)? else {
@@ -50,7 +50,7 @@ pub fn locate(
             return Err(campaign_not_found());
         }
         return Err(ApiError::NotFound {
-            code: "structure_not_found",
+            code: ProblemCode::StructureNotFound,
             detail: format!("Aucune structure {finess} n'est accessible."),
         });
     };

@@ -19,7 +19,7 @@ use crate::db::DbConnection;
 use crate::db::repo::audit;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::justifications::{self, JustificationRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// What to do with a justification.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +58,7 @@ pub fn change_justification(
                 }
                 if !failing {
                     return Err(ApiError::Conflict {
-                        code: "alert_not_failing",
+                        code: ProblemCode::AlertNotFailing,
                         detail: format!("L'alerte « {key} » n'est pas déclenchée : rien à justifier."),
                     });
                 }
@@ -79,7 +79,7 @@ pub fn change_justification(
             JustificationChange::Delete => {
                 let Some(row) = row.filter(|_| before.justifications.contains_key(key)) else {
                     return Err(ApiError::NotFound {
-                        code: "justification_not_found",
+                        code: ProblemCode::JustificationNotFound,
                         detail: format!("L'alerte « {key} » n'a pas de justification."),
                     });
                 };
@@ -132,7 +132,7 @@ fn alert_failing(document: &FormDocument, key: &str) -> Result<bool, ApiError> {
     match entry {
         Some(control) => Ok(control.status == ControlStatus::Evaluated && control.passed == Some(false)),
         None => Err(ApiError::NotFound {
-            code: "unknown_alert",
+            code: ProblemCode::UnknownAlert,
             detail: format!(
                 "« {key} » n'est pas une alerte de ce formulaire (code d'un contrôle d'alerte, ou \
                  variation_annuelle.<indicateur>)."

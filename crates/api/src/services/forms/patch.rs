@@ -17,7 +17,7 @@ use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::forms::{FormRow, FormStamp};
 use crate::db::repo::values::{self, ValueRow};
 use crate::db::{DbConnection, WriteGate};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Source of a value typed by the structure.
 pub const SAISIE: &str = "saisie";
@@ -260,7 +260,7 @@ fn plan(
     }
     if !locked.is_empty() {
         return Err(ApiError::Conflict {
-            code: "item_locked",
+            code: ProblemCode::ItemLocked,
             detail: format!(
                 "Valeurs verrouillées (transmises par FINESS ou la CNSA) : {}. Une correction passe \
                  par la source, ou par un déverrouillage de l'autorité.",

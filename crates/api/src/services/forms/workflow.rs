@@ -19,7 +19,7 @@ use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::corrections;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::values;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// `POST …/form/submit`: `en_cours` or `correction_demandee` → `soumis`, when the domain says the form
 /// can be submitted; resolves the open correction requests whose item changed since they were made.
@@ -142,7 +142,7 @@ fn validate(
     };
     if at.is_some() {
         return Err(ApiError::Conflict {
-            code: "already_validated",
+            code: ProblemCode::AlreadyValidated,
             detail:
                 "Votre autorité a déjà validé ce formulaire ; la validation de l'autre autorité est attendue."
                     .to_owned(),
@@ -290,7 +290,7 @@ fn check_ready(document: &FormDocument) -> Result<(), ApiError> {
         });
     }
     Err(ApiError::ConflictWithReasons {
-        code: "cannot_submit",
+        code: ProblemCode::CannotSubmit,
         detail: format!(
             "Le formulaire ne peut pas être soumis : {} motif(s).",
             reasons.len()

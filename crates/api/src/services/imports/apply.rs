@@ -16,13 +16,13 @@ use crate::db::repo::audit::NewAuditEntry;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::imports::{self, AuditInsert};
 use crate::db::repo::values::ValueRow;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::forms::{parse_json, refresh_cache};
 
 /// Channel of the audit entries of imports.
 pub const CHANNEL: &str = "import";
 /// Code of a form created concurrently by another writer: the batch is planned again.
-pub const CONCURRENT_WRITE: &str = "concurrent_write";
+pub const CONCURRENT_WRITE: ProblemCode = ProblemCode::ConcurrentWrite;
 
 /// Writes the plans of a batch (state loaded under lock); returns how many forms changed.
 ///

@@ -217,7 +217,7 @@ fn form_refusal(ctx: &Context, form: Option<&FormRow>) -> Option<(&'static str, 
     if ctx.importer.is_saisie() {
         return rules::check_editable(&ctx.phase, state)
             .err()
-            .map(|e| (e.code(), e.to_problem().detail));
+            .map(|e| (e.code().as_str(), e.to_problem().detail));
     }
     matches!(state, FormState::Valide | FormState::Cloture).then(|| {
         (

@@ -18,7 +18,7 @@ use crate::auth::{Principal, Role};
 use crate::db::repo::idempotency;
 use crate::db::repo::jobs::{self, JobRow};
 use crate::db::{DbConnection, DbPool};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::forms::rfc3339;
 
 /// A running job without a heartbeat for this long is considered dead.
@@ -133,7 +133,7 @@ impl Progress for JobProgress<'_> {
 /// The job `id` as `principal` may see it: its creator or a `national` user (others: 404).
 pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<ImportJob, ApiError> {
     let not_found = || ApiError::NotFound {
-        code: "job_not_found",
+        code: ProblemCode::JobNotFound,
         detail: format!("Aucun import {id} n'est accessible."),
     };
     let row = jobs::find(conn, id)?.ok_or_else(not_found)?;
