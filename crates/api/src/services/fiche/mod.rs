@@ -229,7 +229,7 @@ fn read_base(
         );
         let form = forms::find(conn, y, finess)?;
         let state = match &form {
-            Some(f) => FormState::parse(&f.state).unwrap_or(FormState::NonCommence),
+            Some(f) => f.state,
             None if is_frozen_phase(&phase) => FormState::Cloture,
             None => FormState::NonCommence,
         };

@@ -92,7 +92,7 @@ pub fn create(conn: &mut DbConnection, target: &Target, now: NaiveDateTime) -> R
     let row = FormRow {
         campaign_year: target.year,
         structure_finess: target.finess().to_owned(),
-        state: FormState::NonCommence.as_str().to_owned(),
+        state: FormState::NonCommence,
         version: 0,
         completion_rate: 0.0,
         filled: 0,
@@ -114,13 +114,9 @@ pub fn create(conn: &mut DbConnection, target: &Target, now: NaiveDateTime) -> R
     }
 }
 
-/// The state of a stored form (a row with an unknown state is a defect).
-pub fn state_of(row: Option<&FormRow>) -> Result<FormState, ApiError> {
-    match row {
-        None => Ok(FormState::NonCommence),
-        Some(row) => FormState::parse(&row.state)
-            .ok_or_else(|| ApiError::Internal(format!("stored form state `{}`", row.state))),
-    }
+/// The state of a form: `non_commence` before its row exists.
+pub fn state_of(row: Option<&FormRow>) -> FormState {
+    row.map_or(FormState::NonCommence, |row| row.state)
 }
 
 /// Writes `row` as the next version of the form locked at `previous`; 412 if it moved meanwhile.

@@ -41,7 +41,7 @@ pub fn post_message(
                 code: ProblemCode::CorrectionNotFound,
                 detail: format!("Aucune demande de correction {id} sur ce formulaire."),
             })?;
-        let state = access::state_of(forms::find(conn, year, finess)?.as_ref())?;
+        let state = access::state_of(forms::find(conn, year, finess)?.as_ref());
         if state == FormState::Cloture {
             return Err(ApiError::Conflict {
                 code: ProblemCode::FormClosed,

@@ -43,7 +43,7 @@ pub fn change_justification(
     principal.require_role(&[Role::Esms, Role::Og], "justifier une alerte")?;
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, expected)?;
-        rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
+        rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
         let before = view::document(conn, &target, row.as_ref())?;
         let failing = alert_failing(&before, key)?;
         let now = access::now();
@@ -98,8 +98,8 @@ pub fn change_justification(
             }],
         )?;
         let previous = row.version;
-        if row.state == FormState::NonCommence.as_str() {
-            FormState::EnCours.as_str().clone_into(&mut row.state);
+        if row.state == FormState::NonCommence {
+            row.state = FormState::EnCours;
         }
         row.version = previous + 1;
         row.updated_at = now;

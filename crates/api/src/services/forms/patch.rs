@@ -163,7 +163,7 @@ fn write(
     now: chrono::NaiveDateTime,
 ) -> Result<Written, ApiError> {
     let row = access::lock(conn, target, expected)?;
-    rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
+    rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
     let (context, plan) = if row.as_ref().map(|r| r.version) == target.stamp.version {
         (speculation.context, speculation.planned?)
     } else {
@@ -200,8 +200,8 @@ fn write(
         }
     }
     audit::append(conn, &plan.entries)?;
-    if row.state == FormState::NonCommence.as_str() {
-        FormState::EnCours.as_str().clone_into(&mut row.state);
+    if row.state == FormState::NonCommence {
+        row.state = FormState::EnCours;
     }
     view::cache_summary(&mut row, &evaluation);
     access::save(conn, &mut row, previous, now)?;

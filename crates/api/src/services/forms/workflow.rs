@@ -33,7 +33,7 @@ pub fn submit(
     principal.require_role(&[Role::Esms, Role::Og], "soumettre un formulaire")?;
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, expected)?;
-        let from = access::state_of(row.as_ref())?;
+        let from = access::state_of(row.as_ref());
         rules::check_submittable(&target.phase, from)?;
         let mut row = stored(row)?;
         let document = view::document(conn, &target, Some(&row))?;
@@ -53,7 +53,7 @@ pub fn submit(
             .map(|r| r.id)
             .collect();
         corrections::resolve(conn, &resolved, now)?;
-        FormState::Soumis.as_str().clone_into(&mut row.state);
+        row.state = FormState::Soumis;
         row.submitted_at = Some(now);
         row.submitted_by = Some(principal.subject.clone());
         clear_validations(&mut row);
@@ -88,7 +88,7 @@ pub fn review(
     }
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, expected)?;
-        let from = access::state_of(row.as_ref())?;
+        let from = access::state_of(row.as_ref());
         rules::check_reviewable(&target.phase, from)?;
         let mut row = stored(row)?;
         let now = access::now();
@@ -109,7 +109,7 @@ pub fn review(
                     corrections::add_message(conn, id, &principal.subject, item.message.trim(), now)?;
                     ids.push(id);
                 }
-                FormState::CorrectionDemandee.as_str().clone_into(&mut row.state);
+                row.state = FormState::CorrectionDemandee;
                 clear_validations(&mut row);
                 let items: Vec<&str> = items.iter().map(|i| i.item.as_str()).collect();
                 vec![journal::transition(
@@ -167,7 +167,7 @@ fn validate(
         ..journal::entry(target, principal, "validation", now)
     }];
     if awaiting.is_empty() {
-        FormState::Valide.as_str().clone_into(&mut row.state);
+        row.state = FormState::Valide;
         entries.push(journal::transition(
             target,
             principal,
@@ -201,7 +201,7 @@ pub fn reopen(
     }
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, expected)?;
-        let from = access::state_of(row.as_ref())?;
+        let from = access::state_of(row.as_ref());
         rules::check_reopenable(&target.phase, from)?;
         let mut row = stored(row)?;
         let to = if corrections::open_of_form(conn, year, finess)?.is_empty() {
@@ -209,7 +209,7 @@ pub fn reopen(
         } else {
             FormState::CorrectionDemandee
         };
-        to.as_str().clone_into(&mut row.state);
+        row.state = to;
         clear_validations(&mut row);
         let now = access::now();
         let entry = journal::transition(&target, principal, (from, to), Some(comment), json!({}), now);

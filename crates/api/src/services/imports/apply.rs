@@ -57,8 +57,8 @@ pub fn write(
             .forms
             .remove(&plan.finess)
             .unwrap_or_else(|| blank_form(ctx.year, &plan.finess, now));
-        if ctx.importer.is_saisie() && form.state == FormState::NonCommence.as_str() {
-            FormState::EnCours.as_str().clone_into(&mut form.state);
+        if ctx.importer.is_saisie() && form.state == FormState::NonCommence {
+            form.state = FormState::EnCours;
         }
         form.version += 1;
         form.updated_at = now;
@@ -141,7 +141,7 @@ fn blank_form(year: i32, finess: &str, now: NaiveDateTime) -> FormRow {
     FormRow {
         campaign_year: year,
         structure_finess: finess.to_owned(),
-        state: FormState::NonCommence.as_str().to_owned(),
+        state: FormState::NonCommence,
         version: 0,
         completion_rate: 0.0,
         filled: 0,
