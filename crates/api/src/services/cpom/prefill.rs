@@ -106,8 +106,8 @@ fn known_from<'a>(contracts: &'a [(ContractRow, Vec<repo::PerimeterRow>)], fines
         .iter()
         .filter(|(row, _)| {
             matches!(
-                ContractState::from_code(&row.state),
-                Some(ContractState::EnCours | ContractState::Echu | ContractState::Resilie)
+                row.state,
+                ContractState::EnCours | ContractState::Echu | ContractState::Resilie
             )
         })
         .flat_map(|(row, perimeter)| {
