@@ -289,7 +289,7 @@ fn engine(backend: &str, base: Option<&str>, finess: &[String], items: &[(String
     let options = Options {
         dry_run: false,
         partial: false,
-        batch_values: tdb_api::services::imports::BATCH_VALUES,
+        batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
     };
     reset_peak();
     let start = Instant::now();
@@ -369,7 +369,7 @@ fn baseline(
         .collect();
     reset_peak();
     let start = Instant::now();
-    for chunk in rows.chunks(tdb_api::services::imports::BATCH_VALUES) {
+    for chunk in rows.chunks(tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES) {
         conn.transaction(|c| match raw {
             Raw::Insert => insert_values(c, chunk),
             Raw::Copy => copy_values(c, chunk).expect("COPY on PostgreSQL only").map(drop),

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory};
 
+/// Values per committed batch of a large import (a job), by default.
+pub const DEFAULT_IMPORT_BATCH_VALUES: usize = 5_000;
+
 /// Settings of the server and of the commands that touch the database.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -39,7 +42,7 @@ pub struct Config {
     pub form_cache_mb: usize,
 
     /// Values per committed batch of a large import (a job): each batch is one transaction.
-    #[arg(long, env = "TDB_IMPORT_BATCH_VALUES", default_value_t = crate::services::imports::BATCH_VALUES)]
+    #[arg(long, env = "TDB_IMPORT_BATCH_VALUES", default_value_t = DEFAULT_IMPORT_BATCH_VALUES)]
     pub import_batch_values: usize,
 }
 

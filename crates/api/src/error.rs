@@ -221,6 +221,25 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<tdb_domain::CatalogueError> for ApiError {
+    /// A campaign without a catalogue is a 404 (`campaign_not_covered`); any other failure is internal.
+    fn from(error: tdb_domain::CatalogueError) -> Self {
+        match error {
+            tdb_domain::CatalogueError::CampaignNotCovered {
+                campaign,
+                first,
+                last,
+            } => Self::NotFound {
+                code: ProblemCode::CampaignNotCovered,
+                detail: format!(
+                    "Aucun catalogue ne couvre la campagne {campaign} (campagnes couvertes : {first} à {last})."
+                ),
+            },
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         Self::Internal(error.to_string())

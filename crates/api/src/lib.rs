@@ -5,7 +5,6 @@
 
 pub mod auth;
 pub mod cli;
-pub mod cli_import;
 pub mod config;
 pub mod db;
 pub mod error;

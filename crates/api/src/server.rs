@@ -64,7 +64,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
 }
 
 /// `tdb serve`: migrate, bind, print the URL, serve until stopped.
-pub fn run(config: Config) -> Result<(), crate::cli::CliError> {
+pub fn run(config: Config) -> Result<(), crate::cli::error::CliError> {
     let bind = config.bind;
     let state = build_state(config)?;
     let listener = TcpListener::bind(bind)?;

@@ -2,13 +2,11 @@
 
 use std::sync::Arc;
 
-use actix_web::web;
-
 use crate::auth::TokenService;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
-use crate::services::benchmarks::PeerMemo;
+use crate::services::benchmarks::{PeerMemo, PeerSource};
 use crate::services::forms::FormCache;
 
 /// State handed to every handler through `web::Data`.
@@ -29,33 +27,29 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs blocking database work on actix's thread pool with a pooled connection.
+    /// What the peer statistics services read: the pool and the memo of peer groups.
+    pub fn peer_source(&self) -> PeerSource {
+        PeerSource {
+            pool: self.pool.clone(),
+            memo: Arc::clone(&self.peers),
+        }
+    }
+
+    /// Runs blocking database work with a pooled connection (see [`DbPool::run`]).
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
+        self.pool.run(work).await
     }
 
-    /// Like [`db`](Self::db), for work that writes: on SQLite it first waits for the process's write
-    /// turn (see [`DbPool::write_turn`]), held until the work is done.
+    /// Runs blocking database work that writes, in the process's write turn (see [`DbPool::run_write`]).
     pub async fn db_write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let _turn = pool.write_turn();
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
+        self.pool.run_write(work).await
     }
 }

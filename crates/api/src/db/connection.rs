@@ -9,6 +9,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use parking_lot::{Mutex, MutexGuard};
 
 use super::watch::ChangeWatch;
+use crate::error::ApiError;
 
 /// A connection to either supported database.
 #[derive(diesel::MultiConnection)]
@@ -85,6 +86,36 @@ impl DbPool {
     /// The backend of this pool.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Runs blocking database work on actix's thread pool with a pooled connection.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Like [`run`](Self::run), for work that writes: on SQLite it first waits for the process's write
+    /// turn (see [`write_turn`](Self::write_turn)), held until the work is done.
+    pub async fn run_write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.clone();
+        actix_web::web::block(move || {
+            let _turn = pool.write_turn();
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
     }
 
     /// Checks a connection out of the pool (blocking: call from `web::block`).

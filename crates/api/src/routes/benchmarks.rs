@@ -70,7 +70,7 @@ pub async fn group_benchmark(
         category: params.category,
         territory: params.territory,
     };
-    service::group(&state, &principal, year.into_inner(), query)
+    service::group(&state.peer_source(), &principal, year.into_inner(), query)
         .await
         .map(web::Json)
 }
@@ -104,7 +104,7 @@ pub async fn structure_benchmark(
     path: web::Path<(i32, String)>,
 ) -> Result<web::Json<StructureBenchmark>, ApiError> {
     let (year, finess) = path.into_inner();
-    service::structure(&state, principal, year, finess)
+    service::structure(&state.peer_source(), principal, year, finess)
         .await
         .map(web::Json)
 }
@@ -175,7 +175,7 @@ pub async fn indicator_table(
         },
         indicators: params.indicators,
     };
-    service::table::table(&state, principal, year.into_inner(), query)
+    service::table::table(&state.peer_source(), principal, year.into_inner(), query)
         .await
         .map(web::Json)
 }

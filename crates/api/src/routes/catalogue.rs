@@ -2,10 +2,10 @@
 
 use actix_web::http::header::{self, ETag, EntityTag, IfNoneMatch};
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use tdb_domain::catalogue_for;
 use tdb_domain::contract::{CatalogueDocument, Problem};
-use tdb_domain::{CatalogueError, catalogue_for};
 
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 
 /// The catalogue of a campaign.
 ///
@@ -26,7 +26,7 @@ use crate::error::{ApiError, ProblemCode};
 )]
 #[get("/catalogue/{campaign}")]
 pub async fn get_catalogue(req: HttpRequest, campaign: web::Path<i32>) -> Result<HttpResponse, ApiError> {
-    let catalogue = catalogue_for(campaign.into_inner()).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(campaign.into_inner())?;
     let tag = EntityTag::new_strong(catalogue.etag().trim_matches('"').to_owned());
     let unchanged = match <IfNoneMatch as header::Header>::parse(&req) {
         Ok(IfNoneMatch::Any) => true,
@@ -47,21 +47,4 @@ pub async fn get_catalogue(req: HttpRequest, campaign: web::Path<i32>) -> Result
     Ok(response
         .content_type("application/json")
         .body(catalogue.raw_json().to_owned()))
-}
-
-/// Maps a catalogue lookup failure to its problem.
-pub fn catalogue_error(error: CatalogueError) -> ApiError {
-    match error {
-        CatalogueError::CampaignNotCovered {
-            campaign,
-            first,
-            last,
-        } => ApiError::NotFound {
-            code: ProblemCode::CampaignNotCovered,
-            detail: format!(
-                "Aucun catalogue ne couvre la campagne {campaign} (campagnes couvertes : {first} à {last})."
-            ),
-        },
-        other => ApiError::Internal(other.to_string()),
-    }
 }

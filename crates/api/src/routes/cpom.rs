@@ -136,7 +136,7 @@ fn with_version(version: i64, body: &impl serde::Serialize) -> HttpResponse {
 
 /// The `If-Match` header of a request.
 fn if_match(req: &HttpRequest) -> IfMatch {
-    IfMatch::parse(req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()))
+    crate::routes::preconditions::if_match(req)
 }
 
 /// Change the title, the signatories or the dates of a contract in negotiation.

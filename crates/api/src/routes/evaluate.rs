@@ -5,7 +5,6 @@ use tdb_domain::contract::{EvaluateRequest, EvaluationResult, FieldError, Proble
 use tdb_domain::{EvaluateError, evaluate_request};
 
 use crate::error::{ApiError, ProblemCode};
-use crate::routes::catalogue::catalogue_error;
 
 /// Evaluate a form.
 ///
@@ -51,7 +50,7 @@ fn evaluate_error(error: EvaluateError) -> ApiError {
             ),
         },
         EvaluateError::CampaignNotCovered { campaign } => {
-            catalogue_error(tdb_domain::CatalogueError::CampaignNotCovered {
+            ApiError::from(tdb_domain::CatalogueError::CampaignNotCovered {
                 campaign,
                 first: tdb_domain::FIRST_CAMPAIGN,
                 last: tdb_domain::LAST_CAMPAIGN,

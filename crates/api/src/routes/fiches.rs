@@ -65,7 +65,7 @@ pub async fn get_fiche(
     params: web::Query<FicheParams>,
 ) -> Result<web::Json<Fiche>, ApiError> {
     let year = params.into_inner().campaign()?;
-    service::fiche(&state, principal, finess.into_inner(), year)
+    service::fiche(&state.peer_source(), principal, finess.into_inner(), year)
         .await
         .map(web::Json)
 }
@@ -98,7 +98,7 @@ pub async fn get_fiche_pdf(
     params: web::Query<FicheParams>,
 ) -> Result<HttpResponse, ApiError> {
     let year = params.into_inner().campaign()?;
-    let fiche = service::fiche(&state, principal, finess.into_inner(), year).await?;
+    let fiche = service::fiche(&state.peer_source(), principal, finess.into_inner(), year).await?;
     let today = chrono::Utc::now().format("%d/%m/%Y").to_string();
     let name = format!("fiche-{}-{year}.pdf", fiche.identity.finess);
     let bytes = web::block(move || pdf::render(&fiche, &today)).await??;
@@ -149,7 +149,7 @@ pub async fn post_fiche_batch(
     params: web::Query<BatchParams>,
 ) -> Result<HttpResponse, ApiError> {
     let batch = batch::start(
-        &state,
+        &state.peer_source(),
         principal,
         year.into_inner(),
         params.into_inner().territory,

@@ -14,6 +14,7 @@ pub mod health;
 pub mod imports;
 pub mod organisations;
 pub mod pagination;
+pub mod preconditions;
 pub mod progress;
 pub mod regions;
 pub mod structures;

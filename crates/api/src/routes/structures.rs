@@ -13,7 +13,7 @@ use crate::db::repo::scope::visible_structures;
 use crate::db::repo::structures::{FormStateFilter, StructureFilters};
 use crate::error::ApiError;
 use crate::routes::pagination::PageParams;
-use crate::services::if_match::{IfMatch, etag};
+use crate::services::if_match::etag;
 use crate::services::structures as service;
 use crate::state::AppState;
 
@@ -283,7 +283,7 @@ pub async fn update_structure(
     finess: web::Path<String>,
     body: web::Json<StructureUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = IfMatch::parse(req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()));
+    let if_match = crate::routes::preconditions::if_match(&req);
     let (finess, input) = (finess.into_inner(), body.into_inner());
     let structure = state
         .db(move |conn| service::update(conn, &principal, &finess, if_match, &input))

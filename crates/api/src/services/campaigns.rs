@@ -11,7 +11,6 @@ use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::repo::campaigns::{self, AuditEntry, CampaignRow};
 use crate::error::{ApiError, ProblemCode};
-use crate::routes::catalogue::catalogue_error;
 use crate::services::benchmarks;
 use crate::services::forms::close_forms;
 use crate::services::structures::is_iso_date;
@@ -224,5 +223,5 @@ fn merge(current: &CampaignRow, sent: &CampaignDates) -> CampaignDates {
 pub fn threshold_percent(year: i32) -> Result<u32, ApiError> {
     tdb_domain::catalogue_for(year)
         .map(|c| c.completion_rule().threshold_percent)
-        .map_err(catalogue_error)
+        .map_err(ApiError::from)
 }

@@ -11,3 +11,4 @@ pub mod if_match;
 pub mod imports;
 pub mod progress;
 pub mod structures;
+pub mod values;

@@ -459,7 +459,12 @@ async fn updates_need_a_current_if_match(db: TestDb) {
     assert_eq!(body["city"], "Tourcoing");
     let (status, ..) = send(&app, put(Some("\"1\""), changed.clone())).await;
     assert_eq!(status, 412, "the old version is stale now");
-    let (status, _, etag) = send(&app, put(Some("W/\"2\""), changed)).await;
+    let (status, ..) = send(&app, put(Some("W/\"2\""), changed.clone())).await;
+    assert_eq!(
+        status, 412,
+        "a weak tag never matches (RFC 9110 strong comparison)"
+    );
+    let (status, _, etag) = send(&app, put(Some("\"2\""), changed)).await;
     assert_eq!((status, etag.as_deref()), (200, Some("\"3\"")));
 
     let mut invalid = put_body("590000021");

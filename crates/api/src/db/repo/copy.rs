@@ -8,41 +8,8 @@ use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 
-use super::imports::{AuditInsert, ValueInsert};
+use super::import_rows::{AuditInsert, ValueInsert, import_values_stage};
 use crate::db::schema::{audit_log, form_values};
-
-diesel::table! {
-    /// Session-local staging of the value rows of an import batch (a temporary table shaped like
-    /// `form_values`, emptied after each use and at each commit).
-    import_values_stage (campaign_year, structure_finess, item_code) {
-        /// Campaign.
-        campaign_year -> Integer,
-        /// Structure.
-        structure_finess -> Text,
-        /// Item code.
-        item_code -> Text,
-        /// Value JSON.
-        value_json -> Text,
-        /// Source.
-        source -> Text,
-        /// Import batch.
-        batch_id -> Nullable<Text>,
-        /// Locked.
-        locked -> Bool,
-        /// Kept pushed value.
-        prefill_value_json -> Nullable<Text>,
-        /// Its source.
-        prefill_source -> Nullable<Text>,
-        /// Override reason.
-        override_reason -> Nullable<Text>,
-        /// Author.
-        author -> Text,
-        /// When.
-        updated_at -> Timestamp,
-        /// Version.
-        version -> BigInt,
-    }
-}
 
 /// Creates the staging table of this session if needed (no index: it is read once, in full).
 const STAGE: &str = "CREATE TEMPORARY TABLE IF NOT EXISTS import_values_stage \

@@ -202,24 +202,19 @@ pub fn exists(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<b
     diesel::select(diesel::dsl::exists(forms::table.find((year, finess)))).get_result(conn)
 }
 
-/// Takes the write lock of a form: a no-op UPDATE of its row, at version `expected` when given.
-/// Returns whether the row matched.
+/// Takes the write lock of a form: a no-op UPDATE of its row. Returns whether the row exists.
 ///
 /// Run it as the first statement of a write transaction: PostgreSQL then holds the row lock until the
 /// commit, so a concurrent writer re-reads the version after it; SQLite takes its database write lock
 /// before any read, so the busy timeout applies instead of a snapshot conflict.
-pub fn lock(conn: &mut DbConnection, year: i32, finess: &str, expected: Option<i64>) -> QueryResult<bool> {
-    let target = forms::table
-        .filter(forms::campaign_year.eq(year))
-        .filter(forms::structure_finess.eq(finess));
-    let n = match expected {
-        Some(version) => diesel::update(target.filter(forms::version.eq(version)))
-            .set(forms::version.eq(forms::version))
-            .execute(conn)?,
-        None => diesel::update(target)
-            .set(forms::version.eq(forms::version))
-            .execute(conn)?,
-    };
+pub fn lock(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        forms::table
+            .filter(forms::campaign_year.eq(year))
+            .filter(forms::structure_finess.eq(finess)),
+    )
+    .set(forms::version.eq(forms::version))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

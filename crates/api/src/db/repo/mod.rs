@@ -11,6 +11,7 @@ pub mod fiche_batches;
 pub mod forms;
 pub mod health;
 pub mod idempotency;
+pub mod import_rows;
 pub mod imports;
 pub mod jobs;
 pub mod justifications;

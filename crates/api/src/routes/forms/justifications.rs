@@ -3,9 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, delete, put, web};
 use tdb_domain::contract::{FormDocument, JustificationBody, Problem};
 
-use super::{IfMatch, form_response};
+use super::form_response;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::routes::preconditions::if_match;
 use crate::services::forms::{self, JustificationChange};
 use crate::state::AppState;
 
@@ -52,7 +53,7 @@ pub async fn put_justification(
     body: web::Json<JustificationBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess, key) = path.into_inner();
-    let expected = IfMatch::of(&req).optional();
+    let condition = if_match(&req);
     let document = state
         .db_write(move |conn| {
             forms::change_justification(
@@ -61,7 +62,7 @@ pub async fn put_justification(
                 (year, &finess),
                 &key,
                 JustificationChange::Put(&body.text),
-                expected,
+                &condition,
             )
         })
         .await?;
@@ -101,7 +102,7 @@ pub async fn delete_justification(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess, key) = path.into_inner();
-    let expected = IfMatch::of(&req).optional();
+    let condition = if_match(&req);
     let document = state
         .db_write(move |conn| {
             forms::change_justification(
@@ -110,7 +111,7 @@ pub async fn delete_justification(
                 (year, &finess),
                 &key,
                 JustificationChange::Delete,
-                expected,
+                &condition,
             )
         })
         .await?;

@@ -11,11 +11,10 @@ pub mod justifications;
 pub mod patch;
 pub mod workflow;
 
-use actix_web::http::header::{ContentType, ETag, EntityTag, IF_MATCH};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header::{ContentType, ETag, EntityTag};
+use actix_web::{HttpResponse, web};
 use tdb_domain::contract::FormDocument;
 
-use crate::error::ApiError;
 use crate::services::forms::FormBody;
 
 /// Registers the form routes (inside the `/api/v1` scope).
@@ -34,50 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Path of a form: campaign year and FINESS ET.
 type FormPath = web::Path<(i32, String)>;
 
-/// What `If-Match` asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IfMatch {
-    /// No header.
-    Absent,
-    /// `*`: any current version.
-    Any,
-    /// This version; `-1` when the tag is not one of ours (never matches).
-    Version(i64),
-}
-
-impl IfMatch {
-    fn of(req: &HttpRequest) -> Self {
-        let Some(header) = req.headers().get(IF_MATCH) else {
-            return Self::Absent;
-        };
-        let text = header.to_str().unwrap_or_default().trim();
-        if text == "*" {
-            return Self::Any;
-        }
-        let version = text
-            .split(',')
-            .map(str::trim)
-            .find_map(|tag| tag.strip_prefix('"')?.strip_suffix('"')?.parse::<i64>().ok());
-        Self::Version(version.unwrap_or(-1))
-    }
-
-    /// The version to check, `None` for any; 428 when the header is missing.
-    fn required(self) -> Result<Option<i64>, ApiError> {
-        match self {
-            Self::Absent => Err(ApiError::PreconditionRequired),
-            other => Ok(other.optional()),
-        }
-    }
-
-    /// The version to check, `None` when the header is missing or `*`.
-    fn optional(self) -> Option<i64> {
-        match self {
-            Self::Version(v) => Some(v),
-            Self::Absent | Self::Any => None,
-        }
-    }
-}
-
 /// 200 with the form and its `ETag`.
 fn form_response(document: FormDocument) -> HttpResponse {
     HttpResponse::Ok()
@@ -91,32 +46,4 @@ fn body_response(body: FormBody) -> HttpResponse {
         .insert_header(ETag(EntityTag::new_strong(body.version.to_string())))
         .content_type(ContentType::json())
         .body(body.json)
-}
-
-#[cfg(test)]
-mod tests {
-    use actix_web::test::TestRequest;
-
-    use super::*;
-
-    #[test]
-    fn if_match_reads_our_strong_tags() {
-        let of = |value: &str| {
-            IfMatch::of(
-                &TestRequest::default()
-                    .insert_header((IF_MATCH, value))
-                    .to_http_request(),
-            )
-        };
-        assert_eq!(
-            IfMatch::of(&TestRequest::default().to_http_request()),
-            IfMatch::Absent
-        );
-        assert_eq!(of("\"3\""), IfMatch::Version(3));
-        assert_eq!(of("*"), IfMatch::Any);
-        assert_eq!(of("W/\"3\""), IfMatch::Version(-1));
-        assert_eq!(of("\"x\", \"7\""), IfMatch::Version(7));
-        assert!(IfMatch::Absent.required().is_err());
-        assert_eq!(IfMatch::Any.required().ok(), Some(None));
-    }
 }

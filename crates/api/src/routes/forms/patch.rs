@@ -3,9 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use tdb_domain::contract::{FormDocument, FormPatch, Problem};
 
-use super::{FormPath, IfMatch, body_response};
+use super::{FormPath, body_response};
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::routes::preconditions::if_match;
 use crate::services::forms;
 use crate::state::AppState;
 
@@ -72,10 +73,10 @@ pub async fn patch_form(
     body: web::Json<FormPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
-    let expected = IfMatch::of(&req).required()?;
+    let condition = if_match(&req).required()?;
     let gate = state.pool.write_gate();
     let patched = state
-        .db(move |conn| forms::patch(conn, &gate, &principal, (year, &finess), expected, &body))
+        .db(move |conn| forms::patch(conn, &gate, &principal, (year, &finess), &condition, &body))
         .await?;
     Ok(body_response(forms::publish(&state.forms, year, patched)?))
 }

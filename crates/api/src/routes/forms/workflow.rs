@@ -3,9 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use tdb_domain::contract::{FormDocument, Problem, ReopenRequest, ReviewRequest};
 
-use super::{FormPath, IfMatch, form_response};
+use super::{FormPath, form_response};
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::routes::preconditions::if_match;
 use crate::services::forms;
 use crate::state::AppState;
 
@@ -53,9 +54,9 @@ pub async fn submit_form(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
-    let expected = IfMatch::of(&req).optional();
+    let condition = if_match(&req);
     let document = state
-        .db_write(move |conn| forms::submit(conn, &principal, (year, &finess), expected))
+        .db_write(move |conn| forms::submit(conn, &principal, (year, &finess), &condition))
         .await?;
     Ok(form_response(document))
 }
@@ -103,9 +104,9 @@ pub async fn review_form(
     body: web::Json<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
-    let expected = IfMatch::of(&req).optional();
+    let condition = if_match(&req);
     let document = state
-        .db_write(move |conn| forms::review(conn, &principal, (year, &finess), expected, &body))
+        .db_write(move |conn| forms::review(conn, &principal, (year, &finess), &condition, &body))
         .await?;
     Ok(form_response(document))
 }
@@ -147,9 +148,9 @@ pub async fn reopen_form(
     body: web::Json<ReopenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
-    let expected = IfMatch::of(&req).optional();
+    let condition = if_match(&req);
     let document = state
-        .db_write(move |conn| forms::reopen(conn, &principal, (year, &finess), expected, &body))
+        .db_write(move |conn| forms::reopen(conn, &principal, (year, &finess), &condition, &body))
         .await?;
     Ok(form_response(document))
 }

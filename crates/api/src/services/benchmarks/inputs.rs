@@ -14,7 +14,7 @@ use tdb_domain::{Catalogue, evaluate};
 use crate::db::DbConnection;
 use crate::db::repo::peers::{self, LiveRow, PeerInputRow, SnapshotRow};
 use crate::error::ApiError;
-use crate::services::forms::typed_values;
+use crate::services::values::typed_values;
 
 /// Forms re-evaluated per query of their values.
 const CHUNK: usize = 500;

@@ -24,18 +24,25 @@ use tdb_domain::{Catalogue, catalogue_for};
 
 use crate::auth::Principal;
 use crate::auth::principal::StructureScope;
-use crate::db::DbConnection;
 use crate::db::repo::peers as repo;
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
+use crate::db::{DbConnection, DbPool};
 use crate::error::{ApiError, ProblemCode};
-use crate::routes::catalogue::catalogue_error;
-use crate::services::forms::rfc3339;
-use crate::state::AppState;
+use crate::services::values::rfc3339;
 
 pub use memo::{PeerMemo, Stamp};
 pub use peers::CampaignPeers;
 pub use territory::Territory;
+
+/// What the peer groups are built from: the database and the process's memo of them.
+#[derive(Clone)]
+pub struct PeerSource {
+    /// The database pool.
+    pub pool: DbPool,
+    /// Peer groups of each campaign, kept while the campaign's data stamp holds.
+    pub memo: Arc<PeerMemo>,
+}
 
 /// Phases whose figures are frozen.
 pub fn is_frozen_phase(phase: &str) -> bool {
@@ -44,7 +51,7 @@ pub fn is_frozen_phase(phase: &str) -> bool {
 
 /// Freezes campaign `year` now (in the caller's transaction), unless it already is.
 pub fn freeze(conn: &mut DbConnection, year: i32, at: NaiveDateTime) -> Result<bool, ApiError> {
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(year)?;
     inputs::freeze(conn, year, catalogue, at)
 }
 
@@ -57,27 +64,30 @@ enum Lookup {
 /// The peer groups of campaign `year`: kept ones while the data stamp holds, otherwise built (and
 /// the per-form cache refreshed); a campaign past `fiabilisation` without a snapshot (data loaded
 /// before this feature, or seeded) is frozen first. 404 when the campaign does not exist.
-pub async fn campaign_peers(state: &AppState, year: i32) -> Result<Arc<CampaignPeers>, ApiError> {
+pub async fn campaign_peers(source: &PeerSource, year: i32) -> Result<Arc<CampaignPeers>, ApiError> {
     for _ in 0..2 {
-        let memo = Arc::clone(&state.peers);
-        let pool = state.pool.clone();
-        match state
-            .db(move |conn| lookup(conn, &memo, year, pool.data_version()))
+        let memo = Arc::clone(&source.memo);
+        let data_version = source.pool.data_version();
+        match source
+            .pool
+            .run(move |conn| lookup(conn, &memo, year, data_version))
             .await?
         {
             Lookup::Ready(peers) => return Ok(peers),
             Lookup::Built(peers, stale) => {
                 if !stale.is_empty() {
-                    state
-                        .db_write(move |conn| Ok(conn.transaction(|conn| repo::store(conn, &stale))?))
+                    source
+                        .pool
+                        .run_write(move |conn| Ok(conn.transaction(|conn| repo::store(conn, &stale))?))
                         .await?;
                 }
                 return Ok(peers);
             }
             Lookup::Freeze => {
                 let at = chrono::Utc::now().naive_utc();
-                state
-                    .db_write(move |conn| conn.transaction(|conn| freeze(conn, year, at)))
+                source
+                    .pool
+                    .run_write(move |conn| conn.transaction(|conn| freeze(conn, year, at)))
                     .await?;
             }
         }
@@ -117,7 +127,7 @@ fn lookup(
     if let Some(peers) = memo.get(year, &stamp) {
         return Ok(Lookup::Ready(peers));
     }
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(year)?;
     let (inputs, stale, frozen_at) = match stamp {
         Stamp::Frozen(at) => (inputs::frozen(conn, year)?, Vec::new(), Some(at)),
         Stamp::Live(_) => {
@@ -251,7 +261,7 @@ fn parent(conn: &mut DbConnection, territory: &Territory) -> Result<Option<Terri
 /// `GET /campaigns/{year}/benchmarks`: anonymous statistics of one group, for any caller who may
 /// read (a partner without the `read` scope may not).
 pub async fn group(
-    state: &AppState,
+    source: &PeerSource,
     principal: &Principal,
     year: i32,
     query: GroupQuery,
@@ -261,10 +271,10 @@ pub async fn group(
             "Votre accès ne permet pas de lire les statistiques.".to_owned(),
         ));
     }
-    let peers = campaign_peers(state, year).await?;
+    let peers = campaign_peers(source, year).await?;
     let checked = check_query(peers.catalogue, &query)?;
     let territory = checked.territory.clone();
-    let parent = state.db(move |conn| parent(conn, &territory)).await?;
+    let parent = source.pool.run(move |conn| parent(conn, &territory)).await?;
     let stats = peers.stats(checked.indicator, &checked.category, &checked.territory);
     Ok(GroupBenchmark {
         campaign: year,
@@ -324,16 +334,17 @@ pub fn visible_structure(
 /// `GET /campaigns/{year}/structures/{finess}/benchmark`: every indicator in scope of the
 /// structure's category, its value and its position at each level.
 pub async fn structure(
-    state: &AppState,
+    source: &PeerSource,
     principal: Principal,
     year: i32,
     finess: String,
 ) -> Result<StructureBenchmark, ApiError> {
     let lookup = finess.clone();
-    let row = state
-        .db(move |conn| visible_structure(conn, &principal, &lookup))
+    let row = source
+        .pool
+        .run(move |conn| visible_structure(conn, &principal, &lookup))
         .await?;
-    let peers = campaign_peers(state, year).await?;
+    let peers = campaign_peers(source, year).await?;
     Ok(structure_benchmark(&peers, &row))
 }
 

@@ -11,13 +11,12 @@ use std::collections::{BTreeMap, HashMap};
 use tdb_domain::Catalogue;
 use tdb_domain::contract::{FieldError, FormState, IndicatorColumn, IndicatorRow, IndicatorTable, Level};
 
-use super::{campaign_peers, in_scope};
+use super::{PeerSource, campaign_peers, in_scope};
 use crate::auth::Principal;
 use crate::db::repo::exports::{self as repo, ExportFilters, ExportStructure};
 use crate::error::ApiError;
 use crate::services::exports::{CHUNK, scoped_structures};
-use crate::services::forms::rfc3339;
-use crate::state::AppState;
+use crate::services::values::rfc3339;
 
 /// Query of `GET /campaigns/{year}/indicators`.
 #[derive(Debug, Clone, Default)]
@@ -31,14 +30,15 @@ pub struct TableQuery {
 
 /// The indicator table of campaign `year` for `principal`.
 pub async fn table(
-    state: &AppState,
+    source: &PeerSource,
     principal: Principal,
     year: i32,
     query: TableQuery,
 ) -> Result<IndicatorTable, ApiError> {
     let mut filters = query.filters;
-    let (catalogue, structures, forms) = state
-        .db(move |conn| {
+    let (catalogue, structures, forms) = source
+        .pool
+        .run(move |conn| {
             let (catalogue, structures) = scoped_structures(conn, &principal, year, &mut filters)?;
             let mut forms = HashMap::new();
             for chunk in structures.chunks(CHUNK) {
@@ -51,7 +51,7 @@ pub async fn table(
         })
         .await?;
     let columns = columns(catalogue, query.indicators.as_deref(), &structures)?;
-    let peers = campaign_peers(state, year).await?;
+    let peers = campaign_peers(source, year).await?;
     let rows = structures
         .into_iter()
         .map(|s| {

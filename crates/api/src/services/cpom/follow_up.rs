@@ -21,7 +21,7 @@ use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow, ObjectiveRow, PerimeterRow};
 use crate::db::repo::{campaigns, forms, values};
 use crate::error::ApiError;
-use crate::services::forms::typed_values;
+use crate::services::values::typed_values;
 
 /// The actual value of an objective for one campaign.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! The cells of an export, typed once and rendered by each format: CSV text that the importer reads
 //! back (`.` decimal point, `true`/`false`), or XLSX numbers and text.
 
-use crate::services::forms::parse_json;
+use crate::services::values::parse_json;
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]

@@ -29,7 +29,6 @@ use crate::db::repo::exports::{self, ExportFilters, ExportForm, ExportStructure,
 use crate::db::repo::{forms, progress};
 use crate::db::{DbConnection, DbPool, read_snapshot};
 use crate::error::{ApiError, ProblemCode};
-use crate::routes::catalogue::catalogue_error;
 
 /// Structures read per query of forms and values.
 pub const CHUNK: usize = 500;
@@ -162,7 +161,7 @@ pub fn scoped_structures(
             detail: format!("La campagne {year} n'existe pas."),
         });
     }
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(year)?;
     if let Some(category) = &filters.category {
         let resolved = catalogue.resolve_category(category).ok_or_else(|| {
             ApiError::Validation(vec![tdb_domain::contract::FieldError {

@@ -12,7 +12,7 @@ use tdb_domain::{Evaluation, FormValues, evaluate};
 use super::cells::Cell;
 use super::regional_columns::COLUMNS;
 use super::{Plan, StructureData};
-use crate::services::forms::parse_json;
+use crate::services::values::parse_json;
 
 /// Name of the sheet of the official file.
 pub const SHEET: &str = "Restitutions";

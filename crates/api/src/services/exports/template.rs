@@ -134,7 +134,7 @@ fn structure_sheet(
         sheet.write_string_with_format(row, 1, &item.label, &formats.wrap)?;
         sheet.write_string(row, 3, unit(item))?;
         if let Some((json, source, at)) = stored.get(item.code.as_str()) {
-            let partner = *source != crate::services::forms::SAISIE;
+            let partner = *source != crate::services::values::SAISIE;
             let format = if partner {
                 &formats.prefill
             } else {

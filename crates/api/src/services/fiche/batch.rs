@@ -18,8 +18,7 @@ use crate::db::repo::fiche_batches::{self, BatchRow, BatchState};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
 use crate::error::{ApiError, ProblemCode};
-use crate::services::benchmarks::Territory;
-use crate::state::AppState;
+use crate::services::benchmarks::{PeerSource, Territory};
 
 /// Largest batch (a region of the size of Île-de-France or Auvergne-Rhône-Alpes).
 pub const MAX_FICHES: usize = 5_000;
@@ -87,7 +86,7 @@ fn principal_department(principal: &Principal) -> Option<&str> {
 
 /// `POST /campaigns/{year}/fiches?territory=`: records the batch and starts it.
 pub async fn start(
-    state: &AppState,
+    source: &PeerSource,
     principal: Principal,
     year: i32,
     territory: Option<String>,
@@ -110,8 +109,9 @@ pub async fn start(
         Err(e) => return Err(ApiError::Validation(vec![e])),
     };
     let asker = principal.clone();
-    let (row, finess) = state
-        .db_write(move |conn| {
+    let (row, finess) = source
+        .pool
+        .run_write(move |conn| {
             if forms::campaign_phase(conn, year)?.is_none() {
                 return Err(ApiError::NotFound {
                     code: ProblemCode::CampaignNotFound,
@@ -165,10 +165,10 @@ pub async fn start(
         })
         .await?;
     let wire = to_wire(&row);
-    let state = state.clone();
+    let source = source.clone();
     actix_web::rt::spawn(async move {
         let id = row.id.clone();
-        let outcome = run(&state, &principal, year, &id, &finess).await;
+        let outcome = run(&source, &principal, year, &id, &finess).await;
         let (status, archive, error) = match outcome {
             Ok(archive) => (BatchState::Done, Some(archive), None),
             Err(error) => {
@@ -176,8 +176,9 @@ pub async fn start(
                 (BatchState::Failed, None, Some(error.to_string()))
             }
         };
-        let recorded = state
-            .db_write(move |conn| Ok(fiche_batches::finish(conn, &id, status, archive, error, now())?))
+        let recorded = source
+            .pool
+            .run_write(move |conn| Ok(fiche_batches::finish(conn, &id, status, archive, error, now())?))
             .await;
         if let Err(error) = recorded {
             tracing::error!(%error, "fiche batch end not recorded");
@@ -188,7 +189,7 @@ pub async fn start(
 
 /// Builds every fiche, recording the progress; the zip, base64.
 async fn run(
-    state: &AppState,
+    source: &PeerSource,
     principal: &Principal,
     year: i32,
     id: &str,
@@ -198,15 +199,16 @@ async fn run(
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (done, structure) in finess.iter().enumerate() {
-        let sheet = fiche(state, principal.clone(), structure.clone(), year).await?;
+        let sheet = fiche(source, principal.clone(), structure.clone(), year).await?;
         let day = today.clone();
         let bytes = actix_web::web::block(move || pdf::render(&sheet, &day)).await??;
         zip.start_file(format!("fiche-{structure}-{year}.pdf"), options)
             .and_then(|()| zip.write_all(&bytes).map_err(zip::result::ZipError::from))
             .map_err(|e| ApiError::Internal(format!("zip: {e}")))?;
         let (id, processed) = (id.to_owned(), i64::try_from(done + 1).unwrap_or(i64::MAX));
-        state
-            .db_write(move |conn| {
+        source
+            .pool
+            .run_write(move |conn| {
                 Ok(fiche_batches::progress(
                     conn,
                     &id,

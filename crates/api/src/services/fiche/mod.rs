@@ -19,10 +19,9 @@ use crate::db::DbConnection;
 use crate::db::repo::structures::StructureRow;
 use crate::db::repo::{forms, organisations, values};
 use crate::error::{ApiError, ProblemCode};
-use crate::routes::catalogue::catalogue_error;
-use crate::services::benchmarks::{self, CampaignPeers, Territory, in_scope, is_frozen_phase};
-use crate::services::forms::{document, parse_json};
-use crate::state::AppState;
+use crate::services::benchmarks::{self, CampaignPeers, PeerSource, Territory, in_scope, is_frozen_phase};
+use crate::services::forms::document;
+use crate::services::values::parse_json;
 
 /// Campaigns shown on a fiche: the campaign and the two before it.
 const CAMPAIGNS: i32 = 3;
@@ -44,17 +43,18 @@ struct Base {
 
 /// The fiche of `finess` for campaign `year`, as `principal` may see it (404 outside the scope).
 pub async fn fiche(
-    state: &AppState,
+    source: &PeerSource,
     principal: Principal,
     finess: String,
     year: i32,
 ) -> Result<Fiche, ApiError> {
-    let base = state
-        .db(move |conn| read_base(conn, &principal, &finess, year))
+    let base = source
+        .pool
+        .run(move |conn| read_base(conn, &principal, &finess, year))
         .await?;
     let mut peers = Vec::new();
     for y in &base.years {
-        peers.push(benchmarks::campaign_peers(state, *y).await?);
+        peers.push(benchmarks::campaign_peers(source, *y).await?);
     }
     Ok(complete(base, &peers))
 }
@@ -70,7 +70,7 @@ fn complete(base: Base, peers: &[Arc<CampaignPeers>]) -> Fiche {
     let category = current
         .input(&row.finess)
         .map_or(row.category.clone(), |i| i.category.clone());
-    fiche.frozen_at = current.frozen_at.map(crate::services::forms::rfc3339);
+    fiche.frozen_at = current.frozen_at.map(crate::services::values::rfc3339);
     fiche.indicators = current
         .catalogue
         .indicators()
@@ -185,7 +185,7 @@ fn read_base(
             detail: format!("La campagne {year} n'existe pas."),
         });
     }
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(year)?;
     let organisation_name = organisations::find(conn, &row.organisation_finess)?
         .map(|o| o.name)
         .unwrap_or_default();
@@ -221,12 +221,7 @@ fn read_base(
         let Some(phase) = forms::campaign_phase(conn, y)? else {
             continue;
         };
-        let threshold = u64::from(
-            catalogue_for(y)
-                .map_err(catalogue_error)?
-                .completion_rule()
-                .threshold_percent,
-        );
+        let threshold = u64::from(catalogue_for(y)?.completion_rule().threshold_percent);
         let form = forms::find(conn, y, finess)?;
         let state = match &form {
             Some(f) => f.state,

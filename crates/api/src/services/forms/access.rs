@@ -1,7 +1,7 @@
 //! Finding a form for a caller (campaign, visible structure, in one statement) and taking its write
 //! lock.
 
-use chrono::{NaiveDateTime, SecondsFormat};
+use chrono::NaiveDateTime;
 use tdb_domain::contract::FormState;
 use tdb_domain::{Catalogue, catalogue_for};
 
@@ -9,7 +9,7 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::forms::{self, FormRow, FormStamp, StructureContext};
 use crate::error::{ApiError, ProblemCode};
-use crate::routes::catalogue::catalogue_error;
+use crate::services::if_match::IfMatch;
 
 /// A form the caller may see: campaign, phase and structure.
 #[derive(Debug, Clone)]
@@ -55,7 +55,7 @@ pub fn locate(
         });
     };
     let phase = stamp.phase.clone().ok_or_else(campaign_not_found)?;
-    let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+    let catalogue = catalogue_for(year)?;
     Ok(Target {
         year,
         phase,
@@ -65,25 +65,24 @@ pub fn locate(
     })
 }
 
-/// Takes the write lock of the form (first statement of the transaction), checking `expected` when
-/// given (`None`: any version). Returns the row, or `None` when the form has no row yet (version 0).
-/// A version that does not match answers 412.
+/// Takes the write lock of the form (first statement of the transaction), then checks `if_match`
+/// against its version. Returns the row, or `None` when the form has no row yet (version 0). A
+/// condition that the version does not meet answers 412.
 pub fn lock(
     conn: &mut DbConnection,
     target: &Target,
-    expected: Option<i64>,
+    if_match: &IfMatch,
 ) -> Result<Option<FormRow>, ApiError> {
-    if forms::lock(conn, target.year, target.finess(), expected)? {
-        return forms::find(conn, target.year, target.finess())?
-            .map(Some)
-            .ok_or_else(|| ApiError::Internal("locked form vanished".to_owned()));
-    }
-    let virtual_form_matches = matches!(expected, None | Some(0));
-    if virtual_form_matches && !forms::exists(conn, target.year, target.finess())? {
-        Ok(None)
+    let row = if forms::lock(conn, target.year, target.finess())? {
+        Some(
+            forms::find(conn, target.year, target.finess())?
+                .ok_or_else(|| ApiError::Internal("locked form vanished".to_owned()))?,
+        )
     } else {
-        Err(ApiError::PreconditionFailed)
-    }
+        None
+    };
+    if_match.check(row.as_ref().map_or(0, |r| r.version))?;
+    Ok(row)
 }
 
 /// The row of a form that is written for the first time (state `non_commence`, version 0), inserted
@@ -138,9 +137,4 @@ pub fn save(
 /// The current time, as stored.
 pub fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
-}
-
-/// RFC 3339 in UTC, to the second (`2024-05-12T08:30:00Z`).
-pub fn rfc3339(at: NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -2,12 +2,12 @@
 
 use tdb_domain::contract::AuditEntry;
 
-use super::access::{self, rfc3339};
-use super::view::parse_json;
+use super::access;
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::audit::{self, AuditRow};
 use crate::error::ApiError;
+use crate::services::values::{parse_json, rfc3339};
 
 /// One page of the audit entries of a form (of one item when `item` is given), with the total count.
 pub fn history(

@@ -20,6 +20,7 @@ use crate::db::repo::audit;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::justifications::{self, JustificationRow};
 use crate::error::{ApiError, ProblemCode};
+use crate::services::if_match::IfMatch;
 
 /// What to do with a justification.
 #[derive(Debug, Clone, Copy)]
@@ -37,12 +38,12 @@ pub fn change_justification(
     (year, finess): (i32, &str),
     key: &str,
     change: JustificationChange<'_>,
-    expected: Option<i64>,
+    if_match: &IfMatch,
 ) -> Result<FormDocument, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
     principal.require_role(&[Role::Esms, Role::Og], "justifier une alerte")?;
     conn.transaction(|conn| {
-        let row = access::lock(conn, &target, expected)?;
+        let row = access::lock(conn, &target, if_match)?;
         rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
         let before = view::document(conn, &target, row.as_ref())?;
         let failing = alert_failing(&before, key)?;

@@ -27,9 +27,7 @@ pub use justifications::{JustificationChange, change_justification};
 pub use patch::{Patched, patch};
 pub use workflow::{reopen, review, submit};
 
-pub use access::rfc3339;
-pub use patch::SAISIE;
-pub use view::{parse_json, refresh_cache, typed_values};
+pub use view::refresh_cache;
 
 use crate::auth::Principal;
 use crate::db::repo::forms::{self, FormStamp};

@@ -11,16 +11,16 @@ use super::access::{self, Target};
 use super::journal;
 use super::restamp;
 use super::rules;
-use super::view::{self, Context, parse_json};
+use super::view::{self, Context};
 use crate::auth::{Principal, Role};
 use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::forms::{FormRow, FormStamp};
 use crate::db::repo::values::{self, ValueRow};
 use crate::db::{DbConnection, WriteGate};
 use crate::error::{ApiError, ProblemCode};
+use crate::services::if_match::IfMatch;
+use crate::services::values::{SAISIE, parse_json};
 
-/// Source of a value typed by the structure.
-pub const SAISIE: &str = "saisie";
 /// Prefill sources whose values the structure may override with a reason (catalogue.md §1.4.1).
 const OVERRIDABLE: [&str; 2] = ["cnsa_errd", "cpom"];
 
@@ -60,7 +60,7 @@ struct Written {
 /// The checked values of a patch: typed values and the errors found without the database.
 type Checked = (Vec<(String, Option<Value>)>, Vec<FieldError>);
 
-/// Applies a patch to the form at version `expected` (`None`: `If-Match: *`), in one transaction; answers the new document.
+/// Applies a patch to the form if its version meets `if_match`, in one transaction; answers the new document.
 ///
 /// Checks, in order: 404 (campaign, scope), 403 (role), 412 (version), 409 (phase, state), 422 (every
 /// bad value and missing reason), 409 `item_locked`. Unchanged values are neither rewritten nor
@@ -77,10 +77,10 @@ pub fn patch(
     gate: &WriteGate,
     principal: &Principal,
     (year, finess): (i32, &str),
-    expected: Option<i64>,
+    if_match: &IfMatch,
     patch: &FormPatch,
 ) -> Result<Patched, ApiError> {
-    let mut retries = if expected.is_none() {
+    let mut retries = if if_match.is_unconditional() {
         UNCONDITIONAL_RETRIES
     } else {
         0
@@ -88,7 +88,7 @@ pub fn patch(
     loop {
         let target = access::locate(conn, principal, year, finess)?;
         principal.require_role(&[Role::Esms, Role::Og], "modifier un formulaire")?;
-        match attempt(conn, gate, principal, &target, expected, patch) {
+        match attempt(conn, gate, principal, &target, if_match, patch) {
             Err(ApiError::PreconditionFailed) if retries > 0 => retries -= 1,
             result => return result,
         }
@@ -105,7 +105,7 @@ fn attempt(
     gate: &WriteGate,
     principal: &Principal,
     target: &Target,
-    expected: Option<i64>,
+    if_match: &IfMatch,
     patch: &FormPatch,
 ) -> Result<Patched, ApiError> {
     let checked = validate(target, patch);
@@ -121,7 +121,7 @@ fn attempt(
                 planned,
                 checked,
             };
-            write(conn, target, principal, expected, patch, speculation, now)
+            write(conn, target, principal, if_match, patch, speculation, now)
         })?
     };
     let evaluation = match written.evaluation {
@@ -157,12 +157,12 @@ fn write(
     conn: &mut DbConnection,
     target: &Target,
     principal: &Principal,
-    expected: Option<i64>,
+    if_match: &IfMatch,
     patch: &FormPatch,
     speculation: Speculation,
     now: chrono::NaiveDateTime,
 ) -> Result<Written, ApiError> {
-    let row = access::lock(conn, target, expected)?;
+    let row = access::lock(conn, target, if_match)?;
     rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
     let (context, plan) = if row.as_ref().map(|r| r.version) == target.stamp.version {
         (speculation.context, speculation.planned?)

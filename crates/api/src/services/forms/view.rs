@@ -1,7 +1,7 @@
 //! The form document: stored values with provenance, justifications, open corrections, validation
 //! chain, and the domain's evaluation (with the previous campaign for the year-over-year control).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use tdb_domain::contract::{
@@ -11,7 +11,7 @@ use tdb_domain::contract::{
 use tdb_domain::evaluate::previous_catalogue;
 use tdb_domain::{Catalogue, Evaluation, FormValues, evaluate};
 
-use super::access::{Target, rfc3339, state_of};
+use super::access::{Target, state_of};
 use super::previous;
 use super::rules;
 use crate::db::DbConnection;
@@ -21,6 +21,7 @@ use crate::db::repo::justifications::{self, JustificationRow};
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
 use crate::services::cpom::prefill;
+use crate::services::values::{parse_json, rfc3339, typed_values};
 
 /// Reads the whole form of `target` (whose row is `row`, `None` before the first write) and evaluates it.
 pub fn document(
@@ -158,11 +159,6 @@ pub fn cache_summary(row: &mut FormRow, evaluation: &EvaluationResult) {
     row.alert_count = i32::try_from(evaluation.submission.alerts.len()).unwrap_or(i32::MAX);
 }
 
-/// A stored JSON value (`null` when unreadable).
-pub fn parse_json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
-}
-
 /// The evaluation of campaign N−1 (the year before `year`) from its stored `(item, value JSON)` rows.
 fn previous_evaluation(
     year: i32,
@@ -172,21 +168,6 @@ fn previous_evaluation(
     let catalogue = previous_catalogue(year).map_err(|e| ApiError::Internal(e.to_string()))?;
     let values = typed_values(catalogue, rows.iter().map(|(item, json)| (item, json)));
     evaluate(catalogue, category, &values, None, &BTreeSet::new()).map_err(engine_error)
-}
-
-/// Stored values are valid when written; one that a later catalogue refuses is left empty (and logged).
-pub fn typed_values<'a>(
-    catalogue: &Catalogue,
-    rows: impl Iterator<Item = (&'a String, &'a String)>,
-) -> FormValues {
-    let map: BTreeMap<String, serde_json::Value> = rows
-        .map(|(item, json)| (item.clone(), parse_json(json)))
-        .collect();
-    let (values, rejected) = FormValues::from_json_lenient(catalogue, &map);
-    for error in rejected {
-        tracing::warn!(item = %error.item, code = ?error.code, "stored value refused by the catalogue");
-    }
-    values
 }
 
 fn engine_error(error: tdb_domain::EvaluateError) -> ApiError {

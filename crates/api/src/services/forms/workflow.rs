@@ -20,6 +20,7 @@ use crate::db::repo::corrections;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::values;
 use crate::error::{ApiError, ProblemCode};
+use crate::services::if_match::IfMatch;
 
 /// `POST …/form/submit`: `en_cours` or `correction_demandee` → `soumis`, when the domain says the form
 /// can be submitted; resolves the open correction requests whose item changed since they were made.
@@ -27,12 +28,12 @@ pub fn submit(
     conn: &mut DbConnection,
     principal: &Principal,
     (year, finess): (i32, &str),
-    expected: Option<i64>,
+    if_match: &IfMatch,
 ) -> Result<FormDocument, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
     principal.require_role(&[Role::Esms, Role::Og], "soumettre un formulaire")?;
     conn.transaction(|conn| {
-        let row = access::lock(conn, &target, expected)?;
+        let row = access::lock(conn, &target, if_match)?;
         let from = access::state_of(row.as_ref());
         rules::check_submittable(&target.phase, from)?;
         let mut row = stored(row)?;
@@ -75,7 +76,7 @@ pub fn review(
     conn: &mut DbConnection,
     principal: &Principal,
     (year, finess): (i32, &str),
-    expected: Option<i64>,
+    if_match: &IfMatch,
     request: &ReviewRequest,
 ) -> Result<FormDocument, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
@@ -87,7 +88,7 @@ pub fn review(
         check_items(&target, items)?;
     }
     conn.transaction(|conn| {
-        let row = access::lock(conn, &target, expected)?;
+        let row = access::lock(conn, &target, if_match)?;
         let from = access::state_of(row.as_ref());
         rules::check_reviewable(&target.phase, from)?;
         let mut row = stored(row)?;
@@ -186,7 +187,7 @@ pub fn reopen(
     conn: &mut DbConnection,
     principal: &Principal,
     (year, finess): (i32, &str),
-    expected: Option<i64>,
+    if_match: &IfMatch,
     request: &ReopenRequest,
 ) -> Result<FormDocument, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
@@ -200,7 +201,7 @@ pub fn reopen(
         }]));
     }
     conn.transaction(|conn| {
-        let row = access::lock(conn, &target, expected)?;
+        let row = access::lock(conn, &target, if_match)?;
         let from = access::state_of(row.as_ref());
         rules::check_reopenable(&target.phase, from)?;
         let mut row = stored(row)?;

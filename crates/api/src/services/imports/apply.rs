@@ -14,10 +14,12 @@ use super::batch::{FormPlan, State, Write};
 use crate::db::DbConnection;
 use crate::db::repo::audit::NewAuditEntry;
 use crate::db::repo::forms::FormRow;
-use crate::db::repo::imports::{self, AuditInsert};
+use crate::db::repo::import_rows::AuditInsert;
+use crate::db::repo::imports;
 use crate::db::repo::values::ValueRow;
 use crate::error::{ApiError, ProblemCode};
-use crate::services::forms::{parse_json, refresh_cache};
+use crate::services::forms::refresh_cache;
+use crate::services::values::parse_json;
 
 /// Channel of the audit entries of imports.
 pub const CHANNEL: &str = "import";

@@ -273,7 +273,7 @@ fn plan_row<'r>(
         };
         let stored = current.get(&**item).copied();
         let typed = stored.map(|s| {
-            let json = crate::services::forms::parse_json(&s.value_json);
+            let json = crate::services::values::parse_json(&s.value_json);
             (s, validate_value(ctx.catalogue, item, &json).ok().flatten())
         });
         match plan::decide(&ctx.importer, def, new.as_ref(), typed) {
@@ -318,7 +318,7 @@ fn plan_row<'r>(
                         finess: row.finess.clone(),
                         item: item.to_string(),
                         current_source: s.source.clone(),
-                        current_value: crate::services::forms::parse_json(&s.value_json),
+                        current_value: crate::services::values::parse_json(&s.value_json),
                         pushed_value: json.clone(),
                     });
                 }

@@ -12,7 +12,7 @@ use tdb_domain::contract::PrefillSource;
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::error::ApiError;
-use crate::services::forms::SAISIE;
+use crate::services::values::SAISIE;
 
 /// Scope a partner client needs to push values.
 pub const PREFILL_WRITE: &str = "prefill:write";

@@ -19,7 +19,7 @@ use crate::db::repo::idempotency;
 use crate::db::repo::jobs::{self, JobRow};
 use crate::db::{DbConnection, DbPool};
 use crate::error::{ApiError, ProblemCode};
-use crate::services::forms::rfc3339;
+use crate::services::values::rfc3339;
 
 /// A running job without a heartbeat for this long is considered dead.
 pub const STALE_AFTER_SECS: i64 = 120;

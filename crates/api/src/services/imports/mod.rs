@@ -36,13 +36,10 @@ pub use rows::{ImportRow, value_count};
 use crate::db::DbConnection;
 use crate::db::repo::{audit, forms};
 use crate::error::{ApiError, ProblemCode};
-use crate::routes::catalogue::catalogue_error;
 use summary::Tally;
 
 /// Imports of more values than this run as background jobs.
 pub const JOB_THRESHOLD: usize = 5_000;
-/// Values per committed batch of a job, by default.
-pub const BATCH_VALUES: usize = 5_000;
 /// Attempts of a batch that meets a form created concurrently.
 const ATTEMPTS: usize = 3;
 
@@ -113,7 +110,7 @@ impl Context {
                 ),
             });
         }
-        let catalogue = catalogue_for(year).map_err(catalogue_error)?;
+        let catalogue = catalogue_for(year)?;
         Ok(Self {
             year,
             phase,

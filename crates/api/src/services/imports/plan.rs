@@ -66,7 +66,7 @@ pub fn decide(importer: &Importer, item: &ItemDef, new: Option<&Value>, current:
                  raison du changement.",
             );
         }
-    } else if row.source == crate::services::forms::SAISIE && stored.is_some() && !importer.overwrite {
+    } else if row.source == crate::services::values::SAISIE && stored.is_some() && !importer.overwrite {
         return Decision::Conflict;
     }
     if stored.is_none() {

@@ -29,7 +29,7 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         web_dist,
         log: "warn".to_owned(),
         form_cache_mb: 16,
-        import_batch_values: tdb_api::services::imports::BATCH_VALUES,
+        import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
     }
 }
 

@@ -1,6 +1,11 @@
 //! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `seed`, `token`.
 
+pub mod error;
+pub mod import;
+
 use clap::{ArgGroup, Parser, Subcommand};
+
+pub use error::CliError;
 
 use crate::auth::{Claims, Role, TokenService};
 use crate::config::{Config, Secret};
@@ -29,7 +34,7 @@ pub enum Command {
     /// Load generated data (migrating first): `--demo`, or `--national --structures N`. Idempotent.
     Seed(SeedArgs),
     /// Import values from a JSON or CSV file, as the system actor `cli:<source>`; prints the summary.
-    Import(crate::cli_import::ImportArgs),
+    Import(import::ImportArgs),
 }
 
 /// What `tdb token` puts in the token.
@@ -80,32 +85,6 @@ pub struct SeedArgs {
     pub config: Config,
 }
 
-/// Errors a command can end with.
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    /// The database could not be opened or migrated.
-    #[error(transparent)]
-    Database(#[from] db::DbError),
-    /// The HTTP server failed.
-    #[error("server: {0}")]
-    Server(#[from] std::io::Error),
-    /// The OpenAPI document could not be serialised.
-    #[error("openapi: {0}")]
-    Openapi(#[from] serde_json::Error),
-    /// The token could not be minted.
-    #[error("token: {0}")]
-    Token(String),
-    /// Generated data could not be loaded.
-    #[error("seed: {0}")]
-    Seed(#[from] seed::SeedError),
-    /// No database connection could be checked out.
-    #[error("database: {0}")]
-    Pool(#[from] diesel::r2d2::PoolError),
-    /// The import failed or was refused.
-    #[error("import: {0}")]
-    Import(String),
-}
-
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
@@ -126,7 +105,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Import(args) => {
             init_tracing(&args.config.log);
-            print_contract(&crate::cli_import::run(args)?);
+            print_contract(&import::run(args)?);
         }
     }
     Ok(())

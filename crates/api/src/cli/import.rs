@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::CliError;
+use super::error::CliError;
 use crate::config::Config;
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
