@@ -82,7 +82,7 @@ impl Harness {
             web_dist,
             log: "warn".to_owned(),
             form_cache_mb: 16,
-            import_batch_values: tdb_api::services::imports::BATCH_VALUES,
+            import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {
