@@ -18,7 +18,7 @@ pub enum ProblemCode {
     InvalidQuery,
     /// A path segment cannot be read.
     InvalidPath,
-    /// The body is not JSON where JSON is expected.
+    /// The body's media type is not one the endpoint accepts.
     UnsupportedMediaType,
     /// The body is larger than accepted.
     PayloadTooLarge,
