@@ -32,7 +32,7 @@ use tdb_api::db::{DbConnection, DbPool};
 use tdb_api::error::ApiError;
 use tdb_api::services::imports::{Context, ImportRow, Importer, Options, Progress, run_batched};
 use tdb_domain::catalogue_for;
-use tdb_domain::contract::ItemType;
+use tdb_domain::contract::{FormState, ItemType};
 
 const YEAR: i32 = 2024;
 
@@ -330,7 +330,7 @@ fn baseline(
         .map(|f| FormRow {
             campaign_year: YEAR,
             structure_finess: f.clone(),
-            state: "en_cours".to_owned(),
+            state: FormState::EnCours,
             version: 1,
             completion_rate: 0.0,
             filled: 0,

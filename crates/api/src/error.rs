@@ -7,6 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use tdb_domain::contract::{FieldError, Problem};
 
+mod code;
+
+pub use code::ProblemCode;
+
 /// The media type of error bodies.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -17,7 +21,7 @@ pub enum ApiError {
     #[error("not found ({code}): {detail}")]
     NotFound {
         /// Stable code (`not_found`, `campaign_not_covered`, `unknown_category`…).
-        code: &'static str,
+        code: ProblemCode,
         /// French explanation.
         detail: String,
     },
@@ -25,7 +29,7 @@ pub enum ApiError {
     #[error("unauthenticated ({code}): {detail}")]
     Unauthenticated {
         /// `unauthenticated`, `invalid_token`, `token_expired`, `invalid_credentials`.
-        code: &'static str,
+        code: ProblemCode,
         /// French explanation.
         detail: String,
     },
@@ -36,7 +40,7 @@ pub enum ApiError {
     #[error("conflict ({code}): {detail}")]
     Conflict {
         /// Stable code.
-        code: &'static str,
+        code: ProblemCode,
         /// French explanation.
         detail: String,
     },
@@ -44,7 +48,7 @@ pub enum ApiError {
     #[error("conflict ({code}): {detail}")]
     ConflictWithReasons {
         /// Stable code (`cannot_submit`…).
-        code: &'static str,
+        code: ProblemCode,
         /// French explanation.
         detail: String,
         /// One entry per reason, with a JSON pointer to what causes it.
@@ -66,7 +70,7 @@ pub enum ApiError {
     #[error("bad request ({code}): {detail}")]
     BadRequest {
         /// Stable code.
-        code: &'static str,
+        code: ProblemCode,
         /// French explanation.
         detail: String,
     },
@@ -77,7 +81,7 @@ pub enum ApiError {
     #[error("unprocessable ({code}): {detail}")]
     Unprocessable {
         /// Stable code (`idempotency_key_reused`…).
-        code: &'static str,
+        code: ProblemCode,
         /// French explanation.
         detail: String,
     },
@@ -93,27 +97,27 @@ impl ApiError {
     /// A plain `not_found` error.
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::NotFound {
-            code: "not_found",
+            code: ProblemCode::NotFound,
             detail: detail.into(),
         }
     }
 
     /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ProblemCode {
         match self {
             Self::NotFound { code, .. }
             | Self::BadRequest { code, .. }
             | Self::Unauthenticated { code, .. }
-            | Self::Conflict { code, .. } => code,
-            Self::ConflictWithReasons { code, .. } => code,
-            Self::Unprocessable { code, .. } => code,
-            Self::Forbidden(_) => "forbidden",
-            Self::PreconditionFailed => "stale_version",
-            Self::PreconditionRequired => "if_match_required",
-            Self::TooManyRequests { .. } => "too_many_requests",
-            Self::Validation(_) => "validation_failed",
-            Self::DatabaseUnavailable(_) => "database_unavailable",
-            Self::Internal(_) => "internal_error",
+            | Self::Conflict { code, .. } => *code,
+            Self::ConflictWithReasons { code, .. } => *code,
+            Self::Unprocessable { code, .. } => *code,
+            Self::Forbidden(_) => ProblemCode::Forbidden,
+            Self::PreconditionFailed => ProblemCode::StaleVersion,
+            Self::PreconditionRequired => ProblemCode::IfMatchRequired,
+            Self::TooManyRequests { .. } => ProblemCode::TooManyRequests,
+            Self::Validation(_) => ProblemCode::ValidationFailed,
+            Self::DatabaseUnavailable(_) => ProblemCode::DatabaseUnavailable,
+            Self::Internal(_) => ProblemCode::InternalError,
         }
     }
 
@@ -166,11 +170,11 @@ impl ApiError {
     /// The problem body of this error.
     pub fn to_problem(&self) -> Problem {
         Problem {
-            type_uri: format!("urn:tdb:problem:{}", self.code()),
+            type_uri: self.code().type_uri(),
             title: self.title().to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
-            code: self.code().to_owned(),
+            code: self.code().as_str().to_owned(),
             errors: match self {
                 Self::Validation(errors) => errors.clone(),
                 Self::ConflictWithReasons { reasons, .. } => reasons.clone(),
@@ -226,7 +230,7 @@ impl From<tdb_domain::CatalogueError> for ApiError {
                 first,
                 last,
             } => Self::NotFound {
-                code: "campaign_not_covered",
+                code: ProblemCode::CampaignNotCovered,
                 detail: format!(
                     "Aucun catalogue ne couvre la campagne {campaign} (campagnes couvertes : {first} à {last})."
                 ),

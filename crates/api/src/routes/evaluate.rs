@@ -4,7 +4,7 @@ use actix_web::{post, web};
 use tdb_domain::contract::{EvaluateRequest, EvaluationResult, FieldError, Problem};
 use tdb_domain::{EvaluateError, evaluate_request};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Evaluate a form.
 ///
@@ -43,7 +43,7 @@ pub async fn evaluate(request: web::Json<EvaluateRequest>) -> Result<web::Json<E
 fn evaluate_error(error: EvaluateError) -> ApiError {
     match error {
         EvaluateError::UnknownCategory { category } => ApiError::NotFound {
-            code: "unknown_category",
+            code: ProblemCode::UnknownCategory,
             detail: format!(
                 "La catégorie « {category} » est inconnue : donnez un code de catégorie (ehpad), \
                  un code de catégorie FINESS (500) ou un alias accepté (437)."

@@ -16,7 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Principal;
 use crate::db::repo::audit;
 use crate::db::repo::exports::ExportFilters;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::routes::binary::{Csv, Xlsx};
 use crate::services::exports::{self, Format, Layout, Plan, Request, csv_output, xlsx_output};
 use crate::state::AppState;
@@ -177,7 +177,7 @@ pub async fn structure_template(
         ..ExportFilters::default()
     };
     let not_found = ApiError::NotFound {
-        code: "structure_not_found",
+        code: ProblemCode::StructureNotFound,
         detail: format!("Aucune structure {finess} n'est accessible."),
     };
     template(&state, principal, year, filters, not_found).await
@@ -212,7 +212,7 @@ pub async fn organisation_template(
 ) -> Result<HttpResponse, ApiError> {
     let (year, organisation) = path.into_inner();
     let not_found = ApiError::NotFound {
-        code: "organisation_not_found",
+        code: ProblemCode::OrganisationNotFound,
         detail: format!("Aucun organisme gestionnaire {organisation} n'est accessible."),
     };
     let filters = ExportFilters {

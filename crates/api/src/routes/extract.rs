@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, error, web};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Registers the error handlers of the JSON, form, query and path extractors.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -19,21 +19,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error {
     let (code, detail) = match &err {
         error::JsonPayloadError::ContentType => (
-            "unsupported_media_type",
+            ProblemCode::UnsupportedMediaType,
             "Le corps de la requête doit être en JSON (application/json).".to_owned(),
         ),
         error::JsonPayloadError::Overflow { .. } | error::JsonPayloadError::OverflowKnownLength { .. } => (
-            "payload_too_large",
+            ProblemCode::PayloadTooLarge,
             "Le corps de la requête est trop volumineux.".to_owned(),
         ),
-        other => ("malformed_json", format!("Le corps JSON est illisible : {other}")),
+        other => (
+            ProblemCode::MalformedJson,
+            format!("Le corps JSON est illisible : {other}"),
+        ),
     };
     ApiError::BadRequest { code, detail }.into()
 }
 
 fn form_error(err: error::UrlencodedError, _req: &HttpRequest) -> error::Error {
     ApiError::BadRequest {
-        code: "malformed_form",
+        code: ProblemCode::MalformedForm,
         detail: format!("Le formulaire envoyé est illisible : {err}"),
     }
     .into()
@@ -41,7 +44,7 @@ fn form_error(err: error::UrlencodedError, _req: &HttpRequest) -> error::Error {
 
 fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> error::Error {
     ApiError::BadRequest {
-        code: "invalid_query",
+        code: ProblemCode::InvalidQuery,
         detail: format!("Paramètres de requête invalides : {err}"),
     }
     .into()
@@ -49,7 +52,7 @@ fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> error::Erro
 
 fn path_error(err: error::PathError, _req: &HttpRequest) -> error::Error {
     ApiError::BadRequest {
-        code: "invalid_path",
+        code: ProblemCode::InvalidPath,
         detail: format!("Chemin invalide : {err}"),
     }
     .into()

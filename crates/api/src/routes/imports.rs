@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, PROBLEM_JSON, ProblemCode};
 use crate::routes::binary::{Csv, Xlsx};
 use crate::services::imports::idempotency::{self, Begin, Stored};
 use crate::services::imports::{
@@ -199,7 +199,7 @@ impl Format {
             "text/csv" => Ok(Self::Csv),
             xlsx_input::MEDIA_TYPE => Ok(Self::Xlsx),
             _ => Err(ApiError::BadRequest {
-                code: "unsupported_media_type",
+                code: ProblemCode::UnsupportedMediaType,
                 detail: format!(
                     "Envoyez l'import en application/json, en text/csv ou en XLSX ({}).",
                     xlsx_input::MEDIA_TYPE

@@ -8,7 +8,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 
 use crate::auth::Principal;
 use crate::auth::token::TokenError;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::state::AppState;
 
 impl FromRequest for Principal {
@@ -29,7 +29,7 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .ok_or_else(|| ApiError::Unauthenticated {
-            code: "unauthenticated",
+            code: ProblemCode::Unauthenticated,
             detail: "Authentification requise.".to_owned(),
         })?;
     let token = header
@@ -37,17 +37,17 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
         .ok()
         .and_then(|value| value.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::Unauthenticated {
-            code: "invalid_token",
+            code: ProblemCode::InvalidToken,
             detail: "L'en-tête Authorization doit être « Bearer <jeton> ».".to_owned(),
         })?;
     match state.tokens.verify(token.trim()) {
         Ok(claims) => Ok(Principal::from_claims(claims)),
         Err(TokenError::Expired) => Err(ApiError::Unauthenticated {
-            code: "token_expired",
+            code: ProblemCode::TokenExpired,
             detail: "Votre session a expiré : reconnectez-vous.".to_owned(),
         }),
         Err(TokenError::Invalid(_)) => Err(ApiError::Unauthenticated {
-            code: "invalid_token",
+            code: ProblemCode::InvalidToken,
             detail: "Le jeton d'accès est invalide.".to_owned(),
         }),
     }

@@ -3,7 +3,9 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
-use tdb_domain::contract::{FieldError, Page, Problem, Structure, StructureCreate, StructureUpdate};
+use tdb_domain::contract::{
+    FieldError, FormState, Page, Problem, Structure, StructureCreate, StructureUpdate,
+};
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
@@ -14,16 +16,6 @@ use crate::routes::pagination::PageParams;
 use crate::services::if_match::etag;
 use crate::services::structures as service;
 use crate::state::AppState;
-
-/// Form states a list can filter on.
-const FORM_STATES: [&str; 6] = [
-    "non_commence",
-    "en_cours",
-    "soumis",
-    "correction_demandee",
-    "valide",
-    "cloture",
-];
 
 /// Filters of `GET /structures` (all optional, combined).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -82,11 +74,13 @@ impl StructureListParams {
         let form_state = match (self.form_state, self.campaign) {
             (None, _) => None,
             (Some(state), campaign) => {
-                if !FORM_STATES.contains(&state.as_str()) {
+                let state = FormState::parse(&state);
+                if state.is_none() {
+                    let known = FormState::ALL.map(FormState::as_str).join(", ");
                     bad(
                         "form_state",
                         "unknown_form_state",
-                        format!("État inconnu ; valeurs possibles : {}.", FORM_STATES.join(", ")),
+                        format!("État inconnu ; valeurs possibles : {known}."),
                     );
                 }
                 if campaign.is_none() {
@@ -96,7 +90,9 @@ impl StructureListParams {
                         "Précisez la campagne de l'état de formulaire demandé.".to_owned(),
                     );
                 }
-                campaign.map(|campaign| FormStateFilter { campaign, state })
+                campaign
+                    .zip(state)
+                    .map(|(campaign, state)| FormStateFilter { campaign, state })
             }
         };
         if !errors.is_empty() {

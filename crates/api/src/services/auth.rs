@@ -9,7 +9,7 @@ use crate::auth::token::ACCESS_TOKEN_SECONDS;
 use crate::auth::{Claims, TokenService, password};
 use crate::db::DbConnection;
 use crate::db::repo::{accounts, login_attempts};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Failures allowed per account (or client) within [`WINDOW_MINUTES`].
 pub const ACCOUNT_LIMIT: i32 = 5;
@@ -22,7 +22,7 @@ fn window() -> Duration {
     Duration::minutes(WINDOW_MINUTES)
 }
 
-fn invalid(code: &'static str, detail: &str) -> ApiError {
+fn invalid(code: ProblemCode, detail: &str) -> ApiError {
     ApiError::Unauthenticated {
         code,
         detail: detail.to_owned(),
@@ -74,7 +74,7 @@ pub fn login(
         _ => {
             record_failures(conn, &keys)?;
             return Err(invalid(
-                "invalid_credentials",
+                ProblemCode::InvalidCredentials,
                 "Adresse électronique ou mot de passe incorrect.",
             ));
         }
@@ -121,7 +121,7 @@ pub fn client_token(
 ) -> Result<TokenResponse, ApiError> {
     if request.grant_type != "client_credentials" {
         return Err(ApiError::BadRequest {
-            code: "unsupported_grant_type",
+            code: ProblemCode::UnsupportedGrantType,
             detail: "Seul grant_type=client_credentials est accepté.".to_owned(),
         });
     }
@@ -140,7 +140,7 @@ pub fn client_token(
         _ => {
             record_failures(conn, &keys)?;
             return Err(invalid(
-                "invalid_client",
+                ProblemCode::InvalidClient,
                 "Identifiant ou secret client incorrect.",
             ));
         }
@@ -153,7 +153,7 @@ pub fn client_token(
             let asked: Vec<&str> = asked.split_whitespace().collect();
             if let Some(extra) = asked.iter().find(|s| !granted.contains(s)) {
                 return Err(ApiError::BadRequest {
-                    code: "invalid_scope",
+                    code: ProblemCode::InvalidScope,
                     detail: format!("La portée « {extra} » n'est pas accordée à ce client."),
                 });
             }

@@ -10,7 +10,7 @@ use tdb_domain::contract::{
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::repo::campaigns::{self, AuditEntry, CampaignRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks;
 use crate::services::forms::close_forms;
 use crate::services::structures::is_iso_date;
@@ -79,7 +79,7 @@ pub fn get(conn: &mut DbConnection, year: i32) -> Result<Campaign, ApiError> {
 
 fn not_found(year: i32) -> ApiError {
     ApiError::NotFound {
-        code: "campaign_not_found",
+        code: ProblemCode::CampaignNotFound,
         detail: format!("La campagne {year} n'existe pas."),
     }
 }
@@ -124,7 +124,7 @@ pub fn create(
     conn.transaction(|conn| {
         if campaigns::find(conn, input.year)?.is_some() {
             return Err(ApiError::Conflict {
-                code: "already_exists",
+                code: ProblemCode::AlreadyExists,
                 detail: format!("La campagne {} existe déjà.", input.year),
             });
         }
@@ -148,7 +148,7 @@ pub fn change_phase(
             .ok_or_else(|| ApiError::Internal(format!("stored phase `{}`", current.phase)))?;
         if from.next() != Some(input.phase) {
             return Err(ApiError::Conflict {
-                code: "invalid_phase_transition",
+                code: ProblemCode::InvalidPhaseTransition,
                 detail: match from.next() {
                     Some(next) => format!(
                         "La campagne {year} est en phase « {} » : elle ne peut passer qu'en « {} ».",
@@ -176,7 +176,7 @@ pub fn change_phase(
         };
         if !campaigns::update_phase(conn, &row)? {
             return Err(ApiError::Conflict {
-                code: "concurrent_change",
+                code: ProblemCode::ConcurrentChange,
                 detail: "La campagne a été modifiée entre-temps : rechargez-la.".to_owned(),
             });
         }

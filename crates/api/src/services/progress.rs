@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use tdb_domain::contract::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
+use tdb_domain::contract::{CampaignProgress, FormState, StateCounts, TerritoryLevel, TerritoryProgress};
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
@@ -32,13 +32,13 @@ impl Sums {
             self.with_form += n;
             self.completion += rates;
             let n = u64::try_from(*n).unwrap_or(0);
-            match state.as_str() {
-                "en_cours" => self.states.en_cours += n,
-                "soumis" => self.states.soumis += n,
-                "correction_demandee" => self.states.correction_demandee += n,
-                "valide" => self.states.valide += n,
-                "cloture" => self.states.cloture += n,
-                _ => self.states.non_commence += n,
+            match state {
+                FormState::EnCours => self.states.en_cours += n,
+                FormState::Soumis => self.states.soumis += n,
+                FormState::CorrectionDemandee => self.states.correction_demandee += n,
+                FormState::Valide => self.states.valide += n,
+                FormState::Cloture => self.states.cloture += n,
+                FormState::NonCommence => self.states.non_commence += n,
             }
         }
     }

@@ -20,7 +20,7 @@ use crate::db::DbConnection;
 use crate::db::repo::organisations::{self, OrganisationRow};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::structures::{self, StructureRow, competence_code};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 
 /// Whether `finess` follows the FINESS syntax (see the module documentation).
@@ -193,7 +193,7 @@ pub fn create(
         authorise_write(principal, &row)?;
         if structures::exists(conn, &row.finess)? {
             return Err(ApiError::Conflict {
-                code: "already_exists",
+                code: ProblemCode::AlreadyExists,
                 detail: format!("Une structure de FINESS {} existe déjà.", row.finess),
             });
         }
@@ -293,7 +293,7 @@ pub fn create_organisation(
     conn.transaction(|conn| {
         if organisations::find(conn, &input.finess)?.is_some() {
             return Err(ApiError::Conflict {
-                code: "already_exists",
+                code: ProblemCode::AlreadyExists,
                 detail: format!(
                     "Un organisme gestionnaire de FINESS {} existe déjà.",
                     input.finess

@@ -16,6 +16,7 @@ mod peer;
 mod problem;
 mod progress;
 mod reference;
+mod stored;
 mod structures;
 
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
@@ -55,6 +56,7 @@ pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
+pub use stored::UnknownCode;
 pub use structures::{
     LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,
 };

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tdb_domain::contract::ContractState;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
@@ -32,8 +33,9 @@ pub struct ContractRow {
     pub start_date: String,
     /// End.
     pub end_date: String,
-    /// State code.
-    pub state: String,
+    /// State.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: ContractState,
     /// Signature date.
     pub signed_on: Option<String>,
     /// Termination date.
@@ -224,7 +226,7 @@ pub fn insert(conn: &mut DbConnection, row: &NewContract<'_>) -> QueryResult<i64
 /// Rewrites a contract.
 pub fn update(conn: &mut DbConnection, row: &ContractRow) -> QueryResult<()> {
     diesel::update(cpom_contracts::table.find(row.id))
-        .set(row)
+        .set(row.clone())
         .execute(conn)
         .map(drop)
 }

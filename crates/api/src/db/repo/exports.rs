@@ -2,8 +2,10 @@
 //! and stored values of a chunk of them. Read-only; the caller's scope is applied to the structures.
 
 use diesel::prelude::*;
+use tdb_domain::contract::FormState;
 
 use super::scope::visible_structures_in;
+use super::stored;
 use super::structures::{Territory, territory_filter_in};
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
@@ -63,7 +65,8 @@ pub struct ExportForm {
     /// Structure.
     pub finess: String,
     /// Workflow state.
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    pub state: FormState,
     /// Whether the ARS validated it.
     pub ars_validated: bool,
     /// Whether the CD validated it.
@@ -140,10 +143,13 @@ pub fn completion_of(
     conn: &mut DbConnection,
     year: i32,
     finess: &[&str],
-) -> QueryResult<Vec<(String, String, f64)>> {
+) -> QueryResult<Vec<(String, FormState, f64)>> {
     forms::table
         .filter(forms::campaign_year.eq(year))
         .filter(forms::structure_finess.eq_any(finess))
         .select((forms::structure_finess, forms::state, forms::completion_rate))
-        .load(conn)
+        .load::<(String, String, f64)>(conn)?
+        .into_iter()
+        .map(|(finess, code, rate)| Ok((finess, stored::parse(code)?, rate)))
+        .collect()
 }

@@ -2,10 +2,50 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use strum::{EnumString, IntoStaticStr};
+use tdb_domain::contract::UnknownCode;
 
 use crate::db::DbConnection;
 use crate::db::repo::scope::StructureFilter;
 use crate::db::schema::{fiche_batches, structures};
+
+/// State of a batch, as stored and sent (`FicheBatch::state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum BatchState {
+    /// Recorded, not started.
+    Queued,
+    /// Fiches being built.
+    Running,
+    /// The zip is ready.
+    Done,
+    /// Stopped by an error.
+    Failed,
+}
+
+impl BatchState {
+    /// The stored code (`running`…).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl TryFrom<String> for BatchState {
+    type Error = UnknownCode;
+
+    fn try_from(code: String) -> Result<Self, UnknownCode> {
+        code.parse().map_err(|_| UnknownCode {
+            kind: "fiche batch state",
+            code,
+        })
+    }
+}
+
+impl From<BatchState> for String {
+    fn from(state: BatchState) -> String {
+        state.as_str().to_owned()
+    }
+}
 
 /// A stored batch, without its archive.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -19,8 +59,9 @@ pub struct BatchRow {
     pub territory: String,
     /// Who asked for it.
     pub actor: String,
-    /// State code.
-    pub state: String,
+    /// State.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: BatchState,
     /// Fiches to produce.
     pub total: i64,
     /// Fiches produced.
@@ -36,7 +77,7 @@ pub struct BatchRow {
 /// Inserts a batch.
 pub fn insert(conn: &mut DbConnection, row: &BatchRow) -> QueryResult<()> {
     diesel::insert_into(fiche_batches::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -63,10 +104,10 @@ pub fn archive(conn: &mut DbConnection, id: &str, actor: &str) -> QueryResult<Op
 }
 
 /// Records progress.
-pub fn progress(conn: &mut DbConnection, id: &str, state: &str, processed: i64) -> QueryResult<()> {
+pub fn progress(conn: &mut DbConnection, id: &str, state: BatchState, processed: i64) -> QueryResult<()> {
     diesel::update(fiche_batches::table.find(id))
         .set((
-            fiche_batches::state.eq(state),
+            fiche_batches::state.eq(state.as_str()),
             fiche_batches::processed.eq(processed),
         ))
         .execute(conn)
@@ -77,14 +118,14 @@ pub fn progress(conn: &mut DbConnection, id: &str, state: &str, processed: i64) 
 pub fn finish(
     conn: &mut DbConnection,
     id: &str,
-    state: &str,
+    state: BatchState,
     archive_base64: Option<String>,
     error: Option<String>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(fiche_batches::table.find(id))
         .set((
-            fiche_batches::state.eq(state),
+            fiche_batches::state.eq(state.as_str()),
             fiche_batches::archive_base64.eq(archive_base64),
             fiche_batches::error.eq(error),
             fiche_batches::finished_at.eq(Some(at)),
@@ -112,4 +153,23 @@ pub fn structures_in(
         query = query.filter(structures::region_code.eq(region.to_owned()));
     }
     query.load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BatchState;
+
+    #[test]
+    fn states_are_stored_in_snake_case_and_unknown_codes_are_errors() {
+        for state in [
+            BatchState::Queued,
+            BatchState::Running,
+            BatchState::Done,
+            BatchState::Failed,
+        ] {
+            assert_eq!(BatchState::try_from(String::from(state)), Ok(state));
+        }
+        assert_eq!(BatchState::Done.as_str(), "done");
+        assert!(BatchState::try_from("interrupted".to_owned()).is_err());
+    }
 }

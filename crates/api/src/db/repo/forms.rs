@@ -3,10 +3,12 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tdb_domain::contract::FormState;
 
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
 use crate::db::repo::scope::visible_structures;
+use crate::db::repo::stored;
 use crate::db::schema::{campaigns, correction_messages, correction_requests, forms, structures};
 
 /// What a form needs to know of its structure.
@@ -52,8 +54,9 @@ pub struct FormRow {
     pub campaign_year: i32,
     /// Structure.
     pub structure_finess: String,
-    /// Workflow state code.
-    pub state: String,
+    /// Workflow state.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: FormState,
     /// Version (the ETag).
     pub version: i64,
     /// Cached completion rate.
@@ -106,7 +109,7 @@ pub struct FormColumns<'a> {
 impl<'a> From<&'a FormRow> for FormColumns<'a> {
     fn from(row: &'a FormRow) -> Self {
         Self {
-            state: &row.state,
+            state: row.state.as_str(),
             version: row.version,
             completion_rate: row.completion_rate,
             filled: row.filled,
@@ -218,7 +221,7 @@ pub fn lock(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<boo
 /// Inserts the row of a form unless one exists; returns whether it inserted.
 pub fn create(conn: &mut DbConnection, row: &FormRow) -> QueryResult<bool> {
     let n = crate::on_backend!(conn, c => diesel::insert_into(forms::table)
-        .values(row)
+        .values(row.clone())
         .on_conflict_do_nothing()
         .execute(c))?;
     Ok(n == 1)
@@ -238,29 +241,36 @@ pub fn save(conn: &mut DbConnection, row: &FormRow, expected: i64) -> QueryResul
 }
 
 /// FINESS and state of every form of `year` not yet in `state`.
-pub fn not_in_state(conn: &mut DbConnection, year: i32, state: &str) -> QueryResult<Vec<(String, String)>> {
+pub fn not_in_state(
+    conn: &mut DbConnection,
+    year: i32,
+    state: FormState,
+) -> QueryResult<Vec<(String, FormState)>> {
     forms::table
         .filter(forms::campaign_year.eq(year))
-        .filter(forms::state.ne(state))
+        .filter(forms::state.ne(state.as_str()))
         .select((forms::structure_finess, forms::state))
         .order(forms::structure_finess)
-        .load(conn)
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(finess, code)| Ok((finess, stored::parse(code)?)))
+        .collect()
 }
 
 /// Moves every form of `year` to `state` (version + 1); returns how many changed.
 pub fn set_all_states(
     conn: &mut DbConnection,
     year: i32,
-    state: &str,
+    state: FormState,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         forms::table
             .filter(forms::campaign_year.eq(year))
-            .filter(forms::state.ne(state)),
+            .filter(forms::state.ne(state.as_str())),
     )
     .set((
-        forms::state.eq(state),
+        forms::state.eq(state.as_str()),
         forms::version.eq(forms::version + 1),
         forms::updated_at.eq(at),
     ))

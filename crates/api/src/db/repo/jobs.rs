@@ -2,9 +2,13 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tdb_domain::contract::JobState;
 
 use crate::db::DbConnection;
 use crate::db::schema::import_jobs;
+
+/// The states of a job not finished yet.
+const UNFINISHED: [JobState; 2] = [JobState::Queued, JobState::Running];
 
 /// A stored job.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -20,8 +24,9 @@ pub struct JobRow {
     pub actor: String,
     /// The process running it.
     pub owner: String,
-    /// State code.
-    pub state: String,
+    /// State.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: JobState,
     /// Dry run.
     pub dry_run: bool,
     /// Partial import.
@@ -45,7 +50,7 @@ pub struct JobRow {
 /// Inserts a new job.
 pub fn insert(conn: &mut DbConnection, row: &JobRow) -> QueryResult<()> {
     diesel::insert_into(import_jobs::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -63,13 +68,13 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<JobRow>> {
 pub fn progress(
     conn: &mut DbConnection,
     id: &str,
-    state: &str,
+    state: JobState,
     processed: i64,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(import_jobs::table.find(id))
         .set((
-            import_jobs::state.eq(state),
+            import_jobs::state.eq(state.as_str()),
             import_jobs::processed.eq(processed),
             import_jobs::heartbeat_at.eq(at),
         ))
@@ -81,7 +86,7 @@ pub fn progress(
 pub fn finish(
     conn: &mut DbConnection,
     id: &str,
-    state: &str,
+    state: JobState,
     result_status: Option<i32>,
     result: &str,
     at: NaiveDateTime,
@@ -89,10 +94,10 @@ pub fn finish(
     let n = diesel::update(
         import_jobs::table
             .find(id)
-            .filter(import_jobs::state.eq_any(["queued", "running"])),
+            .filter(import_jobs::state.eq_any(UNFINISHED.map(JobState::as_str))),
     )
     .set((
-        import_jobs::state.eq(state),
+        import_jobs::state.eq(state.as_str()),
         import_jobs::result_status.eq(result_status),
         import_jobs::result.eq(Some(result)),
         import_jobs::heartbeat_at.eq(at),
@@ -105,7 +110,7 @@ pub fn finish(
 /// Ids of the queued or running jobs of `owner`, or of any owner whose heartbeat is older than `stale`.
 pub fn orphans(conn: &mut DbConnection, owner: &str, stale: NaiveDateTime) -> QueryResult<Vec<String>> {
     import_jobs::table
-        .filter(import_jobs::state.eq_any(["queued", "running"]))
+        .filter(import_jobs::state.eq_any(UNFINISHED.map(JobState::as_str)))
         .filter(
             import_jobs::owner
                 .eq(owner)

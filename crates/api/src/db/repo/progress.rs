@@ -3,8 +3,10 @@
 
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
+use tdb_domain::contract::FormState;
 
 use super::scope::{visible_structures, visible_structures_in};
+use super::stored;
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
 use crate::db::schema::{forms, structures};
@@ -21,7 +23,7 @@ pub struct DepartmentFigures {
     /// Structures in scope.
     pub structures: i64,
     /// `(state, forms, sum of completion rates)` per form state.
-    pub states: Vec<(String, i64, f64)>,
+    pub states: Vec<(FormState, i64, f64)>,
     /// Forms reaching the completion threshold.
     pub threshold_reached: i64,
 }
@@ -39,7 +41,7 @@ pub fn by_department(
         .select((structures::department_code, structures::region_code, count_star()))
         .order(structures::department_code)
         .load(conn)?;
-    let states: Vec<(String, String, i64, Option<f64>)> = forms::table
+    let states: Vec<(String, FormState, i64, Option<f64>)> = forms::table
         .inner_join(structures::table)
         .filter(visible_structures_in(scope))
         .filter(forms::campaign_year.eq(year))
@@ -50,7 +52,10 @@ pub fn by_department(
             count_star(),
             sum(forms::completion_rate),
         ))
-        .load(conn)?;
+        .load::<(String, String, i64, Option<f64>)>(conn)?
+        .into_iter()
+        .map(|(department, code, n, rates)| Ok((department, stored::parse(code)?, n, rates)))
+        .collect::<QueryResult<_>>()?;
     let reached: Vec<(String, i64)> = forms::table
         .inner_join(structures::table)
         .filter(visible_structures_in(scope))
@@ -65,7 +70,7 @@ pub fn by_department(
             states: states
                 .iter()
                 .filter(|(d, ..)| *d == department)
-                .map(|(_, state, n, rates)| (state.clone(), *n, rates.unwrap_or(0.0)))
+                .map(|(_, state, n, rates)| (*state, *n, rates.unwrap_or(0.0)))
                 .collect(),
             threshold_reached: reached
                 .iter()

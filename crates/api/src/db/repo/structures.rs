@@ -11,6 +11,7 @@ use diesel::sql_types::Bool;
 use tdb_domain::contract::{FormState, Funder, Structure, StructureForm};
 
 use super::scope::{Db, StructureFilter};
+use super::stored;
 use crate::db::DbConnection;
 use crate::db::schema::{departments, forms, organisations, regions, structures};
 
@@ -53,7 +54,7 @@ pub struct FormStateFilter {
     /// Campaign year.
     pub campaign: i32,
     /// Form state; `non_commence` also matches structures without a form.
-    pub state: String,
+    pub state: FormState,
 }
 
 /// Filters of a structure list (all optional, combined with AND).
@@ -136,11 +137,11 @@ fn filtered<'a>(visible: StructureFilter, filters: &StructureFilters) -> structu
     }
     if let Some(FormStateFilter { campaign, state }) = &filters.form_state {
         let of_campaign = forms::table.filter(forms::campaign_year.eq(*campaign));
-        query = if state == "non_commence" {
+        query = if *state == FormState::NonCommence {
             query.filter(
                 structures::finess.ne_all(
                     of_campaign
-                        .filter(forms::state.ne("non_commence"))
+                        .filter(forms::state.ne(FormState::NonCommence.as_str()))
                         .select(forms::structure_finess),
                 ),
             )
@@ -148,7 +149,7 @@ fn filtered<'a>(visible: StructureFilter, filters: &StructureFilters) -> structu
             query.filter(
                 structures::finess.eq_any(
                     of_campaign
-                        .filter(forms::state.eq(state.clone()))
+                        .filter(forms::state.eq(state.as_str()))
                         .select(forms::structure_finess),
                 ),
             )
@@ -208,9 +209,7 @@ fn attach_forms(conn: &mut DbConnection, year: i32, items: &mut [Structure]) -> 
         .load(conn)?;
     let mut by_finess: HashMap<String, StructureForm> = HashMap::new();
     for (finess, state, completion_rate, alert_count, submitted_at) in rows {
-        let Some(state) = FormState::parse(&state) else {
-            continue;
-        };
+        let state = stored::parse(state)?;
         by_finess.insert(
             finess,
             StructureForm {

@@ -28,7 +28,7 @@ use crate::db::repo::peers as repo;
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
 use crate::db::{DbConnection, DbPool};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::values::rfc3339;
 
 pub use memo::{PeerMemo, Stamp};
@@ -142,7 +142,7 @@ fn lookup(
 
 fn campaign_not_found(year: i32) -> ApiError {
     ApiError::NotFound {
-        code: "campaign_not_found",
+        code: ProblemCode::CampaignNotFound,
         detail: format!("La campagne {year} n'existe pas."),
     }
 }
@@ -322,7 +322,7 @@ pub fn visible_structure(
     finess: &str,
 ) -> Result<crate::db::repo::structures::StructureRow, ApiError> {
     let not_found = || ApiError::NotFound {
-        code: "structure_not_found",
+        code: ProblemCode::StructureNotFound,
         detail: format!("Aucune structure {finess} n'est accessible."),
     };
     if principal.role == Role::Partner {

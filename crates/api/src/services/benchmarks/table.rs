@@ -64,7 +64,7 @@ pub async fn table(
                 })
                 .collect::<BTreeMap<_, _>>();
             let (state, completion_rate) = match forms.get(&s.finess) {
-                Some((state, rate)) => (FormState::parse(state).unwrap_or(FormState::NonCommence), *rate),
+                Some((state, rate)) => (*state, *rate),
                 None => (FormState::NonCommence, 0.0),
             };
             row(s, state, completion_rate, values)

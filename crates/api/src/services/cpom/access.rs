@@ -2,12 +2,11 @@
 
 use tdb_domain::contract::ContractState;
 
-use super::wire::state_of;
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// The caller's relation to a visible contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,12 +71,12 @@ pub fn load_visible(
 /// Who may edit the action sheets and objectives: the authority unless the contract is closed, the
 /// managing body while it is negotiated.
 pub(super) fn check_editable(access: Access, row: &ContractRow) -> Result<(), ApiError> {
-    let state = state_of(row)?;
+    let state = row.state;
     match access {
         Access::Authority if !matches!(state, ContractState::Echu | ContractState::Resilie) => Ok(()),
         Access::Organisation if state == ContractState::EnNegociation => Ok(()),
         Access::Authority | Access::Organisation => Err(ApiError::Conflict {
-            code: "contract_not_editable",
+            code: ProblemCode::ContractNotEditable,
             detail: format!(
                 "Le contrat est « {} » : ses fiches actions ne se modifient plus ici.",
                 state.code()

@@ -10,12 +10,12 @@ use tdb_domain::contract::{
 };
 use tdb_domain::cpom::contract_year;
 
-use super::wire::{committee_wire, is_member_on, perimeter_entry, state_of, to_wire, year_of};
+use super::wire::{committee_wire, is_member_on, perimeter_entry, to_wire, year_of};
 use super::{date, field, follow_up, journal, load_visible, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, CommitteeRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Plans an extra committee within the contract.
 pub fn create(
@@ -40,9 +40,9 @@ pub fn create(
             ));
         }
         validation(errors)?;
-        if matches!(state_of(&row)?, ContractState::EnNegociation) {
+        if matches!(row.state, ContractState::EnNegociation) {
             return Err(ApiError::Conflict {
-                code: "contract_not_signed",
+                code: ProblemCode::ContractNotSigned,
                 detail: "Les comités de suivi se tiennent une fois le contrat signé.".to_owned(),
             });
         }
@@ -146,7 +146,7 @@ pub fn record(
         validation(errors)?;
         if committee.held_on.is_some() {
             return Err(ApiError::Conflict {
-                code: "committee_held",
+                code: ProblemCode::CommitteeHeld,
                 detail: "Ce comité est déjà consigné.".to_owned(),
             });
         }

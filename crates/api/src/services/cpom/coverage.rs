@@ -14,13 +14,13 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tdb_domain::contract::{ContractState, Coverage, MissingCpom, Role, ShareSummary, TerritoryCoverage};
 
 use super::today;
-use super::wire::{is_member_on, state_of};
+use super::wire::is_member_on;
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom as repo;
 use crate::db::repo::scope::visible_structures;
 use crate::db::schema::{departments, regions};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Legal deadline of the CPOM obligation of EHPAD.
 pub const EHPAD_DEADLINE: &str = "2021-12-31";
@@ -35,14 +35,14 @@ pub fn coverage(conn: &mut DbConnection, principal: &Principal, by: &str) -> Res
     )?;
     if by != "department" && by != "region" {
         return Err(ApiError::BadRequest {
-            code: "invalid_query",
+            code: ProblemCode::InvalidQuery,
             detail: "Le paramètre « by » vaut « department » ou « region ».".to_owned(),
         });
     }
     let day = today().format("%Y-%m-%d").to_string();
     let mut covered: HashSet<String> = HashSet::new();
     for row in repo::all(conn)? {
-        if state_of(&row)? != ContractState::EnCours {
+        if row.state != ContractState::EnCours {
             continue;
         }
         for member in repo::perimeter(conn, row.id)? {

@@ -82,7 +82,7 @@ pub fn actual(
                 "aucun formulaire {year} pour la structure {f}"
             )));
         };
-        provisoire |= form.state != FormState::Valide.as_str() && form.state != FormState::Cloture.as_str();
+        provisoire |= form.state != FormState::Valide && form.state != FormState::Cloture;
         loaded.push((f.clone(), values::load_json(conn, year, f)?));
     }
     let value = if objective.structure_finess.is_some() {

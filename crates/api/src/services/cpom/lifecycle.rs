@@ -10,13 +10,13 @@ use tdb_domain::contract::{
 };
 use tdb_domain::cpom::scheduled_committees;
 
-use super::wire::{iso, state_of, to_wire};
+use super::wire::{iso, to_wire};
 use super::{date, field, journal, load_visible, now, prefill, today, validate, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow, NewContract, PerimeterRow};
 use crate::db::repo::organisations;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Creates a contract `en_negociation` with its initial perimeter (see the module rules).
 pub fn create(
@@ -119,7 +119,7 @@ pub fn transition(
     conn.transaction(|conn| {
         let (mut row, members, access) = load_visible(conn, principal, id)?;
         access.require_authority("changer l'état du contrat")?;
-        let state = state_of(&row)?;
+        let state = row.state;
         let mut errors = Vec::new();
         let day = match &input.date {
             Some(text) => date(text, "/date", &mut errors),
@@ -145,7 +145,7 @@ pub fn transition(
             }
             (action, state) => {
                 return Err(ApiError::Conflict {
-                    code: "invalid_transition",
+                    code: ProblemCode::InvalidTransition,
                     detail: format!(
                         "L'action « {} » n'est pas possible sur un contrat « {} ».",
                         serde_json::to_value(action)
@@ -170,8 +170,8 @@ pub fn transition(
             }
             _ => {}
         }
-        let previous = row.state.clone();
-        row.state = next.code().to_owned();
+        let previous = row.state;
+        row.state = next;
         row.version += 1;
         repo::update(conn, &row)?;
         journal(
@@ -179,7 +179,7 @@ pub fn transition(
             principal,
             "contract_transition",
             id,
-            json!({"from": previous, "to": row.state, "date": day}),
+            json!({"from": previous.code(), "to": row.state.code(), "date": day}),
         )?;
         prefill::push(conn, &members)?;
         to_wire(conn, &row)
@@ -208,9 +208,9 @@ pub fn amend(
     conn.transaction(|conn| {
         let (mut row, members, access) = load_visible(conn, principal, id)?;
         access.require_authority("signer un avenant")?;
-        if matches!(state_of(&row)?, ContractState::Echu | ContractState::Resilie) {
+        if matches!(row.state, ContractState::Echu | ContractState::Resilie) {
             return Err(ApiError::Conflict {
-                code: "contract_closed",
+                code: ProblemCode::ContractClosed,
                 detail: "Le contrat est échu ou résilié : il ne peut plus être modifié.".to_owned(),
             });
         }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tdb_domain::contract::{ContractState, CpomMismatch};
 
-use super::wire::{is_member_on, state_of};
+use super::wire::is_member_on;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow};
 use crate::db::repo::values::{self, ValueRow};
@@ -38,7 +38,7 @@ pub fn in_force<'a>(
     let day = format!("{year}-12-31");
     let mut best: Option<&ContractRow> = None;
     for (row, perimeter) in contracts {
-        let running = match state_of(row)? {
+        let running = match row.state {
             ContractState::EnCours | ContractState::Echu => true,
             ContractState::Resilie => row.terminated_on.as_deref().is_some_and(|t| t > day.as_str()),
             ContractState::EnNegociation | ContractState::Signe => false,
@@ -106,8 +106,8 @@ fn known_from<'a>(contracts: &'a [(ContractRow, Vec<repo::PerimeterRow>)], fines
         .iter()
         .filter(|(row, _)| {
             matches!(
-                ContractState::from_code(&row.state),
-                Some(ContractState::EnCours | ContractState::Echu | ContractState::Resilie)
+                row.state,
+                ContractState::EnCours | ContractState::Echu | ContractState::Resilie
             )
         })
         .flat_map(|(row, perimeter)| {

@@ -14,12 +14,12 @@ use tdb_domain::contract::{
 };
 
 use super::access::check_editable;
-use super::wire::{iso, objective_wire, sheet_wire, state_of, to_wire};
+use super::wire::{iso, objective_wire, sheet_wire, to_wire};
 use super::{Access, journal, load_visible, validate, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 
 /// Checks `If-Match` against the contract and moves it to its next version (428, 412).
@@ -43,7 +43,7 @@ pub fn update_contract(
 ) -> Result<Contract, ApiError> {
     conn.transaction(|conn| {
         let (mut row, _, access) = load_visible(conn, principal, id)?;
-        let state = state_of(&row)?;
+        let state = row.state;
         match access {
             Access::Authority => {}
             Access::Organisation if state == ContractState::EnNegociation => {}
@@ -57,7 +57,7 @@ pub fn update_contract(
         }
         if state != ContractState::EnNegociation {
             return Err(ApiError::Conflict {
-                code: "contract_not_editable",
+                code: ProblemCode::ContractNotEditable,
                 detail: format!(
                     "Le contrat est « {} » : après la signature, il se modifie par avenant.",
                     state.code()

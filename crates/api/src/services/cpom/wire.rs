@@ -4,8 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use tdb_domain::catalogue_for;
 use tdb_domain::contract::{
-    ActionSheet, ActionTheme, Committee, CommitteeKind, Contract, ContractState, Objective, PerimeterEntry,
-    Sense,
+    ActionSheet, ActionTheme, Committee, CommitteeKind, Contract, Objective, PerimeterEntry, Sense,
 };
 
 use super::today;
@@ -35,7 +34,7 @@ pub fn to_wire(conn: &mut DbConnection, row: &ContractRow) -> Result<Contract, A
         department_code: row.department_code.clone(),
         start_date: row.start_date.clone(),
         end_date: row.end_date.clone(),
-        state: state_of(row)?,
+        state: row.state,
         signed_on: row.signed_on.clone(),
         terminated_on: row.terminated_on.clone(),
         termination_reason: row.termination_reason.clone(),
@@ -47,12 +46,6 @@ pub fn to_wire(conn: &mut DbConnection, row: &ContractRow) -> Result<Contract, A
 /// Whether a member is in the perimeter on `day` (ISO dates compare as text).
 pub fn is_member_on(member: &PerimeterRow, day: &str) -> bool {
     member.joined_on.as_str() <= day && member.left_on.as_deref().is_none_or(|left| left > day)
-}
-
-/// The state of a stored contract.
-pub fn state_of(row: &ContractRow) -> Result<ContractState, ApiError> {
-    ContractState::from_code(&row.state)
-        .ok_or_else(|| ApiError::Internal(format!("unknown contract state {}", row.state)))
 }
 
 /// An ISO date `YYYY-MM-DD`.

@@ -28,7 +28,7 @@ use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::exports::{self, ExportFilters, ExportForm, ExportStructure, ExportValue};
 use crate::db::repo::{forms, progress};
 use crate::db::{DbConnection, DbPool, read_snapshot};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Structures read per query of forms and values.
 pub const CHUNK: usize = 500;
@@ -157,7 +157,7 @@ pub fn scoped_structures(
     }
     if forms::campaign_phase(conn, year)?.is_none() {
         return Err(ApiError::NotFound {
-            code: "campaign_not_found",
+            code: ProblemCode::CampaignNotFound,
             detail: format!("La campagne {year} n'existe pas."),
         });
     }

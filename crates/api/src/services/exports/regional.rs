@@ -90,10 +90,7 @@ fn validation(data: StructureData<'_>) -> Cell {
 }
 
 fn state_label(data: StructureData<'_>) -> &'static str {
-    let state = data
-        .form
-        .and_then(|f| FormState::parse(&f.state))
-        .unwrap_or(FormState::NonCommence);
+    let state = data.form.map_or(FormState::NonCommence, |f| f.state);
     match state {
         FormState::NonCommence => "Non commencé",
         FormState::EnCours => "En cours",

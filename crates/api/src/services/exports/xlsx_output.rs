@@ -12,7 +12,7 @@ use super::cells::Cell;
 use super::rows::Table;
 use super::{Counts, Layout, Plan, StructureData, Visitor, for_each_structure, regional};
 use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// The XLSX media type.
 pub const MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -86,7 +86,7 @@ impl Visitor for Sink<'_, '_> {
 fn write_row(sheet: &mut Worksheet, row: u64, cells: &[Cell]) -> Result<(), ApiError> {
     if row >= MAX_ROWS {
         return Err(ApiError::Unprocessable {
-            code: "export_too_large",
+            code: ProblemCode::ExportTooLarge,
             detail: format!(
                 "L'export dépasse les {MAX_ROWS} lignes d'une feuille XLSX : demandez-le en CSV ou filtrez-le."
             ),

@@ -14,10 +14,10 @@ use tdb_domain::contract::{FicheBatch, FieldError, Role};
 
 use super::{fiche, pdf};
 use crate::auth::Principal;
-use crate::db::repo::fiche_batches::{self, BatchRow};
+use crate::db::repo::fiche_batches::{self, BatchRow, BatchState};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks::{PeerSource, Territory};
 
 /// Largest batch (a region of the size of Île-de-France or Auvergne-Rhône-Alpes).
@@ -47,10 +47,11 @@ pub fn to_wire(row: &BatchRow) -> FicheBatch {
         id: row.id.clone(),
         campaign: row.campaign_year,
         territory: row.territory.clone(),
-        state: row.state.clone(),
+        state: row.state.as_str().to_owned(),
         total: u64::try_from(row.total).unwrap_or(0),
         processed: u64::try_from(row.processed).unwrap_or(0),
-        download: (row.state == "done").then(|| format!("/api/v1/fiche-batches/{}/archive", row.id)),
+        download: (row.state == BatchState::Done)
+            .then(|| format!("/api/v1/fiche-batches/{}/archive", row.id)),
         error: row.error.clone(),
     }
 }
@@ -113,7 +114,7 @@ pub async fn start(
         .run_write(move |conn| {
             if forms::campaign_phase(conn, year)?.is_none() {
                 return Err(ApiError::NotFound {
-                    code: "campaign_not_found",
+                    code: ProblemCode::CampaignNotFound,
                     detail: format!("La campagne {year} n'existe pas."),
                 });
             }
@@ -140,7 +141,7 @@ pub async fn start(
             )?;
             if finess.len() > MAX_FICHES {
                 return Err(ApiError::Unprocessable {
-                    code: "batch_too_large",
+                    code: ProblemCode::BatchTooLarge,
                     detail: format!(
                         "{} structures : un lot compte au plus {MAX_FICHES} fiches.",
                         finess.len()
@@ -152,7 +153,7 @@ pub async fn start(
                 campaign_year: year,
                 territory: territory.to_string(),
                 actor: asker.subject.clone(),
-                state: "queued".to_owned(),
+                state: BatchState::Queued,
                 total: i64::try_from(finess.len()).unwrap_or(i64::MAX),
                 processed: 0,
                 error: None,
@@ -169,10 +170,10 @@ pub async fn start(
         let id = row.id.clone();
         let outcome = run(&source, &principal, year, &id, &finess).await;
         let (status, archive, error) = match outcome {
-            Ok(archive) => ("done", Some(archive), None),
+            Ok(archive) => (BatchState::Done, Some(archive), None),
             Err(error) => {
                 tracing::error!(batch = %id, %error, "fiche batch failed");
-                ("failed", None, Some(error.to_string()))
+                (BatchState::Failed, None, Some(error.to_string()))
             }
         };
         let recorded = source
@@ -207,7 +208,14 @@ async fn run(
         let (id, processed) = (id.to_owned(), i64::try_from(done + 1).unwrap_or(i64::MAX));
         source
             .pool
-            .run_write(move |conn| Ok(fiche_batches::progress(conn, &id, "running", processed)?))
+            .run_write(move |conn| {
+                Ok(fiche_batches::progress(
+                    conn,
+                    &id,
+                    BatchState::Running,
+                    processed,
+                )?)
+            })
             .await?;
     }
     let bytes = zip
@@ -234,10 +242,10 @@ pub fn archive(
     principal: &Principal,
     id: &str,
 ) -> Result<Vec<u8>, ApiError> {
-    let batch = get(conn, principal, id)?;
-    if batch.state != "done" {
+    let batch = fiche_batches::find(conn, id, &principal.subject)?.ok_or_else(|| batch_not_found(id))?;
+    if batch.state != BatchState::Done {
         return Err(ApiError::Conflict {
-            code: "batch_not_done",
+            code: ProblemCode::BatchNotDone,
             detail: format!(
                 "Le lot {id} n'est pas terminé ({} / {} fiches).",
                 batch.processed, batch.total
@@ -252,7 +260,7 @@ pub fn archive(
 
 fn batch_not_found(id: &str) -> ApiError {
     ApiError::NotFound {
-        code: "batch_not_found",
+        code: ProblemCode::BatchNotFound,
         detail: format!("Aucun lot de fiches {id}."),
     }
 }

@@ -18,7 +18,7 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::structures::StructureRow;
 use crate::db::repo::{forms, organisations, values};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks::{self, CampaignPeers, PeerSource, Territory, in_scope, is_frozen_phase};
 use crate::services::forms::document;
 use crate::services::values::parse_json;
@@ -181,7 +181,7 @@ fn read_base(
     let row = benchmarks::visible_structure(conn, principal, finess)?;
     if forms::campaign_phase(conn, year)?.is_none() {
         return Err(ApiError::NotFound {
-            code: "campaign_not_found",
+            code: ProblemCode::CampaignNotFound,
             detail: format!("La campagne {year} n'existe pas."),
         });
     }
@@ -224,7 +224,7 @@ fn read_base(
         let threshold = u64::from(catalogue_for(y)?.completion_rule().threshold_percent);
         let form = forms::find(conn, y, finess)?;
         let state = match &form {
-            Some(f) => FormState::parse(&f.state).unwrap_or(FormState::NonCommence),
+            Some(f) => f.state,
             None if is_frozen_phase(&phase) => FormState::Cloture,
             None => FormState::NonCommence,
         };

@@ -8,7 +8,7 @@ use tdb_domain::{Catalogue, catalogue_for};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::repo::forms::{self, FormRow, FormStamp, StructureContext};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 
 /// A form the caller may see: campaign, phase and structure.
@@ -42,7 +42,7 @@ pub fn locate(
     finess: &str,
 ) -> Result<Target, ApiError> {
     let campaign_not_found = || ApiError::NotFound {
-        code: "campaign_not_found",
+        code: ProblemCode::CampaignNotFound,
         detail: format!("La campagne {year} n'existe pas."),
     };
     let Some(stamp) = forms::stamp(conn, &principal.scope, year, finess)? else {
@@ -50,7 +50,7 @@ pub fn locate(
             return Err(campaign_not_found());
         }
         return Err(ApiError::NotFound {
-            code: "structure_not_found",
+            code: ProblemCode::StructureNotFound,
             detail: format!("Aucune structure {finess} n'est accessible."),
         });
     };
@@ -91,7 +91,7 @@ pub fn create(conn: &mut DbConnection, target: &Target, now: NaiveDateTime) -> R
     let row = FormRow {
         campaign_year: target.year,
         structure_finess: target.finess().to_owned(),
-        state: FormState::NonCommence.as_str().to_owned(),
+        state: FormState::NonCommence,
         version: 0,
         completion_rate: 0.0,
         filled: 0,
@@ -113,13 +113,9 @@ pub fn create(conn: &mut DbConnection, target: &Target, now: NaiveDateTime) -> R
     }
 }
 
-/// The state of a stored form (a row with an unknown state is a defect).
-pub fn state_of(row: Option<&FormRow>) -> Result<FormState, ApiError> {
-    match row {
-        None => Ok(FormState::NonCommence),
-        Some(row) => FormState::parse(&row.state)
-            .ok_or_else(|| ApiError::Internal(format!("stored form state `{}`", row.state))),
-    }
+/// The state of a form: `non_commence` before its row exists.
+pub fn state_of(row: Option<&FormRow>) -> FormState {
+    row.map_or(FormState::NonCommence, |row| row.state)
 }
 
 /// Writes `row` as the next version of the form locked at `previous`; 412 if it moved meanwhile.

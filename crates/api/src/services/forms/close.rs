@@ -17,7 +17,7 @@ use crate::db::repo::forms;
 /// so the phase and the forms change together. Structures without a form row have nothing to close:
 /// their form reads as `cloture` once the campaign is past `fiabilisation`.
 pub fn close_forms(conn: &mut DbConnection, year: i32, actor: &str) -> QueryResult<usize> {
-    let closed = FormState::Cloture.as_str();
+    let closed = FormState::Cloture;
     conn.transaction(|conn| {
         let open = forms::not_in_state(conn, year, closed)?;
         let at = access::now();
@@ -34,7 +34,7 @@ pub fn close_forms(conn: &mut DbConnection, year: i32, actor: &str) -> QueryResu
                 item_code: None,
                 old_value: None,
                 new_value: None,
-                detail: Some(json!({"from": from, "to": closed}).to_string()),
+                detail: Some(json!({"from": from.as_str(), "to": closed.as_str()}).to_string()),
             })
             .collect();
         audit::append(conn, &entries)?;

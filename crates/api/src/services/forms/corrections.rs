@@ -11,7 +11,7 @@ use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::{corrections, forms};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Adds a message to the correction request `id` of a form; answers the whole thread. Allowed to the
 /// structure (`esms`, `og`) and the authorities (`ars`, `cd`, `national`), until the form is closed.
@@ -38,13 +38,13 @@ pub fn post_message(
     conn.transaction(|conn| {
         let request =
             corrections::find_of_form(conn, year, finess, id)?.ok_or_else(|| ApiError::NotFound {
-                code: "correction_not_found",
+                code: ProblemCode::CorrectionNotFound,
                 detail: format!("Aucune demande de correction {id} sur ce formulaire."),
             })?;
-        let state = access::state_of(forms::find(conn, year, finess)?.as_ref())?;
+        let state = access::state_of(forms::find(conn, year, finess)?.as_ref());
         if state == FormState::Cloture {
             return Err(ApiError::Conflict {
-                code: "form_closed",
+                code: ProblemCode::FormClosed,
                 detail: "Le formulaire est clôturé : ses échanges sont en lecture seule.".to_owned(),
             });
         }

@@ -19,7 +19,7 @@ use crate::db::DbConnection;
 use crate::db::repo::audit;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::justifications::{self, JustificationRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 
 /// What to do with a justification.
@@ -44,7 +44,7 @@ pub fn change_justification(
     principal.require_role(&[Role::Esms, Role::Og], "justifier une alerte")?;
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, if_match)?;
-        rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
+        rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
         let before = view::document(conn, &target, row.as_ref())?;
         let failing = alert_failing(&before, key)?;
         let now = access::now();
@@ -59,7 +59,7 @@ pub fn change_justification(
                 }
                 if !failing {
                     return Err(ApiError::Conflict {
-                        code: "alert_not_failing",
+                        code: ProblemCode::AlertNotFailing,
                         detail: format!("L'alerte « {key} » n'est pas déclenchée : rien à justifier."),
                     });
                 }
@@ -80,7 +80,7 @@ pub fn change_justification(
             JustificationChange::Delete => {
                 let Some(row) = row.filter(|_| before.justifications.contains_key(key)) else {
                     return Err(ApiError::NotFound {
-                        code: "justification_not_found",
+                        code: ProblemCode::JustificationNotFound,
                         detail: format!("L'alerte « {key} » n'a pas de justification."),
                     });
                 };
@@ -99,8 +99,8 @@ pub fn change_justification(
             }],
         )?;
         let previous = row.version;
-        if row.state == FormState::NonCommence.as_str() {
-            FormState::EnCours.as_str().clone_into(&mut row.state);
+        if row.state == FormState::NonCommence {
+            row.state = FormState::EnCours;
         }
         row.version = previous + 1;
         row.updated_at = now;
@@ -133,7 +133,7 @@ fn alert_failing(document: &FormDocument, key: &str) -> Result<bool, ApiError> {
     match entry {
         Some(control) => Ok(control.status == ControlStatus::Evaluated && control.passed == Some(false)),
         None => Err(ApiError::NotFound {
-            code: "unknown_alert",
+            code: ProblemCode::UnknownAlert,
             detail: format!(
                 "« {key} » n'est pas une alerte de ce formulaire (code d'un contrôle d'alerte, ou \
                  variation_annuelle.<indicateur>)."

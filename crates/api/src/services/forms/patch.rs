@@ -17,7 +17,7 @@ use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::forms::{FormRow, FormStamp};
 use crate::db::repo::values::{self, ValueRow};
 use crate::db::{DbConnection, WriteGate};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 use crate::services::values::{SAISIE, parse_json};
 
@@ -163,7 +163,7 @@ fn write(
     now: chrono::NaiveDateTime,
 ) -> Result<Written, ApiError> {
     let row = access::lock(conn, target, if_match)?;
-    rules::check_editable(&target.phase, access::state_of(row.as_ref())?)?;
+    rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
     let (context, plan) = if row.as_ref().map(|r| r.version) == target.stamp.version {
         (speculation.context, speculation.planned?)
     } else {
@@ -200,8 +200,8 @@ fn write(
         }
     }
     audit::append(conn, &plan.entries)?;
-    if row.state == FormState::NonCommence.as_str() {
-        FormState::EnCours.as_str().clone_into(&mut row.state);
+    if row.state == FormState::NonCommence {
+        row.state = FormState::EnCours;
     }
     view::cache_summary(&mut row, &evaluation);
     access::save(conn, &mut row, previous, now)?;
@@ -260,7 +260,7 @@ fn plan(
     }
     if !locked.is_empty() {
         return Err(ApiError::Conflict {
-            code: "item_locked",
+            code: ProblemCode::ItemLocked,
             detail: format!(
                 "Valeurs verrouillées (transmises par FINESS ou la CNSA) : {}. Une correction passe \
                  par la source, ou par un déverrouillage de l'autorité.",

@@ -4,7 +4,7 @@
 use tdb_domain::contract::{Authority, FormState};
 
 use crate::auth::Role;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Shortest accepted reason, justification or comment of an override (characters, trimmed).
 pub const MIN_TEXT_CHARS: usize = 10;
@@ -19,7 +19,7 @@ pub fn long_enough(text: &str) -> bool {
     text.trim().chars().count() >= MIN_TEXT_CHARS
 }
 
-fn conflict(code: &'static str, detail: String) -> ApiError {
+fn conflict(code: ProblemCode, detail: String) -> ApiError {
     ApiError::Conflict { code, detail }
 }
 
@@ -32,7 +32,7 @@ pub fn check_editable(phase: &str, state: FormState) -> Result<(), ApiError> {
     );
     if !open_state {
         return Err(conflict(
-            "form_not_editable",
+            ProblemCode::FormNotEditable,
             format!(
                 "Le formulaire est à l'état « {} » : il n'est plus modifiable par la structure.",
                 state.as_str()
@@ -43,13 +43,13 @@ pub fn check_editable(phase: &str, state: FormState) -> Result<(), ApiError> {
         COLLECTE => Ok(()),
         FIABILISATION if state == FormState::CorrectionDemandee => Ok(()),
         FIABILISATION => Err(conflict(
-            "campaign_phase",
+            ProblemCode::CampaignPhase,
             "La campagne est en fiabilisation : seuls les formulaires dont une correction est demandée \
              sont modifiables."
                 .to_owned(),
         )),
         other => Err(conflict(
-            "campaign_phase",
+            ProblemCode::CampaignPhase,
             format!("La campagne est en phase « {other} » : la saisie est fermée."),
         )),
     }
@@ -74,7 +74,7 @@ pub fn check_submittable(phase: &str, state: FormState) -> Result<(), ApiError> 
 pub fn check_reviewable(phase: &str, state: FormState) -> Result<(), ApiError> {
     if state != FormState::Soumis {
         return Err(conflict(
-            "form_not_submitted",
+            ProblemCode::FormNotSubmitted,
             format!(
                 "Seul un formulaire soumis peut être examiné ; celui-ci est à l'état « {} ».",
                 state.as_str()
@@ -97,7 +97,7 @@ fn check_review_phase(phase: &str) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(conflict(
-            "campaign_phase",
+            ProblemCode::CampaignPhase,
             format!("La campagne est en phase « {phase} » : les formulaires ne sont plus examinés."),
         ))
     }
@@ -105,7 +105,7 @@ fn check_review_phase(phase: &str) -> Result<(), ApiError> {
 
 fn invalid_transition(from: FormState, to: &str) -> ApiError {
     conflict(
-        "invalid_transition",
+        ProblemCode::InvalidTransition,
         format!(
             "Le formulaire est à l'état « {} » : il ne peut pas passer à l'état « {to} ».",
             from.as_str()
@@ -146,7 +146,7 @@ mod tests {
         }
         for state in [FormState::Soumis, FormState::Valide, FormState::Cloture] {
             assert_eq!(
-                check_editable(COLLECTE, state).map_err(|e| e.code()),
+                check_editable(COLLECTE, state).map_err(|e| e.code().as_str()),
                 Err("form_not_editable")
             );
         }
@@ -156,12 +156,12 @@ mod tests {
     fn in_fiabilisation_only_forms_sent_back_are_editable() {
         assert!(is_editable(FIABILISATION, FormState::CorrectionDemandee));
         assert_eq!(
-            check_editable(FIABILISATION, FormState::EnCours).map_err(|e| e.code()),
+            check_editable(FIABILISATION, FormState::EnCours).map_err(|e| e.code().as_str()),
             Err("campaign_phase")
         );
         for phase in ["preparation", "restitution", "archivee"] {
             assert_eq!(
-                check_editable(phase, FormState::EnCours).map_err(|e| e.code()),
+                check_editable(phase, FormState::EnCours).map_err(|e| e.code().as_str()),
                 Err("campaign_phase")
             );
         }
@@ -172,17 +172,17 @@ mod tests {
         assert!(check_submittable(COLLECTE, FormState::EnCours).is_ok());
         assert!(check_submittable(FIABILISATION, FormState::CorrectionDemandee).is_ok());
         assert_eq!(
-            check_submittable(COLLECTE, FormState::NonCommence).map_err(|e| e.code()),
+            check_submittable(COLLECTE, FormState::NonCommence).map_err(|e| e.code().as_str()),
             Err("invalid_transition")
         );
         assert!(check_reviewable(FIABILISATION, FormState::Soumis).is_ok());
         assert_eq!(
-            check_reviewable(COLLECTE, FormState::Valide).map_err(|e| e.code()),
+            check_reviewable(COLLECTE, FormState::Valide).map_err(|e| e.code().as_str()),
             Err("form_not_submitted")
         );
         assert!(check_reopenable(COLLECTE, FormState::Valide).is_ok());
         assert_eq!(
-            check_reopenable("restitution", FormState::Valide).map_err(|e| e.code()),
+            check_reopenable("restitution", FormState::Valide).map_err(|e| e.code().as_str()),
             Err("campaign_phase")
         );
     }

@@ -105,7 +105,7 @@ pub fn assemble(
 ) -> Result<FormDocument, ApiError> {
     let state = match row {
         None if matches!(target.phase.as_str(), "restitution" | "archivee") => FormState::Cloture,
-        _ => state_of(row)?,
+        _ => state_of(row),
     };
     let (year, finess) = (target.year, target.finess());
     let cpom_alerts = prefill::form_alerts(conn, year, finess, &stored)?;

@@ -19,7 +19,7 @@ use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::corrections;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::values;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 
 /// `POST …/form/submit`: `en_cours` or `correction_demandee` → `soumis`, when the domain says the form
@@ -34,7 +34,7 @@ pub fn submit(
     principal.require_role(&[Role::Esms, Role::Og], "soumettre un formulaire")?;
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, if_match)?;
-        let from = access::state_of(row.as_ref())?;
+        let from = access::state_of(row.as_ref());
         rules::check_submittable(&target.phase, from)?;
         let mut row = stored(row)?;
         let document = view::document(conn, &target, Some(&row))?;
@@ -54,7 +54,7 @@ pub fn submit(
             .map(|r| r.id)
             .collect();
         corrections::resolve(conn, &resolved, now)?;
-        FormState::Soumis.as_str().clone_into(&mut row.state);
+        row.state = FormState::Soumis;
         row.submitted_at = Some(now);
         row.submitted_by = Some(principal.subject.clone());
         clear_validations(&mut row);
@@ -89,7 +89,7 @@ pub fn review(
     }
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, if_match)?;
-        let from = access::state_of(row.as_ref())?;
+        let from = access::state_of(row.as_ref());
         rules::check_reviewable(&target.phase, from)?;
         let mut row = stored(row)?;
         let now = access::now();
@@ -110,7 +110,7 @@ pub fn review(
                     corrections::add_message(conn, id, &principal.subject, item.message.trim(), now)?;
                     ids.push(id);
                 }
-                FormState::CorrectionDemandee.as_str().clone_into(&mut row.state);
+                row.state = FormState::CorrectionDemandee;
                 clear_validations(&mut row);
                 let items: Vec<&str> = items.iter().map(|i| i.item.as_str()).collect();
                 vec![journal::transition(
@@ -143,7 +143,7 @@ fn validate(
     };
     if at.is_some() {
         return Err(ApiError::Conflict {
-            code: "already_validated",
+            code: ProblemCode::AlreadyValidated,
             detail:
                 "Votre autorité a déjà validé ce formulaire ; la validation de l'autre autorité est attendue."
                     .to_owned(),
@@ -168,7 +168,7 @@ fn validate(
         ..journal::entry(target, principal, "validation", now)
     }];
     if awaiting.is_empty() {
-        FormState::Valide.as_str().clone_into(&mut row.state);
+        row.state = FormState::Valide;
         entries.push(journal::transition(
             target,
             principal,
@@ -202,7 +202,7 @@ pub fn reopen(
     }
     conn.transaction(|conn| {
         let row = access::lock(conn, &target, if_match)?;
-        let from = access::state_of(row.as_ref())?;
+        let from = access::state_of(row.as_ref());
         rules::check_reopenable(&target.phase, from)?;
         let mut row = stored(row)?;
         let to = if corrections::open_of_form(conn, year, finess)?.is_empty() {
@@ -210,7 +210,7 @@ pub fn reopen(
         } else {
             FormState::CorrectionDemandee
         };
-        to.as_str().clone_into(&mut row.state);
+        row.state = to;
         clear_validations(&mut row);
         let now = access::now();
         let entry = journal::transition(&target, principal, (from, to), Some(comment), json!({}), now);
@@ -291,7 +291,7 @@ fn check_ready(document: &FormDocument) -> Result<(), ApiError> {
         });
     }
     Err(ApiError::ConflictWithReasons {
-        code: "cannot_submit",
+        code: ProblemCode::CannotSubmit,
         detail: format!(
             "Le formulaire ne peut pas être soumis : {} motif(s).",
             reasons.len()

@@ -17,14 +17,14 @@ use crate::db::repo::forms::FormRow;
 use crate::db::repo::import_rows::AuditInsert;
 use crate::db::repo::imports;
 use crate::db::repo::values::ValueRow;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::forms::refresh_cache;
 use crate::services::values::parse_json;
 
 /// Channel of the audit entries of imports.
 pub const CHANNEL: &str = "import";
 /// Code of a form created concurrently by another writer: the batch is planned again.
-pub const CONCURRENT_WRITE: &str = "concurrent_write";
+pub const CONCURRENT_WRITE: ProblemCode = ProblemCode::ConcurrentWrite;
 
 /// Writes the plans of a batch (state loaded under lock); returns how many forms changed.
 ///
@@ -59,8 +59,8 @@ pub fn write(
             .forms
             .remove(&plan.finess)
             .unwrap_or_else(|| blank_form(ctx.year, &plan.finess, now));
-        if ctx.importer.is_saisie() && form.state == FormState::NonCommence.as_str() {
-            FormState::EnCours.as_str().clone_into(&mut form.state);
+        if ctx.importer.is_saisie() && form.state == FormState::NonCommence {
+            form.state = FormState::EnCours;
         }
         form.version += 1;
         form.updated_at = now;
@@ -143,7 +143,7 @@ fn blank_form(year: i32, finess: &str, now: NaiveDateTime) -> FormRow {
     FormRow {
         campaign_year: year,
         structure_finess: finess.to_owned(),
-        state: FormState::NonCommence.as_str().to_owned(),
+        state: FormState::NonCommence,
         version: 0,
         completion_rate: 0.0,
         filled: 0,

@@ -213,11 +213,11 @@ fn plan_group(
 
 /// Why the form of a visible structure refuses the import, if it does.
 fn form_refusal(ctx: &Context, form: Option<&FormRow>) -> Option<(&'static str, String)> {
-    let state = form.map_or(Some(FormState::NonCommence), |f| FormState::parse(&f.state))?;
+    let state = form.map_or(FormState::NonCommence, |f| f.state);
     if ctx.importer.is_saisie() {
         return rules::check_editable(&ctx.phase, state)
             .err()
-            .map(|e| (e.code(), e.to_problem().detail));
+            .map(|e| (e.code().as_str(), e.to_problem().detail));
     }
     matches!(state, FormState::Valide | FormState::Cloture).then(|| {
         (

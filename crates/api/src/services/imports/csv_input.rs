@@ -12,7 +12,7 @@ use tdb_domain::Catalogue;
 use tdb_domain::contract::{ItemDef, ItemType};
 
 use super::rows::{ImportRow, Interner, UnreadableCell};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// The two CSV layouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -37,7 +37,7 @@ pub fn parse(body: &[u8], layout: Layout, catalogue: &Catalogue) -> Result<Vec<I
     let mut records = reader.records();
     let header = match records.next() {
         Some(record) => record.map_err(csv_error)?,
-        None => return Err(bad("empty_file", "Le fichier CSV est vide.".to_owned())),
+        None => return Err(bad(ProblemCode::EmptyFile, "Le fichier CSV est vide.".to_owned())),
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
     let reader = CellReader {
@@ -57,7 +57,7 @@ fn wide(
 ) -> Result<Vec<ImportRow>, ApiError> {
     if !header.first().is_some_and(|h| h.eq_ignore_ascii_case("finess")) {
         return Err(bad(
-            "invalid_csv_header",
+            ProblemCode::InvalidCsvHeader,
             "La première colonne d'un CSV large doit s'appeler « finess », les suivantes sont des codes \
              d'item (ou utilisez layout=long : finess,item,value)."
                 .to_owned(),
@@ -68,7 +68,7 @@ fn wide(
     for (index, name) in header.iter().enumerate().skip(1) {
         if name.is_empty() || header[..index].contains(name) {
             return Err(bad(
-                "invalid_csv_header",
+                ProblemCode::InvalidCsvHeader,
                 format!("En-tête CSV : la colonne {} est vide ou répétée.", index + 1),
             ));
         }
@@ -99,7 +99,7 @@ fn long(
         header.len(),
     ) else {
         return Err(bad(
-            "invalid_csv_header",
+            ProblemCode::InvalidCsvHeader,
             "Un CSV long a exactement trois colonnes : finess, item, value.".to_owned(),
         ));
     };
@@ -252,10 +252,10 @@ fn csv_error(error: csv::Error) -> ApiError {
         } => format!("Ligne {line} : {len} cellule(s) au lieu de {expected_len} (celles de l'en-tête)."),
         _ => format!("Ligne {line} : CSV illisible ({error})."),
     };
-    bad("malformed_csv", detail)
+    bad(ProblemCode::MalformedCsv, detail)
 }
 
-fn bad(code: &'static str, detail: String) -> ApiError {
+fn bad(code: ProblemCode, detail: String) -> ApiError {
     ApiError::BadRequest { code, detail }
 }
 
@@ -328,7 +328,11 @@ mod tests {
     #[test]
     fn bad_headers_and_files_are_refused() {
         let catalogue = catalogue_for(2024).unwrap();
-        let code = |body: &[u8], layout| parse(body, layout, catalogue).map_err(|e| e.code()).err();
+        let code = |body: &[u8], layout| {
+            parse(body, layout, catalogue)
+                .map_err(|e| e.code().as_str())
+                .err()
+        };
         assert_eq!(code(b"", Layout::Wide), Some("empty_file"));
         assert_eq!(code(b"structure,a\n", Layout::Wide), Some("invalid_csv_header"));
         assert_eq!(code(b"finess,a,a\n", Layout::Wide), Some("invalid_csv_header"));

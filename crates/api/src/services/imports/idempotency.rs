@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::DbConnection;
 use crate::db::repo::idempotency::{self, KeyRow};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// Longest accepted key.
 const MAX_KEY_CHARS: usize = 255;
@@ -50,7 +50,7 @@ pub fn request_hash(method: &str, path_and_query: &str, content_type: &str, body
 pub fn begin(conn: &mut DbConnection, caller: &str, key: &str, hash: &str) -> Result<Begin, ApiError> {
     if key.is_empty() || key.chars().count() > MAX_KEY_CHARS || !key.chars().all(|c| c.is_ascii_graphic()) {
         return Err(ApiError::BadRequest {
-            code: "invalid_idempotency_key",
+            code: ProblemCode::InvalidIdempotencyKey,
             detail: format!(
                 "L'en-tête Idempotency-Key doit compter 1 à {MAX_KEY_CHARS} caractères ASCII visibles."
             ),
@@ -74,7 +74,7 @@ pub fn begin(conn: &mut DbConnection, caller: &str, key: &str, hash: &str) -> Re
         };
         if stored.body_hash != hash {
             return Err(ApiError::Unprocessable {
-                code: "idempotency_key_reused",
+                code: ProblemCode::IdempotencyKeyReused,
                 detail:
                     "Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé."
                         .to_owned(),
@@ -87,7 +87,7 @@ pub fn begin(conn: &mut DbConnection, caller: &str, key: &str, hash: &str) -> Re
                 job_id: stored.job_id,
             })),
             _ => Err(ApiError::Conflict {
-                code: "idempotency_key_in_progress",
+                code: ProblemCode::IdempotencyKeyInProgress,
                 detail: "Une requête avec cette clé d'idempotence est en cours : réessayez dans un instant."
                     .to_owned(),
             }),

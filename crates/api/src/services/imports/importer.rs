@@ -168,7 +168,7 @@ mod tests {
         source: Option<&str>,
         on_conflict: OnConflict,
     ) -> Result<Importer, &'static str> {
-        Importer::for_principal(p, source, on_conflict).map_err(|e| e.code())
+        Importer::for_principal(p, source, on_conflict).map_err(|e| e.code().as_str())
     }
 
     #[test]

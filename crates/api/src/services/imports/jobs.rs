@@ -18,7 +18,7 @@ use crate::auth::{Principal, Role};
 use crate::db::repo::idempotency;
 use crate::db::repo::jobs::{self, JobRow};
 use crate::db::{DbConnection, DbPool};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::services::values::rfc3339;
 
 /// A running job without a heartbeat for this long is considered dead.
@@ -41,7 +41,7 @@ pub fn start(
         source: ctx.importer.source.clone(),
         actor: ctx.importer.actor.clone(),
         owner: owner.to_owned(),
-        state: JobState::Queued.as_str().to_owned(),
+        state: JobState::Queued,
         dry_run: ctx.dry_run,
         partial: ctx.partial,
         total: super::value_count(&rows) as i64,
@@ -64,7 +64,7 @@ pub fn start(
 fn run(pool: &DbPool, ctx: &Context, rows: &[ImportRow]) {
     let id = ctx.batch_id.as_str();
     let outcome = pool.get().map_err(ApiError::from).and_then(|mut conn| {
-        jobs::progress(&mut conn, id, JobState::Running.as_str(), 0, now())?;
+        jobs::progress(&mut conn, id, JobState::Running, 0, now())?;
         let mut progress = JobProgress {
             id,
             last: Instant::now(),
@@ -83,14 +83,14 @@ fn run(pool: &DbPool, ctx: &Context, rows: &[ImportRow]) {
         Ok(summary) => {
             let status = if is_refused(&summary) { 422 } else { 200 };
             let body = serde_json::to_string(&summary).unwrap_or_default();
-            jobs::finish(&mut conn, id, JobState::Done.as_str(), Some(status), &body, now())
+            jobs::finish(&mut conn, id, JobState::Done, Some(status), &body, now())
         }
         Err(error) => {
             tracing::error!(job = id, %error, "import job failed");
             let failed = jobs::finish(
                 &mut conn,
                 id,
-                JobState::Failed.as_str(),
+                JobState::Failed,
                 None,
                 &error.to_problem().detail,
                 now(),
@@ -115,7 +115,7 @@ impl Progress for JobProgress<'_> {
         Ok(jobs::progress(
             conn,
             self.id,
-            JobState::Running.as_str(),
+            JobState::Running,
             processed as i64,
             now(),
         )?)
@@ -124,7 +124,7 @@ impl Progress for JobProgress<'_> {
     fn checked(&mut self, conn: &mut DbConnection, _checked: u64) -> Result<(), ApiError> {
         if self.last.elapsed().as_secs() >= HEARTBEAT_EVERY_SECS {
             self.last = Instant::now();
-            jobs::progress(conn, self.id, JobState::Running.as_str(), 0, now())?;
+            jobs::progress(conn, self.id, JobState::Running, 0, now())?;
         }
         Ok(())
     }
@@ -133,14 +133,14 @@ impl Progress for JobProgress<'_> {
 /// The job `id` as `principal` may see it: its creator or a `national` user (others: 404).
 pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<ImportJob, ApiError> {
     let not_found = || ApiError::NotFound {
-        code: "job_not_found",
+        code: ProblemCode::JobNotFound,
         detail: format!("Aucun import {id} n'est accessible."),
     };
     let row = jobs::find(conn, id)?.ok_or_else(not_found)?;
     if row.actor != principal.subject && principal.role != Role::National {
         return Err(not_found());
     }
-    if is_unfinished(&row.state) && row.heartbeat_at < stale_before() {
+    if is_unfinished(row.state) && row.heartbeat_at < stale_before() {
         interrupt(conn, std::slice::from_ref(&row.id))?;
         return jobs::find(conn, id)?.map(to_wire).ok_or_else(not_found);
     }
@@ -160,7 +160,7 @@ fn interrupt(conn: &mut DbConnection, ids: &[String]) -> Result<usize, ApiError>
                    comptées inchangées.";
     let mut n = 0;
     for id in ids {
-        if jobs::finish(conn, id, JobState::Interrupted.as_str(), None, message, now())? {
+        if jobs::finish(conn, id, JobState::Interrupted, None, message, now())? {
             n += 1;
         }
     }
@@ -168,8 +168,8 @@ fn interrupt(conn: &mut DbConnection, ids: &[String]) -> Result<usize, ApiError>
     Ok(n)
 }
 
-fn is_unfinished(state: &str) -> bool {
-    matches!(JobState::parse(state), Some(JobState::Queued | JobState::Running))
+fn is_unfinished(state: JobState) -> bool {
+    matches!(state, JobState::Queued | JobState::Running)
 }
 
 fn stale_before() -> NaiveDateTime {
@@ -178,7 +178,7 @@ fn stale_before() -> NaiveDateTime {
 
 /// The wire form of a stored job.
 pub fn to_wire(row: JobRow) -> ImportJob {
-    let state = JobState::parse(&row.state).unwrap_or(JobState::Failed);
+    let state = row.state;
     let (summary, error) = match (state, row.result) {
         (JobState::Done, Some(text)) => (serde_json::from_str::<ImportSummary>(&text).ok(), None),
         (_, result) => (None, result),

@@ -3,12 +3,12 @@
 use tdb_domain::contract::ImportRequest;
 
 use super::rows::{ImportRow, Interner};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// The rows of a JSON body (row numbers are indices in `rows`, from 0) and the source it names.
 pub fn parse(body: &[u8]) -> Result<(Option<String>, Vec<ImportRow>), ApiError> {
     let request: ImportRequest = serde_json::from_slice(body).map_err(|e| ApiError::BadRequest {
-        code: "malformed_json",
+        code: ProblemCode::MalformedJson,
         detail: format!("Le corps JSON est illisible : {e}"),
     })?;
     let mut interner = Interner::default();
@@ -55,7 +55,10 @@ mod tests {
             br#"{"rows": [], "extra": 1}"#,
             br#"{"rows": [{"finess": 1, "values": {}}]}"#,
         ] {
-            assert_eq!(parse(body).map_err(|e| e.code()).err(), Some("malformed_json"));
+            assert_eq!(
+                parse(body).map_err(|e| e.code().as_str()).err(),
+                Some("malformed_json")
+            );
         }
     }
 }

@@ -35,7 +35,7 @@ pub use rows::{ImportRow, value_count};
 
 use crate::db::DbConnection;
 use crate::db::repo::{audit, forms};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use summary::Tally;
 
 /// Imports of more values than this run as background jobs.
@@ -92,7 +92,7 @@ impl Context {
         options: Options,
     ) -> Result<Self, ApiError> {
         let phase = forms::campaign_phase(conn, year)?.ok_or_else(|| ApiError::NotFound {
-            code: "campaign_not_found",
+            code: ProblemCode::CampaignNotFound,
             detail: format!("La campagne {year} n'existe pas."),
         })?;
         let phases: &[&str] = if importer.is_saisie() {
@@ -102,7 +102,7 @@ impl Context {
         };
         if !phases.contains(&phase.as_str()) {
             return Err(ApiError::Conflict {
-                code: "campaign_phase",
+                code: ProblemCode::CampaignPhase,
                 detail: format!(
                     "La campagne est en phase « {phase} » : les valeurs de la source « {} » n'y sont plus \
                      importées.",

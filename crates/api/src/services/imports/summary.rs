@@ -4,6 +4,8 @@ use tdb_domain::contract::{
     FieldError, ImportConflict, ImportCounts, ImportProblem, ImportRejection, ImportSummary,
 };
 
+use crate::error::ProblemCode;
+
 /// Accumulates the outcome of an import.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
@@ -125,7 +127,7 @@ pub fn problem(summary: ImportSummary) -> ImportProblem {
         })
         .collect();
     ImportProblem {
-        type_uri: "urn:tdb:problem:import_rejected".to_owned(),
+        type_uri: ProblemCode::ImportRejected.type_uri(),
         title: "Import refusé".to_owned(),
         status: 422,
         detail: format!(
@@ -133,7 +135,7 @@ pub fn problem(summary: ImportSummary) -> ImportProblem {
              pour n'écrire que les lignes valides.",
             summary.values.rejected
         ),
-        code: "import_rejected".to_owned(),
+        code: ProblemCode::ImportRejected.as_str().to_owned(),
         errors,
         summary,
     }

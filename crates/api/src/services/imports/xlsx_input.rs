@@ -23,7 +23,7 @@ use tdb_domain::contract::{ImportSummary, ItemType};
 
 use super::csv_input::{self, Layout};
 use super::rows::{ImportRow, Interner, UnreadableCell};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 
 /// The XLSX media type.
 pub const MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -66,8 +66,12 @@ pub fn parse(
     layout: Layout,
     catalogue: &Catalogue,
 ) -> Result<(Vec<ImportRow>, Cells), ApiError> {
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(body))
-        .map_err(|e| bad("malformed_xlsx", format!("Le classeur XLSX est illisible ({e}).")))?;
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(body)).map_err(|e| {
+        bad(
+            ProblemCode::MalformedXlsx,
+            format!("Le classeur XLSX est illisible ({e})."),
+        )
+    })?;
     let reader = SheetReader {
         catalogue,
         interner: Interner::default(),
@@ -91,9 +95,12 @@ impl SheetReader<'_> {
         let mut cells = Cells::default();
         let mut table_read = false;
         for (index, name) in workbook.sheet_names().into_iter().enumerate() {
-            let range = workbook
-                .worksheet_range(&name)
-                .map_err(|e| bad("malformed_xlsx", format!("Feuil \"{name}\" illisible ({e}).")))?;
+            let range = workbook.worksheet_range(&name).map_err(|e| {
+                bad(
+                    ProblemCode::MalformedXlsx,
+                    format!("Feuil \"{name}\" illisible ({e})."),
+                )
+            })?;
             if is_template(&range) {
                 rows.push(self.template(&range, &name, index as u64 + 1, &mut cells));
             } else if !table_read && first_row_has_finess(&range) {
@@ -107,7 +114,7 @@ impl SheetReader<'_> {
         }
         if rows.is_empty() {
             return Err(bad(
-                "invalid_xlsx_layout",
+                ProblemCode::InvalidXlsxLayout,
                 "Aucune feuille lisible : attendu un modèle tdb (A1 « finess », A3 « code ») ou un tableau \
                  dont la première ligne contient « finess »."
                     .to_owned(),
@@ -148,7 +155,7 @@ impl SheetReader<'_> {
         let (first_row, first_col, last_row, last_col) = bounds(range);
         if first_row != 0 || first_col != 0 || !is_finess(at(range, 0, 0)) {
             return Err(bad(
-                "invalid_xlsx_header",
+                ProblemCode::InvalidXlsxHeader,
                 format!(
                     "Feuil \"{sheet}\" : la cellule A1 doit valoir « finess », la ligne 1 porter les codes d'item."
                 ),
@@ -161,7 +168,7 @@ impl SheetReader<'_> {
             };
             if columns.iter().any(|(_, known)| **known == *code) {
                 return Err(bad(
-                    "invalid_xlsx_header",
+                    ProblemCode::InvalidXlsxHeader,
                     format!("Feuil \"{sheet}\" : la colonne {} est répétée.", cell_name(0, c)),
                 ));
             }
@@ -203,7 +210,7 @@ impl SheetReader<'_> {
         };
         let (Some(f), Some(i), Some(v)) = (position("finess"), position("item"), position("value")) else {
             return Err(bad(
-                "invalid_xlsx_header",
+                ProblemCode::InvalidXlsxHeader,
                 format!("Feuil \"{sheet}\" : un tableau long a trois colonnes finess, item, value."),
             ));
         };
@@ -322,7 +329,7 @@ pub fn cell_name(row: u32, col: u32) -> String {
     format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
 }
 
-fn bad(code: &'static str, detail: String) -> ApiError {
+fn bad(code: ProblemCode, detail: String) -> ApiError {
     ApiError::BadRequest { code, detail }
 }
 
