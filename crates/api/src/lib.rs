@@ -1,7 +1,9 @@
 //! tdb-api: the tdb server.
 //!
 //! HTTP (actix-web) → handlers (thin: parse, authorise, call, map) → services → repositories (diesel, one
-//! code path for SQLite and PostgreSQL). The domain rules live in `tdb-domain`.
+//! code path for SQLite and PostgreSQL). The domain rules live in `tdb-domain`. Imports point one way
+//! (`routes → services → db → auth, config, error → tdb-domain`, `state` the composition root):
+//! `docs/architecture.md`, checked by `tests/architecture.rs`.
 
 pub mod auth;
 pub mod cli;
@@ -15,5 +17,3 @@ pub mod server;
 pub mod services;
 pub mod spa;
 pub mod state;
-
-pub use state::AppState;

@@ -12,7 +12,7 @@
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::Method;
 use serde_json::{Value, json};
-use tdb_api::AppState;
+use tdb_api::state::AppState;
 
 use crate::forms_fixtures::{EHPAD, send, world};
 use crate::on_both_backends;

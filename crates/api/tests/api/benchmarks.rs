@@ -9,9 +9,9 @@ use actix_web::http::Method;
 use actix_web::test;
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use tdb_api::AppState;
 use tdb_api::db::DbConnection;
 use tdb_api::db::schema::{form_values, forms, structures};
+use tdb_api::state::AppState;
 
 use crate::forms_fixtures::{complete_ehpad, send};
 use crate::on_both_backends;

@@ -136,7 +136,7 @@ async fn creation_checks_the_catalogue_and_the_dates(db: TestDb) {
     assert_eq!(body["items"][0]["year"], 2022);
 }
 
-fn form_states(state: &tdb_api::AppState, year: i32) -> Vec<(String, String, i64)> {
+fn form_states(state: &tdb_api::state::AppState, year: i32) -> Vec<(String, String, i64)> {
     let mut conn = state.pool.get().unwrap();
     forms::table
         .filter(forms::campaign_year.eq(year))

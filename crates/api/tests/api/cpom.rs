@@ -6,8 +6,8 @@ use actix_web::http::Method;
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use tdb_api::AppState;
 use tdb_api::db::schema::{audit_log, form_values, forms};
+use tdb_api::state::AppState;
 
 use crate::forms_fixtures::send;
 use crate::on_both_backends;

@@ -146,7 +146,7 @@ async fn coverage_matches_an_independent_computation(db: TestDb) {
 }
 
 /// The managing body of the demo `og` user.
-fn og_of_demo(state: &tdb_api::AppState) -> String {
+fn og_of_demo(state: &tdb_api::state::AppState) -> String {
     use tdb_api::db::schema::users;
     let mut conn = state.pool.get().unwrap();
     users::table

@@ -4,7 +4,7 @@
 
 use actix_web::http::Method;
 use serde_json::{Value, json};
-use tdb_api::AppState;
+use tdb_api::state::AppState;
 
 use crate::cpom::put_form;
 use crate::forms_fixtures::send;

@@ -11,8 +11,8 @@ use actix_web::test;
 use calamine::{Data, Reader, Xlsx};
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use tdb_api::AppState;
 use tdb_api::db::schema::audit_log;
+use tdb_api::state::AppState;
 use tdb_domain::{FormValues, catalogue_for, evaluate};
 
 use crate::forms_fixtures::{EHPAD, complete_ehpad, form_url, send, world};

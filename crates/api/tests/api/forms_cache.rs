@@ -6,8 +6,8 @@ use actix_web::http::Method;
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::json;
-use tdb_api::AppState;
 use tdb_api::db::schema::{campaigns, correction_messages, correction_requests};
+use tdb_api::state::AppState;
 
 use crate::forms_fixtures::{EHPAD, YEAR, form_url, send, snapshot, world};
 use crate::on_both_backends;

@@ -8,8 +8,8 @@ use actix_web::test;
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use tdb_api::AppState;
 use tdb_api::db::schema::{audit_log, form_values, forms};
+use tdb_api::state::AppState;
 use tdb_domain::catalogue_for;
 use tdb_domain::contract::ItemType;
 

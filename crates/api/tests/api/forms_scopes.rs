@@ -3,7 +3,7 @@
 
 use actix_web::http::Method;
 use serde_json::{Value, json};
-use tdb_api::AppState;
+use tdb_api::state::AppState;
 
 use crate::forms_fixtures::{EHPAD, form_url, send, snapshot, world};
 use crate::on_both_backends;

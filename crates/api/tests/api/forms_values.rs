@@ -355,7 +355,7 @@ async fn the_previous_campaign_feeds_the_year_over_year_control(db: TestDb) {
     );
 }
 
-fn insert_previous(state: &tdb_api::AppState, values: &Value) {
+fn insert_previous(state: &tdb_api::state::AppState, values: &Value) {
     use diesel::prelude::*;
     use tdb_api::db::schema::{form_values, forms};
     let mut conn = state.pool.get().unwrap();

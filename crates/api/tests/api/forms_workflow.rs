@@ -8,7 +8,7 @@ use crate::on_both_backends;
 use crate::support::{TestDb, app, auth};
 
 /// Actions of the form's transitions, oldest first: `(from, to)`.
-fn transitions(state: &tdb_api::AppState) -> Vec<(String, String)> {
+fn transitions(state: &tdb_api::state::AppState) -> Vec<(String, String)> {
     use diesel::prelude::*;
     use tdb_api::db::schema::audit_log;
     let mut conn = state.pool.get().unwrap();
@@ -441,7 +441,7 @@ async fn an_authority_reopens_a_submitted_form_and_phases_gate_the_structure(db:
     assert_eq!(read.body["editable"], false);
 }
 
-fn set_phase(state: &tdb_api::AppState, phase: &str) {
+fn set_phase(state: &tdb_api::state::AppState, phase: &str) {
     use diesel::prelude::*;
     use tdb_api::db::schema::campaigns;
     let mut conn = state.pool.get().unwrap();

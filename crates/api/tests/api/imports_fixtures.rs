@@ -6,8 +6,8 @@ use actix_web::test;
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::Value;
-use tdb_api::AppState;
 use tdb_api::db::schema::{audit_log, form_values, organisations, structures};
+use tdb_api::state::AppState;
 
 /// The imports of campaign 2024.
 pub const IMPORTS: &str = "/api/v1/campaigns/2024/imports";

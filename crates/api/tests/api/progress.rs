@@ -80,7 +80,7 @@ const WORLD: [Row; 8] = [
     ("130000011", "13", "93", "ARS", "130000001", None),
 ];
 
-fn world(state: &tdb_api::AppState) {
+fn world(state: &tdb_api::state::AppState) {
     small_world(state);
     insert_structures(
         state,
@@ -187,7 +187,7 @@ async fn get(
         Response = actix_web::dev::ServiceResponse,
         Error = actix_web::Error,
     >,
-    state: &tdb_api::AppState,
+    state: &tdb_api::state::AppState,
     who: Who,
     uri: &str,
 ) -> Value {

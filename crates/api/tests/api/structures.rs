@@ -5,8 +5,8 @@ use actix_web::test;
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use tdb_api::AppState;
 use tdb_api::db::schema::forms;
+use tdb_api::state::AppState;
 
 use crate::forms_fixtures;
 use crate::on_both_backends;

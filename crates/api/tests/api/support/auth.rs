@@ -1,7 +1,7 @@
 //! Bearer tokens for each role, minted with the test server's key.
 
-use tdb_api::AppState;
 use tdb_api::auth::{Claims, Role};
+use tdb_api::state::AppState;
 
 /// `Authorization` header value for `claims`.
 pub fn bearer(state: &AppState, claims: &Claims) -> String {

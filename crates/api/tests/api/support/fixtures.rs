@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use tdb_api::AppState;
 use tdb_api::db::schema::{campaigns, organisations, structures};
+use tdb_api::state::AppState;
 
 /// A structure to insert.
 pub struct StructureFixture {

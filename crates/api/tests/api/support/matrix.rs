@@ -7,7 +7,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::test;
 use serde_json::Value;
-use tdb_api::AppState;
+use tdb_api::state::AppState;
 
 use super::auth;
 

@@ -15,8 +15,8 @@ use std::path::PathBuf;
 
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{App, test};
-use tdb_api::AppState;
 use tdb_api::config::{Config, Secret};
+use tdb_api::state::AppState;
 
 pub use db::TestDb;
 
