@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod download;
+pub mod drafts;
 pub mod format;
 pub mod labels;
 pub mod live;

@@ -1,10 +1,13 @@
-//! The signed-in user, shared by every page through the Leptos context.
+//! The signed-in person, shared by every page through the Leptos context.
 //!
-//! The token itself stays in [`crate::api`]; this only holds who is signed in and the notice shown on
-//! the login page (e.g. after an expiry).
+//! The access token itself stays in [`crate::api`] (memory only); this holds who is signed in, whether
+//! the session is being resumed at startup, and the notice shown on the login page (e.g. after an
+//! expiry). At startup (a reload, a new tab) [`Session::provide`] first asks the server to refresh the
+//! session from its `HttpOnly` cookie: when it answers, the person stays signed in on the same page.
 
 use leptos::prelude::*;
-use tdb_domain::contract::{Role, SessionUser};
+use leptos::task::spawn_local;
+use tdb_domain::contract::{LoginResponse, Role, SessionUser};
 
 use crate::api;
 
@@ -15,40 +18,68 @@ pub struct Session {
     pub user: RwSignal<Option<SessionUser>>,
     /// A message for the login page (session expired, signed out).
     pub notice: RwSignal<Option<String>>,
+    /// The startup refresh is running: pages wait instead of showing the login page.
+    pub resuming: RwSignal<bool>,
 }
 
 impl Session {
-    /// Creates the session, provides it to the whole app and ends it when the server refuses the token.
+    /// Creates the session, provides it to the whole app, resumes it from the refresh cookie, and ends
+    /// it when the server refuses to refresh it.
     pub fn provide() -> Self {
         let session = Self {
             user: RwSignal::new(None),
             notice: RwSignal::new(None),
+            resuming: RwSignal::new(true),
         };
         provide_context(session);
         api::on_session_expired(move || {
             session.user.set(None);
             session.notice.set(Some(api::SESSION_EXPIRED.to_owned()));
         });
+        spawn_local(async move {
+            if let Ok(answer) = api::refresh().await {
+                session.sign_in(answer);
+            }
+            session.resuming.set(false);
+        });
         session
     }
 
-    /// Signs in with the answer of a login.
-    pub fn sign_in(&self, token: String, user: SessionUser) {
-        api::set_token(Some(token));
+    /// Signs in with the answer of a login or a refresh.
+    pub fn sign_in(&self, answer: LoginResponse) {
+        api::start_session(&answer);
         self.notice.set(None);
-        self.user.set(Some(user));
+        self.user.set(Some(answer.user));
     }
 
-    /// Signs out: forgets the token.
-    pub fn sign_out(&self) {
-        api::set_token(None);
-        self.user.set(None);
-        self.notice.set(Some("Vous êtes déconnecté.".to_owned()));
+    /// Signs out of this browser (`everywhere`: of every device of the person) and says so. What was
+    /// typed and not saved stays in the drafts of the person, restored at the next sign-in.
+    pub fn sign_out(&self, everywhere: bool) {
+        let session = *self;
+        spawn_local(async move {
+            let done = if everywhere {
+                api::logout_all().await
+            } else {
+                api::logout().await
+            };
+            api::set_token(None);
+            session.user.set(None);
+            session.notice.set(Some(match (done, everywhere) {
+                (Ok(()), false) => "Vous êtes déconnecté.".to_owned(),
+                (Ok(()), true) => "Vous êtes déconnecté de tous vos appareils.".to_owned(),
+                (Err(e), _) => format!("Vous êtes déconnecté de cet onglet. {}", e.message()),
+            }));
+        });
     }
 
     /// The role of the signed-in user.
     pub fn role(&self) -> Option<Role> {
         self.user.with(|u| u.as_ref().map(|u| u.role))
+    }
+
+    /// The email of the signed-in user (the key of their drafts).
+    pub fn email(&self) -> Option<String> {
+        self.user.with(|u| u.as_ref().map(|u| u.email.clone()))
     }
 }
 

@@ -1,40 +1,39 @@
 //! Calls of the CPOM API (docs/cpom.md): reads typed with the wire types, writes through one function
 //! ([`cpom_write`]) whose answer the pages only need as JSON (they reload the contract afterwards).
 
-use gloo_net::http::{Request, RequestBuilder};
 use serde_json::Value;
 use tdb_domain::contract::{CommitteeReport, Contract, ContractDetail, Coverage, FollowUp, Structure};
 
-use super::{UiError, authorised, bytes, checked, send, structures};
+use super::{Call, UiError, bytes, checked, execute, send, structures};
 
 /// `GET /api/v1/cpom/contracts`.
 pub async fn cpom_contracts() -> Result<Vec<Contract>, UiError> {
-    send(Request::get("/api/v1/cpom/contracts")).await
+    send(Call::get("/api/v1/cpom/contracts")).await
 }
 
 /// `GET /api/v1/cpom/contracts/{id}`.
 pub async fn cpom_contract(id: i64) -> Result<ContractDetail, UiError> {
-    send(Request::get(&format!("/api/v1/cpom/contracts/{id}"))).await
+    send(Call::get(&format!("/api/v1/cpom/contracts/{id}"))).await
 }
 
 /// `GET /api/v1/cpom/contracts/{id}/follow-up`.
 pub async fn cpom_follow_up(id: i64) -> Result<FollowUp, UiError> {
-    send(Request::get(&format!("/api/v1/cpom/contracts/{id}/follow-up"))).await
+    send(Call::get(&format!("/api/v1/cpom/contracts/{id}/follow-up"))).await
 }
 
 /// `GET /api/v1/cpom/committees/{id}/report`.
 pub async fn cpom_committee_report(id: i64) -> Result<CommitteeReport, UiError> {
-    send(Request::get(&format!("/api/v1/cpom/committees/{id}/report"))).await
+    send(Call::get(&format!("/api/v1/cpom/committees/{id}/report"))).await
 }
 
 /// `GET /api/v1/cpom/committees/{id}/report.pdf`, as bytes (the token is not in a link).
 pub async fn cpom_committee_pdf(id: i64) -> Result<Vec<u8>, UiError> {
-    bytes(Request::get(&format!("/api/v1/cpom/committees/{id}/report.pdf"))).await
+    bytes(Call::get(&format!("/api/v1/cpom/committees/{id}/report.pdf"))).await
 }
 
 /// `GET /api/v1/cpom/coverage?by=department`.
 pub async fn cpom_coverage() -> Result<Coverage, UiError> {
-    send(Request::get("/api/v1/cpom/coverage?by=department")).await
+    send(Call::get("/api/v1/cpom/coverage?by=department")).await
 }
 
 /// Every structure of the caller's scope matching `query` (already encoded, may be empty), all pages.
@@ -72,27 +71,18 @@ pub async fn cpom_write(
     body: Option<String>,
 ) -> Result<Value, UiError> {
     let url = format!("/api/v1/cpom/{path}");
-    let mut request: RequestBuilder = match verb {
-        Verb::Post => Request::post(&url),
-        Verb::Put => Request::put(&url),
-        Verb::Delete => Request::delete(&url),
+    let mut call = match verb {
+        Verb::Post => Call::post(&url),
+        Verb::Put => Call::put(&url),
+        Verb::Delete => Call::delete(&url),
     };
     if let Some(version) = version {
-        request = request.header("If-Match", &format!("\"{version}\""));
+        call = call.header("If-Match", &format!("\"{version}\""));
     }
-    let request = authorised(request);
-    let sent = match body {
-        Some(body) => {
-            request
-                .header("Content-Type", "application/json")
-                .body(body)
-                .map_err(|e| UiError::Decode(e.to_string()))?
-                .send()
-                .await
-        }
-        None => request.send().await,
-    };
-    let response = sent.map_err(|e| UiError::Network(e.to_string()))?;
+    if let Some(body) = body {
+        call = call.json_text(body);
+    }
+    let response = execute(&call).await?;
     if response.status() == 204 {
         return Ok(Value::Null);
     }

@@ -28,8 +28,8 @@ impl UiError {
             }
             Self::SessionExpired => SESSION_EXPIRED.to_owned(),
             Self::Stale => "Le formulaire a été modifié par quelqu'un d'autre depuis son ouverture. \
-                            Rechargez la page pour voir la version à jour ; vos saisies non enregistrées \
-                            seront perdues."
+                            Rechargez la page pour voir la version à jour : vos saisies non enregistrées \
+                            sont conservées dans ce navigateur et vous seront proposées."
                 .to_owned(),
             Self::Api(problem) => problem.detail.clone(),
             Self::Status(status) => format!("Le serveur a répondu par une erreur (code {status})."),
@@ -51,5 +51,5 @@ impl UiError {
 }
 
 /// Shown on the login page after a 401 on a signed-in session.
-pub const SESSION_EXPIRED: &str =
-    "Votre session a expiré. Reconnectez-vous pour continuer ; vos saisies non enregistrées sont perdues.";
+pub const SESSION_EXPIRED: &str = "Votre session a expiré. Reconnectez-vous pour continuer : vos saisies non enregistrées sont conservées \
+     dans ce navigateur et vous seront proposées.";

@@ -1,16 +1,21 @@
 //! The typed client of the tdb API: the only module that performs HTTP requests.
 //!
-//! The session token lives here, in memory only (never in `localStorage`): [`set_token`] after a login,
-//! cleared on logout or when the server refuses it. A 401 on a signed-in session calls the hook set by
-//! [`on_session_expired`], so every page falls back to the login page with the expiry message.
+//! The access token lives in [`tokens`], in memory only (never in `localStorage`, a cookie or a URL):
+//! set after a login or a refresh, renewed silently before it expires, cleared on logout. The refresh
+//! token is an `HttpOnly` cookie the page never sees. Every call goes through [`execute`]: a 401 on a
+//! signed-in session refreshes the session once (single-flight in the tab, one tab at a time across
+//! tabs) and replays the request; when the refresh is refused, the hook set by [`on_session_expired`]
+//! signs the person out (what was typed stays in the drafts, see `crate::drafts`).
 
 mod cpom;
 mod error;
-
-use std::cell::RefCell;
+mod tokens;
 
 pub use cpom::*;
 pub use error::{SESSION_EXPIRED, UiError};
+pub use tokens::{
+    access_token_present, on_session_expired, refresh, refresh_delay_ms, set_token, start_session,
+};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
@@ -21,24 +26,114 @@ use tdb_domain::contract::{
     StructureBenchmark,
 };
 
-thread_local! {
-    static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
-    static ON_EXPIRED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+/// One HTTP request, kept so that it can be sent again after a refresh of the session.
+#[derive(Clone)]
+pub(crate) struct Call {
+    make: fn(&str) -> RequestBuilder,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
 }
 
-/// Keeps the bearer token sent with every call (`None` signs out).
-pub fn set_token(token: Option<String>) {
-    TOKEN.with(|t| *t.borrow_mut() = token);
+impl Call {
+    fn new(make: fn(&str) -> RequestBuilder, url: &str) -> Self {
+        Self {
+            make,
+            url: url.to_owned(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// `GET url`.
+    pub(crate) fn get(url: &str) -> Self {
+        Self::new(Request::get, url)
+    }
+
+    /// `POST url`.
+    pub(crate) fn post(url: &str) -> Self {
+        Self::new(Request::post, url)
+    }
+
+    /// `PUT url`.
+    pub(crate) fn put(url: &str) -> Self {
+        Self::new(Request::put, url)
+    }
+
+    /// `PATCH url`.
+    pub(crate) fn patch(url: &str) -> Self {
+        Self::new(Request::patch, url)
+    }
+
+    /// `DELETE url`.
+    pub(crate) fn delete(url: &str) -> Self {
+        Self::new(Request::delete, url)
+    }
+
+    /// Adds a header.
+    pub(crate) fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sets a JSON body (already serialised).
+    pub(crate) fn json_text(self, body: String) -> Self {
+        let mut call = self.header("Content-Type", "application/json");
+        call.body = Some(body);
+        call
+    }
+
+    /// Sets a JSON body.
+    fn json<B: Serialize>(self, body: &B) -> Result<Self, UiError> {
+        let text = serde_json::to_string(body).map_err(|e| UiError::Decode(e.to_string()))?;
+        Ok(self.json_text(text))
+    }
+
+    /// Sends it once, with the access token of the moment.
+    async fn send_once(&self) -> Result<Response, UiError> {
+        let mut request = (self.make)(&self.url);
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        if let Some(token) = tokens::token() {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let sent = match &self.body {
+            Some(body) => {
+                request
+                    .body(body.clone())
+                    .map_err(|e| UiError::Decode(e.to_string()))?
+                    .send()
+                    .await
+            }
+            None => request.send().await,
+        };
+        sent.map_err(|e| UiError::Network(e.to_string()))
+    }
 }
 
-/// Sets what happens when the server refuses the token of a signed-in session.
-pub fn on_session_expired(hook: impl Fn() + 'static) {
-    ON_EXPIRED.with(|h| *h.borrow_mut() = Some(Box::new(hook)));
+/// Sends `call` with the access token; on a 401 of a signed-in session, refreshes the session once and
+/// sends it again. When the refresh is refused the session ends (the expiry hook runs) and the answer
+/// is [`UiError::SessionExpired`].
+pub(crate) async fn execute(call: &Call) -> Result<Response, UiError> {
+    let had_token = tokens::token().is_some();
+    let response = call.send_once().await?;
+    if response.status() != 401 || !had_token {
+        return Ok(response);
+    }
+    match tokens::refresh().await {
+        Ok(_) => call.send_once().await,
+        Err(UiError::Network(e)) => Err(UiError::Network(e)),
+        Err(_) => {
+            tokens::expire();
+            Err(UiError::SessionExpired)
+        }
+    }
 }
 
 /// `GET /api/v1/health`.
 pub async fn health() -> Result<Health, UiError> {
-    send(Request::get("/api/v1/health")).await
+    send(Call::get("/api/v1/health")).await
 }
 
 /// `POST /api/v1/auth/login`: a wrong password is a problem with a French detail, not an expiry.
@@ -53,24 +148,45 @@ pub async fn login(email: String, password: String) -> Result<LoginResponse, UiE
     decode(response).await
 }
 
+/// `POST /api/v1/auth/logout`: revokes the session of the refresh cookie and clears it; the access token
+/// is forgotten whatever the answer.
+pub async fn logout() -> Result<(), UiError> {
+    let answer = Request::post("/api/v1/auth/logout").send().await;
+    set_token(None);
+    match answer {
+        Ok(response) if response.ok() || response.status() == 401 => Ok(()),
+        Ok(response) => Err(problem(response).await),
+        Err(e) => Err(UiError::Network(e.to_string())),
+    }
+}
+
+/// `POST /api/v1/auth/logout-all` (bearer): ends every session of the person, then this tab's.
+pub async fn logout_all() -> Result<(), UiError> {
+    let response = execute(&Call::post("/api/v1/auth/logout-all")).await?;
+    if !response.ok() {
+        return Err(problem(response).await);
+    }
+    logout().await
+}
+
 /// `GET /api/v1/campaigns` (every campaign fits in one page).
 pub async fn campaigns() -> Result<Page<Campaign>, UiError> {
-    send(Request::get("/api/v1/campaigns?per_page=100")).await
+    send(Call::get("/api/v1/campaigns?per_page=100")).await
 }
 
 /// `GET /api/v1/structures` with the given query (already encoded, e.g. `organisation=…`).
 pub async fn structures(query: &str) -> Result<Page<Structure>, UiError> {
-    send(Request::get(&format!("/api/v1/structures?per_page=500&{query}"))).await
+    send(Call::get(&format!("/api/v1/structures?per_page=500&{query}"))).await
 }
 
 /// `GET /api/v1/structures/{finess}`.
 pub async fn structure(finess: &str) -> Result<Structure, UiError> {
-    send(Request::get(&format!("/api/v1/structures/{finess}"))).await
+    send(Call::get(&format!("/api/v1/structures/{finess}"))).await
 }
 
 /// `GET /api/v1/campaigns/{year}/progress?by=department`.
 pub async fn progress_by_department(year: i32) -> Result<CampaignProgress, UiError> {
-    send(Request::get(&format!(
+    send(Call::get(&format!(
         "/api/v1/campaigns/{year}/progress?by=department"
     )))
     .await
@@ -78,15 +194,12 @@ pub async fn progress_by_department(year: i32) -> Result<CampaignProgress, UiErr
 
 /// `GET /api/v1/campaigns/{year}/progress?by=region` (regions ranked by completion).
 pub async fn progress_by_region(year: i32) -> Result<CampaignProgress, UiError> {
-    send(Request::get(&format!(
-        "/api/v1/campaigns/{year}/progress?by=region"
-    )))
-    .await
+    send(Call::get(&format!("/api/v1/campaigns/{year}/progress?by=region"))).await
 }
 
 /// `GET /api/v1/campaigns/{year}/structures/{finess}/benchmark`.
 pub async fn benchmark(year: i32, finess: &str) -> Result<StructureBenchmark, UiError> {
-    send(Request::get(&format!(
+    send(Call::get(&format!(
         "/api/v1/campaigns/{year}/structures/{finess}/benchmark"
     )))
     .await
@@ -94,7 +207,7 @@ pub async fn benchmark(year: i32, finess: &str) -> Result<StructureBenchmark, Ui
 
 /// `GET /api/v1/structures/{finess}/fiche?campaign={year}`.
 pub async fn fiche(year: i32, finess: &str) -> Result<Fiche, UiError> {
-    send(Request::get(&format!(
+    send(Call::get(&format!(
         "/api/v1/structures/{finess}/fiche?campaign={year}"
     )))
     .await
@@ -102,15 +215,12 @@ pub async fn fiche(year: i32, finess: &str) -> Result<Fiche, UiError> {
 
 /// `GET /api/v1/campaigns/{year}/indicators?{query}` (query already encoded, may be empty).
 pub async fn indicator_table(year: i32, query: &str) -> Result<IndicatorTable, UiError> {
-    send(Request::get(&format!(
-        "/api/v1/campaigns/{year}/indicators?{query}"
-    )))
-    .await
+    send(Call::get(&format!("/api/v1/campaigns/{year}/indicators?{query}"))).await
 }
 
 /// `GET /api/v1/structures/{finess}/fiche.pdf?campaign={year}`, as bytes (the token is not in a link).
 pub async fn fiche_pdf(year: i32, finess: &str) -> Result<Vec<u8>, UiError> {
-    bytes(Request::get(&format!(
+    bytes(Call::get(&format!(
         "/api/v1/structures/{finess}/fiche.pdf?campaign={year}"
     )))
     .await
@@ -118,7 +228,7 @@ pub async fn fiche_pdf(year: i32, finess: &str) -> Result<Vec<u8>, UiError> {
 
 /// `GET /api/v1/campaigns/{year}/export?format=xlsx&layout=wide&{query}`, as bytes.
 pub async fn export_xlsx(year: i32, query: &str) -> Result<Vec<u8>, UiError> {
-    bytes(Request::get(&format!(
+    bytes(Call::get(&format!(
         "/api/v1/campaigns/{year}/export?format=xlsx&layout=wide&{query}"
     )))
     .await
@@ -126,10 +236,7 @@ pub async fn export_xlsx(year: i32, query: &str) -> Result<Vec<u8>, UiError> {
 
 /// `GET /api/v1/catalogue/{year}` as text, for `Catalogue::from_json` (the engine validates it).
 pub async fn catalogue_json(year: i32) -> Result<String, UiError> {
-    let response = authorised(Request::get(&format!("/api/v1/catalogue/{year}")))
-        .send()
-        .await
-        .map_err(|e| UiError::Network(e.to_string()))?;
+    let response = execute(&Call::get(&format!("/api/v1/catalogue/{year}"))).await?;
     if !response.ok() {
         return Err(problem(response).await);
     }
@@ -142,7 +249,7 @@ fn form_url(year: i32, finess: &str) -> String {
 
 /// `GET …/form`.
 pub async fn form(year: i32, finess: &str) -> Result<FormDocument, UiError> {
-    send(Request::get(&form_url(year, finess))).await
+    send(Call::get(&form_url(year, finess))).await
 }
 
 /// `PATCH …/form` with `If-Match: "<version>"`; a stale version is [`UiError::Stale`].
@@ -153,7 +260,7 @@ pub async fn patch_form(
     patch: &FormPatch,
 ) -> Result<FormDocument, UiError> {
     send_json(
-        Request::patch(&form_url(year, finess)).header("If-Match", &format!("\"{version}\"")),
+        Call::patch(&form_url(year, finess)).header("If-Match", &format!("\"{version}\"")),
         patch,
     )
     .await
@@ -162,13 +269,13 @@ pub async fn patch_form(
 /// `PUT …/form/justifications/{key}`.
 pub async fn justify(year: i32, finess: &str, key: &str, text: String) -> Result<FormDocument, UiError> {
     let url = format!("{}/justifications/{key}", form_url(year, finess));
-    send_json(Request::put(&url), &JustificationBody { text }).await
+    send_json(Call::put(&url), &JustificationBody { text }).await
 }
 
 /// `POST …/form/submit` with `If-Match: "<version>"`.
 pub async fn submit(year: i32, finess: &str, version: i64) -> Result<FormDocument, UiError> {
     let url = format!("{}/submit", form_url(year, finess));
-    send(Request::post(&url).header("If-Match", &format!("\"{version}\""))).await
+    send(Call::post(&url).header("If-Match", &format!("\"{version}\""))).await
 }
 
 /// `POST …/form/review`.
@@ -180,7 +287,7 @@ pub async fn review(
 ) -> Result<FormDocument, UiError> {
     let url = format!("{}/review", form_url(year, finess));
     send_json(
-        Request::post(&url).header("If-Match", &format!("\"{version}\"")),
+        Call::post(&url).header("If-Match", &format!("\"{version}\"")),
         decision,
     )
     .await
@@ -194,28 +301,18 @@ pub async fn correction_message(
     body: String,
 ) -> Result<serde_json::Value, UiError> {
     let url = format!("{}/corrections/{id}/messages", form_url(year, finess));
-    send_json(Request::post(&url), &CorrectionMessageBody { body }).await
+    send_json(Call::post(&url), &CorrectionMessageBody { body }).await
 }
 
 /// `GET …/form/history?item=…`: the audit entries of one item, newest first.
 pub async fn item_history(year: i32, finess: &str, item: &str) -> Result<Page<AuditEntry>, UiError> {
     let url = format!("{}/history?item={item}&per_page=50", form_url(year, finess));
-    send(Request::get(&url)).await
-}
-
-fn authorised(request: RequestBuilder) -> RequestBuilder {
-    match TOKEN.with(|t| t.borrow().clone()) {
-        Some(token) => request.header("Authorization", &format!("Bearer {token}")),
-        None => request,
-    }
+    send(Call::get(&url)).await
 }
 
 /// The body of a file answer; a refusal is decoded like any other answer.
-async fn bytes(request: RequestBuilder) -> Result<Vec<u8>, UiError> {
-    let response = authorised(request)
-        .send()
-        .await
-        .map_err(|e| UiError::Network(e.to_string()))?;
+async fn bytes(call: Call) -> Result<Vec<u8>, UiError> {
+    let response = execute(&call).await?;
     if !response.ok() {
         return Err(checked::<serde_json::Value>(response)
             .await
@@ -228,37 +325,19 @@ async fn bytes(request: RequestBuilder) -> Result<Vec<u8>, UiError> {
         .map_err(|e| UiError::Decode(e.to_string()))
 }
 
-async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, UiError> {
-    let response = authorised(request)
-        .send()
-        .await
-        .map_err(|e| UiError::Network(e.to_string()))?;
-    checked(response).await
+async fn send<T: DeserializeOwned>(call: Call) -> Result<T, UiError> {
+    checked(execute(&call).await?).await
 }
 
-async fn send_json<B: Serialize, T: DeserializeOwned>(
-    request: RequestBuilder,
-    body: &B,
-) -> Result<T, UiError> {
-    let response = authorised(request)
-        .json(body)
-        .map_err(|e| UiError::Decode(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| UiError::Network(e.to_string()))?;
-    checked(response).await
+async fn send_json<B: Serialize, T: DeserializeOwned>(call: Call, body: &B) -> Result<T, UiError> {
+    checked(execute(&call.json(body)?).await?).await
 }
 
 /// Decodes an answer of a call made with the session token: 401 ends the session, 412 is a stale form.
 async fn checked<T: DeserializeOwned>(response: Response) -> Result<T, UiError> {
     match response.status() {
-        401 if TOKEN.with(|t| t.borrow().is_some()) => {
-            set_token(None);
-            ON_EXPIRED.with(|h| {
-                if let Some(hook) = h.borrow().as_ref() {
-                    hook();
-                }
-            });
+        401 if tokens::token().is_some() => {
+            tokens::expire();
             Err(UiError::SessionExpired)
         }
         412 => Err(UiError::Stale),

@@ -1,4 +1,5 @@
-//! The DSFR header with the service name, the signed-in user and the logout button.
+//! The DSFR header with the service name, the signed-in user and the logout buttons (this browser, or
+//! every device of the person).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -11,8 +12,8 @@ use crate::session::use_session;
 pub fn Header() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let sign_out = move |_| {
-        session.sign_out();
+    let sign_out = move |everywhere: bool| {
+        session.sign_out(everywhere);
         navigate("/", Default::default());
     };
     view! {
@@ -50,10 +51,19 @@ pub fn Header() -> impl IntoView {
                                             </span>
                                         </li>
                                         <li>
-                                            <button class="fr-btn" type="button"
+                                            <button class="fr-btn fr-icon-logout-box-r-line" type="button"
                                                 data-testid="logout"
-                                                on:click=sign_out.clone()>
+                                                on:click={let sign_out = sign_out.clone(); move |_| sign_out(false)}>
                                                 "Se déconnecter"
+                                            </button>
+                                        </li>
+                                        <li>
+                                            <button class="fr-btn fr-icon-logout-box-r-line" type="button"
+                                                data-testid="logout-all"
+                                                title="Se déconnecter de tous les appareils — ferme aussi vos sessions \
+                                                       ouvertes sur d'autres ordinateurs et navigateurs"
+                                                on:click={let sign_out = sign_out.clone(); move |_| sign_out(true)}>
+                                                "Se déconnecter de tous les appareils"
                                             </button>
                                         </li>
                                     </ul>

@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match api::login(email.get_untracked(), password.get_untracked()).await {
-                Ok(answer) => session.sign_in(answer.access_token, answer.user),
+                Ok(answer) => session.sign_in(answer),
                 Err(e) => error.set(Some(e.message())),
             }
             pending.set(false);
@@ -80,12 +80,18 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// Renders `children` for a signed-in user, the login page otherwise.
+/// Renders `children` for a signed-in user, the login page otherwise (in place: once signed in, the
+/// person is on the page they asked for); while the session is being resumed at startup, a wait.
 #[component]
 pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
+    let signed_in = move || session.user.with(Option::is_some);
     view! {
-        <Show when=move || session.user.with(Option::is_some) fallback=LoginPage>
+        <Show when=signed_in fallback=move || if session.resuming.get() {
+            view! { <p role="status" data-testid="resuming">"Reprise de votre session…"</p> }.into_any()
+        } else {
+            view! { <LoginPage/> }.into_any()
+        }>
             {children()}
         </Show>
     }

@@ -9,6 +9,7 @@ use tdb_domain::contract::{FormPatch, FormState};
 
 use super::state::{FlashKind, FormCtx};
 use crate::api::{self, UiError};
+use crate::drafts;
 use crate::format;
 
 /// The message of the last action, announced to screen readers.
@@ -56,71 +57,121 @@ fn blocker(ctx: FormCtx) -> Option<String> {
     })
 }
 
+/// Saves the changed values (`PATCH` with `If-Match`); `busy` is set while the request runs. Once
+/// saved, the drafts are cleared (the entries equal the saved values) and the restored notice goes.
+pub fn save(ctx: FormCtx, busy: RwSignal<bool>) {
+    if ctx
+        .live
+        .with(|l| l.as_ref().is_some_and(|l| !l.errors.is_empty()))
+    {
+        ctx.say(
+            FlashKind::Error,
+            "Certaines valeurs sont invalides : corrigez les champs signalés avant d'enregistrer.",
+        );
+        return;
+    }
+    let values = ctx.changes();
+    if values.is_empty() {
+        ctx.restored.set(0);
+        ctx.say(FlashKind::Success, "Aucune modification à enregistrer.");
+        return;
+    }
+    let reasons: BTreeMap<String, String> = ctx.reasons.with(|r| {
+        r.iter()
+            .filter(|(code, _)| values.contains_key(*code))
+            .map(|(c, t)| (c.clone(), t.clone()))
+            .collect()
+    });
+    let version = ctx.doc.with(|d| d.version);
+    let finess = ctx.finess.get_value();
+    busy.set(true);
+    spawn_local(async move {
+        let patch = FormPatch { values, reasons };
+        match api::patch_form(ctx.year, &finess, version, &patch).await {
+            Ok(doc) => {
+                let at = doc
+                    .updated_at
+                    .as_deref()
+                    .map(format::date_time)
+                    .unwrap_or_default();
+                ctx.replace(doc, true);
+                ctx.restored.set(0);
+                ctx.say(FlashKind::Success, format!("Modifications enregistrées le {at}."));
+            }
+            Err(error) => {
+                let fields: BTreeMap<String, String> = error
+                    .field_errors()
+                    .into_iter()
+                    .filter_map(|(path, message)| {
+                        let item = path
+                            .strip_prefix("/values/")
+                            .or_else(|| path.strip_prefix("/reasons/"))?;
+                        Some((item.to_owned(), message))
+                    })
+                    .collect();
+                ctx.server_errors.set(fields);
+                let message = match error {
+                    UiError::Api(ref p) if p.status == 422 => {
+                        "L'enregistrement a été refusé : corrigez les champs signalés.".to_owned()
+                    }
+                    other => other.message(),
+                };
+                ctx.say(FlashKind::Error, message);
+            }
+        }
+        busy.set(false);
+    });
+}
+
+/// The notice of drafts restored when the page opened: how many entries came back, how many typed on
+/// an earlier version wait next to their field, « Enregistrer » and « Abandonner ».
+#[component]
+pub fn DraftNotice(ctx: FormCtx) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let shown = move || ctx.restored.get() > 0 || ctx.earlier.with(|e| !e.is_empty());
+    let discard = move |_| {
+        ctx.discard_drafts();
+        ctx.say(
+            FlashKind::Success,
+            "Les saisies restaurées ont été abandonnées : les valeurs enregistrées sont affichées.",
+        );
+    };
+    view! {
+        <Show when=shown>
+            <div class="fr-alert fr-alert--info fr-mb-3w" role="status" data-testid="draft-notice">
+                <h2 class="fr-alert__title">"Saisies non enregistrées"</h2>
+                {move || {
+                    let n = ctx.restored.get();
+                    (n > 0).then(|| view! { <p data-testid="draft-restored">{drafts::restored_notice(n)}</p> })
+                }}
+                {move || {
+                    let n = ctx.earlier.with(BTreeMap::len);
+                    (n > 0).then(|| view! { <p data-testid="draft-earlier">{drafts::earlier_notice(n)}</p> })
+                }}
+                <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mt-2w">
+                    <li>
+                        <button type="button" class="fr-btn" data-testid="draft-save"
+                            disabled=move || busy.get() on:click=move |_| save(ctx, busy)>
+                            "Enregistrer"
+                        </button>
+                    </li>
+                    <li>
+                        <button type="button" class="fr-btn fr-btn--secondary" data-testid="draft-discard"
+                            disabled=move || busy.get() on:click=discard>
+                            "Abandonner"
+                        </button>
+                    </li>
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
 /// Save and submit buttons of a structure.
 #[component]
 pub fn Actions(ctx: FormCtx) -> impl IntoView {
     let busy = RwSignal::new(false);
-    let save = move |_| {
-        if ctx
-            .live
-            .with(|l| l.as_ref().is_some_and(|l| !l.errors.is_empty()))
-        {
-            ctx.say(
-                FlashKind::Error,
-                "Certaines valeurs sont invalides : corrigez les champs signalés avant d'enregistrer.",
-            );
-            return;
-        }
-        let values = ctx.changes();
-        if values.is_empty() {
-            ctx.say(FlashKind::Success, "Aucune modification à enregistrer.");
-            return;
-        }
-        let reasons: BTreeMap<String, String> = ctx.reasons.with(|r| {
-            r.iter()
-                .filter(|(code, _)| values.contains_key(*code))
-                .map(|(c, t)| (c.clone(), t.clone()))
-                .collect()
-        });
-        let version = ctx.doc.with(|d| d.version);
-        let finess = ctx.finess.get_value();
-        busy.set(true);
-        spawn_local(async move {
-            let patch = FormPatch { values, reasons };
-            match api::patch_form(ctx.year, &finess, version, &patch).await {
-                Ok(doc) => {
-                    let at = doc
-                        .updated_at
-                        .as_deref()
-                        .map(format::date_time)
-                        .unwrap_or_default();
-                    ctx.replace(doc, true);
-                    ctx.say(FlashKind::Success, format!("Modifications enregistrées le {at}."));
-                }
-                Err(error) => {
-                    let fields: BTreeMap<String, String> = error
-                        .field_errors()
-                        .into_iter()
-                        .filter_map(|(path, message)| {
-                            let item = path
-                                .strip_prefix("/values/")
-                                .or_else(|| path.strip_prefix("/reasons/"))?;
-                            Some((item.to_owned(), message))
-                        })
-                        .collect();
-                    ctx.server_errors.set(fields);
-                    let message = match error {
-                        UiError::Api(ref p) if p.status == 422 => {
-                            "L'enregistrement a été refusé : corrigez les champs signalés.".to_owned()
-                        }
-                        other => other.message(),
-                    };
-                    ctx.say(FlashKind::Error, message);
-                }
-            }
-            busy.set(false);
-        });
-    };
+    let save = move |_| save(ctx, busy);
     let submit = move |_| {
         let version = ctx.doc.with(|d| d.version);
         let finess = ctx.finess.get_value();

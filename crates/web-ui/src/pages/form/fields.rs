@@ -10,6 +10,7 @@ use super::history::ItemHistory;
 use super::indicators::IndicatorsPanel;
 use super::state::FormCtx;
 use crate::api;
+use crate::drafts;
 use crate::format;
 use crate::labels;
 
@@ -167,6 +168,7 @@ fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
                 })}
             </div>
             {move || stored().map(provenance)}
+            <EarlierDraft ctx code=code.get_value()/>
             <Show when=needs_reason>
                 <div class="fr-input-group fr-mt-1w">
                     <label class="fr-label" for=reason_id.clone()>
@@ -275,6 +277,48 @@ fn provenance(entry: FormValueEntry) -> impl IntoView {
     view! {
         <p class=class data-testid="provenance">{text}</p>
         {original.map(|o| view! { <p class="fr-hint-text fr-mt-1v">{o}</p> })}
+    }
+}
+
+/// A draft of this item typed on an earlier version of the form, next to the current value: the person
+/// takes it (it goes into the field, unsaved) or keeps the current value.
+#[component]
+fn EarlierDraft(ctx: FormCtx, code: String) -> impl IntoView {
+    let code = StoredValue::new(code);
+    let pending = move || ctx.earlier.with(|e| e.get(&code.get_value()).cloned());
+    let take = move |_| {
+        let code = code.get_value();
+        if let Some(draft) = ctx.earlier.with_untracked(|e| e.get(&code).cloned()) {
+            ctx.drafts.update(|d| {
+                d.insert(code.clone(), draft.text);
+            });
+        }
+        ctx.earlier.update(|e| {
+            e.remove(&code);
+        });
+    };
+    let keep = move |_| {
+        ctx.earlier.update(|e| {
+            e.remove(&code.get_value());
+        });
+    };
+    move || {
+        pending().map(|draft| {
+            view! {
+                <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" data-testid="earlier-draft">
+                    <p>{drafts::earlier_value(&draft.text)}</p>
+                    <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mt-1w">
+                        <li><button type="button" class="fr-btn fr-btn--sm" data-testid="earlier-take" on:click=take>
+                            "Reprendre cette valeur"
+                        </button></li>
+                        <li><button type="button" class="fr-btn fr-btn--sm fr-btn--secondary" data-testid="earlier-drop"
+                            on:click=keep>
+                            "Garder la valeur actuelle"
+                        </button></li>
+                    </ul>
+                </div>
+            }
+        })
     }
 }
 

@@ -94,7 +94,7 @@ fn compile(json: String) -> Result<Catalogue, UiError> {
 #[component]
 fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl IntoView {
     let session = use_session();
-    let ctx = FormCtx::new(doc, engine, session.role());
+    let ctx = FormCtx::new(doc, engine, session.role(), session.email());
     let title = format!("{} — campagne {}", structure.name, ctx.year);
     view! {
         <div data-testid="form-page">
@@ -106,6 +106,7 @@ fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl
                     <span class=labels::state_badge(d.state) data-testid="form-state">{labels::state(d.state)}</span>
                 })}
             </p>
+            <actions::DraftNotice ctx/>
             <actions::Flash ctx/>
             {move || ctx.live.with(|l| l.is_none()).then(|| view! {
                 <div class="fr-alert fr-alert--error" role="alert">

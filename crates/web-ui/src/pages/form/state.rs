@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use tdb_domain::contract::{Authority, FormDocument, Role};
 use wasm_bindgen::JsCast;
 
+use crate::drafts::{self, Earlier};
 use crate::live::{self, Engine, Live};
 
 /// Kind of the message shown after an action.
@@ -46,16 +47,61 @@ pub struct FormCtx {
     pub requests: RwSignal<BTreeMap<String, String>>,
     /// Role of the signed-in user.
     pub role: Option<Role>,
+    /// How many unsaved entries were restored from the drafts when the page opened (0: no notice).
+    pub restored: RwSignal<usize>,
+    /// Drafts typed on an earlier version of the form, shown next to the current values, by item code.
+    pub earlier: RwSignal<BTreeMap<String, Earlier>>,
 }
 
 impl FormCtx {
-    /// The page state of a loaded form.
-    pub fn new(doc: FormDocument, engine: Rc<Engine>, role: Option<Role>) -> Self {
+    /// The page state of a loaded form. For a person who may write (`email` given), the drafts kept in
+    /// the browser are restored (see [`crate::drafts`]) and every change is kept there until saved.
+    pub fn new(doc: FormDocument, engine: Rc<Engine>, role: Option<Role>, email: Option<String>) -> Self {
         let year = doc.campaign;
         let finess = StoredValue::new(doc.finess.clone());
-        let drafts = RwSignal::new(live::drafts_of(&doc.values));
+        let writer = matches!(role, Some(Role::Esms | Role::Og)) && doc.editable;
+        let key = email
+            .filter(|_| writer)
+            .map(|email| drafts::key(&email, &drafts::form_key(year, &doc.finess)));
+        let mut texts = live::drafts_of(&doc.values);
+        let mut restored = drafts::Restored::default();
+        if let Some(draft) = key.as_deref().and_then(drafts::load) {
+            restored = drafts::restore(draft, doc.version, &texts, |code, a, b| {
+                same_entry(&engine, code, a, b)
+            });
+            texts.extend(restored.apply.clone());
+        }
+        let drafts = RwSignal::new(texts);
+        let reasons = RwSignal::new(restored.reasons);
+        let earlier = RwSignal::new(restored.earlier);
+        let restored = RwSignal::new(restored.apply.len());
         let doc = RwSignal::new(doc);
         let engine = StoredValue::new_local(engine);
+        if let Some(key) = key {
+            // Kept as typed: every change of the entries, reasons or pending choices rewrites the draft.
+            Effect::new(move |_| {
+                let draft = doc.with(|d| {
+                    let saved = live::drafts_of(&d.values);
+                    drafts.with(|texts| {
+                        reasons.with(|reasons| {
+                            earlier.with(|earlier| {
+                                engine.with_value(|e| {
+                                    drafts::snapshot(
+                                        d.version,
+                                        texts,
+                                        &saved,
+                                        reasons,
+                                        earlier,
+                                        |code, a, b| same_entry(e, code, a, b),
+                                    )
+                                })
+                            })
+                        })
+                    })
+                });
+                drafts::store(&key, draft.as_ref());
+            });
+        }
         let live = Memo::new(move |_| {
             let justified: BTreeSet<String> = doc.with(|d| d.justifications.keys().cloned().collect());
             drafts.with(|drafts| engine.with_value(|e| e.evaluate(drafts, &justified)))
@@ -65,7 +111,7 @@ impl FormCtx {
             finess,
             doc,
             drafts,
-            reasons: RwSignal::new(BTreeMap::new()),
+            reasons,
             server_errors: RwSignal::new(BTreeMap::new()),
             live,
             engine,
@@ -73,7 +119,17 @@ impl FormCtx {
             flash: RwSignal::new(None),
             requests: RwSignal::new(BTreeMap::new()),
             role,
+            restored,
+            earlier,
         }
+    }
+
+    /// Drops the restored drafts (« Abandonner »): the fields show the saved values again.
+    pub fn discard_drafts(&self) {
+        self.drafts.set(self.doc.with(|d| live::drafts_of(&d.values)));
+        self.reasons.set(BTreeMap::new());
+        self.earlier.set(BTreeMap::new());
+        self.restored.set(0);
     }
 
     /// Whether the signed-in user may write values now.
@@ -148,5 +204,20 @@ impl FormCtx {
         }
         self.server_errors.set(BTreeMap::new());
         self.doc.set(doc);
+    }
+}
+
+/// Whether two texts typed for `code` are the same value (`12` and `12,0`; texts that do not read are
+/// compared as typed).
+fn same_entry(engine: &Engine, code: &str, a: &str, b: &str) -> bool {
+    if a.trim() == b.trim() {
+        return true;
+    }
+    let Some(item) = engine.catalogue.item(code) else {
+        return false;
+    };
+    match (live::parse_entry(item, a), live::parse_entry(item, b)) {
+        (Ok(x), Ok(y)) => live::same_value(&x, &y),
+        _ => false,
     }
 }
