@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use tdb_domain::contract::{CommitteeKind, CommitteeRecord, CommitteeReport};
 
-use super::form::{self, Submit};
+use super::form::{self, FormDraft, Submit};
 use super::{Rights, status_badge, value};
 use crate::api::{self, UiError, Verb};
 use crate::download;
@@ -150,7 +150,16 @@ fn record_form(id: i64, reload: Callback<()>) -> AnyView {
     let held_on = form::date_field(&format::today());
     let minutes = RwSignal::new(String::new());
     let decisions = RwSignal::new(String::new());
-    let submit = Submit::new();
+    let draft = FormDraft::new(&format!("comite:{id}:compte-rendu"), 0);
+    for (name, signal) in [
+        ("held_on", held_on),
+        ("minutes", minutes),
+        ("decisions", decisions),
+    ] {
+        draft.field(name, signal);
+    }
+    draft.start();
+    let submit = Submit::drafted(draft);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = CommitteeRecord {
@@ -175,6 +184,7 @@ fn record_form(id: i64, reload: Callback<()>) -> AnyView {
             <h2 id="record-title">"Consigner la tenue du comité"</h2>
             <p class="fr-text--sm">"Le rapport est figé à l'enregistrement."</p>
             <form on:submit=on_submit data-testid="record-form">
+                {draft.notice()}
                 {form::input("held_on", "Date de tenue", "date", held_on)}
                 {form::text_area("minutes", "Compte rendu", minutes)}
                 {form::text_area("decisions", "Décisions (une par ligne)", decisions)}

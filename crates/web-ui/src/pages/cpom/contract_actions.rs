@@ -9,7 +9,7 @@ use tdb_domain::contract::{
 };
 
 use super::contract_ctx::ContractCtx;
-use super::form::{self, Submit};
+use super::form::{self, FormDraft, Submit};
 use super::new_contract::Terms;
 use crate::api::{self, Verb};
 use crate::format;
@@ -22,9 +22,11 @@ pub fn actions(contract: &Contract, ctx: ContractCtx) -> AnyView {
             {rights.transitions().then(|| transitions(contract.state, ctx))}
             {rights.edit_terms().then(|| {
                 let c = contract.clone();
-                form::panel("Modifier les termes du contrat", "edit-terms", ViewFn::from(move || terms_form(&c, ctx)))
+                form::drafted_panel("Modifier les termes du contrat", "edit-terms", &format!("contrat:{}:termes", ctx.id),
+                    ViewFn::from(move || terms_form(&c, ctx)))
             })}
-            {rights.amend().then(|| form::panel("Avenant", "amendment", ViewFn::from(move || amendment_form(ctx))))}
+            {rights.amend().then(|| form::drafted_panel("Avenant", "amendment", &format!("contrat:{}:avenant", ctx.id),
+                ViewFn::from(move || amendment_form(ctx))))}
         </div>
     }
     .into_any()
@@ -87,7 +89,8 @@ fn terms_form(contract: &Contract, ctx: ContractCtx) -> AnyView {
         contract.start_date.clone(),
         contract.end_date.clone(),
     );
-    let submit = Submit::new();
+    let draft = terms.drafted(&format!("contrat:{}:termes", ctx.id), ctx.version);
+    let submit = Submit::drafted(draft);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = ContractUpdate {
@@ -107,7 +110,8 @@ fn terms_form(contract: &Contract, ctx: ContractCtx) -> AnyView {
     };
     view! {
         <form on:submit=on_submit data-testid="terms-form">
-            {terms.fields()}
+            {draft.notice()}
+            {terms.fields(draft)}
             {form::problem(submit)}
             {form::submit_button("Enregistrer les termes", submit)}
         </form>
@@ -142,7 +146,11 @@ fn amendment_fields(
     let object = RwSignal::new(String::new());
     let add = RwSignal::new(Vec::new());
     let remove = RwSignal::new(Vec::new());
-    let submit = Submit::new();
+    let draft = FormDraft::new(&format!("contrat:{}:avenant", ctx.id), ctx.version);
+    draft.field("signed_on", signed_on);
+    draft.field("object", object);
+    draft.start();
+    let submit = Submit::drafted(draft);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = AmendmentCreate {
@@ -161,8 +169,9 @@ fn amendment_fields(
     };
     view! {
         <form on:submit=on_submit data-testid="amendment-form">
-            {form::input("signed_on", "Date de signature de l'avenant", "date", signed_on)}
-            {form::input("object", "Objet", "text", object)}
+            {draft.notice()}
+            {draft.around("signed_on", form::input("signed_on", "Date de signature de l'avenant", "date", signed_on))}
+            {draft.around("object", form::input("object", "Objet", "text", object))}
             {form::checks("add_structures", "Structures qui entrent dans le périmètre", joining, add)}
             {form::checks("remove_structures", "Structures qui quittent le périmètre", leaving, remove)}
             {form::problem(submit)}

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use super::draft::FormDraft;
 use crate::api::{self, UiError, Verb};
 use crate::format;
 use crate::pages::home::error_alert;
@@ -21,6 +22,8 @@ pub struct Submit {
     pub busy: RwSignal<bool>,
     /// The refusal of the last request.
     pub error: RwSignal<Option<UiError>>,
+    /// The draft of the form, cleared once the server accepts it.
+    draft: Option<FormDraft>,
 }
 
 impl Submit {
@@ -29,6 +32,15 @@ impl Submit {
         Self {
             busy: RwSignal::new(false),
             error: RwSignal::new(None),
+            draft: None,
+        }
+    }
+
+    /// A form whose fields are kept in `draft` until the server accepts it.
+    pub fn drafted(draft: FormDraft) -> Self {
+        Self {
+            draft: Some(draft),
+            ..Self::new()
         }
     }
 
@@ -47,7 +59,12 @@ impl Submit {
             let answer = api::cpom_write(verb, path, version, body).await;
             self.busy.set(false);
             match answer {
-                Ok(value) => done(value),
+                Ok(value) => {
+                    if let Some(draft) = self.draft {
+                        draft.clear();
+                    }
+                    done(value)
+                }
                 Err(error) => self.error.set(Some(error)),
             }
         });
@@ -341,7 +358,17 @@ pub fn submit_button(label: &'static str, submit: Submit) -> AnyView {
 
 /// A button that opens (and closes) `body` below it: forms appear, and load what they need, on demand.
 pub fn panel(label: &'static str, testid: &'static str, body: ViewFn) -> AnyView {
-    let open = RwSignal::new(false);
+    panel_open(label, testid, false, body)
+}
+
+/// A [`panel`] of the CPOM form `form` (see [`FormDraft::new`]): open from the start when the person
+/// left a draft of it.
+pub fn drafted_panel(label: &'static str, testid: &'static str, form: &str, body: ViewFn) -> AnyView {
+    panel_open(label, testid, super::draft::exists(form), body)
+}
+
+fn panel_open(label: &'static str, testid: &'static str, opened: bool, body: ViewFn) -> AnyView {
+    let open = RwSignal::new(opened);
     view! {
         <div class="fr-my-2w">
             <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm" data-testid=testid

@@ -9,6 +9,7 @@ mod contract;
 mod contract_actions;
 mod contract_ctx;
 mod coverage;
+mod draft;
 mod form;
 mod new_contract;
 mod objectives;
@@ -126,9 +127,10 @@ pub fn ContractsPage() -> impl IntoView {
         <h1>"Contrats pluriannuels d'objectifs et de moyens"</h1>
         {move || {
             let role = session.role();
-            may_create(role).then(|| form::panel(
+            may_create(role).then(|| form::drafted_panel(
                 "Nouveau contrat",
                 "new-contract",
+                "nouveau-contrat",
                 ViewFn::from(move || new_contract::new_contract(role)),
             ))
         }}

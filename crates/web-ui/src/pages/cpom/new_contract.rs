@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use tdb_domain::contract::{ContractCreate, Role, Structure};
 
-use super::form::{self, Submit};
+use super::form::{self, FormDraft, Submit};
 use crate::api::{self, Verb};
 
 /// The terms of a contract being written: title, signatories, start, optional end.
@@ -36,10 +36,10 @@ impl Terms {
         }
     }
 
-    /// The fields of the terms.
-    pub fn fields(self) -> AnyView {
+    /// The fields of the terms, each with its entry of another version when `draft` has one.
+    pub fn fields(self, draft: FormDraft) -> AnyView {
         view! {
-            {form::input("title", "Titre du contrat", "text", self.title)}
+            {draft.around("title", form::input("title", "Titre du contrat", "text", self.title))}
             <fieldset class="fr-fieldset">
                 <legend class="fr-fieldset__legend fr-text--regular">"Signataires"</legend>
                 <div class="fr-fieldset__element">{form::check("signatory_ars", "L'ARS signe", self.ars)}</div>
@@ -47,10 +47,25 @@ impl Terms {
                     {form::check("signatory_cd", "Le conseil départemental signe", self.cd)}
                 </div>
             </fieldset>
-            {form::input("start_date", "Date d'effet", "date", self.start)}
-            {form::input("end_date", "Échéance (facultative : 5 ans moins un jour après la date d'effet)", "date", self.end)}
+            {draft.around("start_date", form::input("start_date", "Date d'effet", "date", self.start))}
+            {draft.around("end_date", form::input("end_date", "Échéance (facultative : 5 ans moins un jour après la date d'effet)", "date", self.end))}
         }
         .into_any()
+    }
+
+    /// Keeps the text fields of the terms in the draft of the CPOM form `form`, typed on `version`, and
+    /// restores it (call before [`Self::fields`]).
+    pub fn drafted(self, form: &str, version: i64) -> FormDraft {
+        self.drafted_with(FormDraft::new(form, version))
+    }
+
+    /// The same, adding the terms to `draft` (which may hold other fields already).
+    pub fn drafted_with(self, draft: FormDraft) -> FormDraft {
+        draft.field("title", self.title);
+        draft.field("start_date", self.start);
+        draft.field("end_date", self.end);
+        draft.start();
+        draft
     }
 
     /// The end typed, if any.
@@ -97,7 +112,10 @@ fn contract_form(role: Option<Role>, structures: &[Structure]) -> AnyView {
     );
     let chosen = RwSignal::new(Vec::<String>::new());
     let structures = StoredValue::new(structures);
-    let submit = Submit::new();
+    let draft = FormDraft::new("nouveau-contrat", 0);
+    draft.field("organisation_finess", organisation);
+    let draft = terms.drafted_with(draft);
+    let submit = Submit::drafted(draft);
     let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -133,8 +151,9 @@ fn contract_form(role: Option<Role>, structures: &[Structure]) -> AnyView {
     };
     view! {
         <form on:submit=on_submit data-testid="contract-form">
+            {draft.notice()}
             {form::select("organisation_finess", "Organisme gestionnaire", organisations, organisation)}
-            {terms.fields()}
+            {terms.fields(draft)}
             {move || {
                 let organisation = organisation.get();
                 let options = structures.with_value(|all| {

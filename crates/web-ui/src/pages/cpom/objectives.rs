@@ -13,7 +13,7 @@ use tdb_domain::contract::{
 use tdb_domain::{Catalogue, LAST_CAMPAIGN};
 
 use super::contract_ctx::ContractCtx;
-use super::form::{self, Submit};
+use super::form::{self, FormDraft, Submit};
 use crate::api::{self, UiError, Verb};
 use crate::format;
 
@@ -56,9 +56,10 @@ async fn indicators() -> Result<Vec<Indicator>, UiError> {
 
 /// « Ajouter un objectif » to the sheet `sheet`.
 pub fn add_objective(sheet: i64, ctx: ContractCtx) -> AnyView {
-    form::panel(
+    form::drafted_panel(
         "Ajouter un objectif",
         "add-objective",
+        &objective_form_name(ctx, sheet, None),
         ViewFn::from(move || objective_form(ctx, sheet, None)),
     )
 }
@@ -72,18 +73,27 @@ pub fn objective_tools(objective: &Objective, ctx: ContractCtx) -> AnyView {
     let current = objective.clone();
     view! {
         {rights.edit_sheets().then(|| view! {
-            {form::panel("Modifier", "edit-objective", ViewFn::from(move || {
+            {form::drafted_panel("Modifier", "edit-objective", &objective_form_name(ctx, current.action_sheet_id, Some(id)), ViewFn::from(move || {
                 objective_form(ctx, current.action_sheet_id, Some(current.clone()))
             }))}
             {form::delete_button("l'objectif", ctx.path(&format!("objectives/{id}")), ctx.reload)}
         })}
-        {(free && rights.report_values()).then(|| form::panel(
+        {(free && rights.report_values()).then(|| form::drafted_panel(
             "Renseigner une valeur",
             "report-value",
+            &format!("objectif:{id}:valeur"),
             ViewFn::from(move || value_form(id, ctx)),
         ))}
     }
     .into_any()
+}
+
+/// The draft name of the form of an objective (a new one of sheet `sheet` when `None`).
+fn objective_form_name(ctx: ContractCtx, sheet: i64, objective: Option<i64>) -> String {
+    match objective {
+        Some(id) => format!("contrat:{}:objectif:{id}", ctx.id),
+        None => format!("contrat:{}:fiche:{sheet}:objectif:nouveau", ctx.id),
+    }
 }
 
 fn objective_form(ctx: ContractCtx, sheet: i64, objective: Option<Objective>) -> AnyView {
@@ -140,7 +150,24 @@ fn objective_fields(
         kind.get() == FREE || list.with_value(|l| l.iter().any(|i| i.code == code.get() && i.neutral))
     };
     let editing = objective.is_some();
-    let submit = Submit::new();
+    let draft = FormDraft::new(
+        &objective_form_name(ctx, sheet, objective.as_ref().map(|o| o.id)),
+        ctx.version,
+    );
+    for (name, signal) in [
+        ("label", label),
+        ("kind", kind),
+        ("indicator_code", code),
+        ("structure_finess", structure),
+        ("free_indicator_label", free_label),
+        ("target_value", target),
+        ("target_year", target_year),
+        ("sense", sense),
+    ] {
+        draft.field(name, signal);
+    }
+    draft.start();
+    let submit = Submit::drafted(draft);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(mut target_value) = format::parse_number(&target.get_untracked()) else {
@@ -195,27 +222,28 @@ fn objective_fields(
         .collect();
     view! {
         <form on:submit=on_submit data-testid="objective-form">
-            {form::input("label", "Libellé de l'objectif", "text", label)}
-            {form::select("kind", "Indicateur suivi", kinds, kind)}
+            {draft.notice()}
+            {draft.around("label", form::input("label", "Libellé de l'objectif", "text", label))}
+            {draft.around("kind", form::select("kind", "Indicateur suivi", kinds, kind))}
             {move || if kind.get() == CATALOGUE {
                 let mut indicators = vec![(String::new(), "— Choisir un indicateur —".to_owned())];
                 indicators.extend(list.with_value(|l| l.iter().map(|i| (i.code.clone(), i.label.clone())).collect::<Vec<_>>()));
                 let mut scopes = vec![(String::new(), "Tout le périmètre (valeur agrégée)".to_owned())];
                 scopes.extend(ctx.members.get_value().into_iter().map(|(f, n)| (f.clone(), format!("{n} ({f})"))));
                 view! {
-                    {form::select("indicator_code", "Indicateur du tableau de bord", indicators, code)}
-                    {form::select("structure_finess", "Suivi sur", scopes, structure)}
+                    {draft.around("indicator_code", form::select("indicator_code", "Indicateur du tableau de bord", indicators, code))}
+                    {draft.around("structure_finess", form::select("structure_finess", "Suivi sur", scopes, structure))}
                 }.into_any()
             } else {
-                form::input("free_indicator_label", "Libellé de l'indicateur libre", "text", free_label)
+                draft.around("free_indicator_label", form::input("free_indicator_label", "Libellé de l'indicateur libre", "text", free_label))
             }}
-            {form::input("target_value", "Valeur cible", "decimal", target)}
+            {draft.around("target_value", form::input("target_value", "Valeur cible", "decimal", target))}
             <p class="fr-hint-text">{move || if is_ratio() {
                 "Un taux : saisissez un pourcentage (80 pour 80 %)."
             } else {
                 "Un nombre, décimales avec une virgule."
             }}</p>
-            {form::select("target_year", "Année cible", years, target_year)}
+            {draft.around("target_year", form::select("target_year", "Année cible", years, target_year))}
             {move || needs_sense().then(|| form::select("sense", "Sens de la cible", vec![
                 (String::new(), "— Choisir —".to_owned()),
                 (Sense::HigherBetter.code().to_owned(), "Atteindre au moins la cible (plus haut est mieux)".to_owned()),
@@ -232,7 +260,12 @@ fn value_form(objective: i64, ctx: ContractCtx) -> AnyView {
     let year = RwSignal::new(ctx.years.0.to_string());
     let value = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
-    let submit = Submit::new();
+    let draft = FormDraft::new(&format!("objectif:{objective}:valeur"), 0);
+    for (name, signal) in [("year", year), ("value", value), ("comment", comment)] {
+        draft.field(name, signal);
+    }
+    draft.start();
+    let submit = Submit::drafted(draft);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(number) = format::parse_number(&value.get_untracked()) else {
@@ -256,6 +289,7 @@ fn value_form(objective: i64, ctx: ContractCtx) -> AnyView {
         .collect();
     view! {
         <form on:submit=on_submit data-testid="value-form">
+            {draft.notice()}
             {form::select("year", "Année", years, year)}
             {form::input("value", "Valeur", "decimal", value)}
             {form::input("comment", "Commentaire", "text", comment)}

@@ -5,14 +5,15 @@ use leptos::prelude::*;
 use tdb_domain::contract::{ActionSheet, ActionSheetCreate, ActionTheme};
 
 use super::contract_ctx::ContractCtx;
-use super::form::{self, Submit};
+use super::form::{self, FormDraft, Submit};
 use crate::api::Verb;
 
 /// « Ajouter une fiche action ».
 pub fn add_sheet(ctx: ContractCtx) -> AnyView {
-    form::panel(
+    form::drafted_panel(
         "Ajouter une fiche action",
         "add-sheet",
+        &sheet_form_name(ctx, None),
         ViewFn::from(move || sheet_form(ctx, None)),
     )
 }
@@ -22,11 +23,20 @@ pub fn sheet_tools(sheet: &ActionSheet, ctx: ContractCtx) -> AnyView {
     let current = sheet.clone();
     view! {
         <div class="fr-btns-group--inline">
-            {form::panel("Modifier la fiche", "edit-sheet", ViewFn::from(move || sheet_form(ctx, Some(current.clone()))))}
+            {form::drafted_panel("Modifier la fiche", "edit-sheet", &sheet_form_name(ctx, Some(sheet.id)),
+                ViewFn::from(move || sheet_form(ctx, Some(current.clone()))))}
             {form::delete_button("la fiche et ses objectifs", ctx.path(&format!("action-sheets/{}", sheet.id)), ctx.reload)}
         </div>
     }
     .into_any()
+}
+
+/// The draft name of the form of a sheet (a new one when `None`).
+fn sheet_form_name(ctx: ContractCtx, sheet: Option<i64>) -> String {
+    match sheet {
+        Some(id) => format!("contrat:{}:fiche:{id}", ctx.id),
+        None => format!("contrat:{}:fiche:nouvelle", ctx.id),
+    }
 }
 
 fn sheet_form(ctx: ContractCtx, sheet: Option<ActionSheet>) -> AnyView {
@@ -50,7 +60,19 @@ fn sheet_form(ctx: ContractCtx, sheet: Option<ActionSheet>) -> AnyView {
             .unwrap_or_default(),
     );
     let id = sheet.as_ref().map(|s| s.id);
-    let submit = Submit::new();
+    let draft = FormDraft::new(&sheet_form_name(ctx, id), ctx.version);
+    for (name, signal) in [
+        ("theme", theme),
+        ("theme_label", theme_label),
+        ("title", title),
+        ("actions", actions),
+        ("owner", owner),
+        ("deadline", deadline),
+    ] {
+        draft.field(name, signal);
+    }
+    draft.start();
+    let submit = Submit::drafted(draft);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let theme = ActionTheme::from_code(&theme.get_untracked()).unwrap_or(ActionTheme::Autre);
@@ -80,13 +102,14 @@ fn sheet_form(ctx: ContractCtx, sheet: Option<ActionSheet>) -> AnyView {
         .collect();
     view! {
         <form on:submit=on_submit data-testid="sheet-form">
-            {form::select("theme", "Thème", themes, theme)}
+            {draft.notice()}
+            {draft.around("theme", form::select("theme", "Thème", themes, theme))}
             {move || (theme.get() == ActionTheme::Autre.code())
-                .then(|| form::input("theme_label", "Libellé du thème", "text", theme_label))}
-            {form::input("title", "Titre (objectif de la fiche)", "text", title)}
-            {form::text_area("actions", "Actions prévues", actions)}
-            {form::input("owner", "Pilote", "text", owner)}
-            {form::input("deadline", "Échéance", "date", deadline)}
+                .then(|| draft.around("theme_label", form::input("theme_label", "Libellé du thème", "text", theme_label)))}
+            {draft.around("title", form::input("title", "Titre (objectif de la fiche)", "text", title))}
+            {draft.around("actions", form::text_area("actions", "Actions prévues", actions))}
+            {draft.around("owner", form::input("owner", "Pilote", "text", owner))}
+            {draft.around("deadline", form::input("deadline", "Échéance", "date", deadline))}
             {form::problem(submit)}
             {form::submit_button(if id.is_some() { "Enregistrer la fiche" } else { "Ajouter la fiche" }, submit)}
         </form>
