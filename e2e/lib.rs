@@ -75,25 +75,29 @@ impl Harness {
             )));
         }
         let data = tempfile::tempdir().map_err(|e| err("temporary directory")(&e))?;
+        // Bound first: the public URL (the `Origin` that refresh and logout accept) is the real address.
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| err("bind")(&e))?;
+        let bound = listener.local_addr().map_err(|e| err("local address")(&e))?;
+        let base_url = format!("http://{bound}");
         let config = Config {
             database_url: format!("sqlite://{}", data.path().join("e2e.sqlite3").display()),
-            bind: "127.0.0.1:0".parse().map_err(|e| err("bind address")(&e))?,
+            bind: bound,
             jwt_secret: Some(Secret::new("e2e-secret-e2e-secret-e2e-secret-0123456")),
             web_dist,
             log: "warn".to_owned(),
             form_cache_mb: 16,
             import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
+            public_url: None,
+            access_token_seconds: tdb_api::config::DEFAULT_ACCESS_TOKEN_SECONDS,
+            session_idle_seconds: tdb_api::config::DEFAULT_SESSION_IDLE_SECONDS,
+            session_absolute_seconds: tdb_api::config::DEFAULT_SESSION_ABSOLUTE_SECONDS,
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {
             let mut conn = state.pool.get().map_err(|e| err("database connection")(&e))?;
             tdb_api::seed::demo::run(&mut conn).map_err(|e| err("demo data")(&e))?;
         }
-        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| err("bind")(&e))?;
-        let base_url = format!(
-            "http://{}",
-            listener.local_addr().map_err(|e| err("local address")(&e))?
-        );
+
         let server = tdb_api::server::serve(state, listener).map_err(|e| err("server")(&e))?;
         let handle = server.handle();
         actix_web::rt::spawn(server);

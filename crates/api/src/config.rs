@@ -44,6 +44,121 @@ pub struct Config {
     /// Values per committed batch of a large import (a job): each batch is one transaction.
     #[arg(long, env = "TDB_IMPORT_BATCH_VALUES", default_value_t = DEFAULT_IMPORT_BATCH_VALUES)]
     pub import_batch_values: usize,
+
+    /// URL at which people reach the server (`https://tdb.example.fr`). Its origin is the only `Origin`
+    /// accepted by refresh and logout (CSRF), and the refresh cookie is `Secure` unless it is plain-http
+    /// localhost. Default: `http://<TDB_BIND>`.
+    #[arg(long, env = "TDB_PUBLIC_URL")]
+    pub public_url: Option<PublicUrl>,
+
+    /// Lifetime of an access token (bearer JWT), in seconds.
+    #[arg(long, env = "TDB_ACCESS_TOKEN_SECONDS", default_value_t = DEFAULT_ACCESS_TOKEN_SECONDS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub access_token_seconds: u32,
+
+    /// A session (refresh token) unused for this many seconds expires (idle timeout).
+    #[arg(long, env = "TDB_SESSION_IDLE_SECONDS", default_value_t = DEFAULT_SESSION_IDLE_SECONDS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_idle_seconds: u32,
+
+    /// A session expires this many seconds after its login, however active (absolute lifetime).
+    #[arg(long, env = "TDB_SESSION_ABSOLUTE_SECONDS", default_value_t = DEFAULT_SESSION_ABSOLUTE_SECONDS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_absolute_seconds: u32,
+}
+
+/// Lifetime of an access token by default (15 minutes).
+pub const DEFAULT_ACCESS_TOKEN_SECONDS: u32 = 15 * 60;
+/// Idle timeout of a session by default (2 hours).
+pub const DEFAULT_SESSION_IDLE_SECONDS: u32 = 2 * 3600;
+/// Absolute lifetime of a session by default (12 hours).
+pub const DEFAULT_SESSION_ABSOLUTE_SECONDS: u32 = 12 * 3600;
+
+/// How long sessions live: the idle timeout and the absolute lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLifetimes {
+    /// A refresh token unused for longer is refused.
+    pub idle: chrono::Duration,
+    /// A session older than this (since login) is refused.
+    pub absolute: chrono::Duration,
+}
+
+/// The public URL of the server, reduced to what sessions need: scheme, host and port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+}
+
+impl PublicUrl {
+    /// `http://<addr>`, the default when `TDB_PUBLIC_URL` is unset.
+    pub fn from_bind(addr: SocketAddr) -> Self {
+        let host = match addr.ip() {
+            std::net::IpAddr::V4(ip) => ip.to_string(),
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        Self {
+            scheme: "http".to_owned(),
+            host,
+            port: (addr.port() != 80).then_some(addr.port()),
+        }
+    }
+
+    /// The origin as a browser sends it in `Origin`: `scheme://host[:port]`, lower case, without the
+    /// scheme's default port.
+    pub fn origin(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}://{}:{port}", self.scheme, self.host),
+            None => format!("{}://{}", self.scheme, self.host),
+        }
+    }
+
+    /// Whether this is plain-http localhost (`http://localhost`, `http://127.0.0.1`, `http://[::1]`,
+    /// any port): the only case where the refresh cookie is sent without `Secure`.
+    pub fn is_plain_http_localhost(&self) -> bool {
+        self.scheme == "http" && matches!(self.host.as_str(), "localhost" | "127.0.0.1" | "[::1]")
+    }
+}
+
+impl std::str::FromStr for PublicUrl {
+    type Err = String;
+
+    /// Reads `scheme://host[:port][/path]` (`http` or `https`); the path is ignored.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let refuse = || format!("`{value}` is not an http(s) URL such as https://tdb.example.fr");
+        let (scheme, rest) = value.trim().split_once("://").ok_or_else(refuse)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(refuse());
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.is_empty() || authority.contains('@') {
+            return Err(refuse());
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let (inside, after) = v6.split_once(']').ok_or_else(refuse)?;
+            (format!("[{}]", inside.to_ascii_lowercase()), after.strip_prefix(':'))
+        } else {
+            match authority.rsplit_once(':') {
+                Some((host, port)) => (host.to_ascii_lowercase(), Some(port)),
+                None => (authority.to_ascii_lowercase(), None),
+            }
+        };
+        if host.is_empty() || host == "[]" {
+            return Err(refuse());
+        }
+        let port = match port {
+            Some(p) => Some(p.parse::<u16>().map_err(|_| refuse())?),
+            None => None,
+        };
+        let default_port = if scheme == "https" { 443 } else { 80 };
+        Ok(Self {
+            port: port.filter(|p| *p != default_port),
+            scheme,
+            host,
+        })
+    }
 }
 
 /// A secret string whose `Debug` output is redacted, so it never reaches a log.
@@ -80,6 +195,21 @@ impl std::str::FromStr for Secret {
 }
 
 impl Config {
+    /// The public URL: `TDB_PUBLIC_URL`, or `http://<TDB_BIND>`.
+    pub fn public_url(&self) -> PublicUrl {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| PublicUrl::from_bind(self.bind))
+    }
+
+    /// The idle timeout and absolute lifetime of sessions.
+    pub fn session_lifetimes(&self) -> SessionLifetimes {
+        SessionLifetimes {
+            idle: chrono::Duration::seconds(i64::from(self.session_idle_seconds)),
+            absolute: chrono::Duration::seconds(i64::from(self.session_absolute_seconds)),
+        }
+    }
+
     /// The JWT secret, or a fresh random one (with a loud warning) when none is configured.
     pub fn jwt_secret_or_generate(&self) -> Secret {
         if let Some(secret) = &self.jwt_secret {
@@ -117,4 +247,44 @@ pub fn env_vars() -> Vec<String> {
         .filter_map(|arg| arg.get_env())
         .map(|name| name.to_string_lossy().into_owned())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PublicUrl;
+
+    fn url(text: &str) -> PublicUrl {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_origin_drops_paths_default_ports_and_case() {
+        assert_eq!(url("https://TDB.example.fr/app/").origin(), "https://tdb.example.fr");
+        assert_eq!(url("https://tdb.example.fr:443").origin(), "https://tdb.example.fr");
+        assert_eq!(url("http://tdb.example.fr:8080").origin(), "http://tdb.example.fr:8080");
+        assert_eq!(url("http://[::1]:8080").origin(), "http://[::1]:8080");
+        assert_eq!(
+            PublicUrl::from_bind("127.0.0.1:8080".parse().unwrap()).origin(),
+            "http://127.0.0.1:8080"
+        );
+        assert!("ftp://x".parse::<PublicUrl>().is_err());
+        assert!("tdb.example.fr".parse::<PublicUrl>().is_err());
+        assert!("http://:80".parse::<PublicUrl>().is_err());
+    }
+
+    #[test]
+    fn only_plain_http_localhost_is_not_secure() {
+        for local in ["http://localhost:8080", "http://127.0.0.1", "http://[::1]:3000"] {
+            assert!(url(local).is_plain_http_localhost(), "{local}");
+        }
+        for other in [
+            "https://localhost:8080",
+            "http://tdb.example.fr",
+            "https://tdb.example.fr",
+            "http://10.0.0.2:8080",
+            "http://localhost.evil.fr",
+        ] {
+            assert!(!url(other).is_plain_http_localhost(), "{other}");
+        }
+    }
 }

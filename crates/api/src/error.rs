@@ -36,6 +36,14 @@ pub enum ApiError {
     /// The caller may see the resource but not do this.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// A 403 with its own code (`origin_refused`).
+    #[error("forbidden ({code}): {detail}")]
+    ForbiddenWith {
+        /// Stable code.
+        code: ProblemCode,
+        /// French explanation.
+        detail: String,
+    },
     /// The action conflicts with the resource's state (locked, wrong phase or workflow state).
     #[error("conflict ({code}): {detail}")]
     Conflict {
@@ -108,6 +116,7 @@ impl ApiError {
             Self::NotFound { code, .. }
             | Self::BadRequest { code, .. }
             | Self::Unauthenticated { code, .. }
+            | Self::ForbiddenWith { code, .. }
             | Self::Conflict { code, .. } => *code,
             Self::ConflictWithReasons { code, .. } => *code,
             Self::Unprocessable { code, .. } => *code,
@@ -125,7 +134,7 @@ impl ApiError {
         match self {
             Self::NotFound { .. } => "Ressource introuvable",
             Self::Unauthenticated { .. } => "Authentification requise",
-            Self::Forbidden(_) => "Action interdite",
+            Self::Forbidden(_) | Self::ForbiddenWith { .. } => "Action interdite",
             Self::Conflict { .. } => "Action impossible dans l'état actuel",
             Self::ConflictWithReasons { .. } => "Action impossible dans l'état actuel",
             Self::PreconditionFailed => "Version périmée",
@@ -144,6 +153,7 @@ impl ApiError {
             Self::NotFound { detail, .. }
             | Self::BadRequest { detail, .. }
             | Self::Unauthenticated { detail, .. }
+            | Self::ForbiddenWith { detail, .. }
             | Self::Conflict { detail, .. }
             | Self::Forbidden(detail) => detail.clone(),
             Self::ConflictWithReasons { detail, .. } => detail.clone(),
@@ -189,7 +199,7 @@ impl ResponseError for ApiError {
         match self {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::ForbiddenWith { .. } => StatusCode::FORBIDDEN,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::ConflictWithReasons { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,

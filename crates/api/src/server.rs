@@ -18,7 +18,10 @@ use crate::state::AppState;
 /// Opens the database (running migrations) and builds the shared state.
 pub fn build_state(config: Config) -> Result<AppState, DbError> {
     let pool = db::connect(&config.database_url)?;
-    let tokens = TokenService::new(&config.jwt_secret_or_generate());
+    let tokens = TokenService::with_lifetime(
+        &config.jwt_secret_or_generate(),
+        i64::from(config.access_token_seconds),
+    );
     let forms = Arc::new(FormCache::new(config.form_cache_mb.saturating_mul(1 << 20)));
     let instance = instance_name(config.bind);
     Ok(AppState {

@@ -3,6 +3,7 @@
 //!
 //! * [`token`]: short-lived HS256 access tokens (algorithm pinned; `iss`, `aud`, `exp` checked).
 //! * [`password`]: argon2id hashing of passwords and client secrets.
+//! * [`refresh`]: refresh tokens of people's sessions (random values, stored as their SHA-256).
 //! * [`principal`]: who is calling, built from a token's claims (once per request, by the extractor
 //!   every protected handler takes: [`crate::routes::principal`]); it yields the structure filter that
 //!   every repository query applies.
@@ -12,6 +13,7 @@
 
 pub mod password;
 pub mod principal;
+pub mod refresh;
 pub mod token;
 
 pub use principal::{Principal, Role};

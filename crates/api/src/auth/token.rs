@@ -10,7 +10,7 @@ use tdb_domain::contract::Role;
 pub const ISSUER: &str = "tdb";
 /// Audience of the API's access tokens.
 pub const AUDIENCE: &str = "tdb-api";
-/// Lifetime of an access token, in seconds.
+/// Lifetime of an access token by default, in seconds (`TDB_ACCESS_TOKEN_SECONDS` sets the server's).
 pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
 
 /// What an access token says about its holder.
@@ -65,11 +65,17 @@ pub struct TokenService {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    lifetime_seconds: i64,
 }
 
 impl TokenService {
-    /// A service keyed by `secret`.
+    /// A service keyed by `secret`, issuing tokens of [`ACCESS_TOKEN_SECONDS`].
     pub fn new(secret: &Secret) -> Self {
+        Self::with_lifetime(secret, ACCESS_TOKEN_SECONDS)
+    }
+
+    /// A service keyed by `secret`, issuing tokens valid for `lifetime_seconds`.
+    pub fn with_lifetime(secret: &Secret, lifetime_seconds: i64) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.set_issuer(&[ISSUER]);
@@ -80,7 +86,20 @@ impl TokenService {
             encoding: EncodingKey::from_secret(secret.expose()),
             decoding: DecodingKey::from_secret(secret.expose()),
             validation,
+            lifetime_seconds,
         }
+    }
+
+    /// Lifetime of the tokens this service issues, in seconds (a login's `expires_in`).
+    pub fn lifetime_seconds(&self) -> i64 {
+        self.lifetime_seconds
+    }
+
+    /// Claims for `sub` with `role`, valid from now for this service's lifetime.
+    pub fn claims(&self, sub: impl Into<String>, role: Role) -> Claims {
+        let mut claims = Claims::new(sub, role);
+        claims.exp = claims.iat + self.lifetime_seconds;
+        claims
     }
 
     /// Signs `claims`.

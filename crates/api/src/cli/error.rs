@@ -26,4 +26,7 @@ pub enum CliError {
     /// The import failed or was refused.
     #[error("import: {0}")]
     Import(String),
+    /// The account could not be changed (unknown email, database failure).
+    #[error("user: {0}")]
+    User(String),
 }

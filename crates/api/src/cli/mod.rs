@@ -1,4 +1,4 @@
-//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `seed`, `token`.
+//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `seed`, `token`, `import`, `user`.
 
 pub mod error;
 pub mod import;
@@ -9,6 +9,7 @@ pub use error::CliError;
 
 use crate::auth::{Claims, Role, TokenService};
 use crate::config::{Config, Secret};
+use crate::services::sessions;
 use crate::{db, openapi, seed, server};
 
 /// tdb — tableau de bord de la performance des ESMS.
@@ -35,6 +36,37 @@ pub enum Command {
     Seed(SeedArgs),
     /// Import values from a JSON or CSV file, as the system actor `cli:<source>`; prints the summary.
     Import(import::ImportArgs),
+    /// Manage a person's account: `deactivate` (revokes every session) or `activate`.
+    User(UserArgs),
+}
+
+/// What `tdb user` does.
+#[derive(Debug, clap::Args)]
+pub struct UserArgs {
+    /// The action.
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+/// The actions of `tdb user`.
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Forbid the account to log in and revoke every session of it (its refresh cookies stop working;
+    /// access tokens already issued expire within TDB_ACCESS_TOKEN_SECONDS).
+    Deactivate(UserTarget),
+    /// Allow the account to log in again (its revoked sessions stay revoked).
+    Activate(UserTarget),
+}
+
+/// The account `tdb user` acts on.
+#[derive(Debug, clap::Args)]
+pub struct UserTarget {
+    /// Email (login) of the account.
+    #[arg(long)]
+    pub email: String,
+    /// Database and logging settings.
+    #[command(flatten)]
+    pub config: Config,
 }
 
 /// What `tdb token` puts in the token.
@@ -107,8 +139,30 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             init_tracing(&args.config.log);
             print_contract(&import::run(args)?);
         }
+        Command::User(args) => print_contract(&run_user(&args.action)?),
     }
     Ok(())
+}
+
+fn run_user(action: &UserAction) -> Result<String, CliError> {
+    let (UserAction::Deactivate(target) | UserAction::Activate(target)) = action;
+    init_tracing(&target.config.log);
+    let pool = db::connect(&target.config.database_url)?;
+    let mut conn = pool.get()?;
+    let now = chrono::Utc::now().naive_utc();
+    let failed = |e: crate::error::ApiError| CliError::User(e.to_string());
+    // One writer at a time on SQLite, like the server's writes.
+    let _turn = pool.write_turn();
+    Ok(match action {
+        UserAction::Deactivate(_) => {
+            let revoked = sessions::deactivate(&mut conn, &target.email, "cli", now).map_err(failed)?;
+            format!("{} deactivated; {revoked} session(s) revoked.", target.email)
+        }
+        UserAction::Activate(_) => {
+            sessions::activate(&mut conn, &target.email, "cli", now).map_err(failed)?;
+            format!("{} activated.", target.email)
+        }
+    })
 }
 
 #[expect(

@@ -211,6 +211,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Sessions of people: one refresh-token family per login.
+    session_families (family_id) {
+        /// Random identifier of the family.
+        family_id -> Text,
+        /// The person.
+        user_email -> Text,
+        /// Login time (the absolute lifetime counts from it).
+        started_at -> Timestamp,
+        /// When the family was revoked (logout, reuse, deactivation), if it was.
+        revoked_at -> Nullable<Timestamp>,
+        /// `logout`, `logout_all`, `reuse`, `deactivated`.
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Refresh tokens of the session families, by the SHA-256 (hex) of their value.
+    refresh_tokens (token_hash) {
+        /// SHA-256 of the token, hex.
+        token_hash -> Text,
+        /// Family.
+        family_id -> Text,
+        /// Issue time (the idle timeout counts from it).
+        issued_at -> Timestamp,
+        /// When it was spent by a refresh (rotated), if it was.
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     /// Partner systems (client credentials).
     api_clients (client_id) {
         /// Client identifier.
@@ -608,6 +638,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(refresh_tokens -> session_families (family_id));
+diesel::joinable!(session_families -> users (user_email));
 diesel::joinable!(structures -> organisations (organisation_finess));
 diesel::joinable!(structures -> departments (department_code));
 diesel::joinable!(forms -> structures (structure_finess));
@@ -629,6 +661,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_structures,
     api_clients,
     login_attempts,
+    session_families,
+    refresh_tokens,
     audit_log,
     correction_requests,
     correction_messages,

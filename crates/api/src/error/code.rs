@@ -52,10 +52,18 @@ pub enum ProblemCode {
     InvalidCredentials,
     /// Wrong client id or secret (or inactive client).
     InvalidClient,
+    /// The refresh cookie is missing or unknown.
+    InvalidRefreshToken,
+    /// The session has expired (idle or absolute lifetime), was revoked, or its account is inactive.
+    SessionExpired,
+    /// An already-rotated refresh token was presented: the whole session is revoked.
+    RefreshTokenReused,
 
     // 403.
     /// The caller may see the resource but not do this.
     Forbidden,
+    /// The `Origin` header is absent or is not the server's public origin.
+    OriginRefused,
 
     // 404: unknown resource.
     /// Unknown resource or route.

@@ -19,6 +19,7 @@ pub mod preconditions;
 pub mod principal;
 pub mod progress;
 pub mod regions;
+pub mod session_cookie;
 pub mod structures;
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -35,6 +36,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(health::health)
             .service(auth::login)
             .service(auth::token)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::logout_all)
             .service(auth::me)
             .service(regions::list_regions)
             .service(catalogue::get_catalogue)

@@ -5,9 +5,9 @@ use tdb_domain::contract::{
     ClientCredentialsRequest, LoginRequest, LoginResponse, Role, SessionUser, TokenResponse,
 };
 
-use crate::auth::token::ACCESS_TOKEN_SECONDS;
 use crate::auth::{Claims, TokenService, password};
 use crate::db::DbConnection;
+use crate::db::repo::accounts::UserAccount;
 use crate::db::repo::{accounts, login_attempts};
 use crate::error::{ApiError, ProblemCode};
 
@@ -80,7 +80,17 @@ pub fn login(
         }
     };
     login_attempts::reset(conn, &account_key)?;
+    session_response(conn, tokens, user)
+}
 
+/// A new access token for `user` and who they are, read from the database now (so a change of role or
+/// scope applies at the next login or refresh).
+pub fn session_response(
+    conn: &mut DbConnection,
+    tokens: &TokenService,
+    user: UserAccount,
+) -> Result<LoginResponse, ApiError> {
+    let email = user.email;
     let role =
         Role::parse(&user.role).ok_or_else(|| ApiError::Internal(format!("unknown role {}", user.role)))?;
     let structures = if role == Role::Esms {
@@ -88,7 +98,7 @@ pub fn login(
     } else {
         Vec::new()
     };
-    let mut claims = Claims::new(&email, role);
+    let mut claims: Claims = tokens.claims(&email, role);
     claims.structures = structures.clone();
     claims.organisation = user.organisation_finess.clone();
     claims.region = user.region_code.clone();
@@ -99,7 +109,7 @@ pub fn login(
     Ok(LoginResponse {
         access_token,
         token_type: "Bearer".to_owned(),
-        expires_in: ACCESS_TOKEN_SECONDS,
+        expires_in: tokens.lifetime_seconds(),
         user: SessionUser {
             email,
             display_name: user.display_name,
@@ -161,7 +171,7 @@ pub fn client_token(
         }
         None => granted.into_iter().map(str::to_owned).collect(),
     };
-    let mut claims = Claims::new(&client.client_id, Role::Partner);
+    let mut claims = tokens.claims(&client.client_id, Role::Partner);
     claims.scopes = scopes.clone();
     claims.source = client.source;
     let access_token = tokens
@@ -170,7 +180,7 @@ pub fn client_token(
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer".to_owned(),
-        expires_in: ACCESS_TOKEN_SECONDS,
+        expires_in: tokens.lifetime_seconds(),
         scope: scopes.join(" "),
     })
 }

@@ -11,5 +11,6 @@ pub mod if_match;
 pub mod imports;
 pub mod pdf;
 pub mod progress;
+pub mod sessions;
 pub mod structures;
 pub mod values;

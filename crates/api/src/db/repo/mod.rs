@@ -21,6 +21,7 @@ pub mod peers;
 pub mod progress;
 pub mod reference;
 pub mod scope;
+pub mod sessions;
 pub mod stored;
 pub mod structures;
 pub mod users;

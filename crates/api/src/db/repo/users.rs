@@ -81,3 +81,11 @@ pub fn insert_client(conn: &mut DbConnection, client: &NewApiClient) -> QueryRes
         .execute(conn)
         .map(drop)
 }
+
+/// Sets whether the user may log in; `false` when no user has this email.
+pub fn set_active(conn: &mut DbConnection, email: &str, active: bool) -> QueryResult<bool> {
+    diesel::update(users::table.find(email.to_owned()))
+        .set(users::active.eq(active))
+        .execute(conn)
+        .map(|n| n == 1)
+}

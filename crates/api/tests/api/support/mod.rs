@@ -30,6 +30,10 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         log: "warn".to_owned(),
         form_cache_mb: 16,
         import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
+        public_url: None,
+        access_token_seconds: tdb_api::config::DEFAULT_ACCESS_TOKEN_SECONDS,
+        session_idle_seconds: tdb_api::config::DEFAULT_SESSION_IDLE_SECONDS,
+        session_absolute_seconds: tdb_api::config::DEFAULT_SESSION_ABSOLUTE_SECONDS,
     }
 }
 
