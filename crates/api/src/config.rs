@@ -138,7 +138,10 @@ impl std::str::FromStr for PublicUrl {
         }
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
             let (inside, after) = v6.split_once(']').ok_or_else(refuse)?;
-            (format!("[{}]", inside.to_ascii_lowercase()), after.strip_prefix(':'))
+            (
+                format!("[{}]", inside.to_ascii_lowercase()),
+                after.strip_prefix(':'),
+            )
         } else {
             match authority.rsplit_once(':') {
                 Some((host, port)) => (host.to_ascii_lowercase(), Some(port)),
@@ -259,9 +262,18 @@ mod tests {
 
     #[test]
     fn the_origin_drops_paths_default_ports_and_case() {
-        assert_eq!(url("https://TDB.example.fr/app/").origin(), "https://tdb.example.fr");
-        assert_eq!(url("https://tdb.example.fr:443").origin(), "https://tdb.example.fr");
-        assert_eq!(url("http://tdb.example.fr:8080").origin(), "http://tdb.example.fr:8080");
+        assert_eq!(
+            url("https://TDB.example.fr/app/").origin(),
+            "https://tdb.example.fr"
+        );
+        assert_eq!(
+            url("https://tdb.example.fr:443").origin(),
+            "https://tdb.example.fr"
+        );
+        assert_eq!(
+            url("http://tdb.example.fr:8080").origin(),
+            "http://tdb.example.fr:8080"
+        );
         assert_eq!(url("http://[::1]:8080").origin(), "http://[::1]:8080");
         assert_eq!(
             PublicUrl::from_bind("127.0.0.1:8080".parse().unwrap()).origin(),

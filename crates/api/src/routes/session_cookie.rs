@@ -51,7 +51,10 @@ pub fn check_origin(req: &HttpRequest, public: &PublicUrl) -> Result<(), ApiErro
         .headers()
         .get(actix_web::http::header::ORIGIN)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| v.split_once("://").is_some_and(|(_, rest)| !rest.contains(['/', '?', '#'])))
+        .filter(|v| {
+            v.split_once("://")
+                .is_some_and(|(_, rest)| !rest.contains(['/', '?', '#']))
+        })
         .and_then(|v| v.parse::<PublicUrl>().ok())
         .map(|url| url.origin());
     if sent.as_deref() == Some(expected.as_str()) {
