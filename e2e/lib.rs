@@ -65,7 +65,17 @@ impl Harness {
         Self::start_with(true).await
     }
 
+    /// On the demo data, with access tokens living `access_token_seconds` (`TDB_ACCESS_TOKEN_SECONDS`):
+    /// for the tests of silent refresh and expiry.
+    pub async fn start_with_demo_and_token_lifetime(access_token_seconds: u32) -> Result<Self, HarnessError> {
+        Self::start_configured(true, Some(access_token_seconds)).await
+    }
+
     async fn start_with(demo: bool) -> Result<Self, HarnessError> {
+        Self::start_configured(demo, None).await
+    }
+
+    async fn start_configured(demo: bool, access_token_seconds: Option<u32>) -> Result<Self, HarnessError> {
         let web_dist = std::env::var_os("TDB_WEB_DIST")
             .map_or_else(|| workspace_root().join("crates/web-ui/dist"), PathBuf::from);
         if !web_dist.join("index.html").is_file() {
@@ -88,7 +98,8 @@ impl Harness {
             form_cache_mb: 16,
             import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
             public_url: None,
-            access_token_seconds: tdb_api::config::DEFAULT_ACCESS_TOKEN_SECONDS,
+            access_token_seconds: access_token_seconds
+                .unwrap_or(tdb_api::config::DEFAULT_ACCESS_TOKEN_SECONDS),
             session_idle_seconds: tdb_api::config::DEFAULT_SESSION_IDLE_SECONDS,
             session_absolute_seconds: tdb_api::config::DEFAULT_SESSION_ABSOLUTE_SECONDS,
         };
@@ -146,6 +157,110 @@ impl Harness {
         let _ = self.chromedriver.kill();
         let _ = self.chromedriver.wait();
     }
+}
+
+/// Every cookie of the browser, whatever its path (WebDriver's cookie command only returns those of
+/// the current page's path; `tdb_refresh` lives under `/api/v1/auth`): Chrome DevTools'
+/// `Network.getAllCookies` through chromedriver. Each cookie as DevTools describes it (`name`, `value`,
+/// `path`, `httpOnly`, `sameSite`…).
+pub async fn all_cookies(browser: &Client) -> Result<Vec<serde_json::Value>, HarnessError> {
+    let answer = browser
+        .issue_cmd(Cdp {
+            cmd: "Network.getAllCookies",
+        })
+        .await
+        .map_err(|e| err("DevTools cookies")(&e))?;
+    Ok(answer["cookies"].as_array().cloned().unwrap_or_default())
+}
+
+/// A Chrome DevTools command without parameters, sent through chromedriver.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.cmd, "params": {}});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// A plain HTTP/1.1 request from the test process (not the browser): `(status, headers, body)`.
+/// `headers` are sent as given (`Origin`, `Cookie`, `Authorization`…); the body, when any, as JSON.
+pub fn http(
+    base_url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> Result<(u16, Vec<(String, String)>, serde_json::Value), HarnessError> {
+    use std::io::{Read, Write};
+    let authority = base_url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(authority).map_err(|e| err("HTTP connection")(&e))?;
+    let body = body.map(ToString::to_string).unwrap_or_default();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !body.is_empty() {
+        request.push_str("Content-Type: application/json\r\n");
+    }
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(&body);
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| err("HTTP request")(&e))?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).map_err(|e| err("HTTP answer")(&e))?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, rest) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| HarnessError(format!("not an HTTP answer: {text}")))?;
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| HarnessError(format!("no status: {head}")))?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked { dechunk(rest) } else { rest.to_owned() };
+    Ok((
+        status,
+        headers,
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+    ))
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 || after.len() < size {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    out
 }
 
 fn chromedriver_path() -> String {
