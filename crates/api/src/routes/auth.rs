@@ -144,9 +144,7 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
     session_cookie::check_origin(&req, &public)?;
     let presented = session_cookie::presented(&req);
     state
-        .db_write(move |conn| {
-            services::sessions::end(conn, presented.as_deref(), Utc::now().naive_utc())
-        })
+        .db_write(move |conn| services::sessions::end(conn, presented.as_deref(), Utc::now().naive_utc()))
         .await?;
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie::clear(session_cookie::secure(&public)))
@@ -185,9 +183,7 @@ pub async fn logout_all(
     session_cookie::check_origin(&req, &public)?;
     let email = principal.subject;
     state
-        .db_write(move |conn| {
-            services::sessions::end_all(conn, &email, Utc::now().naive_utc()).map(drop)
-        })
+        .db_write(move |conn| services::sessions::end_all(conn, &email, Utc::now().naive_utc()).map(drop))
         .await?;
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie::clear(session_cookie::secure(&public)))

@@ -251,7 +251,12 @@ pub fn deactivate(
 }
 
 /// Reactivates an account (it logs in again; its old sessions stay revoked). Unknown: `not_found`.
-pub fn activate(conn: &mut DbConnection, email: &str, actor: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn activate(
+    conn: &mut DbConnection,
+    email: &str,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
     let email = email.trim().to_lowercase();
     conn.transaction(|conn| {
         if !users::set_active(conn, &email, true)? {

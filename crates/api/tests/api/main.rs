@@ -40,5 +40,6 @@ mod progress;
 mod regions;
 mod routes_contract;
 mod seed;
+mod sessions;
 mod spa;
 mod structures;
