@@ -41,5 +41,6 @@ mod regions;
 mod routes_contract;
 mod seed;
 mod sessions;
+mod sessions_replicas;
 mod spa;
 mod structures;
