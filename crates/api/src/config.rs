@@ -89,6 +89,9 @@ pub struct PublicUrl {
     scheme: String,
     host: String,
     port: Option<u16>,
+    /// Derived from a loopback bind address (no `TDB_PUBLIC_URL`): the other loopback names of the same
+    /// port are the same server (`http://localhost:8080` for a bind of `127.0.0.1:8080`).
+    loopback_aliases: bool,
 }
 
 impl PublicUrl {
@@ -102,7 +105,24 @@ impl PublicUrl {
             scheme: "http".to_owned(),
             host,
             port: (addr.port() != 80).then_some(addr.port()),
+            loopback_aliases: addr.ip().is_loopback(),
         }
+    }
+
+    /// Whether a request whose `Origin` is `sent` comes from this server's pages: the same origin, or
+    /// (default public URL of a loopback bind only) the same port under another loopback name.
+    pub fn accepts_origin(&self, sent: &Self) -> bool {
+        sent.origin() == self.origin()
+            || (self.loopback_aliases
+                && sent.is_plain_http_localhost()
+                && self.is_plain_http_localhost()
+                && sent.port == self.port)
+    }
+
+    /// Whether no browser can send this origin (`http://0.0.0.0:8080`, a bind on every interface):
+    /// `TDB_PUBLIC_URL` must then be set for sessions to refresh.
+    pub fn is_unspecified_address(&self) -> bool {
+        matches!(self.host.as_str(), "0.0.0.0" | "[::]")
     }
 
     /// The origin as a browser sends it in `Origin`: `scheme://host[:port]`, lower case, without the
@@ -160,6 +180,7 @@ impl std::str::FromStr for PublicUrl {
             port: port.filter(|p| *p != default_port),
             scheme,
             host,
+            loopback_aliases: false,
         })
     }
 }
@@ -282,6 +303,29 @@ mod tests {
         assert!("ftp://x".parse::<PublicUrl>().is_err());
         assert!("tdb.example.fr".parse::<PublicUrl>().is_err());
         assert!("http://:80".parse::<PublicUrl>().is_err());
+    }
+
+    #[test]
+    fn a_loopback_bind_accepts_its_other_loopback_names_only_by_default() {
+        let bound = PublicUrl::from_bind("127.0.0.1:8080".parse().unwrap());
+        for same in [
+            "http://localhost:8080",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(bound.accepts_origin(&url(same)), "{same}");
+        }
+        for other in [
+            "http://localhost:8081",
+            "https://localhost:8080",
+            "http://evil.fr:8080",
+        ] {
+            assert!(!bound.accepts_origin(&url(other)), "{other}");
+        }
+        let configured = url("http://127.0.0.1:8080");
+        assert!(configured.accepts_origin(&url("http://127.0.0.1:8080")));
+        assert!(!configured.accepts_origin(&url("http://localhost:8080")));
+        assert!(PublicUrl::from_bind("0.0.0.0:8080".parse().unwrap()).is_unspecified_address());
     }
 
     #[test]

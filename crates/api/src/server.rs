@@ -78,6 +78,13 @@ pub fn run(config: Config) -> Result<(), crate::cli::error::CliError> {
         ..state
     };
     sweep_jobs(&state);
+    if state.config.public_url.is_none() && state.config.public_url().is_unspecified_address() {
+        tracing::warn!(
+            "TDB_PUBLIC_URL is not set and the server listens on every interface: no browser sends the \
+             origin {}, so sessions cannot be refreshed. Set TDB_PUBLIC_URL to the address people use.",
+            state.config.public_url().origin()
+        );
+    }
     tracing::info!(backend = ?state.pool.backend(), "database ready");
     if !crate::spa::is_built(&state.config.web_dist) {
         tracing::warn!(dist = %state.config.web_dist.display(), "the web app is not built: run `just web`");

@@ -44,7 +44,9 @@ pub fn presented(req: &HttpRequest) -> Option<String> {
     req.cookie(COOKIE_NAME).map(|c| c.value().to_owned())
 }
 
-/// Refuses (403 `origin_refused`) a request whose `Origin` is absent or is not the public origin.
+/// Refuses (403 `origin_refused`) a request whose `Origin` is absent or is not the public origin (when
+/// `TDB_PUBLIC_URL` is unset and the server is bound to a loopback address, the other loopback names of
+/// the same port are accepted too: see [`PublicUrl::accepts_origin`]).
 pub fn check_origin(req: &HttpRequest, public: &PublicUrl) -> Result<(), ApiError> {
     let expected = public.origin();
     let sent = req
@@ -55,9 +57,8 @@ pub fn check_origin(req: &HttpRequest, public: &PublicUrl) -> Result<(), ApiErro
             v.split_once("://")
                 .is_some_and(|(_, rest)| !rest.contains(['/', '?', '#']))
         })
-        .and_then(|v| v.parse::<PublicUrl>().ok())
-        .map(|url| url.origin());
-    if sent.as_deref() == Some(expected.as_str()) {
+        .and_then(|v| v.parse::<PublicUrl>().ok());
+    if sent.is_some_and(|sent| public.accepts_origin(&sent)) {
         Ok(())
     } else {
         Err(ApiError::ForbiddenWith {

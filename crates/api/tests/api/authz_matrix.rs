@@ -304,6 +304,53 @@ async fn auth_me(db: TestDb) {
     .await;
 }
 
+/// The session endpoints, called without a refresh cookie, with the public `Origin` and without it:
+/// refresh answers 401 to everyone (the cookie is the credential, not the bearer token), logout 204
+/// (idempotent), logout-all needs a person's bearer token (partners have no session: 403); without
+/// `Origin`, 403 `origin_refused` (logout-all authenticates first).
+async fn session_endpoints(db: TestDb) {
+    let state = crate::support::state(&db);
+    let service = app(state.clone()).await;
+    let public = state.config.public_url().origin();
+    //                                          anon esms  og  ars  cd  nat read push
+    let rows: [(&str, Option<&str>, [u16; 8]); 6] = [
+        ("/api/v1/auth/refresh", Some(&public), [401; 8]),
+        ("/api/v1/auth/logout", Some(&public), [204; 8]),
+        (
+            "/api/v1/auth/logout-all",
+            Some(&public),
+            [401, 204, 204, 204, 204, 204, 403, 403],
+        ),
+        ("/api/v1/auth/refresh", None, [403; 8]),
+        ("/api/v1/auth/logout", None, [403; 8]),
+        (
+            "/api/v1/auth/logout-all",
+            None,
+            [401, 403, 403, 403, 403, 403, 403, 403],
+        ),
+    ];
+    let mut mismatches = Vec::new();
+    for (uri, origin, expected) in rows {
+        for (caller, status) in CALLERS.iter().zip(expected) {
+            let mut request = actix_web::test::TestRequest::post().uri(uri);
+            if let Some(token) = token(&state, caller) {
+                request = request.insert_header(("Authorization", token));
+            }
+            if let Some(origin) = origin {
+                request = request.insert_header(("Origin", origin.to_owned()));
+            }
+            let response = actix_web::test::call_service(&service, request.to_request()).await;
+            if response.status().as_u16() != status {
+                mismatches.push(format!(
+                    "POST {uri} as {caller} (Origin {origin:?}): expected {status}, got {}",
+                    response.status()
+                ));
+            }
+        }
+    }
+    assert_matches(&mismatches);
+}
+
 async fn public_reference_and_catalogue(db: TestDb) {
     for uri in ["/api/v1/health", "/api/v1/regions", "/api/v1/catalogue/2024"] {
         check(&db.sibling(), row(Method::GET, uri, None, EVERYONE, EVERYONE)).await;
@@ -945,5 +992,6 @@ on_both_backends!(
     form_reopen,
     form_correction_message,
     auth_me,
+    session_endpoints,
     public_reference_and_catalogue,
 );

@@ -40,5 +40,7 @@ mod progress;
 mod regions;
 mod routes_contract;
 mod seed;
+mod sessions;
+mod sessions_replicas;
 mod spa;
 mod structures;
