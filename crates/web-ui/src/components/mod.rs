@@ -2,5 +2,6 @@
 
 pub mod api_status;
 pub mod charts;
+pub mod draft_notice;
 pub mod footer;
 pub mod header;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::components::draft_notice;
 use crate::drafts::{self, Earlier};
 use crate::session::Session;
 
@@ -139,34 +140,20 @@ impl FormDraft {
     /// The notice of restored entries, inside the form: « Enregistrer » submits the form,
     /// « Abandonner » drops the draft.
     pub fn notice(self) -> AnyView {
-        let shown = move || self.restored.get() > 0 || self.earlier.with(|e| !e.is_empty());
-        view! {
-            <Show when=shown>
-                <div class="fr-alert fr-alert--info fr-alert--sm fr-my-2w" role="status" data-testid="draft-notice">
-                    {move || {
-                        let n = self.restored.get();
-                        (n > 0).then(|| view! { <p>{drafts::restored_notice(n)}</p> })
-                    }}
-                    {move || {
-                        let n = self.earlier.with(BTreeMap::len);
-                        (n > 0).then(|| view! { <p>{drafts::earlier_notice(n)}</p> })
-                    }}
-                    <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mt-1w">
-                        <li><button type="submit" class="fr-btn fr-btn--sm" data-testid="draft-save">"Enregistrer"</button></li>
-                        <li><button type="button" class="fr-btn fr-btn--sm fr-btn--secondary" data-testid="draft-discard"
-                            on:click=move |_| self.discard()>"Abandonner"</button></li>
-                    </ul>
-                </div>
-            </Show>
-        }
-        .into_any()
+        draft_notice::notice(
+            self.restored.into(),
+            Signal::derive(move || self.earlier.with(BTreeMap::len)),
+            None,
+            Signal::stored(false),
+            Callback::new(move |()| self.discard()),
+        )
     }
 
     /// The entry of field `name` typed on another version, under the field: take it or keep the
     /// current value.
     pub fn earlier_of(self, name: &'static str) -> AnyView {
         let pending = move || self.earlier.with(|e| e.get(name).cloned());
-        let take = move |_| {
+        let take = Callback::new(move |()| {
             if let Some(draft) = self.earlier.with_untracked(|e| e.get(name).cloned()) {
                 self.fields.with_value(|fields| {
                     for (field, signal, _) in fields {
@@ -179,23 +166,12 @@ impl FormDraft {
             self.earlier.update(|e| {
                 e.remove(name);
             });
-        };
-        let keep = move |_| {
+        });
+        let keep = Callback::new(move |()| {
             self.earlier.update(|e| {
                 e.remove(name);
             });
-        };
-        view! {
-            {move || pending().map(|draft| view! {
-                <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" data-testid="earlier-draft">
-                    <p>{drafts::earlier_value(&draft.text)}</p>
-                    <button type="button" class="fr-btn fr-btn--sm fr-mr-1w" on:click=take>"Reprendre cette valeur"</button>
-                    <button type="button" class="fr-btn fr-btn--sm fr-btn--secondary" on:click=keep>
-                        "Garder la valeur actuelle"
-                    </button>
-                </div>
-            })}
-        }
-        .into_any()
+        });
+        (move || pending().map(|draft| draft_notice::earlier(&draft.text, take, keep))).into_any()
     }
 }

@@ -9,7 +9,7 @@ use tdb_domain::contract::{FormPatch, FormState};
 
 use super::state::{FlashKind, FormCtx};
 use crate::api::{self, UiError};
-use crate::drafts;
+use crate::components::draft_notice;
 use crate::format;
 
 /// The message of the last action, announced to screen readers.
@@ -128,43 +128,20 @@ pub fn save(ctx: FormCtx, busy: RwSignal<bool>) {
 #[component]
 pub fn DraftNotice(ctx: FormCtx) -> impl IntoView {
     let busy = RwSignal::new(false);
-    let shown = move || ctx.restored.get() > 0 || ctx.earlier.with(|e| !e.is_empty());
-    let discard = move |_| {
+    let discard = Callback::new(move |()| {
         ctx.discard_drafts();
         ctx.say(
             FlashKind::Success,
             "Les saisies restaurées ont été abandonnées : les valeurs enregistrées sont affichées.",
         );
-    };
-    view! {
-        <Show when=shown>
-            <div class="fr-alert fr-alert--info fr-mb-3w" role="status" data-testid="draft-notice">
-                <h2 class="fr-alert__title">"Saisies non enregistrées"</h2>
-                {move || {
-                    let n = ctx.restored.get();
-                    (n > 0).then(|| view! { <p data-testid="draft-restored">{drafts::restored_notice(n)}</p> })
-                }}
-                {move || {
-                    let n = ctx.earlier.with(BTreeMap::len);
-                    (n > 0).then(|| view! { <p data-testid="draft-earlier">{drafts::earlier_notice(n)}</p> })
-                }}
-                <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mt-2w">
-                    <li>
-                        <button type="button" class="fr-btn" data-testid="draft-save"
-                            disabled=move || busy.get() on:click=move |_| save(ctx, busy)>
-                            "Enregistrer"
-                        </button>
-                    </li>
-                    <li>
-                        <button type="button" class="fr-btn fr-btn--secondary" data-testid="draft-discard"
-                            disabled=move || busy.get() on:click=discard>
-                            "Abandonner"
-                        </button>
-                    </li>
-                </ul>
-            </div>
-        </Show>
-    }
+    });
+    draft_notice::notice(
+        ctx.restored.into(),
+        Signal::derive(move || ctx.earlier.with(BTreeMap::len)),
+        Some(Callback::new(move |()| save(ctx, busy))),
+        busy.into(),
+        discard,
+    )
 }
 
 /// Save and submit buttons of a structure.

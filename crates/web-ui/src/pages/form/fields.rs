@@ -10,7 +10,7 @@ use super::history::ItemHistory;
 use super::indicators::IndicatorsPanel;
 use super::state::FormCtx;
 use crate::api;
-use crate::drafts;
+use crate::components::draft_notice;
 use crate::format;
 use crate::labels;
 
@@ -286,7 +286,7 @@ fn provenance(entry: FormValueEntry) -> impl IntoView {
 fn EarlierDraft(ctx: FormCtx, code: String) -> impl IntoView {
     let code = StoredValue::new(code);
     let pending = move || ctx.earlier.with(|e| e.get(&code.get_value()).cloned());
-    let take = move |_| {
+    let take = Callback::new(move |()| {
         let code = code.get_value();
         if let Some(draft) = ctx.earlier.with_untracked(|e| e.get(&code).cloned()) {
             ctx.drafts.update(|d| {
@@ -296,30 +296,13 @@ fn EarlierDraft(ctx: FormCtx, code: String) -> impl IntoView {
         ctx.earlier.update(|e| {
             e.remove(&code);
         });
-    };
-    let keep = move |_| {
+    });
+    let keep = Callback::new(move |()| {
         ctx.earlier.update(|e| {
             e.remove(&code.get_value());
         });
-    };
-    move || {
-        pending().map(|draft| {
-            view! {
-                <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" data-testid="earlier-draft">
-                    <p>{drafts::earlier_value(&draft.text)}</p>
-                    <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mt-1w">
-                        <li><button type="button" class="fr-btn fr-btn--sm" data-testid="earlier-take" on:click=take>
-                            "Reprendre cette valeur"
-                        </button></li>
-                        <li><button type="button" class="fr-btn fr-btn--sm fr-btn--secondary" data-testid="earlier-drop"
-                            on:click=keep>
-                            "Garder la valeur actuelle"
-                        </button></li>
-                    </ul>
-                </div>
-            }
-        })
-    }
+    });
+    move || pending().map(|draft| draft_notice::earlier(&draft.text, take, keep))
 }
 
 /// Where the stored value of a CPOM item disagrees with the CPOM contracts recorded for the structure.
