@@ -16,13 +16,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// Prefix of every draft key in `localStorage`.
 pub const PREFIX: &str = "tdb.brouillon";
 
 /// An entry typed on an earlier version of the form, waiting for the person's choice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Earlier {
     /// The text typed.
     pub text: String,
@@ -31,23 +31,90 @@ pub struct Earlier {
 }
 
 /// The drafts of one person on one form.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Draft {
     /// Version of the form (or resource) the entries were typed on.
     pub version: i64,
     /// Unsaved text of each field, by field (item code, or field name of a CPOM form).
     pub entries: BTreeMap<String, String>,
     /// Override reasons typed with the entries, by field.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub reasons: BTreeMap<String, String>,
     /// Entries typed on an earlier version, not yet taken or dropped, by field.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub earlier: BTreeMap<String, Earlier>,
+}
+
+fn texts_json(texts: &BTreeMap<String, String>) -> Value {
+    Value::Object(
+        texts
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+fn texts_of(value: &Value) -> BTreeMap<String, String> {
+    value.as_object().map_or_else(BTreeMap::new, |map| {
+        map.iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+            .collect()
+    })
+}
+
+impl Draft {
+    /// The JSON stored: `{"version": 4, "entries": {…}, "reasons": {…}, "earlier": {"f": {"text": …,
+    /// "version": 3}}}` (empty maps left out but `entries`).
+    pub fn to_json(&self) -> String {
+        let mut object = Map::new();
+        object.insert("version".to_owned(), Value::from(self.version));
+        object.insert("entries".to_owned(), texts_json(&self.entries));
+        if !self.reasons.is_empty() {
+            object.insert("reasons".to_owned(), texts_json(&self.reasons));
+        }
+        if !self.earlier.is_empty() {
+            let earlier = self
+                .earlier
+                .iter()
+                .map(|(field, e)| {
+                    let mut entry = Map::new();
+                    entry.insert("text".to_owned(), Value::String(e.text.clone()));
+                    entry.insert("version".to_owned(), Value::from(e.version));
+                    (field.clone(), Value::Object(entry))
+                })
+                .collect();
+            object.insert("earlier".to_owned(), Value::Object(earlier));
+        }
+        Value::Object(object).to_string()
+    }
+
+    /// Reads what [`Self::to_json`] wrote; `None` when it is not a draft.
+    pub fn from_json(text: &str) -> Option<Self> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        let earlier = value["earlier"].as_object().map_or_else(BTreeMap::new, |map| {
+            map.iter()
+                .filter_map(|(field, e)| {
+                    let text = e["text"].as_str()?.to_owned();
+                    Some((
+                        field.clone(),
+                        Earlier {
+                            text,
+                            version: e["version"].as_i64()?,
+                        },
+                    ))
+                })
+                .collect()
+        });
+        Some(Self {
+            version: value["version"].as_i64()?,
+            entries: texts_of(&value["entries"]),
+            reasons: texts_of(&value["reasons"]),
+            earlier,
+        })
+    }
 }
 
 /// The `localStorage` key of the drafts of `email` on `form`.
 pub fn key(email: &str, form: &str) -> String {
-    format!("{PREFIX}:{}:{form}", email.trim().to_lowercase())
+    format!("{PREFIX}:{}:{form}", email.trim().to_ascii_lowercase())
 }
 
 /// The `<form>` part of the key of a structure's form for a campaign.
@@ -73,7 +140,7 @@ pub fn restore(
     draft: Draft,
     version: i64,
     current: &BTreeMap<String, String>,
-    same: impl Fn(&str, &str, &str) -> bool,
+    same: &dyn Fn(&str, &str, &str) -> bool,
 ) -> Restored {
     let now = |field: &str| current.get(field).map_or("", String::as_str);
     let mut restored = Restored::default();
@@ -110,7 +177,7 @@ pub fn snapshot(
     saved: &BTreeMap<String, String>,
     reasons: &BTreeMap<String, String>,
     earlier: &BTreeMap<String, Earlier>,
-    same: impl Fn(&str, &str, &str) -> bool,
+    same: &dyn Fn(&str, &str, &str) -> bool,
 ) -> Option<Draft> {
     let entries: BTreeMap<String, String> = texts
         .iter()
@@ -193,7 +260,7 @@ fn storage() -> Option<web_sys::Storage> {
 /// The draft stored under `key`, if any (an unreadable one is ignored).
 pub fn load(key: &str) -> Option<Draft> {
     let text = storage()?.get_item(key).ok()??;
-    serde_json::from_str(&text).ok()
+    Draft::from_json(&text)
 }
 
 /// Stores `draft` under `key`, or removes the key for `None`.
@@ -201,9 +268,9 @@ pub fn store(key: &str, draft: Option<&Draft>) {
     let Some(storage) = storage() else {
         return;
     };
-    match draft.and_then(|d| serde_json::to_string(d).ok()) {
-        Some(text) => {
-            let _ = storage.set_item(key, &text);
+    match draft {
+        Some(draft) => {
+            let _ = storage.set_item(key, &draft.to_json());
         }
         None => {
             let _ = storage.remove_item(key);
@@ -243,20 +310,22 @@ mod tests {
         let saved = map(&[("a", "1"), ("b", "2"), ("c", "")]);
         let texts = map(&[("a", "1"), ("b", "20"), ("c", "7")]);
         let reasons = map(&[("b", "Erreur de saisie corrigée"), ("a", "sans objet ici")]);
-        let draft = snapshot(4, &texts, &saved, &reasons, &BTreeMap::new(), same_text).unwrap();
+        let draft = snapshot(4, &texts, &saved, &reasons, &BTreeMap::new(), &same_text).unwrap();
         assert_eq!(draft.version, 4);
         assert_eq!(draft.entries, map(&[("b", "20"), ("c", "7")]));
         assert_eq!(draft.reasons, map(&[("b", "Erreur de saisie corrigée")]));
         assert_eq!(
-            snapshot(4, &saved, &saved, &reasons, &BTreeMap::new(), same_text),
+            snapshot(4, &saved, &saved, &reasons, &BTreeMap::new(), &same_text),
             None
         );
         // The JSON holds the version and the texts only.
-        let json = serde_json::to_string(&draft).unwrap();
+        let json = draft.to_json();
         assert_eq!(
             json,
-            r#"{"version":4,"entries":{"b":"20","c":"7"},"reasons":{"b":"Erreur de saisie corrigée"}}"#
+            r#"{"entries":{"b":"20","c":"7"},"reasons":{"b":"Erreur de saisie corrigée"},"version":4}"#
         );
+        assert_eq!(Draft::from_json(&json), Some(draft));
+        assert_eq!(Draft::from_json("pas du JSON"), None);
     }
 
     #[test]
@@ -268,7 +337,7 @@ mod tests {
             earlier: BTreeMap::new(),
         };
         let current = map(&[("b", "2"), ("c", ""), ("d", "3")]);
-        let restored = restore(draft, 4, &current, same_text);
+        let restored = restore(draft, 4, &current, &same_text);
         assert_eq!(restored.apply, map(&[("b", "20"), ("c", "7")]));
         assert_eq!(restored.reasons, map(&[("b", "Erreur de saisie corrigée")]));
         assert!(restored.earlier.is_empty());
@@ -291,7 +360,7 @@ mod tests {
         };
         // Someone saved the form in between: b is now 25, c took the value typed.
         let current = map(&[("b", "25"), ("c", "7"), ("e", "1")]);
-        let restored = restore(draft, 5, &current, same_text);
+        let restored = restore(draft, 5, &current, &same_text);
         assert!(restored.apply.is_empty());
         assert!(restored.reasons.is_empty());
         assert_eq!(
@@ -336,7 +405,7 @@ mod tests {
             entries: map(&[("a", "12,0")]),
             ..Draft::default()
         };
-        assert!(restore(draft, 1, &map(&[("a", "12")]), same).apply.is_empty());
+        assert!(restore(draft, 1, &map(&[("a", "12")]), &same).apply.is_empty());
     }
 
     #[test]

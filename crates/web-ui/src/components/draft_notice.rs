@@ -15,8 +15,8 @@ pub fn notice(
     discard: Callback<()>,
 ) -> AnyView {
     let shown = move || restored.get() > 0 || earlier.get() > 0;
-    view! {
-        <Show when=shown>
+    (move || {
+        shown().then(|| view! {
             <div class="fr-alert fr-alert--info fr-alert--sm fr-my-2w" role="status" data-testid="draft-notice">
                 <p class="fr-alert__title">"Saisies non enregistrées"</p>
                 {move || (restored.get() > 0).then(|| view! { <p>{drafts::restored_notice(restored.get())}</p> })}
@@ -37,8 +37,8 @@ pub fn notice(
                     </li>
                 </ul>
             </div>
-        </Show>
-    }
+        })
+    })
     .into_any()
 }
 

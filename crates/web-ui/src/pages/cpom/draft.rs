@@ -80,7 +80,7 @@ impl FormDraft {
         };
         if let Some(draft) = drafts::load(&key) {
             let current = self.texts(false);
-            let restored = drafts::restore(draft, self.version, &current, drafts::same_text);
+            let restored = drafts::restore(draft, self.version, &current, &drafts::same_text);
             self.fields.with_value(|fields| {
                 for (name, signal, _) in fields {
                     if let Some(text) = restored.apply.get(*name) {
@@ -101,7 +101,7 @@ impl FormDraft {
                     &saved,
                     &BTreeMap::new(),
                     earlier,
-                    drafts::same_text,
+                    &drafts::same_text,
                 )
             });
             drafts::store(&key, draft.as_ref());

@@ -66,7 +66,7 @@ impl FormCtx {
         let mut texts = live::drafts_of(&doc.values);
         let mut restored = drafts::Restored::default();
         if let Some(draft) = key.as_deref().and_then(drafts::load) {
-            restored = drafts::restore(draft, doc.version, &texts, |code, a, b| {
+            restored = drafts::restore(draft, doc.version, &texts, &|code, a, b| {
                 same_entry(&engine, code, a, b)
             });
             texts.extend(restored.apply.clone());
@@ -92,7 +92,7 @@ impl FormCtx {
                                         &saved,
                                         reasons,
                                         earlier,
-                                        |code, a, b| same_entry(e, code, a, b),
+                                        &|code, a, b| same_entry(e, code, a, b),
                                     )
                                 })
                             })
