@@ -390,7 +390,7 @@ mod tests {
             &current,
             &BTreeMap::new(),
             &restored.earlier,
-            same_text,
+            &same_text,
         )
         .unwrap();
         assert!(kept.entries.is_empty());
