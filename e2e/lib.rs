@@ -193,15 +193,26 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
-/// A plain HTTP/1.1 request from the test process (not the browser): `(status, headers, body)`.
-/// `headers` are sent as given (`Origin`, `Cookie`, `Authorization`…); the body, when any, as JSON.
+/// The answer of [`http`].
+#[derive(Debug)]
+pub struct HttpAnswer {
+    /// Status code.
+    pub status: u16,
+    /// Headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body as JSON (`null` when it is not JSON).
+    pub body: serde_json::Value,
+}
+
+/// A plain HTTP/1.1 request from the test process (not the browser). `headers` are sent as given
+/// (`Origin`, `Cookie`, `Authorization`…); the body, when any, as JSON.
 pub fn http(
     base_url: &str,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: Option<&serde_json::Value>,
-) -> Result<(u16, Vec<(String, String)>, serde_json::Value), HarnessError> {
+) -> Result<HttpAnswer, HarnessError> {
     use std::io::{Read, Write};
     let authority = base_url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(authority).map_err(|e| err("HTTP connection")(&e))?;
@@ -241,11 +252,11 @@ pub fn http(
         .iter()
         .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
     let body = if chunked { dechunk(rest) } else { rest.to_owned() };
-    Ok((
+    Ok(HttpAnswer {
         status,
         headers,
-        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
-    ))
+        body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+    })
 }
 
 fn dechunk(mut rest: &str) -> String {

@@ -34,17 +34,17 @@ fn form_path() -> String {
 /// A bearer token for `who`, from the test process (the browser's cookies are left alone).
 fn token(base: &str, (email, password): (&str, &str)) -> String {
     let body = json!({"email": email, "password": password});
-    let (status, _, answer) = http(base, "POST", "/api/v1/auth/login", &[], Some(&body)).unwrap();
-    assert_eq!(status, 200, "login of {email}: {answer}");
-    answer["access_token"].as_str().unwrap().to_owned()
+    let answer = http(base, "POST", "/api/v1/auth/login", &[], Some(&body)).unwrap();
+    assert_eq!(answer.status, 200, "login of {email}: {}", answer.body);
+    answer.body["access_token"].as_str().unwrap().to_owned()
 }
 
 /// The form as stored, read through the API.
 fn stored_form(base: &str) -> Value {
     let bearer = format!("Bearer {}", token(base, ESMS));
-    let (status, _, doc) = http(base, "GET", &form_path(), &[("Authorization", &bearer)], None).unwrap();
-    assert_eq!(status, 200, "{doc}");
-    doc
+    let answer = http(base, "GET", &form_path(), &[("Authorization", &bearer)], None).unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.body
 }
 
 fn stored_number(doc: &Value, code: &str) -> Option<f64> {
@@ -60,7 +60,7 @@ fn editable_form(base: &str) -> Value {
     let bearer = format!("Bearer {}", token(base, ARS));
     let body = json!({"comment": "Remise en saisie pour le test des sessions."});
     let path = format!("{}/reopen", form_path());
-    let (status, _, answer) = http(
+    let answer = http(
         base,
         "POST",
         &path,
@@ -68,7 +68,7 @@ fn editable_form(base: &str) -> Value {
         Some(&body),
     )
     .unwrap();
-    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer.status, 200, "{}", answer.body);
     stored_form(base)
 }
 
@@ -215,7 +215,7 @@ async fn sessions_outlive_the_access_token_survive_reloads_keep_drafts_and_end_o
         "cookie kept after sign-out"
     );
     let cookie = format!("tdb_refresh={}", current.as_str().unwrap());
-    let (status, _, problem) = http(
+    let refused = http(
         &base,
         "POST",
         "/api/v1/auth/refresh",
@@ -223,8 +223,8 @@ async fn sessions_outlive_the_access_token_survive_reloads_keep_drafts_and_end_o
         None,
     )
     .unwrap();
-    assert_eq!(status, 401, "refresh after sign-out: {problem}");
-    assert_ne!(problem["code"], "refresh_token_reused", "{problem}");
+    assert_eq!(refused.status, 401, "refresh after sign-out: {}", refused.body);
+    assert_ne!(refused.body["code"], "refresh_token_reused", "{}", refused.body);
     // A reload now shows the login page.
     b.refresh().await.unwrap();
     wait_css(b, "[data-testid=login-form]").await.unwrap();
