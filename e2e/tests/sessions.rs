@@ -222,6 +222,59 @@ async fn sessions_outlive_the_access_token_survive_reloads_keep_drafts_and_end_o
     assert_eq!(stored_number(&saved, DAYS), Some(days2));
     assert_eq!(stored_number(&saved, PLACES), Some(places2));
 
+    // A draft typed on a version of the form that someone else then changed is shown next to the
+    // current value, never written over it; the person takes it, then saves.
+    let days3 = days2 + 5.0;
+    click(b, &format!("#onglet-{axis}")).await;
+    type_into(b, &format!("#item-{DAYS}"), &format!("{days3}")).await;
+    wait_until(
+        b,
+        &format!("(localStorage.getItem({key:?}) || '').includes('\"{DAYS}\":\"{days3}\"')"),
+        "the draft of the older version",
+    )
+    .await;
+    let bearer = format!("Bearer {}", token(&base, ESMS));
+    let elsewhere = json!({"values": {PLACES: places2 + 1.0}});
+    let answer = http(
+        &base,
+        "PATCH",
+        &form_path(),
+        &[("Authorization", &bearer), ("If-Match", "*")],
+        Some(&elsewhere),
+    )
+    .unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    b.refresh().await.unwrap();
+    wait_css(b, "[data-testid=draft-notice]").await.unwrap();
+    let notice = text(b, "[data-testid=draft-notice]").await;
+    assert!(
+        notice
+            .contains("1 saisie faite sur une version antérieure est affichée à côté de la valeur actuelle"),
+        "{notice}"
+    );
+    click(b, &format!("#onglet-{axis}")).await;
+    let earlier = text(b, &format!("[data-item={DAYS}] [data-testid=earlier-draft]")).await;
+    assert!(
+        earlier.contains(&format!(
+            "Valeur en brouillon : {days3} (saisie sur une version antérieure)"
+        )),
+        "{earlier}"
+    );
+    let shown: String = input_value(&harness, DAYS)
+        .await
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    assert_eq!(shown, format!("{days2}"), "the current value stays in the field");
+    harness.screenshot("draft-earlier-version").await.unwrap();
+    click(b, &format!("[data-item={DAYS}] [data-testid=earlier-take]")).await;
+    assert_eq!(input_value(&harness, DAYS).await, format!("{days3}"));
+    click(b, "[data-testid=save]").await;
+    wait_text(b, "[data-testid=flash]", "Modifications enregistrées").await;
+    let saved = stored_form(&base);
+    assert_eq!(stored_number(&saved, DAYS), Some(days3));
+    assert_eq!(stored_number(&saved, PLACES), Some(places2 + 1.0));
+
     // (d) Signing out revokes the session: the refresh cookie of that moment, sent from outside the
     // browser with the right Origin, is refused. Wait for a silent refresh to rotate the cookie, so
     // the one captured is still current when the button is pressed.
