@@ -51,14 +51,14 @@ pub fn Header() -> impl IntoView {
                                             </span>
                                         </li>
                                         <li>
-                                            <button class="fr-btn fr-icon-logout-box-r-line" type="button"
+                                            <button class="fr-btn" type="button"
                                                 data-testid="logout"
                                                 on:click={let sign_out = sign_out.clone(); move |_| sign_out(false)}>
                                                 "Se déconnecter"
                                             </button>
                                         </li>
                                         <li>
-                                            <button class="fr-btn fr-icon-logout-box-r-line" type="button"
+                                            <button class="fr-btn" type="button"
                                                 data-testid="logout-all"
                                                 title="Se déconnecter de tous les appareils — ferme aussi vos sessions \
                                                        ouvertes sur d'autres ordinateurs et navigateurs"
