@@ -194,6 +194,28 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     .await;
     type_into(b, "[data-testid=contract-form] [name=title]", TITLE).await;
     type_into(b, "[data-testid=contract-form] [name=start_date]", "01/01/2025").await;
+    // Typed, not sent, the page reloaded: the panel opens by itself with the entries and the notice.
+    let draft = format!("tdb.brouillon:{}:cpom:nouveau-contrat", ARS.0);
+    wait_until(
+        b,
+        &format!("(localStorage.getItem({draft:?}) || '').includes({TITLE:?})"),
+        "the draft of the new contract",
+    )
+    .await;
+    b.refresh().await.unwrap();
+    wait_text(
+        b,
+        "[data-testid=contract-form] [data-testid=draft-notice]",
+        "non enregistrées ont été restaurées",
+    )
+    .await;
+    let title = wait_css(b, "[data-testid=contract-form] [name=title]")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(title.as_deref(), Some(TITLE));
     for finess in &members[..2] {
         click(
             b,
@@ -207,6 +229,12 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     wait_text(b, "[data-testid=contract-title]", TITLE).await;
     wait_text(b, "[data-testid=contract-state]", "En négociation").await;
     wait_text(b, "[data-testid=perimeter]", "Structures couvertes (2)").await;
+    wait_until(
+        b,
+        &format!("localStorage.getItem({draft:?}) === null"),
+        "the draft cleared once the contract is created",
+    )
+    .await;
 
     // An action sheet.
     click(b, "[data-testid=add-sheet]").await;
