@@ -14,6 +14,7 @@
 
 pub mod apply;
 pub mod batch;
+pub mod bounds;
 pub mod csv_input;
 pub mod idempotency;
 pub mod importer;
