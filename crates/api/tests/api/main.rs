@@ -28,6 +28,7 @@ mod forms_values;
 mod forms_workflow;
 mod health;
 mod if_match;
+mod imports_bombs;
 mod imports_crash;
 mod imports_fixtures;
 mod imports_scopes;

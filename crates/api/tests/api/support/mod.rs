@@ -7,6 +7,7 @@
 )]
 
 pub mod auth;
+pub mod bombs;
 pub mod db;
 pub mod fixtures;
 pub mod matrix;
