@@ -44,6 +44,16 @@ pub struct Config {
     /// Values per committed batch of a large import (a job): each batch is one transaction.
     #[arg(long, env = "TDB_IMPORT_BATCH_VALUES", default_value_t = DEFAULT_IMPORT_BATCH_VALUES)]
     pub import_batch_values: usize,
+
+    /// Large imports and exports (a body over 256 KiB, a table export) running at once in the process;
+    /// beyond, 503 `server_busy` with `Retry-After`.
+    #[arg(long, env = "TDB_HEAVY_REQUESTS", default_value_t = 4)]
+    pub heavy_requests: usize,
+
+    /// Large imports and exports running at once for one caller; beyond, 429 `too_many_requests` with
+    /// `Retry-After`.
+    #[arg(long, env = "TDB_HEAVY_PER_CALLER", default_value_t = 2)]
+    pub heavy_per_caller: usize,
 }
 
 /// A secret string whose `Debug` output is redacted, so it never reaches a log.

@@ -31,6 +31,7 @@ mod if_match;
 mod imports_bombs;
 mod imports_crash;
 mod imports_fixtures;
+mod imports_limits;
 mod imports_scopes;
 mod imports_values;
 mod indicator_table;
