@@ -34,16 +34,25 @@ const CODE_HEADER: &str = "code";
 const FIRST_ITEM_ROW: u32 = 3;
 const VALUE_COLUMN: u32 = 2;
 
-/// Where each value of an import came from: `(row, FINESS, item)` → `(sheet, cell)`; the item is
-/// `None` for the cell naming the structure.
+/// Where each value of an import came from: `(row, FINESS, item)` → `(sheet, row, column)` (0-based,
+/// the sheet by its index in `sheets`); the item is `None` for the cell naming the structure. Kept
+/// compact (one small entry per value: the item codes are shared, the cell named only when a rejection
+/// is located), as a sheet may hold a million lines.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Cells(HashMap<(u64, String, Option<String>), (String, String)>);
+pub struct Cells {
+    sheets: Vec<String>,
+    places: HashMap<(u64, Box<str>, Option<Arc<str>>), (u32, u32, u32)>,
+}
 
 impl Cells {
-    fn insert(&mut self, row: u64, finess: &str, item: Option<&str>, sheet: &str, cell: String) {
-        self.0.insert(
-            (row, finess.to_owned(), item.map(str::to_owned)),
-            (sheet.to_owned(), cell),
+    fn insert(&mut self, row: u64, finess: &str, item: Option<&Arc<str>>, sheet: &str, cell: (u32, u32)) {
+        if self.sheets.last().is_none_or(|last| last != sheet) {
+            self.sheets.push(sheet.to_owned());
+        }
+        let index = u32::try_from(self.sheets.len() - 1).unwrap_or(u32::MAX);
+        self.places.insert(
+            (row, Box::from(finess), item.map(Arc::clone)),
+            (index, cell.0, cell.1),
         );
     }
 
@@ -51,11 +60,15 @@ impl Cells {
     /// its own, such as a duplicate, points at its structure's cell).
     pub fn locate(&self, summary: &mut ImportSummary) {
         for rejection in &mut summary.rejected {
-            let key = (rejection.row, rejection.finess.clone(), rejection.item.clone());
-            let place = self.0.get(&key).or_else(|| self.0.get(&(key.0, key.1, None)));
-            if let Some((sheet, cell)) = place {
-                rejection.sheet = Some(sheet.clone());
-                rejection.cell = Some(cell.clone());
+            let finess: Box<str> = Box::from(rejection.finess.as_str());
+            let key = (rejection.row, finess, rejection.item.as_deref().map(Arc::from));
+            let place = self
+                .places
+                .get(&key)
+                .or_else(|| self.places.get(&(key.0, key.1.clone(), None)));
+            if let Some((sheet, r, c)) = place {
+                rejection.sheet = self.sheets.get(*sheet as usize).cloned();
+                rejection.cell = Some(cell_name(*r, *c));
             }
         }
     }
@@ -150,6 +163,8 @@ struct SheetCells<F> {
     /// A cell read ahead: the first of the next row.
     next: Option<(u32, u32, Data)>,
     cells: usize,
+    /// The end of the sheet's data was read (the reader must not be called again).
+    done: bool,
 }
 
 impl<F: FnMut() -> ReadCell> SheetCells<F> {
@@ -157,7 +172,7 @@ impl<F: FnMut() -> ReadCell> SheetCells<F> {
         if let Some(cell) = self.next.take() {
             return Ok(Some(cell));
         }
-        loop {
+        while !self.done {
             let cell = (self.next_read)().map_err(|e| {
                 bad(
                     ProblemCode::MalformedXlsx,
@@ -165,6 +180,7 @@ impl<F: FnMut() -> ReadCell> SheetCells<F> {
                 )
             })?;
             let Some(((row, col), value)) = cell else {
+                self.done = true;
                 return Ok(None);
             };
             check_cell(&self.sheet, row, col, self.max_columns)?;
@@ -181,6 +197,7 @@ impl<F: FnMut() -> ReadCell> SheetCells<F> {
             }
             return Ok(Some((row, col, value)));
         }
+        Ok(None)
     }
 
     /// The next row holding a cell (cells of one row are consecutive in the file).
@@ -274,6 +291,7 @@ impl SheetReader<'_> {
                 max_columns: self.max_columns,
                 next: None,
                 cells: 0,
+                done: false,
             };
             // The first three rows decide the kind of the sheet.
             let mut head: Vec<SheetRow> = Vec::new();
@@ -289,7 +307,7 @@ impl SheetReader<'_> {
             if is_template(&head) {
                 let number = index as u64 + 1;
                 let finess = text(head_at(&head, 0, 1)).unwrap_or_default();
-                cells.insert(number, &finess, None, &name, "B1".to_owned());
+                cells.insert(number, &finess, None, &name, (0, 1));
                 let mut row = ImportRow {
                     row: number,
                     finess: finess.clone(),
@@ -343,7 +361,7 @@ impl SheetReader<'_> {
         let item = self.interner.get(&code);
         if self.push(row, &item, at(line, VALUE_COLUMN)) {
             let finess = row.finess.clone();
-            cells.insert(row.row, &finess, Some(&code), sheet, cell_name(r, VALUE_COLUMN));
+            cells.insert(row.row, &finess, Some(&item), sheet, (r, VALUE_COLUMN));
         }
     }
 
@@ -371,13 +389,13 @@ impl SheetReader<'_> {
                         continue;
                     };
                     if self.push(&mut row, item, Some(cell)) {
-                        cells.insert(number, &finess, Some(item), &table.sheet, cell_name(r, *c));
+                        cells.insert(number, &finess, Some(item), &table.sheet, (r, *c));
                     }
                 }
                 if finess.is_empty() && row.is_empty() {
                     return Ok(());
                 }
-                cells.insert(number, &finess, None, &table.sheet, cell_name(r, 0));
+                cells.insert(number, &finess, None, &table.sheet, (r, 0));
                 row
             }
             TableKind::Long {
@@ -399,8 +417,8 @@ impl SheetReader<'_> {
                     unreadable: Vec::new(),
                 };
                 self.push(&mut row, &item, at(line, v));
-                cells.insert(number, &finess, Some(&code), &table.sheet, cell_name(r, v));
-                cells.insert(number, &finess, None, &table.sheet, cell_name(r, f));
+                cells.insert(number, &finess, Some(&item), &table.sheet, (r, v));
+                cells.insert(number, &finess, None, &table.sheet, (r, f));
                 row
             }
         };
