@@ -83,6 +83,8 @@ impl Harness {
             log: "warn".to_owned(),
             form_cache_mb: 16,
             import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
+            heavy_requests: tdb_api::config::DEFAULT_HEAVY_REQUESTS,
+            heavy_per_caller: tdb_api::config::DEFAULT_HEAVY_PER_CALLER,
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {

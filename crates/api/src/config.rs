@@ -13,6 +13,11 @@ use clap::{Args, CommandFactory};
 /// Values per committed batch of a large import (a job), by default.
 pub const DEFAULT_IMPORT_BATCH_VALUES: usize = 5_000;
 
+/// Large imports and exports at once in the process, by default.
+pub const DEFAULT_HEAVY_REQUESTS: usize = 4;
+/// Large imports and exports at once for one caller, by default.
+pub const DEFAULT_HEAVY_PER_CALLER: usize = 2;
+
 /// Settings of the server and of the commands that touch the database.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -47,12 +52,12 @@ pub struct Config {
 
     /// Large imports and exports (a body over 256 KiB, a table export) running at once in the process;
     /// beyond, 503 `server_busy` with `Retry-After`.
-    #[arg(long, env = "TDB_HEAVY_REQUESTS", default_value_t = 4)]
+    #[arg(long, env = "TDB_HEAVY_REQUESTS", default_value_t = DEFAULT_HEAVY_REQUESTS)]
     pub heavy_requests: usize,
 
     /// Large imports and exports running at once for one caller; beyond, 429 `too_many_requests` with
     /// `Retry-After`.
-    #[arg(long, env = "TDB_HEAVY_PER_CALLER", default_value_t = 2)]
+    #[arg(long, env = "TDB_HEAVY_PER_CALLER", default_value_t = DEFAULT_HEAVY_PER_CALLER)]
     pub heavy_per_caller: usize,
 }
 

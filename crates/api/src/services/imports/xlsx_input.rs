@@ -41,8 +41,11 @@ const VALUE_COLUMN: u32 = 2;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Cells {
     sheets: Vec<String>,
-    places: HashMap<(u64, Box<str>, Option<Arc<str>>), (u32, u32, u32)>,
+    places: HashMap<PlaceKey, (u32, u32, u32)>,
 }
+
+/// `(row, FINESS, item)` of a value (the item `None` for the structure's cell).
+type PlaceKey = (u64, Box<str>, Option<Arc<str>>);
 
 impl Cells {
     fn insert(&mut self, row: u64, finess: &str, item: Option<&Arc<str>>, sheet: &str, cell: (u32, u32)) {

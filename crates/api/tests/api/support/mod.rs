@@ -31,8 +31,8 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         log: "warn".to_owned(),
         form_cache_mb: 16,
         import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
-        heavy_requests: 4,
-        heavy_per_caller: 2,
+        heavy_requests: tdb_api::config::DEFAULT_HEAVY_REQUESTS,
+        heavy_per_caller: tdb_api::config::DEFAULT_HEAVY_PER_CALLER,
     }
 }
 
