@@ -102,6 +102,8 @@ impl Harness {
                 .unwrap_or(tdb_api::config::DEFAULT_ACCESS_TOKEN_SECONDS),
             session_idle_seconds: tdb_api::config::DEFAULT_SESSION_IDLE_SECONDS,
             session_absolute_seconds: tdb_api::config::DEFAULT_SESSION_ABSOLUTE_SECONDS,
+            heavy_requests: tdb_api::config::DEFAULT_HEAVY_REQUESTS,
+            heavy_per_caller: tdb_api::config::DEFAULT_HEAVY_PER_CALLER,
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {

@@ -27,3 +27,6 @@ scripts/bench-api.sh
 
 step "restitution: peer statistics from the database vs pandas, structure benchmark endpoint (scripts/bench-peers.sh)"
 scripts/bench-peers.sh
+
+step "memory: peak RSS of tdb serve during a 2.2 M-value import, ten parallel regional exports, bomb files (scripts/bench-memory.sh)"
+scripts/bench-memory.sh

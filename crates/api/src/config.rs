@@ -13,6 +13,11 @@ use clap::{Args, CommandFactory};
 /// Values per committed batch of a large import (a job), by default.
 pub const DEFAULT_IMPORT_BATCH_VALUES: usize = 5_000;
 
+/// Large imports and exports at once in the process, by default.
+pub const DEFAULT_HEAVY_REQUESTS: usize = 4;
+/// Large imports and exports at once for one caller, by default.
+pub const DEFAULT_HEAVY_PER_CALLER: usize = 2;
+
 /// Settings of the server and of the commands that touch the database.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -65,6 +70,16 @@ pub struct Config {
     #[arg(long, env = "TDB_SESSION_ABSOLUTE_SECONDS", default_value_t = DEFAULT_SESSION_ABSOLUTE_SECONDS,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub session_absolute_seconds: u32,
+
+    /// Large imports and exports (a body over 256 KiB, a table export) running at once in the process;
+    /// beyond, 503 `server_busy` with `Retry-After`.
+    #[arg(long, env = "TDB_HEAVY_REQUESTS", default_value_t = DEFAULT_HEAVY_REQUESTS)]
+    pub heavy_requests: usize,
+
+    /// Large imports and exports running at once for one caller; beyond, 429 `too_many_requests` with
+    /// `Retry-After`.
+    #[arg(long, env = "TDB_HEAVY_PER_CALLER", default_value_t = DEFAULT_HEAVY_PER_CALLER)]
+    pub heavy_per_caller: usize,
 }
 
 /// Lifetime of an access token by default (15 minutes).

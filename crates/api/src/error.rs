@@ -74,6 +74,20 @@ pub enum ApiError {
         /// Seconds before a retry may succeed.
         retry_after: u64,
     },
+    /// The request is too large to process (413 with its own code: `import_too_large`).
+    #[error("too large ({code}): {detail}")]
+    TooLarge {
+        /// Stable code.
+        code: ProblemCode,
+        /// French explanation.
+        detail: String,
+    },
+    /// Too many large imports or exports run at once on the server (503 `server_busy`).
+    #[error("server busy")]
+    Busy {
+        /// Seconds before a retry may succeed.
+        retry_after: u64,
+    },
     /// The request is malformed (body, query or path cannot be read).
     #[error("bad request ({code}): {detail}")]
     BadRequest {
@@ -119,7 +133,8 @@ impl ApiError {
             | Self::ForbiddenWith { code, .. }
             | Self::Conflict { code, .. } => *code,
             Self::ConflictWithReasons { code, .. } => *code,
-            Self::Unprocessable { code, .. } => *code,
+            Self::Unprocessable { code, .. } | Self::TooLarge { code, .. } => *code,
+            Self::Busy { .. } => ProblemCode::ServerBusy,
             Self::Forbidden(_) => ProblemCode::Forbidden,
             Self::PreconditionFailed => ProblemCode::StaleVersion,
             Self::PreconditionRequired => ProblemCode::IfMatchRequired,
@@ -143,6 +158,8 @@ impl ApiError {
             Self::BadRequest { .. } => "Requête invalide",
             Self::Validation(_) => "Données invalides",
             Self::Unprocessable { .. } => "Requête impossible à traiter",
+            Self::TooLarge { .. } => "Fichier trop volumineux",
+            Self::Busy { .. } => "Serveur occupé",
             Self::DatabaseUnavailable(_) => "Base de données indisponible",
             Self::Internal(_) => "Erreur interne",
         }
@@ -157,7 +174,11 @@ impl ApiError {
             | Self::Conflict { detail, .. }
             | Self::Forbidden(detail) => detail.clone(),
             Self::ConflictWithReasons { detail, .. } => detail.clone(),
-            Self::Unprocessable { detail, .. } => detail.clone(),
+            Self::Unprocessable { detail, .. } | Self::TooLarge { detail, .. } => detail.clone(),
+            Self::Busy { retry_after } => format!(
+                "Trop d'imports ou d'exports volumineux sont en cours sur le serveur : réessayez dans \
+                 {retry_after} secondes."
+            ),
             Self::PreconditionFailed => {
                 "Les données ont été modifiées entre-temps : rechargez-les avant d'enregistrer.".to_owned()
             }
@@ -208,6 +229,8 @@ impl ResponseError for ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -222,7 +245,7 @@ impl ResponseError for ApiError {
             Self::Unauthenticated { .. } => {
                 response.insert_header(("WWW-Authenticate", "Bearer realm=\"tdb\""));
             }
-            Self::TooManyRequests { retry_after } => {
+            Self::TooManyRequests { retry_after } | Self::Busy { retry_after } => {
                 response.insert_header(("Retry-After", retry_after.to_string()));
             }
             _ => {}

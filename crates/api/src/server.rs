@@ -13,6 +13,7 @@ use crate::db::{self, DbError};
 use crate::openapi;
 use crate::routes;
 use crate::services::forms::FormCache;
+use crate::services::heavy::HeavyLimits;
 use crate::state::AppState;
 
 /// Opens the database (running migrations) and builds the shared state.
@@ -24,6 +25,7 @@ pub fn build_state(config: Config) -> Result<AppState, DbError> {
     );
     let forms = Arc::new(FormCache::new(config.form_cache_mb.saturating_mul(1 << 20)));
     let instance = instance_name(config.bind);
+    let heavy = HeavyLimits::new(config.heavy_requests, config.heavy_per_caller);
     Ok(AppState {
         pool,
         config: Arc::new(config),
@@ -31,6 +33,7 @@ pub fn build_state(config: Config) -> Result<AppState, DbError> {
         forms,
         peers: Arc::default(),
         instance,
+        heavy,
     })
 }
 

@@ -8,6 +8,7 @@ use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
 use crate::services::benchmarks::{PeerMemo, PeerSource};
 use crate::services::forms::FormCache;
+use crate::services::heavy::HeavyLimits;
 
 /// State handed to every handler through `web::Data`.
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct AppState {
     pub peers: Arc<PeerMemo>,
     /// Name of this process for the jobs it runs (`host:listening address`).
     pub instance: String,
+    /// Large imports and exports running at once (per process and per caller).
+    pub heavy: Arc<HeavyLimits>,
 }
 
 impl AppState {

@@ -129,6 +129,10 @@ pub enum ProblemCode {
     /// The batch of fiches is not finished.
     BatchNotDone,
 
+    // 413: too large to process.
+    /// The import exceeds the bounds of a file (size once unpacked, rows, columns, cells, values).
+    ImportTooLarge,
+
     // 412, 428, 429.
     /// `If-Match` does not match the current version.
     StaleVersion,
@@ -154,6 +158,8 @@ pub enum ProblemCode {
     InternalError,
     /// The database does not answer.
     DatabaseUnavailable,
+    /// Too many large imports or exports run at once; retry after `Retry-After` seconds.
+    ServerBusy,
 }
 
 impl ProblemCode {

@@ -103,6 +103,14 @@ pub struct ExportParams {
         (status = 422, description = "Unknown category (`validation_failed`, path `/query/category`), or an XLSX \
             export beyond 1,048,576 lines (`export_too_large`: ask for CSV).", body = Problem,
             content_type = "application/problem+json"),
+        (status = 429, description = "The caller already runs as many large imports or exports as allowed \
+            (`too_many_requests`); retry after `Retry-After` seconds.", body = Problem,
+            content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+        (status = 503, description = "The server runs as many large imports or exports as allowed \
+            (`server_busy`); retry after `Retry-After` seconds.", body = Problem,
+            content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
     ),
     security(("bearer" = []))
 )]
@@ -130,12 +138,19 @@ pub async fn export(
             finess: params.finess,
         },
     };
+    let caller = principal.subject.clone();
     let plan = state
         .db(move |conn| exports::prepare(conn, &principal, request))
         .await?;
+    // A table export reads every structure of the scope: one place among the large requests.
+    let permit = state.heavy.try_acquire(&caller)?;
     match plan.request.format {
-        Format::Csv => Ok(stream_csv(&state, plan)),
-        Format::Xlsx => xlsx(&state, plan).await,
+        Format::Csv => Ok(stream_csv(&state, plan, permit)),
+        Format::Xlsx => {
+            let answer = xlsx(&state, plan).await;
+            drop(permit);
+            answer
+        }
     }
 }
 
@@ -266,11 +281,13 @@ async fn xlsx(state: &AppState, plan: Plan) -> Result<HttpResponse, ApiError> {
 }
 
 /// Streams a CSV export: written chunk by chunk on a blocking thread, sent as it is written.
-fn stream_csv(state: &AppState, plan: Plan) -> HttpResponse {
+fn stream_csv(state: &AppState, plan: Plan, permit: crate::services::heavy::Permit) -> HttpResponse {
     let name = file_name(&plan, "csv");
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, ApiError>>(4);
     let pool = state.pool.clone();
     actix_web::rt::task::spawn_blocking(move || {
+        // Held until the last chunk is sent or the reader is gone.
+        let _permit = permit;
         let mut emit = |bytes: Vec<u8>| sender.blocking_send(Ok(Bytes::from(bytes))).is_ok();
         if let Err(error) = exports::csv(&pool, &plan, &mut emit) {
             tracing::error!(%error, "CSV export failed");

@@ -23,6 +23,9 @@ use crate::state::AppState;
 
 /// Largest accepted import body.
 const MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
+/// Bodies larger than this (or of unknown length) are large imports: they take a place among the
+/// large requests running at once (`services::heavy`) before they are read.
+const LARGE_BODY_BYTES: usize = 256 * 1024;
 
 /// Registers the import routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -36,7 +39,6 @@ pub struct ImportRoute;
 impl HttpServiceFactory for ImportRoute {
     fn register(self, config: &mut AppService) {
         web::resource("/campaigns/{year}/imports")
-            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .route(web::post().to(post_import))
             .register(config);
     }
@@ -134,6 +136,18 @@ pub struct ImportParams {
             summary inside, nothing written); or the `Idempotency-Key` was used for another request \
             (`idempotency_key_reused`); or the source is unknown or missing (`validation_failed`).",
             body = ImportProblem, content_type = "application/problem+json"),
+        (status = 413, description = "The body or the file exceeds the bounds of an import (`import_too_large`: \
+            body over 512 MiB, XLSX part over its unpacked size, a cell beyond the rows or columns of an import, \
+            more than 1,048,576 rows or 3,000,000 values, a CSV header wider than the catalogue); nothing written.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The caller already runs as many large imports or exports as allowed \
+            (`too_many_requests`); retry after `Retry-After` seconds.", body = Problem,
+            content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+        (status = 503, description = "The server runs as many large imports or exports as allowed \
+            (`server_busy`); retry after `Retry-After` seconds.", body = Problem,
+            content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
     ),
     security(("bearer" = []))
 )]
@@ -143,11 +157,21 @@ pub async fn post_import(
     path: web::Path<i32>,
     params: web::Query<ImportParams>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let year = path.into_inner();
     let params = params.into_inner();
     let format = Format::of(&req)?;
+    let length = header(&req, "Content-Length").and_then(|l| l.parse::<usize>().ok());
+    if length.is_some_and(|l| l > MAX_BODY_BYTES) {
+        return Err(body_too_large());
+    }
+    let permit = if length.is_none_or(|l| l > LARGE_BODY_BYTES) {
+        Some(std::sync::Arc::new(state.heavy.try_acquire(&principal.subject)?))
+    } else {
+        None
+    };
+    let body = read_body(payload, length.unwrap_or_default()).await?;
     let key = header(&req, "Idempotency-Key").filter(|_| !params.dry_run);
     let hash = idempotency::request_hash(
         req.method().as_str(),
@@ -164,7 +188,7 @@ pub async fn post_import(
             {
                 return Ok(stored);
             }
-            let result = import(conn, &app, &principal, year, &params, format, &body);
+            let result = import(conn, &app, &principal, year, &params, format, &body, permit);
             if let Some(key) = &key {
                 match &result {
                     Ok(answer) => idempotency::complete(conn, &caller, key, answer)?,
@@ -216,7 +240,36 @@ fn header(req: &HttpRequest, name: &str) -> Option<String> {
         .map(|v| v.trim().to_owned())
 }
 
+/// The 413 answer to a body over [`MAX_BODY_BYTES`].
+fn body_too_large() -> ApiError {
+    ApiError::TooLarge {
+        code: ProblemCode::ImportTooLarge,
+        detail: format!(
+            "Le corps de l'import dépasse {} Mio : découpez le fichier.",
+            MAX_BODY_BYTES >> 20
+        ),
+    }
+}
+
+/// Reads the body, refusing it past [`MAX_BODY_BYTES`].
+async fn read_body(mut payload: web::Payload, expected: usize) -> Result<web::Bytes, ApiError> {
+    use futures_core::Stream as _;
+    let mut body = web::BytesMut::with_capacity(expected.min(MAX_BODY_BYTES));
+    while let Some(chunk) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut payload).poll_next(cx)).await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            code: ProblemCode::MalformedJson,
+            detail: format!("Le corps de la requête n'a pas pu être lu ({e})."),
+        })?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(body_too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 /// Parses, authorises and runs the import (or starts its job); the answer to send and to remember.
+#[allow(clippy::too_many_arguments, reason = "the parts of one request")]
 fn import(
     conn: &mut DbConnection,
     app: &AppState,
@@ -225,6 +278,7 @@ fn import(
     params: &ImportParams,
     format: Format,
     body: &[u8],
+    permit: Option<std::sync::Arc<crate::services::heavy::Permit>>,
 ) -> Result<Stored, ApiError> {
     let options = Options {
         dry_run: params.dry_run,
@@ -252,6 +306,8 @@ fn import(
             (ctx, rows)
         }
     };
+    let mut ctx = ctx;
+    ctx.permit = permit;
     if imports::value_count(&rows) > JOB_THRESHOLD {
         let job = jobs::start(&app.pool, conn, ctx, rows, &app.instance)?;
         return Ok(Stored {

@@ -7,6 +7,7 @@ pub mod cpom;
 pub mod exports;
 pub mod fiche;
 pub mod forms;
+pub mod heavy;
 pub mod if_match;
 pub mod imports;
 pub mod pdf;

@@ -468,7 +468,52 @@ async fn exports_refuse_what_they_cannot_do(db: TestDb) {
     assert_eq!(anonymous.status().as_u16(), 401);
 }
 
+/// A structure named like a formula is exported with a leading `'` (OWASP CSV injection); negative
+/// numbers stay numbers.
+async fn csv_cells_that_start_a_formula_are_neutralised(db: TestDb) {
+    use tdb_api::db::schema::structures;
+    let state = filled(&db).await;
+    let formula = "=HYPERLINK(\"http://evil.example\",\"clic\")";
+    let mut conn = state.pool.get().unwrap();
+    diesel::update(structures::table.filter(structures::finess.eq(EHPAD)))
+        .set(structures::name.eq(formula))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::update(structures::table.filter(structures::finess.eq(IME)))
+        .set(structures::name.eq("@SUM(1+1)|cmd"))
+        .execute(&mut conn)
+        .unwrap();
+    drop(conn);
+    let app = app(state.clone()).await;
+    let national = auth::national(&state);
+    let fields = |csv: &Download| -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.bytes.as_slice());
+        reader
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+            .collect()
+    };
+    let regional = download(&app, &format!("{EXPORT}?layout=regional"), &national).await;
+    assert_eq!(regional.status, 200, "{}", regional.text());
+    let cells = fields(&regional);
+    assert!(cells.contains(&format!("'{formula}")), "the name is neutralised");
+    assert!(cells.contains(&"'@SUM(1+1)|cmd".to_owned()));
+    assert!(
+        cells.iter().all(|c| !c.starts_with(['=', '@', '+', '\t', '\r'])),
+        "no cell starts a formula"
+    );
+    let wide = download(&app, &format!("{EXPORT}?finess={IME}"), &national).await;
+    assert_eq!(wide.status, 200, "{}", wide.text());
+    assert!(
+        fields(&wide).contains(&"-12500".to_owned()),
+        "a negative number stays a number"
+    );
+}
+
 on_both_backends!(
+    csv_cells_that_start_a_formula_are_neutralised,
     an_exported_csv_reimported_as_is_is_unchanged,
     an_exported_template_reimported_as_is_is_unchanged,
     xlsx_refusals_name_their_sheet_and_cell,

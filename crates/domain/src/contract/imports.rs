@@ -134,16 +134,25 @@ pub struct ImportSummary {
     pub rows: u64,
     /// Rows without any rejected value.
     pub rows_valid: u64,
-    /// Rows with a rejected value (not written), ascending.
+    /// Rows with a rejected value (not written), ascending: the first 1,000.
     pub rows_skipped: Vec<u64>,
+    /// Rows with a rejected value left out of `rows_skipped` (beyond its first 1,000).
+    #[serde(default)]
+    pub rows_skipped_omitted: u64,
     /// Forms whose values change (version + 1, completion recomputed).
     pub forms_updated: u64,
     /// Value counts.
     pub values: ImportCounts,
-    /// Every refused value or row.
+    /// The refused values or rows, in input order: the first 1,000 (`values.rejected` counts them all).
     pub rejected: Vec<ImportRejection>,
-    /// Every conflict.
+    /// Refusals left out of `rejected` (beyond its first 1,000).
+    #[serde(default)]
+    pub rejected_omitted: u64,
+    /// The conflicts, in input order: the first 1,000 (`values.conflicts` counts them all).
     pub conflicts: Vec<ImportConflict>,
+    /// Conflicts left out of `conflicts` (beyond its first 1,000).
+    #[serde(default)]
+    pub conflicts_omitted: u64,
 }
 
 /// The problem body of a refused import (422 `import_rejected`): a problem with the summary beside.

@@ -28,14 +28,27 @@ impl Cell {
     }
 
     /// The CSV text of the cell: numbers without exponent and with a `.` decimal point (integers
-    /// without decimals), booleans `true`/`false`.
+    /// without decimals), booleans `true`/`false`, text neutralised against formula injection
+    /// ([`neutralise`]).
     pub fn csv_text(&self) -> String {
         match self {
             Self::Empty => String::new(),
-            Self::Text(text) => text.clone(),
+            Self::Text(text) => neutralise(text),
             Self::Number(n) => number_text(*n),
             Self::Bool(b) => b.to_string(),
         }
+    }
+}
+
+/// A text cell as a spreadsheet will not run it (OWASP, "CSV Injection"): a text starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return (a formula for Excel, LibreOffice, Google Sheets:
+/// `=HYPERLINK(…)`, `@SUM(…)|cmd`) gets a leading `'`, and the CSV writer quotes the cell when its
+/// text needs it. Only text cells: numbers (negative ones too) are written as numbers.
+pub fn neutralise(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
     }
 }
 
@@ -63,5 +76,27 @@ mod tests {
         assert_eq!(Cell::of_json("\"2022-01-01\"").csv_text(), "2022-01-01");
         assert_eq!(Cell::of_json("null"), Cell::Empty);
         assert_eq!(number_text(1e20), "100000000000000000000");
+    }
+
+    #[test]
+    fn text_cells_starting_a_formula_are_neutralised_numbers_are_not() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "@SUM(1+1)|cmd",
+            "+1",
+            "-1+2",
+            "\tx",
+            "\rx",
+        ] {
+            let text = Cell::Text(formula.to_owned()).csv_text();
+            assert_eq!(text, format!("'{formula}"));
+        }
+        assert_eq!(
+            Cell::Text("EHPAD Les Mimosas".to_owned()).csv_text(),
+            "EHPAD Les Mimosas"
+        );
+        assert_eq!(Cell::Text("2022-01-01".to_owned()).csv_text(), "2022-01-01");
+        assert_eq!(Cell::Number(-12.5).csv_text(), "-12.5");
+        assert_eq!(Cell::of_json("-3").csv_text(), "-3");
     }
 }

@@ -6,11 +6,13 @@
 //! comma when the separator is `;`; booleans are `true`/`false`/`oui`/`non` (any case); dates, enum
 //! codes and `sans_objet` are taken as written. Row numbers are line numbers (the header is line 1).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tdb_domain::Catalogue;
 use tdb_domain::contract::{ItemDef, ItemType};
 
+use super::bounds::{self, Counter};
 use super::rows::{ImportRow, Interner, UnreadableCell};
 use crate::error::{ApiError, ProblemCode};
 
@@ -39,6 +41,13 @@ pub fn parse(body: &[u8], layout: Layout, catalogue: &Catalogue) -> Result<Vec<I
         Some(record) => record.map_err(csv_error)?,
         None => return Err(bad(ProblemCode::EmptyFile, "Le fichier CSV est vide.".to_owned())),
     };
+    let max_columns = bounds::max_columns(catalogue);
+    if header.len() > max_columns {
+        return Err(bounds::too_large(format!(
+            "L'en-tête CSV compte {} colonnes (au plus {max_columns} : finess et une par item du catalogue).",
+            header.len()
+        )));
+    }
     let header: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
     let reader = CellReader {
         catalogue,
@@ -65,22 +74,28 @@ fn wide(
     }
     let mut interner = Interner::default();
     let mut columns: Vec<(Arc<str>, Option<&ItemDef>)> = Vec::with_capacity(header.len() - 1);
-    for (index, name) in header.iter().enumerate().skip(1) {
-        if name.is_empty() || header[..index].contains(name) {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(header.len());
+    for (index, name) in header.iter().enumerate() {
+        let fresh = seen.insert(name.as_str());
+        if index > 0 && (name.is_empty() || !fresh) {
             return Err(bad(
                 ProblemCode::InvalidCsvHeader,
                 format!("En-tête CSV : la colonne {} est vide ou répétée.", index + 1),
             ));
         }
-        columns.push((interner.get(name), reader.catalogue.item(name)));
+        if index > 0 {
+            columns.push((interner.get(name), reader.catalogue.item(name)));
+        }
     }
     let mut rows = Vec::new();
+    let mut counter = Counter::default();
     for record in records {
         let record = record.map_err(csv_error)?;
         let mut row = new_row(&record);
         for ((item, def), cell) in columns.iter().zip(record.iter().skip(1)) {
             reader.push(&mut row, item, *def, cell);
         }
+        counter.add(row.len())?;
         rows.push(row);
     }
     Ok(rows)
@@ -105,8 +120,10 @@ fn long(
     };
     let mut interner = Interner::default();
     let mut rows = Vec::new();
+    let mut counter = Counter::default();
     for record in records {
         let record = record.map_err(csv_error)?;
+        counter.add(1)?;
         let cell = |i: usize| record.get(i).unwrap_or_default().trim();
         let mut row = ImportRow {
             row: line_of(&record),

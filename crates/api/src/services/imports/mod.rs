@@ -14,6 +14,7 @@
 
 pub mod apply;
 pub mod batch;
+pub mod bounds;
 pub mod csv_input;
 pub mod idempotency;
 pub mod importer;
@@ -80,6 +81,8 @@ pub struct Context {
     pub batch_values: usize,
     /// XLSX imports: the sheet and cell of every value, named in the rejections.
     pub cells: Option<std::sync::Arc<xlsx_input::Cells>>,
+    /// A large import's place among the large requests running at once, held until its job ends.
+    pub permit: Option<std::sync::Arc<crate::services::heavy::Permit>>,
 }
 
 impl Context {
@@ -121,6 +124,7 @@ impl Context {
             partial: options.partial,
             batch_values: options.batch_values.max(1),
             cells: None,
+            permit: None,
         })
     }
 

@@ -6,6 +6,21 @@ use tdb_domain::contract::{
 
 use crate::error::ProblemCode;
 
+/// Entries kept in each list of a summary (`rows_skipped`, `rejected`, `conflicts`): the first ones in
+/// input order; the others are counted in `…_omitted`. A summary (an answer, a stored job result)
+/// stays small whatever the file.
+pub const LIST_LIMIT: usize = 1_000;
+
+/// Keeps the first [`LIST_LIMIT`] entries of `list` by `key` once it holds twice as many (or always,
+/// when `done`), adding the others to `omitted`.
+fn bound<T, K: Ord>(list: &mut Vec<T>, omitted: &mut u64, done: bool, key: impl FnMut(&T) -> K) {
+    if list.len() > 2 * LIST_LIMIT || (done && list.len() > LIST_LIMIT) {
+        list.sort_by_key(key);
+        *omitted += (list.len() - LIST_LIMIT) as u64;
+        list.truncate(LIST_LIMIT);
+    }
+}
+
 /// Accumulates the outcome of an import.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
@@ -45,10 +60,13 @@ impl Tally {
                 rows: 0,
                 rows_valid: 0,
                 rows_skipped: Vec::new(),
+                rows_skipped_omitted: 0,
                 forms_updated: 0,
                 values: ImportCounts::default(),
                 rejected: Vec::new(),
+                rejected_omitted: 0,
                 conflicts: Vec::new(),
+                conflicts_omitted: 0,
             },
         }
     }
@@ -61,6 +79,7 @@ impl Tally {
             summary.values.rejected += outcome.counts.rejected;
             summary.rows_skipped.push(row);
             summary.rejected.extend(outcome.rejected);
+            self.bound(false);
             return;
         }
         summary.rows_valid += 1;
@@ -70,6 +89,28 @@ impl Tally {
         total.unchanged += counts.unchanged;
         total.conflicts += counts.conflicts;
         summary.conflicts.extend(outcome.conflicts);
+        self.bound(false);
+    }
+
+    /// Keeps the lists of the summary within [`LIST_LIMIT`] (amortised: sorted and cut when twice
+    /// as long, and at the end).
+    fn bound(&mut self, done: bool) {
+        let summary = &mut self.summary;
+        bound(
+            &mut summary.rows_skipped,
+            &mut summary.rows_skipped_omitted,
+            done,
+            |r| *r,
+        );
+        bound(&mut summary.rejected, &mut summary.rejected_omitted, done, |r| {
+            r.row
+        });
+        bound(
+            &mut summary.conflicts,
+            &mut summary.conflicts_omitted,
+            done,
+            |c| c.row,
+        );
     }
 
     /// Whether any value is refused.
@@ -93,10 +134,15 @@ impl Tally {
         total.rejected += counts.rejected;
         summary.rejected.extend(other.rejected);
         summary.conflicts.extend(other.conflicts);
+        summary.rows_skipped_omitted += other.rows_skipped_omitted;
+        summary.rejected_omitted += other.rejected_omitted;
+        summary.conflicts_omitted += other.conflicts_omitted;
+        self.bound(false);
     }
 
     /// The finished summary, rows and lists in input order.
     pub fn finish(mut self) -> ImportSummary {
+        self.bound(true);
         let summary = &mut self.summary;
         summary.rows_skipped.sort_unstable();
         summary.rejected.sort_by_key(|r| r.row);
@@ -131,9 +177,14 @@ pub fn problem(summary: ImportSummary) -> ImportProblem {
         title: "Import refusé".to_owned(),
         status: 422,
         detail: format!(
-            "{} valeur(s) refusée(s) : rien n'a été enregistré. Corrigez-les, ou renvoyez avec partial=true \
+            "{} valeur(s) refusée(s){} : rien n'a été enregistré. Corrigez-les, ou renvoyez avec partial=true \
              pour n'écrire que les lignes valides.",
-            summary.values.rejected
+            summary.values.rejected,
+            if summary.rejected_omitted > 0 {
+                format!(" (les {LIST_LIMIT} premières listées)")
+            } else {
+                String::new()
+            }
         ),
         code: ProblemCode::ImportRejected.as_str().to_owned(),
         errors,

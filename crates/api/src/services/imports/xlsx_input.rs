@@ -13,14 +13,15 @@
 //! like CSV cells, a decimal comma accepted (`58,4`); boolean cells are booleans; date cells become
 //! `AAAA-MM-JJ`; error cells (`#DIV/0!`) are refused `cell_error`. An empty cell carries no value.
 
-use std::collections::HashMap;
-use std::io::Cursor;
+use std::collections::{HashMap, HashSet};
+use std::io::{Cursor, Read as _};
 use std::sync::Arc;
 
-use calamine::{Data, Range, Reader as _, Xlsx};
+use calamine::{Data, Reader as _, Xlsx};
 use tdb_domain::Catalogue;
 use tdb_domain::contract::{ImportSummary, ItemType};
 
+use super::bounds::{self, Counter};
 use super::csv_input::{self, Layout};
 use super::rows::{ImportRow, Interner, UnreadableCell};
 use crate::error::{ApiError, ProblemCode};
@@ -33,16 +34,28 @@ const CODE_HEADER: &str = "code";
 const FIRST_ITEM_ROW: u32 = 3;
 const VALUE_COLUMN: u32 = 2;
 
-/// Where each value of an import came from: `(row, FINESS, item)` → `(sheet, cell)`; the item is
-/// `None` for the cell naming the structure.
+/// Where each value of an import came from: `(row, FINESS, item)` → `(sheet, row, column)` (0-based,
+/// the sheet by its index in `sheets`); the item is `None` for the cell naming the structure. Kept
+/// compact (one small entry per value: the item codes are shared, the cell named only when a rejection
+/// is located), as a sheet may hold a million lines.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Cells(HashMap<(u64, String, Option<String>), (String, String)>);
+pub struct Cells {
+    sheets: Vec<String>,
+    places: HashMap<PlaceKey, (u32, u32, u32)>,
+}
+
+/// `(row, FINESS, item)` of a value (the item `None` for the structure's cell).
+type PlaceKey = (u64, Box<str>, Option<Arc<str>>);
 
 impl Cells {
-    fn insert(&mut self, row: u64, finess: &str, item: Option<&str>, sheet: &str, cell: String) {
-        self.0.insert(
-            (row, finess.to_owned(), item.map(str::to_owned)),
-            (sheet.to_owned(), cell),
+    fn insert(&mut self, row: u64, finess: &str, item: Option<&Arc<str>>, sheet: &str, cell: (u32, u32)) {
+        if self.sheets.last().is_none_or(|last| last != sheet) {
+            self.sheets.push(sheet.to_owned());
+        }
+        let index = u32::try_from(self.sheets.len() - 1).unwrap_or(u32::MAX);
+        self.places.insert(
+            (row, Box::from(finess), item.map(Arc::clone)),
+            (index, cell.0, cell.1),
         );
     }
 
@@ -50,22 +63,29 @@ impl Cells {
     /// its own, such as a duplicate, points at its structure's cell).
     pub fn locate(&self, summary: &mut ImportSummary) {
         for rejection in &mut summary.rejected {
-            let key = (rejection.row, rejection.finess.clone(), rejection.item.clone());
-            let place = self.0.get(&key).or_else(|| self.0.get(&(key.0, key.1, None)));
-            if let Some((sheet, cell)) = place {
-                rejection.sheet = Some(sheet.clone());
-                rejection.cell = Some(cell.clone());
+            let finess: Box<str> = Box::from(rejection.finess.as_str());
+            let key = (rejection.row, finess, rejection.item.as_deref().map(Arc::from));
+            let place = self
+                .places
+                .get(&key)
+                .or_else(|| self.places.get(&(key.0, key.1.clone(), None)));
+            if let Some((sheet, r, c)) = place {
+                rejection.sheet = self.sheets.get(*sheet as usize).cloned();
+                rejection.cell = Some(cell_name(*r, *c));
             }
         }
     }
 }
 
-/// Reads an XLSX body for the items of `catalogue`.
+/// Reads an XLSX body for the items of `catalogue`. The parts of the file are checked first
+/// ([`check_parts`]); sheets are then read cell by cell (never as a rows × columns grid), refusing a
+/// sheet whose dimension or cells lie beyond the bounds (`docs/imports.md`, "Bounds").
 pub fn parse(
     body: &[u8],
     layout: Layout,
     catalogue: &Catalogue,
 ) -> Result<(Vec<ImportRow>, Cells), ApiError> {
+    check_parts(body)?;
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(body)).map_err(|e| {
         bad(
             ProblemCode::MalformedXlsx,
@@ -75,14 +95,173 @@ pub fn parse(
     let reader = SheetReader {
         catalogue,
         interner: Interner::default(),
+        max_columns: u32::try_from(bounds::max_columns(catalogue)).unwrap_or(u32::MAX),
+        counter: Counter::default(),
     };
     reader.read(&mut workbook, layout)
+}
+
+/// Checks the zip parts of an XLSX body before anything is unpacked in memory: their number, and the
+/// size of each once unpacked, declared and actual (read through, bounded: a declared size may lie).
+pub fn check_parts(body: &[u8]) -> Result<(), ApiError> {
+    let malformed = |e: &dyn std::fmt::Display| {
+        bad(
+            ProblemCode::MalformedXlsx,
+            format!("Le classeur XLSX est illisible ({e})."),
+        )
+    };
+    let mut zip = zip::ZipArchive::new(Cursor::new(body)).map_err(|e| malformed(&e))?;
+    if zip.len() > bounds::MAX_XLSX_PARTS {
+        return Err(bounds::too_large(format!(
+            "Le classeur XLSX compte {} parties (au plus {}).",
+            zip.len(),
+            bounds::MAX_XLSX_PARTS
+        )));
+    }
+    let mut total = 0_u64;
+    for index in 0..zip.len() {
+        let mut part = zip.by_index(index).map_err(|e| malformed(&e))?;
+        let name = part.name().to_owned();
+        let limit = if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            bounds::MAX_XLSX_STRINGS_BYTES
+        } else {
+            bounds::MAX_XLSX_PART_BYTES
+        };
+        let too_large = || {
+            bounds::too_large(format!(
+                "La partie « {name} » du classeur XLSX dépasse {} Mio une fois décompressée.",
+                limit >> 20
+            ))
+        };
+        if part.size() > limit {
+            return Err(too_large());
+        }
+        let unpacked = std::io::copy(&mut (&mut part).take(limit + 1), &mut std::io::sink())
+            .map_err(|e| malformed(&e))?;
+        if unpacked > limit {
+            return Err(too_large());
+        }
+        total += unpacked;
+        if total > bounds::MAX_XLSX_TOTAL_BYTES {
+            return Err(bounds::too_large(format!(
+                "Le classeur XLSX dépasse {} Mio une fois décompressé.",
+                bounds::MAX_XLSX_TOTAL_BYTES >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One row of a sheet: its 0-based index and its non-empty cells by column, ascending.
+type SheetRow = (u32, Vec<(u32, Data)>);
+
+/// A cell as read: its position and value.
+type ReadCell = Result<Option<((u32, u32), Data)>, calamine::XlsxError>;
+
+/// The cells of one sheet, read row by row from calamine's streaming cell reader (`next`).
+struct SheetCells<F> {
+    next_read: F,
+    sheet: String,
+    max_columns: u32,
+    /// A cell read ahead: the first of the next row.
+    next: Option<(u32, u32, Data)>,
+    cells: usize,
+    /// The end of the sheet's data was read (the reader must not be called again).
+    done: bool,
+}
+
+impl<F: FnMut() -> ReadCell> SheetCells<F> {
+    fn next_cell(&mut self) -> Result<Option<(u32, u32, Data)>, ApiError> {
+        if let Some(cell) = self.next.take() {
+            return Ok(Some(cell));
+        }
+        while !self.done {
+            let cell = (self.next_read)().map_err(|e| {
+                bad(
+                    ProblemCode::MalformedXlsx,
+                    format!("Feuil \"{}\" illisible ({e}).", self.sheet),
+                )
+            })?;
+            let Some(((row, col), value)) = cell else {
+                self.done = true;
+                return Ok(None);
+            };
+            check_cell(&self.sheet, row, col, self.max_columns)?;
+            if matches!(value, Data::Empty) {
+                continue;
+            }
+            self.cells += 1;
+            if self.cells > bounds::MAX_VALUES + bounds::MAX_ROWS {
+                return Err(bounds::too_large(format!(
+                    "La feuille « {} » compte plus de {} cellules.",
+                    self.sheet,
+                    bounds::MAX_VALUES + bounds::MAX_ROWS
+                )));
+            }
+            return Ok(Some((row, col, value)));
+        }
+        Ok(None)
+    }
+
+    /// The next row holding a cell (cells of one row are consecutive in the file).
+    fn next_row(&mut self) -> Result<Option<SheetRow>, ApiError> {
+        let Some((row, col, value)) = self.next_cell()? else {
+            return Ok(None);
+        };
+        let mut cells = vec![(col, value)];
+        while let Some((r, c, v)) = self.next_cell()? {
+            if r != row {
+                self.next = Some((r, c, v));
+                break;
+            }
+            cells.push((c, v));
+        }
+        cells.sort_by_key(|(c, _)| *c);
+        Ok(Some((row, cells)))
+    }
+
+    /// The next row: `pending` first.
+    fn rest(&mut self, pending: &mut Option<SheetRow>) -> Result<Option<SheetRow>, ApiError> {
+        match pending.take() {
+            Some(row) => Ok(Some(row)),
+            None => self.next_row(),
+        }
+    }
+}
+
+/// Refuses a cell (or a dimension's last cell) beyond the bounds.
+fn check_cell(sheet: &str, row: u32, col: u32, max_columns: u32) -> Result<(), ApiError> {
+    if row as usize >= bounds::MAX_ROWS || col >= max_columns {
+        return Err(bounds::too_large(format!(
+            "Feuil \"{sheet}\" : la cellule {} dépasse les bornes d'un import ({} lignes, {max_columns} \
+             colonnes).",
+            cell_name(row, col),
+            bounds::MAX_ROWS
+        )));
+    }
+    Ok(())
+}
+
+/// The cell of `row` at column `col`.
+fn at(row: &[(u32, Data)], col: u32) -> Option<&Data> {
+    row.binary_search_by_key(&col, |(c, _)| *c)
+        .ok()
+        .map(|i| &row[i].1)
+}
+
+/// The cell `(row, col)` among the first rows of a sheet.
+fn head_at(head: &[SheetRow], row: u32, col: u32) -> Option<&Data> {
+    head.iter()
+        .find(|(r, _)| *r == row)
+        .and_then(|(_, cells)| at(cells, col))
 }
 
 /// Reads the sheets of a workbook.
 struct SheetReader<'c> {
     catalogue: &'c Catalogue,
     interner: Interner,
+    max_columns: u32,
+    counter: Counter,
 }
 
 impl SheetReader<'_> {
@@ -95,21 +274,68 @@ impl SheetReader<'_> {
         let mut cells = Cells::default();
         let mut table_read = false;
         for (index, name) in workbook.sheet_names().into_iter().enumerate() {
-            let range = workbook.worksheet_range(&name).map_err(|e| {
+            let mut reader = workbook.worksheet_cells_reader(&name).map_err(|e| {
                 bad(
                     ProblemCode::MalformedXlsx,
                     format!("Feuil \"{name}\" illisible ({e})."),
                 )
             })?;
-            if is_template(&range) {
-                rows.push(self.template(&range, &name, index as u64 + 1, &mut cells));
-            } else if !table_read && first_row_has_finess(&range) {
-                table_read = true;
-                let table = match layout {
-                    Layout::Long => self.long(&range, &name, &mut cells)?,
-                    Layout::Wide => self.wide(&range, &name, &mut cells)?,
+            // The declared dimension first: a sheet claiming cells beyond the bounds is refused
+            // before any is read.
+            let (last_row, last_col) = reader.dimensions().end;
+            check_cell(&name, last_row, last_col, self.max_columns)?;
+            let mut sheet = SheetCells {
+                next_read: move || {
+                    reader
+                        .next_cell()
+                        .map(|cell| cell.map(|c| (c.get_position(), Data::from(c.get_value().clone()))))
+                },
+                sheet: name.clone(),
+                max_columns: self.max_columns,
+                next: None,
+                cells: 0,
+                done: false,
+            };
+            // The first three rows decide the kind of the sheet.
+            let mut head: Vec<SheetRow> = Vec::new();
+            let mut pending = None;
+            while let Some(row) = sheet.next_row()? {
+                if row.0 < FIRST_ITEM_ROW {
+                    head.push(row);
+                } else {
+                    pending = Some(row);
+                    break;
+                }
+            }
+            if is_template(&head) {
+                let number = index as u64 + 1;
+                let finess = text(head_at(&head, 0, 1)).unwrap_or_default();
+                cells.insert(number, &finess, None, &name, (0, 1));
+                let mut row = ImportRow {
+                    row: number,
+                    finess: finess.clone(),
+                    values: Vec::new(),
+                    unreadable: Vec::new(),
                 };
-                rows.extend(table);
+                while let Some((r, line)) = sheet.rest(&mut pending)? {
+                    self.template_line(&mut row, &mut cells, &name, r, &line);
+                }
+                self.counter.add(row.len())?;
+                rows.push(row);
+            } else if !table_read
+                && head
+                    .first()
+                    .is_some_and(|(r, cells)| *r == 0 && cells.iter().any(|(_, d)| is_finess(Some(d))))
+            {
+                table_read = true;
+                let header = &head[0].1;
+                let mut table = Table::new(self.catalogue, layout, &name, header, self.max_columns)?;
+                for (r, line) in head.iter().skip(1) {
+                    self.table_line(&mut table, &mut rows, &mut cells, *r, line)?;
+                }
+                while let Some((r, line)) = sheet.rest(&mut pending)? {
+                    self.table_line(&mut table, &mut rows, &mut cells, r, &line)?;
+                }
             }
         }
         if rows.is_empty() {
@@ -123,118 +349,85 @@ impl SheetReader<'_> {
         Ok((rows, cells))
     }
 
-    fn template(&mut self, range: &Range<Data>, sheet: &str, number: u64, cells: &mut Cells) -> ImportRow {
-        let finess = text(at(range, 0, 1)).unwrap_or_default();
-        cells.insert(number, &finess, None, sheet, "B1".to_owned());
-        let mut row = ImportRow {
-            row: number,
-            finess: finess.clone(),
-            values: Vec::new(),
-            unreadable: Vec::new(),
+    /// A line of a template sheet: the item code in `A`, its value in `C`.
+    fn template_line(
+        &mut self,
+        row: &mut ImportRow,
+        cells: &mut Cells,
+        sheet: &str,
+        r: u32,
+        line: &[(u32, Data)],
+    ) {
+        let Some(code) = text(at(line, 0)).filter(|c| !c.is_empty()) else {
+            return;
         };
-        let last = range.end().map_or(0, |(r, _)| r);
-        for r in FIRST_ITEM_ROW..=last {
-            let Some(code) = text(at(range, r, 0)).filter(|c| !c.is_empty()) else {
-                continue;
-            };
-            let item = self.interner.get(&code);
-            let place = cell_name(r, VALUE_COLUMN);
-            if self.push(&mut row, &item, at(range, r, VALUE_COLUMN)) {
-                cells.insert(number, &finess, Some(&code), sheet, place);
-            }
+        let item = self.interner.get(&code);
+        if self.push(row, &item, at(line, VALUE_COLUMN)) {
+            let finess = row.finess.clone();
+            cells.insert(row.row, &finess, Some(&item), sheet, (r, VALUE_COLUMN));
         }
-        row
     }
 
-    fn wide(
+    /// A line of a table sheet (wide or long).
+    fn table_line(
         &mut self,
-        range: &Range<Data>,
-        sheet: &str,
+        table: &mut Table,
+        rows: &mut Vec<ImportRow>,
         cells: &mut Cells,
-    ) -> Result<Vec<ImportRow>, ApiError> {
-        let (first_row, first_col, last_row, last_col) = bounds(range);
-        if first_row != 0 || first_col != 0 || !is_finess(at(range, 0, 0)) {
-            return Err(bad(
-                ProblemCode::InvalidXlsxHeader,
-                format!(
-                    "Feuil \"{sheet}\" : la cellule A1 doit valoir « finess », la ligne 1 porter les codes d'item."
-                ),
-            ));
-        }
-        let mut columns: Vec<(u32, Arc<str>)> = Vec::new();
-        for c in 1..=last_col {
-            let Some(code) = text(at(range, 0, c)).filter(|c| !c.is_empty()) else {
-                continue;
-            };
-            if columns.iter().any(|(_, known)| **known == *code) {
-                return Err(bad(
-                    ProblemCode::InvalidXlsxHeader,
-                    format!("Feuil \"{sheet}\" : la colonne {} est répétée.", cell_name(0, c)),
-                ));
-            }
-            columns.push((c, self.interner.get(&code)));
-        }
-        let mut rows = Vec::new();
-        for r in 1..=last_row {
-            let finess = text(at(range, r, 0)).unwrap_or_default();
-            let line = u64::from(r) + 1;
-            let mut row = ImportRow {
-                row: line,
-                finess: finess.clone(),
-                values: Vec::with_capacity(columns.len()),
-                unreadable: Vec::new(),
-            };
-            for (c, item) in &columns {
-                if self.push(&mut row, item, at(range, r, *c)) {
-                    cells.insert(line, &finess, Some(item), sheet, cell_name(r, *c));
+        r: u32,
+        line: &[(u32, Data)],
+    ) -> Result<(), ApiError> {
+        let number = u64::from(r) + 1;
+        let row = match &table.kind {
+            TableKind::Wide { columns } => {
+                let finess = text(at(line, 0)).unwrap_or_default();
+                let mut row = ImportRow {
+                    row: number,
+                    finess: finess.clone(),
+                    values: Vec::new(),
+                    unreadable: Vec::new(),
+                };
+                for (c, cell) in line {
+                    let Some(Some(item)) = columns.get(*c as usize) else {
+                        continue;
+                    };
+                    if self.push(&mut row, item, Some(cell)) {
+                        cells.insert(number, &finess, Some(item), &table.sheet, (r, *c));
+                    }
                 }
+                if finess.is_empty() && row.is_empty() {
+                    return Ok(());
+                }
+                cells.insert(number, &finess, None, &table.sheet, (r, 0));
+                row
             }
-            if finess.is_empty() && row.is_empty() {
-                continue;
+            TableKind::Long {
+                finess: f,
+                item: i,
+                value: v,
+            } => {
+                let (f, i, v) = (*f, *i, *v);
+                let finess = text(at(line, f)).unwrap_or_default();
+                let code = text(at(line, i)).unwrap_or_default();
+                if finess.is_empty() && code.is_empty() {
+                    return Ok(());
+                }
+                let item = self.interner.get(&code);
+                let mut row = ImportRow {
+                    row: number,
+                    finess: finess.clone(),
+                    values: Vec::with_capacity(1),
+                    unreadable: Vec::new(),
+                };
+                self.push(&mut row, &item, at(line, v));
+                cells.insert(number, &finess, Some(&item), &table.sheet, (r, v));
+                cells.insert(number, &finess, None, &table.sheet, (r, f));
+                row
             }
-            cells.insert(line, &finess, None, sheet, cell_name(r, 0));
-            rows.push(row);
-        }
-        Ok(rows)
-    }
-
-    fn long(
-        &mut self,
-        range: &Range<Data>,
-        sheet: &str,
-        cells: &mut Cells,
-    ) -> Result<Vec<ImportRow>, ApiError> {
-        let (_, _, last_row, last_col) = bounds(range);
-        let position = |name: &str| {
-            (0..=last_col).find(|c| text(at(range, 0, *c)).is_some_and(|t| t.eq_ignore_ascii_case(name)))
         };
-        let (Some(f), Some(i), Some(v)) = (position("finess"), position("item"), position("value")) else {
-            return Err(bad(
-                ProblemCode::InvalidXlsxHeader,
-                format!("Feuil \"{sheet}\" : un tableau long a trois colonnes finess, item, value."),
-            ));
-        };
-        let mut rows = Vec::new();
-        for r in 1..=last_row {
-            let finess = text(at(range, r, f)).unwrap_or_default();
-            let code = text(at(range, r, i)).unwrap_or_default();
-            if finess.is_empty() && code.is_empty() {
-                continue;
-            }
-            let line = u64::from(r) + 1;
-            let item = self.interner.get(&code);
-            let mut row = ImportRow {
-                row: line,
-                finess: finess.clone(),
-                values: Vec::with_capacity(1),
-                unreadable: Vec::new(),
-            };
-            self.push(&mut row, &item, at(range, r, v));
-            cells.insert(line, &finess, Some(&code), sheet, cell_name(r, v));
-            cells.insert(line, &finess, None, sheet, cell_name(r, f));
-            rows.push(row);
-        }
-        Ok(rows)
+        self.counter.add(row.len())?;
+        rows.push(row);
+        Ok(())
     }
 
     /// Adds the value of `cell` for `item` to `row`; false for an empty cell.
@@ -281,28 +474,87 @@ fn number(f: f64) -> serde_json::Value {
     }
 }
 
-fn is_template(range: &Range<Data>) -> bool {
-    is_finess(at(range, 0, 0)) && text(at(range, 2, 0)).is_some_and(|t| t.eq_ignore_ascii_case(CODE_HEADER))
-}
-
-fn first_row_has_finess(range: &Range<Data>) -> bool {
-    let (_, _, _, last_col) = bounds(range);
-    range.start().is_some_and(|(r, _)| r == 0) && (0..=last_col).any(|c| is_finess(at(range, 0, c)))
+fn is_template(head: &[SheetRow]) -> bool {
+    is_finess(head_at(head, 0, 0))
+        && text(head_at(head, 2, 0)).is_some_and(|t| t.eq_ignore_ascii_case(CODE_HEADER))
 }
 
 fn is_finess(cell: Option<&Data>) -> bool {
     text(cell).is_some_and(|t| t.eq_ignore_ascii_case("finess"))
 }
 
-/// `(first row, first column, last row, last column)` of the used range (zeros when empty).
-fn bounds(range: &Range<Data>) -> (u32, u32, u32, u32) {
-    let (first_row, first_col) = range.start().unwrap_or_default();
-    let (last_row, last_col) = range.end().unwrap_or_default();
-    (first_row, first_col, last_row, last_col)
+/// A table sheet being read: its name and the meaning of its columns.
+struct Table {
+    sheet: String,
+    kind: TableKind,
 }
 
-fn at(range: &Range<Data>, row: u32, col: u32) -> Option<&Data> {
-    range.get_value((row, col))
+enum TableKind {
+    /// Column index → item code (`None`: `finess` or an empty header cell).
+    Wide { columns: Vec<Option<Arc<str>>> },
+    /// Positions of `finess`, `item`, `value`.
+    Long { finess: u32, item: u32, value: u32 },
+}
+
+impl Table {
+    fn new(
+        catalogue: &Catalogue,
+        layout: Layout,
+        sheet: &str,
+        header: &[(u32, Data)],
+        max_columns: u32,
+    ) -> Result<Self, ApiError> {
+        let _ = (catalogue, max_columns);
+        let kind = match layout {
+            Layout::Long => {
+                let position = |name: &str| {
+                    header
+                        .iter()
+                        .find(|(_, d)| text(Some(d)).is_some_and(|t| t.eq_ignore_ascii_case(name)))
+                        .map(|(c, _)| *c)
+                };
+                let (Some(finess), Some(item), Some(value)) =
+                    (position("finess"), position("item"), position("value"))
+                else {
+                    return Err(bad(
+                        ProblemCode::InvalidXlsxHeader,
+                        format!("Feuil \"{sheet}\" : un tableau long a trois colonnes finess, item, value."),
+                    ));
+                };
+                TableKind::Long { finess, item, value }
+            }
+            Layout::Wide => {
+                if !is_finess(at(header, 0)) {
+                    return Err(bad(
+                        ProblemCode::InvalidXlsxHeader,
+                        format!(
+                            "Feuil \"{sheet}\" : la cellule A1 doit valoir « finess », la ligne 1 porter les codes d'item."
+                        ),
+                    ));
+                }
+                let width = header.last().map_or(0, |(c, _)| *c as usize + 1);
+                let mut columns: Vec<Option<Arc<str>>> = vec![None; width];
+                let mut seen: HashSet<String> = HashSet::new();
+                for (c, cell) in header.iter().filter(|(c, _)| *c > 0) {
+                    let Some(code) = text(Some(cell)).filter(|c| !c.is_empty()) else {
+                        continue;
+                    };
+                    if !seen.insert(code.clone()) {
+                        return Err(bad(
+                            ProblemCode::InvalidXlsxHeader,
+                            format!("Feuil \"{sheet}\" : la colonne {} est répétée.", cell_name(0, *c)),
+                        ));
+                    }
+                    columns[*c as usize] = Some(Arc::from(code.as_str()));
+                }
+                TableKind::Wide { columns }
+            }
+        };
+        Ok(Self {
+            sheet: sheet.to_owned(),
+            kind,
+        })
+    }
 }
 
 /// The text of a cell (numbers as written, e.g. a FINESS typed as a number).

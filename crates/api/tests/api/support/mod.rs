@@ -7,6 +7,7 @@
 )]
 
 pub mod auth;
+pub mod bombs;
 pub mod db;
 pub mod fixtures;
 pub mod matrix;
@@ -34,6 +35,8 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         access_token_seconds: tdb_api::config::DEFAULT_ACCESS_TOKEN_SECONDS,
         session_idle_seconds: tdb_api::config::DEFAULT_SESSION_IDLE_SECONDS,
         session_absolute_seconds: tdb_api::config::DEFAULT_SESSION_ABSOLUTE_SECONDS,
+        heavy_requests: tdb_api::config::DEFAULT_HEAVY_REQUESTS,
+        heavy_per_caller: tdb_api::config::DEFAULT_HEAVY_PER_CALLER,
     }
 }
 
