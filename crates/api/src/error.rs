@@ -215,6 +215,9 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { retry_after } => {
                 response.insert_header(("Retry-After", retry_after.to_string()));
             }
+            Self::DatabaseUnavailable(_) => {
+                response.insert_header(("Retry-After", "1"));
+            }
             _ => {}
         }
         response.content_type(PROBLEM_JSON).json(self.to_problem())
@@ -241,9 +244,20 @@ impl From<tdb_domain::CatalogueError> for ApiError {
 }
 
 impl From<diesel::result::Error> for ApiError {
+    /// SQLite's "database is locked" / "database table is locked" (another process held the write lock
+    /// longer than `busy_timeout`) is a busy database, answered 503 with `Retry-After`, never a 500.
     fn from(error: diesel::result::Error) -> Self {
-        Self::Internal(error.to_string())
+        let message = error.to_string();
+        if is_busy(&message) {
+            return Self::DatabaseUnavailable(message);
+        }
+        Self::Internal(message)
     }
+}
+
+/// Whether a database error message is SQLite's busy answer.
+pub fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database table is locked")
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -44,7 +44,7 @@ pub async fn login(
     let tokens = state.tokens.clone();
     let request = body.into_inner();
     state
-        .db(move |conn| services::auth::login(conn, &tokens, &request, &ip))
+        .db_write(move |conn| services::auth::login(conn, &tokens, &request, &ip))
         .await
         .map(web::Json)
 }
@@ -77,7 +77,7 @@ pub async fn token(
     let tokens = state.tokens.clone();
     let request = body.into_inner();
     state
-        .db(move |conn| services::auth::client_token(conn, &tokens, &request, &ip))
+        .db_write(move |conn| services::auth::client_token(conn, &tokens, &request, &ip))
         .await
         .map(web::Json)
 }

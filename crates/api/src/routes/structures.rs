@@ -239,7 +239,7 @@ pub async fn create_structure(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let structure = state
-        .db(move |conn| service::create(conn, &principal, &input))
+        .db_write(move |conn| service::create(conn, &principal, &input))
         .await?;
     let mut response = HttpResponse::Created();
     response.insert_header((
@@ -286,7 +286,7 @@ pub async fn update_structure(
     let if_match = crate::routes::preconditions::if_match(&req);
     let (finess, input) = (finess.into_inner(), body.into_inner());
     let structure = state
-        .db(move |conn| service::update(conn, &principal, &finess, if_match, &input))
+        .db_write(move |conn| service::update(conn, &principal, &finess, if_match, &input))
         .await?;
     Ok(with_etag(HttpResponse::Ok(), &structure))
 }
