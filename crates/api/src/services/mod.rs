@@ -12,4 +12,5 @@ pub mod imports;
 pub mod pdf;
 pub mod progress;
 pub mod structures;
+pub mod text;
 pub mod values;

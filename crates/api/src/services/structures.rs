@@ -22,6 +22,7 @@ use crate::db::repo::scope::visible_structures;
 use crate::db::repo::structures::{self, StructureRow, competence_code};
 use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
+use crate::services::text::{NAME_MAX_CHARS, check_line};
 
 /// Whether `finess` follows the FINESS syntax (see the module documentation).
 pub fn is_finess(finess: &str) -> bool {
@@ -76,9 +77,11 @@ fn validate(
             "Le nom de la structure est obligatoire.",
         ));
     }
+    check_line("/name", fields.name, NAME_MAX_CHARS, errors);
     if fields.city.trim().is_empty() {
         errors.push(field("/city", "required", "La commune est obligatoire."));
     }
+    check_line("/city", fields.city, NAME_MAX_CHARS, errors);
     let catalogue = tdb_domain::catalogue_for(tdb_domain::LAST_CAMPAIGN)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let category = catalogue.resolve_category(fields.category.trim());
@@ -287,6 +290,7 @@ pub fn create_organisation(
             "Le nom de l'organisme est obligatoire.",
         ));
     }
+    check_line("/name", &input.name, NAME_MAX_CHARS, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Barrier};
 
 use serde_json::json;
 
+use crate::forms_fixtures::send;
 use crate::on_both_backends;
 use crate::support::fixtures::{insert_campaign, insert_user, small_world};
 use crate::support::{TestDb, auth, state};
@@ -132,3 +133,96 @@ async fn concurrent_writes_never_answer_5xx(db: TestDb) {
 }
 
 on_both_backends!(concurrent_writes_never_answer_5xx);
+
+/// Names and cities: a length cap, no control characters, no bidi overrides (422 with the field path);
+/// `GET /structures?q=` of 50,001 characters is a 400 problem, not a 500.
+async fn names_are_validated_and_the_search_text_is_capped(db: TestDb) {
+    use actix_web::http::Method;
+    let state = state(&db);
+    small_world(&state);
+    let national = auth::national(&state);
+    let app = crate::support::app(state.clone()).await;
+    let structure = |name: &str, city: &str| {
+        json!({"finess": "590000099", "name": name, "category": "ehpad", "organisation_finess": "590000001",
+               "department_code": "59", "city": city})
+    };
+    for (body, path, code) in [
+        (structure(&"x".repeat(5_000), "Lille"), "/name", "too_long"),
+        (structure("Les \u{202E}sellieT", "Lille"), "/name", "bidi_control"),
+        (
+            structure("Les Tilleuls", "Li\u{0}lle"),
+            "/city",
+            "control_character",
+        ),
+        (structure("Les\nTilleuls", "Lille"), "/name", "control_character"),
+    ] {
+        let answer = send(
+            &app,
+            Method::POST,
+            "/api/v1/structures",
+            Some(&national),
+            None,
+            Some(body),
+        )
+        .await;
+        assert_eq!(answer.status, 422, "{}", answer.body);
+        assert_eq!(answer.body["errors"][0]["path"], path);
+        assert_eq!(answer.body["errors"][0]["code"], code);
+    }
+    let put = json!({"name": "A\u{2067}B", "category": "ehpad", "organisation_finess": "590000001",
+                     "department_code": "59", "city": "Lille", "active": true});
+    let answer = send(
+        &app,
+        Method::PUT,
+        "/api/v1/structures/590000011",
+        Some(&national),
+        Some("*"),
+        Some(put),
+    )
+    .await;
+    assert_eq!(
+        (answer.status, answer.body["errors"][0]["path"].as_str()),
+        (422, Some("/name"))
+    );
+    let organisation =
+        json!({"finess": "590000098", "name": "=HYPERLINK(\u{202E})", "legal_status": "public"});
+    let answer = send(
+        &app,
+        Method::POST,
+        "/api/v1/organisations",
+        Some(&national),
+        None,
+        Some(organisation),
+    )
+    .await;
+    assert_eq!(
+        (answer.status, answer.body["errors"][0]["code"].as_str()),
+        (422, Some("bidi_control"))
+    );
+    let answer = send(
+        &app,
+        Method::GET,
+        "/api/v1/structures?q=Les%20Tilleuls",
+        Some(&national),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+
+    let long = "a".repeat(50_001);
+    let request = actix_web::test::TestRequest::get()
+        .uri(&format!("/api/v1/structures?q={long}"))
+        .insert_header(("Authorization", national.clone()))
+        .to_request();
+    let response = actix_web::test::call_service(&app, request).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let body: serde_json::Value = actix_web::test::read_body_json(response).await;
+    assert_eq!(body["code"], "invalid_query");
+}
+
+on_both_backends!(names_are_validated_and_the_search_text_is_capped);
