@@ -226,3 +226,215 @@ async fn names_are_validated_and_the_search_text_is_capped(db: TestDb) {
 }
 
 on_both_backends!(names_are_validated_and_the_search_text_is_capped);
+
+/// The actions of the audit log, oldest first.
+fn audit_actions(state: &tdb_api::state::AppState) -> Vec<String> {
+    use diesel::prelude::*;
+    use tdb_api::db::schema::audit_log;
+    let mut conn = state.pool.get().unwrap();
+    audit_log::table
+        .order(audit_log::id.asc())
+        .select(audit_log::action)
+        .load(&mut conn)
+        .unwrap()
+}
+
+/// Every write to structures, managing bodies and campaigns leaves an audit entry (before: none).
+async fn writes_to_structures_bodies_and_campaigns_are_audited(db: TestDb) {
+    use actix_web::http::Method;
+    let state = state(&db);
+    small_world(&state);
+    let national = auth::national(&state);
+    let app = crate::support::app(state.clone()).await;
+    let answer = send(
+        &app,
+        Method::POST,
+        "/api/v1/organisations",
+        Some(&national),
+        None,
+        Some(json!({"finess": "590000098", "name": "Nouvel OG", "legal_status": "public"})),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let answer = send(
+        &app,
+        Method::POST,
+        "/api/v1/structures",
+        Some(&national),
+        None,
+        Some(
+            json!({"finess": "590000099", "name": "Les Tilleuls", "category": "ehpad",
+                    "organisation_finess": "590000098", "department_code": "59", "city": "Lille"}),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let answer = send(
+        &app,
+        Method::PUT,
+        "/api/v1/structures/590000099",
+        Some(&national),
+        Some("*"),
+        Some(
+            json!({"name": "Les Tilleuls bis", "category": "ehpad", "organisation_finess": "590000098",
+                    "department_code": "59", "city": "Lille", "active": true}),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let answer = send(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns",
+        Some(&national),
+        None,
+        Some(json!({"year": 2025})),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let answer = send(
+        &app,
+        Method::POST,
+        "/api/v1/campaigns/2025/phase",
+        Some(&national),
+        None,
+        Some(json!({"phase": "collecte"})),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(
+        audit_actions(&state),
+        [
+            "organisation_created",
+            "structure_created",
+            "structure_updated",
+            "campaign_created",
+            "campaign_phase"
+        ]
+    );
+}
+
+/// An ARS cannot attach its structure to a managing body of another region: 422 on
+/// `/organisation_finess`, nothing written (before: 200). A body of its region, or one with no structure
+/// yet, is accepted.
+async fn an_ars_cannot_attach_a_structure_to_a_body_of_another_region(db: TestDb) {
+    use actix_web::http::Method;
+    let state = state(&db);
+    small_world(&state);
+    let ars = auth::ars(&state, "32");
+    let national = auth::national(&state);
+    let app = crate::support::app(state.clone()).await;
+    let body = |organisation: &str| {
+        json!({"name": "IME", "category": "ime", "organisation_finess": organisation,
+               "department_code": "59", "city": "Lille", "active": true})
+    };
+    let url = "/api/v1/structures/590000021";
+    let answer = send(
+        &app,
+        Method::PUT,
+        url,
+        Some(&ars),
+        Some("*"),
+        Some(body("750000001")),
+    )
+    .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(answer.body["errors"][0]["path"], "/organisation_finess");
+    assert_eq!(answer.body["errors"][0]["code"], "organisation_out_of_scope");
+    let stored = send(&app, Method::GET, url, Some(&national), None, None).await;
+    assert_eq!(stored.body["organisation_finess"], "590000001");
+    assert_eq!(stored.body["version"], 1);
+    assert!(audit_actions(&state).is_empty());
+    // Creating a structure under that body is refused the same way.
+    let answer = send(
+        &app,
+        Method::POST,
+        "/api/v1/structures",
+        Some(&ars),
+        None,
+        Some(
+            json!({"finess": "590000099", "name": "X", "category": "ime", "organisation_finess": "750000001",
+                    "department_code": "59", "city": "Lille"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (answer.status, answer.body["errors"][0]["code"].as_str()),
+        (422, Some("organisation_out_of_scope"))
+    );
+
+    let answer = send(
+        &app,
+        Method::POST,
+        "/api/v1/organisations",
+        Some(&ars),
+        None,
+        Some(json!({"finess": "590000098", "name": "Nouvel OG", "legal_status": "public"})),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let answer = send(
+        &app,
+        Method::PUT,
+        url,
+        Some(&ars),
+        Some("*"),
+        Some(body("590000098")),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    // National attaches anywhere.
+    let answer = send(
+        &app,
+        Method::PUT,
+        url,
+        Some(&national),
+        Some("*"),
+        Some(body("750000001")),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+/// A job left running by a dead process is marked interrupted by the sweep, with a summary audit entry.
+async fn an_interrupted_import_leaves_a_summary_audit_entry(db: TestDb) {
+    use tdb_api::db::repo::jobs::{self, JobRow};
+    use tdb_domain::contract::JobState;
+    let state = state(&db);
+    insert_campaign(&state, 2024, "collecte");
+    let mut conn = state.pool.get().unwrap();
+    let at = chrono::Utc::now().naive_utc();
+    jobs::insert(
+        &mut conn,
+        &JobRow {
+            id: "job-1".to_owned(),
+            campaign_year: 2024,
+            source: "csv".to_owned(),
+            actor: "agent@ars.test".to_owned(),
+            owner: "dead-host:1".to_owned(),
+            state: JobState::Running,
+            dry_run: false,
+            partial: false,
+            total: 10_000,
+            processed: 5_000,
+            result_status: None,
+            result: None,
+            created_at: at,
+            heartbeat_at: at,
+            finished_at: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        tdb_api::services::imports::jobs::sweep(&mut conn, "dead-host:1").unwrap(),
+        1
+    );
+    drop(conn);
+    assert_eq!(audit_actions(&state), ["import_interrupted"]);
+}
+
+on_both_backends!(
+    writes_to_structures_bodies_and_campaigns_are_audited,
+    an_ars_cannot_attach_a_structure_to_a_body_of_another_region,
+    an_interrupted_import_leaves_a_summary_audit_entry,
+);
