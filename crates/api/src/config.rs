@@ -44,6 +44,12 @@ pub struct Config {
     /// Values per committed batch of a large import (a job): each batch is one transaction.
     #[arg(long, env = "TDB_IMPORT_BATCH_VALUES", default_value_t = DEFAULT_IMPORT_BATCH_VALUES)]
     pub import_batch_values: usize,
+
+    /// `Strict-Transport-Security: max-age=N` on every answer (seconds; 0, the default, sends none). Set
+    /// it only when every client reaches the server over HTTPS (behind a TLS proxy): browsers then refuse
+    /// plain HTTP to this host for N seconds.
+    #[arg(long, env = "TDB_HSTS_SECONDS", default_value_t = 0)]
+    pub hsts_seconds: u64,
 }
 
 /// A secret string whose `Debug` output is redacted, so it never reaches a log.

@@ -74,6 +74,22 @@ pub enum ApiError {
         /// French explanation.
         detail: String,
     },
+    /// The body is larger than accepted (413).
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    /// The method is not served on this path (405); the methods that are.
+    #[error("method not allowed")]
+    MethodNotAllowed(Vec<String>),
+    /// Another error status answered without a problem body by the framework (400, 415, 431…).
+    #[error("status {status} ({code}): {detail}")]
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Stable code.
+        code: ProblemCode,
+        /// French explanation.
+        detail: String,
+    },
     /// Some fields are invalid; each is listed.
     #[error("validation failed on {} field(s)", .0.len())]
     Validation(Vec<FieldError>),
@@ -111,6 +127,9 @@ impl ApiError {
             | Self::Conflict { code, .. } => *code,
             Self::ConflictWithReasons { code, .. } => *code,
             Self::Unprocessable { code, .. } => *code,
+            Self::Status { code, .. } => *code,
+            Self::PayloadTooLarge(_) => ProblemCode::PayloadTooLarge,
+            Self::MethodNotAllowed(_) => ProblemCode::MethodNotAllowed,
             Self::Forbidden(_) => ProblemCode::Forbidden,
             Self::PreconditionFailed => ProblemCode::StaleVersion,
             Self::PreconditionRequired => ProblemCode::IfMatchRequired,
@@ -134,6 +153,9 @@ impl ApiError {
             Self::BadRequest { .. } => "Requête invalide",
             Self::Validation(_) => "Données invalides",
             Self::Unprocessable { .. } => "Requête impossible à traiter",
+            Self::PayloadTooLarge(_) => "Requête trop volumineuse",
+            Self::MethodNotAllowed(_) => "Méthode non autorisée",
+            Self::Status { .. } => "Requête invalide",
             Self::DatabaseUnavailable(_) => "Base de données indisponible",
             Self::Internal(_) => "Erreur interne",
         }
@@ -148,6 +170,11 @@ impl ApiError {
             | Self::Forbidden(detail) => detail.clone(),
             Self::ConflictWithReasons { detail, .. } => detail.clone(),
             Self::Unprocessable { detail, .. } => detail.clone(),
+            Self::Status { detail, .. } | Self::PayloadTooLarge(detail) => detail.clone(),
+            Self::MethodNotAllowed(allowed) => format!(
+                "Cette méthode n'est pas acceptée à cette adresse ; méthodes acceptées : {}.",
+                allowed.join(", ")
+            ),
             Self::PreconditionFailed => {
                 "Les données ont été modifiées entre-temps : rechargez-les avant d'enregistrer.".to_owned()
             }
@@ -198,6 +225,9 @@ impl ResponseError for ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Status { status, .. } => StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
             Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -217,6 +247,9 @@ impl ResponseError for ApiError {
             }
             Self::DatabaseUnavailable(_) => {
                 response.insert_header(("Retry-After", "1"));
+            }
+            Self::MethodNotAllowed(allowed) => {
+                response.insert_header(("Allow", allowed.join(", ")));
             }
             _ => {}
         }

@@ -19,6 +19,7 @@ pub mod preconditions;
 pub mod principal;
 pub mod progress;
 pub mod regions;
+pub mod security;
 pub mod structures;
 
 use actix_web::{HttpRequest, HttpResponse, web};

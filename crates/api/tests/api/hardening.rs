@@ -438,3 +438,174 @@ on_both_backends!(
     an_ars_cannot_attach_a_structure_to_a_body_of_another_region,
     an_interrupted_import_leaves_a_summary_audit_entry,
 );
+
+fn header<'a>(response: &'a actix_web::dev::ServiceResponse, name: &str) -> &'a str {
+    response.headers().get(name).map_or("", |v| v.to_str().unwrap())
+}
+
+/// Security headers on every answer (API, Swagger UI, web app, errors); `no-store` on authenticated
+/// API answers; HSTS only when configured.
+#[actix_web::test]
+async fn every_answer_carries_the_security_headers() {
+    use actix_web::test::{TestRequest, call_service, init_service};
+    let db = TestDb::sqlite();
+    let dist = tempfile::tempdir().unwrap();
+    let script = "import init from '/tdb-web-ui-0123456789abcdef.js'; await init();";
+    std::fs::write(
+        dist.path().join("index.html"),
+        format!("<html><head><script type=\"module\">{script}</script></head><body>tdb</body></html>"),
+    )
+    .unwrap();
+    let state = tdb_api::server::build_state(crate::support::config(&db, dist.path().to_path_buf())).unwrap();
+    let national = auth::national(&state);
+    let app = init_service(actix_web::App::new().configure(tdb_api::server::configure(state))).await;
+    for (uri, token) in [
+        ("/api/v1/health", None),
+        ("/api/v1/structures", Some(national.as_str())),
+        ("/api/v1/nothing-here", None),
+        ("/api/docs/", None),
+        ("/api/openapi.json", None),
+        ("/", None),
+        ("/formulaire/590000011", None),
+    ] {
+        let mut request = TestRequest::get().uri(uri);
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", token));
+        }
+        let response = call_service(&app, request.to_request()).await;
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(header(&response, "x-frame-options"), "DENY", "{uri}");
+        assert_eq!(header(&response, "referrer-policy"), "no-referrer", "{uri}");
+        let csp = header(&response, "content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert_eq!(header(&response, "strict-transport-security"), "", "{uri}");
+        if uri.starts_with("/api/v1") || uri == "/api/openapi.json" {
+            assert!(csp.starts_with("default-src 'none'"), "{uri}: {csp}");
+        } else {
+            assert!(csp.contains("'wasm-unsafe-eval'"), "{uri}: {csp}");
+        }
+        if uri == "/" {
+            use base64::Engine as _;
+            use sha2::Digest as _;
+            let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+            assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        }
+        if token.is_some() {
+            assert_eq!(header(&response, "cache-control"), "no-store", "{uri}");
+        }
+    }
+
+    let mut config = crate::support::config(&db, dist.path().to_path_buf());
+    config.hsts_seconds = 31_536_000;
+    let state = tdb_api::server::build_state(config).unwrap();
+    let app = init_service(actix_web::App::new().configure(tdb_api::server::configure(state))).await;
+    let response = call_service(&app, TestRequest::get().uri("/api/v1/health").to_request()).await;
+    assert_eq!(
+        header(&response, "strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+/// `HEAD` on GET routes (monitoring), 405 with `Allow` for an unknown method on a known path, and
+/// problem+json for 404, 405 and 413 (JSON over its limit, a file over the import limit).
+#[actix_web::test]
+async fn head_405_and_413_answer_as_the_contract_says() {
+    use actix_web::test::{TestRequest, call_service, read_body_json};
+    let db = TestDb::sqlite();
+    let state = state(&db);
+    small_world(&state);
+    let national = auth::national(&state);
+    let app = crate::support::app(state.clone()).await;
+
+    let problem = |response: &actix_web::dev::ServiceResponse, status: u16| {
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(header(response, "content-type"), "application/problem+json");
+    };
+    let response = call_service(&app, TestRequest::delete().uri("/api/v1/structures").to_request()).await;
+    problem(&response, 405);
+    let allow = header(&response, "allow").to_owned();
+    for method in ["GET", "POST", "HEAD"] {
+        assert!(allow.contains(method), "{allow}");
+    }
+    let body: serde_json::Value = read_body_json(response).await;
+    assert_eq!(body["code"], "method_not_allowed");
+    let response = call_service(
+        &app,
+        TestRequest::patch()
+            .uri("/api/v1/structures/590000011")
+            .insert_header(("Authorization", national.as_str()))
+            .to_request(),
+    )
+    .await;
+    problem(&response, 405);
+    assert!(header(&response, "allow").contains("PUT"));
+
+    let response = call_service(&app, TestRequest::get().uri("/api/v1/nothing").to_request()).await;
+    problem(&response, 404);
+
+    let big = format!("{{\"values\": \"{}\"}}", "x".repeat(17 * 1024 * 1024));
+    let response = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/api/v1/structures")
+            .insert_header(("Authorization", national.as_str()))
+            .insert_header(("Content-Type", "application/json"))
+            .set_payload(big)
+            .to_request(),
+    )
+    .await;
+    problem(&response, 413);
+    let body: serde_json::Value = read_body_json(response).await;
+    assert_eq!(body["code"], "payload_too_large");
+
+    insert_campaign(&state, 2024, "collecte");
+    // HEAD on a real server: the GET's status and headers, no body.
+    let (addr, handle) = serve(&state);
+    let (status, head, body) =
+        actix_web::rt::task::spawn_blocking(move || raw(addr, "HEAD", "/api/v1/health", &[], ""))
+            .await
+            .unwrap();
+    let (get_status, _, get_body) =
+        actix_web::rt::task::spawn_blocking(move || raw(addr, "GET", "/api/v1/regions", &[], ""))
+            .await
+            .unwrap();
+    let (regions_status, regions_head, regions_body) =
+        actix_web::rt::task::spawn_blocking(move || raw(addr, "HEAD", "/api/v1/regions", &[], ""))
+            .await
+            .unwrap();
+    // A file announced over the import limit (512 MiB): 413 problem+json (was text/plain).
+    let token = national.clone();
+    let (big_status, big_head, big_body) = actix_web::rt::task::spawn_blocking(move || {
+        raw(
+            addr,
+            "POST",
+            "/api/v1/campaigns/2024/imports",
+            &[
+                ("Authorization", token.as_str()),
+                ("Content-Type", "text/csv"),
+                ("Content-Length", "600000000"),
+            ],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    handle.stop(true).await;
+    assert_eq!(big_status, 413, "{big_head}");
+    assert!(
+        big_head.contains("content-type: application/problem+json"),
+        "{big_head}"
+    );
+    assert!(big_body.contains("payload_too_large"), "{big_body}");
+    assert_eq!((status, body.as_str()), (200, ""), "{head}");
+    assert_eq!(
+        (regions_status, regions_body.as_str()),
+        (get_status, ""),
+        "{regions_head}"
+    );
+    assert!(
+        regions_head.contains(&format!("content-length: {}", get_body.len())),
+        "{regions_head}"
+    );
+    assert!(regions_head.contains("x-content-type-options: nosniff"));
+}

@@ -30,6 +30,7 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         log: "warn".to_owned(),
         form_cache_mb: 16,
         import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
+        hsts_seconds: 0,
     }
 }
 
