@@ -609,3 +609,56 @@ async fn head_405_and_413_answer_as_the_contract_says() {
     );
     assert!(regions_head.contains("x-content-type-options: nosniff"));
 }
+
+/// A partner with `read` sees who changed a form by role, not by e-mail (a civil servant's address is
+/// personal data); people with a role still see the address.
+async fn partners_see_roles_not_emails_in_form_history(db: TestDb) {
+    use crate::forms_fixtures::{EHPAD, form_url, world};
+    use actix_web::http::Method;
+    use tdb_api::db::repo::audit::{NewAuditEntry, append};
+    let state = world(&db, "collecte");
+    insert_user(
+        &state,
+        "jeanne.martin@ars-hdf.test",
+        "correct horse battery",
+        "ars",
+        &["32"],
+    );
+    let entry = |actor: &str, channel: &str| NewAuditEntry {
+        at: chrono::Utc::now().naive_utc(),
+        actor: actor.to_owned(),
+        channel: channel.to_owned(),
+        action: "review".to_owned(),
+        campaign_year: Some(2024),
+        structure_finess: Some(EHPAD.to_owned()),
+        item_code: None,
+        old_value: None,
+        new_value: None,
+        detail: None,
+    };
+    append(
+        &mut state.pool.get().unwrap(),
+        &[
+            entry("jeanne.martin@ars-hdf.test", "web"),
+            entry("client-x", "api"),
+        ],
+    )
+    .unwrap();
+    let app = crate::support::app(state.clone()).await;
+    let url = form_url(EHPAD, "/history");
+    let partner = auth::partner(&state, &["read"], None);
+    let answer = send(&app, Method::GET, &url, Some(&partner), None, None).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let actors: Vec<&str> = answer.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(actors, ["partenaire", "ARS"]);
+    assert!(!answer.body.to_string().contains('@'), "{}", answer.body);
+    let answer = send(&app, Method::GET, &url, Some(&auth::national(&state)), None, None).await;
+    assert_eq!(answer.body["items"][1]["actor"], "jeanne.martin@ars-hdf.test");
+}
+
+on_both_backends!(partners_see_roles_not_emails_in_form_history);
