@@ -76,6 +76,7 @@ impl TokenService {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret.expose()),
             decoding: DecodingKey::from_secret(secret.expose()),
@@ -91,12 +92,22 @@ impl TokenService {
 
     /// Verifies a token and returns its claims.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid(e.to_string()),
-            })
+            })?;
+        // A token issued in the future, or living longer than an access token may (a forged or
+        // misconfigured 10-year token), is refused even when its signature holds.
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        if claims.iat > chrono::Utc::now().timestamp() + leeway {
+            return Err(TokenError::Invalid("issued in the future".to_owned()));
+        }
+        if claims.exp - claims.iat > ACCESS_TOKEN_SECONDS + leeway {
+            return Err(TokenError::Invalid("lifetime above the maximum".to_owned()));
+        }
+        Ok(claims)
     }
 }
 

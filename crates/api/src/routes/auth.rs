@@ -13,16 +13,22 @@ use crate::services;
 use crate::state::AppState;
 
 fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
+    let proxies = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.config.trusted_proxies.clone())
+        .unwrap_or_default();
+    crate::routes::client_ip::client_ip(req, &proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 /// Log in with email and password.
 ///
 /// Returns a short-lived bearer token (15 minutes) and who is logged in. A wrong email or password
 /// answers 401 `invalid_credentials` without telling which. After 5 failures on an account (or 20 from
-/// one address) within 15 minutes, attempts answer 429 with `Retry-After`; the counters are shared by
-/// every server replica.
+/// one address), each next attempt must wait a delay (30 s, doubling with each failure, at most 5
+/// minutes): earlier attempts answer 429 with `Retry-After`, and the right password after the delay
+/// logs in. The counters are shared by every server replica; the address is the peer's, or the one
+/// the proxies of `TDB_TRUSTED_PROXIES` forwarded.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,

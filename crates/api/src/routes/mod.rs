@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod binary;
 pub mod campaigns;
 pub mod catalogue;
+pub mod client_ip;
 pub mod cpom;
 pub mod evaluate;
 pub mod exports;

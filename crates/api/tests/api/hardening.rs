@@ -662,3 +662,197 @@ async fn partners_see_roles_not_emails_in_form_history(db: TestDb) {
 }
 
 on_both_backends!(partners_see_roles_not_emails_in_form_history);
+
+/// Tokens: a 10-year lifetime, a future `iat` or `nbf` are refused even with a good signature; the
+/// `Bearer` scheme is case-insensitive.
+#[actix_web::test]
+async fn forged_lifetimes_are_refused_and_the_scheme_is_case_insensitive() {
+    use actix_web::test::{TestRequest, call_service};
+    use tdb_api::auth::{Claims, Role};
+    let db = TestDb::sqlite();
+    let state = state(&db);
+    let app = crate::support::app(state.clone()).await;
+    let now = chrono::Utc::now().timestamp();
+    let status = |authorization: String| {
+        let request = TestRequest::get()
+            .uri("/api/v1/auth/me")
+            .insert_header(("Authorization", authorization));
+        let app = &app;
+        async move { call_service(app, request.to_request()).await.status().as_u16() }
+    };
+    let mut ten_years = Claims::new("admin@national.test", Role::National);
+    ten_years.exp = now + 10 * 365 * 86_400;
+    assert_eq!(
+        status(auth::bearer(&state, &ten_years)).await,
+        401,
+        "10-year token"
+    );
+    let mut future = Claims::new("admin@national.test", Role::National);
+    future.iat = now + 3_600;
+    future.exp = now + 3_600 + 900;
+    assert_eq!(
+        status(auth::bearer(&state, &future)).await,
+        401,
+        "iat in the future"
+    );
+    // `nbf` is not a field of Claims: sign a raw JSON with one.
+    let key = jsonwebtoken::EncodingKey::from_secret(b"test-secret-test-secret-test-secret-0123");
+    let raw = json!({"iss": "tdb", "aud": "tdb-api", "sub": "admin@national.test", "iat": now, "exp": now + 900,
+                     "nbf": now + 3_600, "role": "national"});
+    let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &raw, &key).unwrap();
+    assert_eq!(status(format!("Bearer {token}")).await, 401, "nbf in the future");
+    let token = auth::national(&state);
+    let bare = token.strip_prefix("Bearer ").unwrap();
+    assert_eq!(status(format!("bearer {bare}")).await, 200);
+    assert_eq!(status(format!("BEARER {bare}")).await, 200);
+    assert_eq!(status(format!("Basic {bare}")).await, 401);
+}
+
+fn login(email: &str, password: &str, peer: &str, forwarded: Option<&str>) -> actix_http::Request {
+    let mut request = actix_web::test::TestRequest::post()
+        .uri("/api/v1/auth/login")
+        .peer_addr(peer.parse().unwrap())
+        .set_json(json!({"email": email, "password": password}));
+    if let Some(chain) = forwarded {
+        request = request.insert_header(("X-Forwarded-For", chain));
+    }
+    request.to_request()
+}
+
+/// Moves the last failure of `key` back by `seconds`, as if that time had passed.
+fn age_failures(state: &tdb_api::state::AppState, key: &str, failures: i32, seconds: i64) {
+    use diesel::prelude::*;
+    use tdb_api::db::schema::login_attempts;
+    let at = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(seconds);
+    diesel::update(login_attempts::table.find(key))
+        .set((
+            login_attempts::failures.eq(failures),
+            login_attempts::window_started_at.eq(at),
+        ))
+        .execute(&mut state.pool.get().unwrap())
+        .unwrap();
+}
+
+/// The per-account lockout is an increasing delay, capped: after it, the right password gets in, even
+/// when someone kept failing on the account (before: a 15-minute lock renewable forever).
+async fn the_right_password_gets_in_after_the_delay(db: TestDb) {
+    use actix_web::test::call_service;
+    let state = state(&db);
+    insert_user(&state, "siege@og.fr", "correct horse battery", "og", &[]);
+    let app = crate::support::app(state.clone()).await;
+    for _ in 0..5 {
+        let response = call_service(&app, login("siege@og.fr", "mauvais", "198.51.100.1:1", None)).await;
+        assert_eq!(response.status(), 401);
+    }
+    let response = call_service(
+        &app,
+        login("siege@og.fr", "correct horse battery", "198.51.100.2:1", None),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+    let retry: u64 = response
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry), "{retry}");
+    age_failures(&state, "account:siege@og.fr", 5, 31);
+    let response = call_service(
+        &app,
+        login("siege@og.fr", "correct horse battery", "198.51.100.2:1", None),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+
+    // Someone failed 200 times; the last failure was 5 minutes ago: the delay (capped) has passed.
+    age_failures(&state, "ip:198.51.100.1", 0, 0);
+    for _ in 0..5 {
+        call_service(&app, login("siege@og.fr", "mauvais", "198.51.100.3:1", None)).await;
+    }
+    age_failures(&state, "account:siege@og.fr", 200, 299);
+    let response = call_service(
+        &app,
+        login("siege@og.fr", "correct horse battery", "198.51.100.2:1", None),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+    age_failures(&state, "account:siege@og.fr", 200, 301);
+    let response = call_service(
+        &app,
+        login("siege@og.fr", "correct horse battery", "198.51.100.2:1", None),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+}
+
+/// Behind a trusted proxy, the per-address limit counts the forwarded client, so one client's failures
+/// do not lock out everyone behind the proxy; an untrusted peer's `X-Forwarded-For` is ignored.
+async fn the_address_limit_counts_the_client_behind_a_trusted_proxy(db: TestDb) {
+    use actix_web::test::call_service;
+    let mut config = crate::support::config(&db, "/nonexistent-web-dist".into());
+    config.trusted_proxies = "10.0.0.0/8".parse().unwrap();
+    let state = tdb_api::server::build_state(config).unwrap();
+    insert_user(&state, "agent@ars.test", "correct horse battery", "ars", &["32"]);
+    let app = crate::support::app(state.clone()).await;
+    for n in 0..20 {
+        let email = format!("nobody{n}@x.test");
+        let response = call_service(
+            &app,
+            login(&email, "x", "10.0.0.1:1", Some("203.0.113.66, 10.0.0.2")),
+        )
+        .await;
+        assert_eq!(response.status(), 401);
+    }
+    // The attacker's address is slowed down …
+    let response = call_service(
+        &app,
+        login(
+            "agent@ars.test",
+            "correct horse battery",
+            "10.0.0.1:1",
+            Some("203.0.113.66"),
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+    // … but another client behind the same proxy logs in.
+    let response = call_service(
+        &app,
+        login(
+            "agent@ars.test",
+            "correct horse battery",
+            "10.0.0.1:1",
+            Some("203.0.113.5"),
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    // An untrusted peer cannot choose its address with the header.
+    for n in 0..20 {
+        let email = format!("other{n}@x.test");
+        call_service(
+            &app,
+            login(&email, "x", "198.51.100.9:1", Some(&format!("192.0.2.{n}"))),
+        )
+        .await;
+    }
+    let response = call_service(
+        &app,
+        login(
+            "agent@ars.test",
+            "correct horse battery",
+            "198.51.100.9:1",
+            Some("192.0.2.200"),
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+}
+
+on_both_backends!(
+    the_right_password_gets_in_after_the_delay,
+    the_address_limit_counts_the_client_behind_a_trusted_proxy,
+);
