@@ -856,3 +856,30 @@ on_both_backends!(
     the_right_password_gets_in_after_the_delay,
     the_address_limit_counts_the_client_behind_a_trusted_proxy,
 );
+
+/// Found by schemathesis: a campaign year of `i32::MIN` made the previous year's lookup overflow (a
+/// panic, answered 500); it is an unknown campaign like any other.
+#[actix_web::test]
+async fn the_smallest_campaign_year_is_not_a_server_error() {
+    use actix_web::http::Method;
+    let db = TestDb::sqlite();
+    let state = crate::forms_fixtures::world(&db, "collecte");
+    let national = auth::national(&state);
+    let app = crate::support::app(state.clone()).await;
+    let url = "/api/v1/campaigns/-2147483648/structures/590000011/form";
+    let answer = send(&app, Method::GET, url, Some(&national), None, None).await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    let body = json!({"values": {"places_financees_hp": 80}});
+    let answer = send(&app, Method::PATCH, url, Some(&national), Some("*"), Some(body)).await;
+    assert!(answer.status < 500, "{}", answer.body);
+    let answer = send(
+        &app,
+        Method::POST,
+        &format!("{url}/corrections/7/messages"),
+        Some(&national),
+        None,
+        Some(json!({"body": "x"})),
+    )
+    .await;
+    assert!(answer.status < 500, "{}", answer.body);
+}

@@ -23,7 +23,7 @@ pub struct EvaluateRequest {
     /// Category code (`ehpad`), FINESS category code (`500`) or accepted alias (`437`).
     pub category: String,
     /// Raw values by item code: number, boolean, `YYYY-MM-DD`, enum code, `"sans_objet"` or null.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub values: BTreeMap<String, serde_json::Value>,
     /// Raw values of the same structure for campaign N−1, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
