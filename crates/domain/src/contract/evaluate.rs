@@ -27,7 +27,7 @@ pub struct EvaluateRequest {
     pub values: BTreeMap<String, serde_json::Value>,
     /// Raw values of the same structure for campaign N−1, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub previous_values: Option<BTreeMap<String, serde_json::Value>>,
     /// Keys of the failing alerts that have a written justification: a control code, or
     /// `variation_annuelle.<indicator code>`.

@@ -96,7 +96,7 @@ pub struct FormValueEntry {
     pub locked: bool,
     /// The value pushed by a partner, kept when the structure overrode it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub prefill_value: Option<serde_json::Value>,
     /// Source of that pushed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,15 +352,15 @@ pub struct AuditEntry {
     pub item: Option<String>,
     /// Value before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub old_value: Option<serde_json::Value>,
     /// Value after.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub new_value: Option<serde_json::Value>,
     /// Detail (a transition's `{from, to, comment?}`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub detail: Option<serde_json::Value>,
 }
 

@@ -179,7 +179,9 @@ pub struct ImportProblem {
     /// Every refused value: path `/rows/<row>/values/<item>` (or `/rows/<row>` for a refused row); for an
     /// XLSX import `/sheets/<sheet>/cells/<cell>`, the message starting with `Feuil "<sheet>" cellule <cell>`.
     pub errors: Vec<FieldError>,
-    /// What the import would do.
+    /// What the import would do (`import_rejected` only: a plain `validation_failed` of the request has
+    /// none).
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub summary: ImportSummary,
 }
 
