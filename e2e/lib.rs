@@ -84,6 +84,7 @@ impl Harness {
             form_cache_mb: 16,
             import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
             hsts_seconds: 0,
+            fiche_batch_ttl_hours: 24,
             trusted_proxies: tdb_api::config::TrustedProxies::default(),
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;

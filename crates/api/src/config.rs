@@ -52,6 +52,11 @@ pub struct Config {
     #[arg(long, env = "TDB_HSTS_SECONDS", default_value_t = 0)]
     pub hsts_seconds: u64,
 
+    /// Hours a batch of fiches (and its zip) is kept after it finished; older ones answer 404 and are
+    /// purged when a new batch starts.
+    #[arg(long, env = "TDB_FICHE_BATCH_TTL_HOURS", default_value_t = 24)]
+    pub fiche_batch_ttl_hours: u64,
+
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed (comma-separated IPs
     /// or CIDR blocks: `10.0.0.0/8,::1`). Only when the peer is one of them is the client taken from
     /// those headers (the rightmost address that is not a trusted proxy); the per-address login limit

@@ -883,3 +883,115 @@ async fn the_smallest_campaign_year_is_not_a_server_error() {
     .await;
     assert!(answer.status < 500, "{}", answer.body);
 }
+
+/// Fiche batches: one unfinished batch per caller (and a few per server): the next answers 429 with
+/// `Retry-After`; a batch finished longer ago than `TDB_FICHE_BATCH_TTL_HOURS` answers 404 and is purged
+/// when a new batch starts.
+async fn fiche_batches_are_limited_and_expire(db: TestDb) {
+    use actix_web::http::Method;
+    use tdb_api::db::repo::fiche_batches::{self, BatchRow, BatchState};
+    let state = crate::forms_fixtures::world(&db, "collecte");
+    let cd = auth::cd(&state, "59");
+    let app = crate::support::app(state.clone()).await;
+    let at = chrono::Utc::now().naive_utc();
+    let row = |id: &str, actor: &str, state: BatchState, finished: Option<chrono::NaiveDateTime>| BatchRow {
+        id: id.to_owned(),
+        campaign_year: 2024,
+        territory: "department:59".to_owned(),
+        actor: actor.to_owned(),
+        state,
+        total: 1,
+        processed: 0,
+        error: None,
+        created_at: finished.unwrap_or(at),
+        finished_at: finished,
+    };
+    let old = at - chrono::Duration::hours(25);
+    {
+        let mut conn = state.pool.get().unwrap();
+        fiche_batches::insert(
+            &mut conn,
+            &row("fic-running", "agent@cd.test", BatchState::Running, None),
+        )
+        .unwrap();
+        fiche_batches::insert(
+            &mut conn,
+            &row("fic-old", "agent@cd.test", BatchState::Done, Some(old)),
+        )
+        .unwrap();
+    }
+    let url = "/api/v1/campaigns/2024/fiches?territory=department:59";
+    let refused = send(&app, Method::POST, url, Some(&cd), None, None).await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (429, Some("too_many_requests")),
+        "{}",
+        refused.body
+    );
+    let expired = send(
+        &app,
+        Method::GET,
+        "/api/v1/fiche-batches/fic-old",
+        Some(&cd),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(expired.status, 404, "{}", expired.body);
+    let archive = send(
+        &app,
+        Method::GET,
+        "/api/v1/fiche-batches/fic-old/archive",
+        Some(&cd),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(archive.status, 404, "{}", archive.body);
+
+    // Four callers' unfinished batches fill the server: a fifth caller waits too.
+    {
+        let mut conn = state.pool.get().unwrap();
+        for n in 0..3 {
+            fiche_batches::insert(
+                &mut conn,
+                &row(
+                    &format!("fic-{n}"),
+                    &format!("other{n}@cd.test"),
+                    BatchState::Queued,
+                    None,
+                ),
+            )
+            .unwrap();
+        }
+    }
+    let national = auth::national(&state);
+    let refused = send(&app, Method::POST, url, Some(&national), None, None).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+
+    // Once the running batches end, a new batch starts and the expired one is purged.
+    {
+        use diesel::prelude::*;
+        use tdb_api::db::schema::fiche_batches as t;
+        diesel::update(t::table)
+            .filter(t::finished_at.is_null())
+            .set(t::finished_at.eq(Some(at)))
+            .execute(&mut state.pool.get().unwrap())
+            .unwrap();
+    }
+    let started = send(&app, Method::POST, url, Some(&cd), None, None).await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    let mut conn = state.pool.get().unwrap();
+    assert!(
+        fiche_batches::find(&mut conn, "fic-old", "agent@cd.test")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        fiche_batches::find(&mut conn, "fic-running", "agent@cd.test")
+            .unwrap()
+            .is_some()
+    );
+}
+
+on_both_backends!(fiche_batches_are_limited_and_expire);

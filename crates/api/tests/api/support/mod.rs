@@ -31,6 +31,7 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         form_cache_mb: 16,
         import_batch_values: tdb_api::config::DEFAULT_IMPORT_BATCH_VALUES,
         hsts_seconds: 0,
+        fiche_batch_ttl_hours: 24,
         trusted_proxies: tdb_api::config::TrustedProxies::default(),
     }
 }
