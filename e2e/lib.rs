@@ -104,6 +104,9 @@ impl Harness {
             session_absolute_seconds: tdb_api::config::DEFAULT_SESSION_ABSOLUTE_SECONDS,
             heavy_requests: tdb_api::config::DEFAULT_HEAVY_REQUESTS,
             heavy_per_caller: tdb_api::config::DEFAULT_HEAVY_PER_CALLER,
+            hsts_seconds: 0,
+            fiche_batch_ttl_hours: 24,
+            trusted_proxies: tdb_api::config::TrustedProxies::default(),
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {

@@ -29,6 +29,9 @@ fi
 step "unit, property and API tests (SQLite${TDB_TEST_POSTGRES_URL:+ + PostgreSQL})"
 cargo test --workspace --exclude tdb-web-ui --exclude tdb-e2e
 
+step "API contract fuzzing (schemathesis, national and esms, bounded)"
+scripts/schemathesis.sh
+
 step "web app unit tests, native (French formats, text alternatives of charts)"
 cargo test -p tdb-web-ui --lib
 

@@ -5,7 +5,7 @@
 //! state: there is no global.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory};
@@ -29,7 +29,8 @@ pub struct Config {
     #[arg(long, env = "TDB_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
-    /// Secret key signing the access tokens (HS256). When unset, a random one is generated at start and
+    /// Secret key signing the access tokens (HS256): at least 32 characters, about 100 bits of estimated
+    /// entropy (`openssl rand -base64 32`; 36 × "a" is refused). When unset, a random one is generated at start and
     /// every token dies with the process.
     #[arg(long, env = "TDB_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<Secret>,
@@ -80,6 +81,24 @@ pub struct Config {
     /// `Retry-After`.
     #[arg(long, env = "TDB_HEAVY_PER_CALLER", default_value_t = DEFAULT_HEAVY_PER_CALLER)]
     pub heavy_per_caller: usize,
+
+    /// `Strict-Transport-Security: max-age=N` on every answer (seconds; 0, the default, sends none). Set
+    /// it only when every client reaches the server over HTTPS (behind a TLS proxy): browsers then refuse
+    /// plain HTTP to this host for N seconds.
+    #[arg(long, env = "TDB_HSTS_SECONDS", default_value_t = 0)]
+    pub hsts_seconds: u64,
+
+    /// Hours a batch of fiches (and its zip) is kept after it finished; older ones answer 404 and are
+    /// purged when a new batch starts.
+    #[arg(long, env = "TDB_FICHE_BATCH_TTL_HOURS", default_value_t = 24)]
+    pub fiche_batch_ttl_hours: u64,
+
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers are believed (comma-separated IPs
+    /// or CIDR blocks: `10.0.0.0/8,::1`). Only when the peer is one of them is the client taken from
+    /// those headers (the rightmost address that is not a trusted proxy); the per-address login limit
+    /// counts that address. Empty (the default): the peer address, headers ignored.
+    #[arg(long, env = "TDB_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Lifetime of an access token by default (15 minutes).
@@ -200,6 +219,61 @@ impl std::str::FromStr for PublicUrl {
     }
 }
 
+/// IP networks of trusted reverse proxies (`TDB_TRUSTED_PROXIES`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Whether `ip` belongs to one of the networks.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 @ IpAddr::V4(_) => v4,
+        };
+        self.0.iter().any(|(net, prefix)| match (net, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(*prefix)).unwrap_or(0);
+                u32::from(*net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(*prefix)).unwrap_or(0);
+                u128::from(*net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether no proxy is trusted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::str::FromStr for TrustedProxies {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let mut nets = Vec::new();
+        for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (ip, prefix) = part.split_once('/').map_or((part, None), |(ip, p)| (ip, Some(p)));
+            let ip: IpAddr = ip
+                .parse()
+                .map_err(|_| format!("TDB_TRUSTED_PROXIES: « {part} » is not an IP address or CIDR block"))?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let prefix = match prefix {
+                None => max,
+                Some(p) => p
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| *p <= max)
+                    .ok_or_else(|| format!("TDB_TRUSTED_PROXIES: bad prefix length in « {part} »"))?,
+            };
+            nets.push((ip, prefix));
+        }
+        Ok(Self(nets))
+    }
+}
+
 /// A secret string whose `Debug` output is redacted, so it never reaches a log.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -229,8 +303,38 @@ impl std::str::FromStr for Secret {
         if value.len() < 32 {
             return Err("TDB_JWT_SECRET must be at least 32 characters long".to_owned());
         }
+        let bits = estimated_entropy_bits(value);
+        if bits < MIN_SECRET_BITS {
+            return Err(format!(
+                "TDB_JWT_SECRET is too predictable (about {bits:.0} bits of entropy, at least {MIN_SECRET_BITS:.0} \
+                 needed): generate one with `openssl rand -base64 32`"
+            ));
+        }
         Ok(Self(value.to_owned()))
     }
+}
+
+/// Least estimated entropy of `TDB_JWT_SECRET`, in bits ([`estimated_entropy_bits`]).
+pub const MIN_SECRET_BITS: f64 = 100.0;
+
+/// The entropy of `value` estimated from its characters' frequencies (length × Shannon entropy per
+/// character): 0 for 36 × `a`, about 190 for 32 random bytes in hexadecimal. A crude lower bar that
+/// refuses repeated or near-constant secrets, not a proof of randomness.
+pub fn estimated_entropy_bits(value: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    for c in value.chars() {
+        *counts.entry(c).or_insert(0_u32) += 1;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "a secret's length is far below 2^52")]
+    let n = value.chars().count() as f64;
+    counts
+        .values()
+        .map(|&k| {
+            let p = f64::from(k) / n;
+            -p * p.log2()
+        })
+        .sum::<f64>()
+        * n
 }
 
 impl Config {

@@ -96,6 +96,22 @@ pub enum ApiError {
         /// French explanation.
         detail: String,
     },
+    /// The body is larger than accepted (413).
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    /// The method is not served on this path (405); the methods that are.
+    #[error("method not allowed")]
+    MethodNotAllowed(Vec<String>),
+    /// Another error status answered without a problem body by the framework (400, 415, 431…).
+    #[error("status {status} ({code}): {detail}")]
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Stable code.
+        code: ProblemCode,
+        /// French explanation.
+        detail: String,
+    },
     /// Some fields are invalid; each is listed.
     #[error("validation failed on {} field(s)", .0.len())]
     Validation(Vec<FieldError>),
@@ -135,6 +151,9 @@ impl ApiError {
             Self::ConflictWithReasons { code, .. } => *code,
             Self::Unprocessable { code, .. } | Self::TooLarge { code, .. } => *code,
             Self::Busy { .. } => ProblemCode::ServerBusy,
+            Self::Status { code, .. } => *code,
+            Self::PayloadTooLarge(_) => ProblemCode::PayloadTooLarge,
+            Self::MethodNotAllowed(_) => ProblemCode::MethodNotAllowed,
             Self::Forbidden(_) => ProblemCode::Forbidden,
             Self::PreconditionFailed => ProblemCode::StaleVersion,
             Self::PreconditionRequired => ProblemCode::IfMatchRequired,
@@ -160,6 +179,9 @@ impl ApiError {
             Self::Unprocessable { .. } => "Requête impossible à traiter",
             Self::TooLarge { .. } => "Fichier trop volumineux",
             Self::Busy { .. } => "Serveur occupé",
+            Self::PayloadTooLarge(_) => "Requête trop volumineuse",
+            Self::MethodNotAllowed(_) => "Méthode non autorisée",
+            Self::Status { .. } => "Requête invalide",
             Self::DatabaseUnavailable(_) => "Base de données indisponible",
             Self::Internal(_) => "Erreur interne",
         }
@@ -178,6 +200,11 @@ impl ApiError {
             Self::Busy { retry_after } => format!(
                 "Trop d'imports ou d'exports volumineux sont en cours sur le serveur : réessayez dans \
                  {retry_after} secondes."
+            ),
+            Self::Status { detail, .. } | Self::PayloadTooLarge(detail) => detail.clone(),
+            Self::MethodNotAllowed(allowed) => format!(
+                "Cette méthode n'est pas acceptée à cette adresse ; méthodes acceptées : {}.",
+                allowed.join(", ")
             ),
             Self::PreconditionFailed => {
                 "Les données ont été modifiées entre-temps : rechargez-les avant d'enregistrer.".to_owned()
@@ -231,6 +258,9 @@ impl ResponseError for ApiError {
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Status { status, .. } => StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
             Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -247,6 +277,12 @@ impl ResponseError for ApiError {
             }
             Self::TooManyRequests { retry_after } | Self::Busy { retry_after } => {
                 response.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            Self::DatabaseUnavailable(_) => {
+                response.insert_header(("Retry-After", "1"));
+            }
+            Self::MethodNotAllowed(allowed) => {
+                response.insert_header(("Allow", allowed.join(", ")));
             }
             _ => {}
         }
@@ -274,9 +310,20 @@ impl From<tdb_domain::CatalogueError> for ApiError {
 }
 
 impl From<diesel::result::Error> for ApiError {
+    /// SQLite's "database is locked" / "database table is locked" (another process held the write lock
+    /// longer than `busy_timeout`) is a busy database, answered 503 with `Retry-After`, never a 500.
     fn from(error: diesel::result::Error) -> Self {
-        Self::Internal(error.to_string())
+        let message = error.to_string();
+        if is_busy(&message) {
+            return Self::DatabaseUnavailable(message);
+        }
+        Self::Internal(message)
     }
+}
+
+/// Whether a database error message is SQLite's busy answer.
+pub fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database table is locked")
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -61,6 +61,50 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The answers any operation may give whatever its handler says: 400 (a path segment, query parameter or
+/// body that cannot be read, e.g. a year past `i32`), 401 on the operations that need a token.
+struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    crate::error::PROBLEM_JSON,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let responses = &mut operation.responses.responses;
+                responses.entry("400".to_owned()).or_insert_with(|| {
+                    problem("A path segment, query parameter or body cannot be read (`invalid_path`, `invalid_query`, `malformed_json`…).").into()
+                });
+                if secured {
+                    responses
+                        .entry("401".to_owned())
+                        .or_insert_with(|| problem("No valid bearer token.").into());
+                }
+            }
+        }
+    }
+}
+
 /// The contract: [`ApiDoc`] with the paths and schemas of the handlers that [`routes::configure`]
 /// registers, collected from a throw-away application (the served one is built from the same list).
 pub fn document() -> utoipa::openapi::OpenApi {
@@ -69,6 +113,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    let mut document = document;
+    utoipa::Modify::modify(&CommonResponses, &mut document);
     document
 }
 

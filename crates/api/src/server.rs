@@ -3,6 +3,8 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
@@ -12,6 +14,7 @@ use crate::config::Config;
 use crate::db::{self, DbError};
 use crate::openapi;
 use crate::routes;
+use crate::routes::security::Hardening;
 use crate::services::forms::FormCache;
 use crate::services::heavy::HeavyLimits;
 use crate::state::AppState;
@@ -37,19 +40,57 @@ pub fn build_state(config: Config) -> Result<AppState, DbError> {
     })
 }
 
-/// Registers the whole application: `/api/v1`, `/api/openapi.json`, `/api/docs/`, then the web app.
+/// Registers the whole application: `/api/v1`, `/api/openapi.json`, `/api/docs/`, then the web app, all
+/// behind [`routes::security::harden`] (security headers, `HEAD`, 405, problem+json for every error).
 pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
     let contract = openapi::document();
+    let hardening = web::Data::new(Hardening::new(
+        contract_methods(&contract),
+        &crate::spa::inline_script_hashes(&state.config.web_dist),
+        state.config.hsts_seconds,
+    ));
     move |cfg: &mut web::ServiceConfig| {
         let dist = state.config.web_dist.clone();
-        cfg.app_data(web::Data::new(state.clone()))
-            .configure(routes::extract::configure)
-            .configure(|cfg| routes::configure(&mut ServiceConfig::new(cfg)))
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", contract.clone()))
-            .route("/api/docs", web::get().to(redirect_to_docs))
-            .service(web::scope("/api").default_service(web::to(routes::not_found)))
-            .configure(|cfg| crate::spa::configure(cfg, &dist));
+        let state = state.clone();
+        let contract = contract.clone();
+        cfg.app_data(hardening.clone()).service(
+            web::scope("")
+                .wrap(from_fn(routes::security::harden))
+                .configure(move |cfg| {
+                    cfg.app_data(web::Data::new(state.clone()))
+                        .configure(routes::extract::configure)
+                        .configure(|cfg| routes::configure(&mut ServiceConfig::new(cfg)))
+                        .service(
+                            SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", contract.clone()),
+                        )
+                        .route("/api/docs", web::get().to(redirect_to_docs))
+                        .service(web::scope("/api").default_service(web::to(routes::not_found)))
+                        .configure(|cfg| crate::spa::configure(cfg, &dist));
+                }),
+        );
     }
+}
+
+/// Each path of the contract with the methods it serves.
+fn contract_methods(contract: &utoipa::openapi::OpenApi) -> Vec<(String, Vec<Method>)> {
+    contract
+        .paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = [
+                (Method::GET, item.get.is_some()),
+                (Method::PUT, item.put.is_some()),
+                (Method::POST, item.post.is_some()),
+                (Method::DELETE, item.delete.is_some()),
+                (Method::PATCH, item.patch.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(method, served)| served.then_some(method))
+            .collect();
+            (path.clone(), methods)
+        })
+        .collect()
 }
 
 async fn redirect_to_docs() -> HttpResponse {

@@ -17,6 +17,37 @@ pub fn is_built(dist: &Path) -> bool {
     dist.join("index.html").is_file()
 }
 
+/// The Content-Security-Policy sources (`'sha256-…'`) of the inline scripts of the built `index.html`
+/// (trunk writes one that loads the wasm module), so the policy allows them and nothing else inline.
+pub fn inline_script_hashes(dist: &Path) -> Vec<String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let Ok(html) = std::fs::read_to_string(dist.join("index.html")) else {
+        return Vec::new();
+    };
+    let mut hashes = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else { break };
+        let tag = &rest[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &rest[body_start..body_start + close];
+        if !tag.contains(" src=") && !body.trim().is_empty() {
+            let digest = sha2::Sha256::digest(body.as_bytes());
+            hashes.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &rest[body_start + close..];
+    }
+    hashes
+}
+
 /// Registers the web app service (must come after the API routes). When the app is not built, `/`
 /// explains how to build it.
 pub fn configure(cfg: &mut web::ServiceConfig, dist: &Path) {

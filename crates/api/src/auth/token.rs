@@ -82,6 +82,7 @@ impl TokenService {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret.expose()),
             decoding: DecodingKey::from_secret(secret.expose()),
@@ -110,12 +111,25 @@ impl TokenService {
 
     /// Verifies a token and returns its claims.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid(e.to_string()),
-            })
+            })?;
+        // A token issued in the future, or living longer than an access token may (a forged or
+        // misconfigured 10-year token), is refused even when its signature holds. The longest life is
+        // this server's configured lifetime, or the default one when that is shorter (tokens minted by
+        // `tdb token` keep working on a server configured with short-lived tokens).
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        if claims.iat > chrono::Utc::now().timestamp() + leeway {
+            return Err(TokenError::Invalid("issued in the future".to_owned()));
+        }
+        let longest = self.lifetime_seconds.max(ACCESS_TOKEN_SECONDS);
+        if claims.exp - claims.iat > longest + leeway {
+            return Err(TokenError::Invalid("lifetime above the maximum".to_owned()));
+        }
+        Ok(claims)
     }
 }
 
@@ -146,6 +160,19 @@ mod tests {
 
     fn service(secret: &str) -> TokenService {
         TokenService::new(&Secret::new(secret))
+    }
+
+    #[test]
+    fn a_configured_lifetime_longer_than_the_default_is_accepted_and_capped() {
+        let svc = TokenService::with_lifetime(&Secret::new("key-one-key-one-key-one-key-one-xx"), 3600);
+        let claims = svc.claims("alice@example.fr", Role::Ars);
+        assert_eq!(svc.verify(&svc.sign(&claims).unwrap()), Ok(claims.clone()));
+        let mut longer = claims;
+        longer.exp = longer.iat + 3600 * 24;
+        assert!(matches!(
+            svc.verify(&svc.sign(&longer).unwrap()),
+            Err(TokenError::Invalid(_))
+        ));
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub enum ProblemCode {
     InvalidPath,
     /// The body's media type is not one the endpoint accepts.
     UnsupportedMediaType,
-    /// The body is larger than accepted.
-    PayloadTooLarge,
+    /// The request cannot be read (a framework-level refusal without a more precise code).
+    BadRequest,
     /// The token request names a grant type other than `client_credentials`.
     UnsupportedGrantType,
     /// The client asks for a scope it was not granted.
@@ -152,6 +152,14 @@ pub enum ProblemCode {
     ExportTooLarge,
     /// The batch asks for more fiches than allowed.
     BatchTooLarge,
+
+    // 405, 413, 431.
+    /// The method is not served on this path; `Allow` lists those that are.
+    MethodNotAllowed,
+    /// The body is larger than accepted.
+    PayloadTooLarge,
+    /// The request's headers are too large.
+    HeaderFieldsTooLarge,
 
     // 500, 503.
     /// An unexpected failure (logged).

@@ -16,8 +16,12 @@ use crate::services;
 use crate::state::AppState;
 
 fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
+    let proxies = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.config.trusted_proxies.clone())
+        .unwrap_or_default();
+    crate::routes::client_ip::client_ip(req, &proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 /// Log in with email and password.
@@ -27,8 +31,10 @@ fn client_ip(req: &HttpRequest) -> String {
 /// `tdb_refresh` (`HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age=<absolute lifetime>`, plus
 /// `Secure` unless the public URL is plain-http localhost) lets `POST /auth/refresh` get the next access
 /// token. A wrong email or password answers 401 `invalid_credentials` without telling which. After 5
-/// failures on an account (or 20 from one address) within 15 minutes, attempts answer 429 with
-/// `Retry-After`; the counters are shared by every server replica.
+/// failures on an account (or 20 from one address), each next attempt must wait a delay (30 s, doubling
+/// with each failure, at most 5 minutes): earlier attempts answer 429 with `Retry-After`, and the right
+/// password after the delay logs in. The counters are shared by every server replica; the address is
+/// the peer's, or the one the proxies of `TDB_TRUSTED_PROXIES` forwarded.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -218,7 +224,7 @@ pub async fn token(
     let tokens = state.tokens.clone();
     let request = body.into_inner();
     state
-        .db(move |conn| services::auth::client_token(conn, &tokens, &request, &ip))
+        .db_write(move |conn| services::auth::client_token(conn, &tokens, &request, &ip))
         .await
         .map(web::Json)
 }

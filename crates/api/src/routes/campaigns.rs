@@ -99,7 +99,7 @@ pub async fn create_campaign(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let campaign = state
-        .db(move |conn| service::create(conn, &principal, &input))
+        .db_write(move |conn| service::create(conn, &principal, &input))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/campaigns/{}", campaign.year)))
@@ -143,7 +143,7 @@ pub async fn change_phase(
 ) -> Result<web::Json<PhaseChangeResult>, ApiError> {
     let (year, input) = (year.into_inner(), body.into_inner());
     state
-        .db(move |conn| service::change_phase(conn, &principal, year, &input))
+        .db_write(move |conn| service::change_phase(conn, &principal, year, &input))
         .await
         .map(web::Json)
 }

@@ -22,10 +22,12 @@ fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error 
             ProblemCode::UnsupportedMediaType,
             "Le corps de la requête doit être en JSON (application/json).".to_owned(),
         ),
-        error::JsonPayloadError::Overflow { .. } | error::JsonPayloadError::OverflowKnownLength { .. } => (
-            ProblemCode::PayloadTooLarge,
-            "Le corps de la requête est trop volumineux.".to_owned(),
-        ),
+        error::JsonPayloadError::Overflow { .. } | error::JsonPayloadError::OverflowKnownLength { .. } => {
+            return ApiError::PayloadTooLarge(
+                "Le corps JSON dépasse la taille acceptée (16 Mio).".to_owned(),
+            )
+            .into();
+        }
         other => (
             ProblemCode::MalformedJson,
             format!("Le corps JSON est illisible : {other}"),

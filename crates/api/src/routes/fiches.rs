@@ -140,6 +140,8 @@ pub struct BatchParams {
         (status = 404, description = "No such campaign.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing or invalid territory (`invalid_territory`), or too many structures (`batch_too_large`).",
             body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "You already have an unfinished batch, or the server builds its maximum (`too_many_requests`); \
+            see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/campaigns/{year}/fiches")]
@@ -154,6 +156,7 @@ pub async fn post_fiche_batch(
         principal,
         year.into_inner(),
         params.into_inner().territory,
+        state.config.fiche_batch_ttl_hours,
     )
     .await?;
     Ok(HttpResponse::Accepted()
@@ -182,8 +185,9 @@ pub async fn get_fiche_batch(
     id: web::Path<String>,
 ) -> Result<web::Json<FicheBatch>, ApiError> {
     let id = id.into_inner();
+    let ttl = state.config.fiche_batch_ttl_hours;
     state
-        .db(move |conn| batch::get(conn, &principal, &id))
+        .db(move |conn| batch::get(conn, &principal, &id, ttl))
         .await
         .map(web::Json)
 }
@@ -213,8 +217,9 @@ pub async fn get_fiche_batch_archive(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let name = format!("fiches-{id}.zip");
+    let ttl = state.config.fiche_batch_ttl_hours;
     let bytes = state
-        .db(move |conn| batch::archive(conn, &principal, &id))
+        .db(move |conn| batch::archive(conn, &principal, &id, ttl))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")

@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod binary;
 pub mod campaigns;
 pub mod catalogue;
+pub mod client_ip;
 pub mod cpom;
 pub mod evaluate;
 pub mod exports;
@@ -19,6 +20,7 @@ pub mod preconditions;
 pub mod principal;
 pub mod progress;
 pub mod regions;
+pub mod security;
 pub mod session_cookie;
 pub mod structures;
 

@@ -67,7 +67,7 @@ pub async fn create_organisation(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let organisation = state
-        .db(move |conn| service::create_organisation(conn, &principal, &input))
+        .db_write(move |conn| service::create_organisation(conn, &principal, &input))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((

@@ -35,7 +35,9 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
     let token = header
         .to_str()
         .ok()
-        .and_then(|value| value.strip_prefix("Bearer "))
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token)
         .ok_or_else(|| ApiError::Unauthenticated {
             code: ProblemCode::InvalidToken,
             detail: "L'en-tête Authorization doit être « Bearer <jeton> ».".to_owned(),

@@ -11,11 +11,14 @@ use utoipa::IntoParams;
 use crate::auth::Principal;
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::structures::{FormStateFilter, StructureFilters};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::routes::pagination::PageParams;
 use crate::services::if_match::etag;
 use crate::services::structures as service;
 use crate::state::AppState;
+
+/// Longest text searched by `GET /structures?q=` (a longer one is a 400 `invalid_query`).
+pub const Q_MAX_CHARS: usize = 200;
 
 /// Filters of `GET /structures` (all optional, combined).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -39,14 +42,22 @@ pub struct StructureListParams {
     /// Campaign year of `form_state` (required with it).
     #[param(example = 2024)]
     pub campaign: Option<i32>,
-    /// Text searched in the name (case-insensitive) or start of the FINESS.
-    #[param(example = "tilleuls")]
+    /// Text searched in the name (case-insensitive) or start of the FINESS; at most 200 characters.
+    #[param(example = "tilleuls", max_length = 200)]
     pub q: Option<String>,
 }
 
 impl StructureListParams {
     /// Checks the filters, listing every invalid one.
     fn validate(self) -> Result<StructureFilters, ApiError> {
+        if let Some(q) = &self.q
+            && q.chars().count() > Q_MAX_CHARS
+        {
+            return Err(ApiError::BadRequest {
+                code: ProblemCode::InvalidQuery,
+                detail: format!("Le texte cherché (q) compte au plus {Q_MAX_CHARS} caractères."),
+            });
+        }
         let mut errors = Vec::new();
         let mut bad = |name: &str, code: &str, message: String| {
             errors.push(FieldError {
@@ -122,6 +133,8 @@ impl StructureListParams {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of structures.", body = Page<Structure>),
+        (status = 400, description = "Unreadable query, or `q` longer than 200 characters (`invalid_query`).",
+            body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid filters or paging; `errors` lists each (`/query/<name>`).", body = Problem,
             content_type = "application/problem+json",
@@ -239,7 +252,7 @@ pub async fn create_structure(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let structure = state
-        .db(move |conn| service::create(conn, &principal, &input))
+        .db_write(move |conn| service::create(conn, &principal, &input))
         .await?;
     let mut response = HttpResponse::Created();
     response.insert_header((
@@ -286,7 +299,7 @@ pub async fn update_structure(
     let if_match = crate::routes::preconditions::if_match(&req);
     let (finess, input) = (finess.into_inner(), body.into_inner());
     let structure = state
-        .db(move |conn| service::update(conn, &principal, &finess, if_match, &input))
+        .db_write(move |conn| service::update(conn, &principal, &finess, if_match, &input))
         .await?;
     Ok(with_etag(HttpResponse::Ok(), &structure))
 }

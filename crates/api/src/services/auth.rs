@@ -11,11 +11,12 @@ use crate::db::repo::accounts::UserAccount;
 use crate::db::repo::{accounts, login_attempts};
 use crate::error::{ApiError, ProblemCode};
 
-/// Failures allowed per account (or client) within [`WINDOW_MINUTES`].
+/// Failures of an account (or client) before each attempt must wait an increasing delay
+/// (`login_attempts::delay_seconds`: 30 s, doubling, at most 5 minutes).
 pub const ACCOUNT_LIMIT: i32 = 5;
-/// Failures allowed per client IP within [`WINDOW_MINUTES`].
+/// The same for a client IP.
 pub const IP_LIMIT: i32 = 20;
-/// Length of the counting window.
+/// Failures are counted while each comes within this time of the previous one.
 pub const WINDOW_MINUTES: i64 = 15;
 
 fn window() -> Duration {

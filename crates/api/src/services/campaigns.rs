@@ -129,6 +129,18 @@ pub fn create(
             });
         }
         campaigns::insert(conn, &row)?;
+        campaigns::append_audit(
+            conn,
+            &[AuditEntry {
+                at: row.updated_at,
+                actor: principal.subject.clone(),
+                channel: principal.channel().to_owned(),
+                action: "campaign_created".to_owned(),
+                campaign_year: Some(row.year),
+                structure_finess: None,
+                detail: Some(serde_json::json!({"catalogue_version": row.catalogue_version}).to_string()),
+            }],
+        )?;
         Ok(to_campaign(row))
     })
 }

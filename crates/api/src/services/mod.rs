@@ -14,4 +14,5 @@ pub mod pdf;
 pub mod progress;
 pub mod sessions;
 pub mod structures;
+pub mod text;
 pub mod values;

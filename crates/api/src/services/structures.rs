@@ -17,11 +17,13 @@ use tdb_domain::contract::{
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
+use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::organisations::{self, OrganisationRow};
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::structures::{self, StructureRow, competence_code};
 use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
+use crate::services::text::{NAME_MAX_CHARS, check_line};
 
 /// Whether `finess` follows the FINESS syntax (see the module documentation).
 pub fn is_finess(finess: &str) -> bool {
@@ -76,9 +78,11 @@ fn validate(
             "Le nom de la structure est obligatoire.",
         ));
     }
+    check_line("/name", fields.name, NAME_MAX_CHARS, errors);
     if fields.city.trim().is_empty() {
         errors.push(field("/city", "required", "La commune est obligatoire."));
     }
+    check_line("/city", fields.city, NAME_MAX_CHARS, errors);
     let catalogue = tdb_domain::catalogue_for(tdb_domain::LAST_CAMPAIGN)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let category = catalogue.resolve_category(fields.category.trim());
@@ -147,6 +151,71 @@ fn validate(
     }
 }
 
+/// Appends the audit entry of a write to a structure or a managing body (`old`/`new`: the rows as JSON).
+fn audit(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    action: &str,
+    finess: Option<&str>,
+    old: Option<serde_json::Value>,
+    new: Option<serde_json::Value>,
+) -> Result<(), ApiError> {
+    audit::append(
+        conn,
+        &[NewAuditEntry {
+            at: chrono::Utc::now().naive_utc(),
+            actor: principal.subject.clone(),
+            channel: principal.channel().to_owned(),
+            action: action.to_owned(),
+            campaign_year: None,
+            structure_finess: finess.map(str::to_owned),
+            item_code: None,
+            old_value: old.map(|v| v.to_string()),
+            new_value: new.map(|v| v.to_string()),
+            detail: None,
+        }],
+    )?;
+    Ok(())
+}
+
+fn row_json(row: &StructureRow) -> serde_json::Value {
+    serde_json::json!({
+        "name": row.name, "category": row.category, "organisation_finess": row.organisation_finess,
+        "department_code": row.department_code, "city": row.city, "opening_date": row.opening_date,
+        "active": row.active, "version": row.version,
+    })
+}
+
+/// Refuses (422 on `/organisation_finess`) a managing body outside the caller's scope: an ARS may attach
+/// a structure only to a managing body that already manages a structure of its region, or to one that
+/// manages none yet (just created, it belongs to no region). `keep` (the body the structure has today)
+/// is always accepted. `national` may attach to any body.
+fn check_organisation_scope(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    organisation: &str,
+    keep: Option<&str>,
+) -> Result<(), ApiError> {
+    if principal.scope == StructureScope::All || keep == Some(organisation) {
+        return Ok(());
+    }
+    let visible =
+        organisations::visible_structure_count(conn, visible_structures(&principal.scope), organisation)?;
+    let all =
+        organisations::visible_structure_count(conn, visible_structures(&StructureScope::All), organisation)?;
+    if visible > 0 || all == 0 {
+        return Ok(());
+    }
+    Err(ApiError::Validation(vec![field(
+        "/organisation_finess",
+        "organisation_out_of_scope",
+        format!(
+            "L'organisme gestionnaire {organisation} ne gère aucune structure de votre périmètre : vous ne \
+             pouvez pas lui rattacher une structure."
+        ),
+    )]))
+}
+
 /// Refuses (403) unless the caller may write a structure with this region and competence.
 fn authorise_write(principal: &Principal, row: &StructureRow) -> Result<(), ApiError> {
     match (&principal.role, &principal.scope) {
@@ -197,7 +266,16 @@ pub fn create(
                 detail: format!("Une structure de FINESS {} existe déjà.", row.finess),
             });
         }
+        check_organisation_scope(conn, principal, &row.organisation_finess, None)?;
         structures::insert(conn, &row)?;
+        audit(
+            conn,
+            principal,
+            "structure_created",
+            Some(&row.finess),
+            None,
+            Some(row_json(&row)),
+        )?;
         one(structures::with_names(conn, vec![row])?)
     })
 }
@@ -228,9 +306,23 @@ pub fn update(
         row.active = input.active;
         row.version = expected + 1;
         authorise_write(principal, &row)?;
+        check_organisation_scope(
+            conn,
+            principal,
+            &row.organisation_finess,
+            Some(&current.organisation_finess),
+        )?;
         if expected != current.version || !structures::update(conn, &row, expected)? {
             return Err(ApiError::PreconditionFailed);
         }
+        audit(
+            conn,
+            principal,
+            "structure_updated",
+            Some(&row.finess),
+            Some(row_json(&current)),
+            Some(row_json(&row)),
+        )?;
         one(structures::with_names(conn, vec![row])?)
     })
 }
@@ -287,6 +379,7 @@ pub fn create_organisation(
             "Le nom de l'organisme est obligatoire.",
         ));
     }
+    check_line("/name", &input.name, NAME_MAX_CHARS, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -300,14 +393,15 @@ pub fn create_organisation(
                 ),
             });
         }
-        organisations::insert(
-            conn,
-            &OrganisationRow {
-                finess: input.finess.clone(),
-                name: input.name.trim().to_owned(),
-                legal_status: legal_status_code(input.legal_status).to_owned(),
-            },
-        )?;
+        let row = OrganisationRow {
+            finess: input.finess.clone(),
+            name: input.name.trim().to_owned(),
+            legal_status: legal_status_code(input.legal_status).to_owned(),
+        };
+        organisations::insert(conn, &row)?;
+        let new =
+            serde_json::json!({"finess": row.finess, "name": row.name, "legal_status": row.legal_status});
+        audit(conn, principal, "organisation_created", None, None, Some(new))?;
         Ok(Organisation {
             finess: input.finess.clone(),
             name: input.name.trim().to_owned(),

@@ -29,5 +29,26 @@ fn secrets_never_show_in_debug_output() {
 #[test]
 fn short_jwt_secrets_are_refused() {
     assert!("too-short".parse::<tdb_api::config::Secret>().is_err());
-    assert!("x".repeat(32).parse::<tdb_api::config::Secret>().is_ok());
+    assert!(
+        "f43fb4f3780a1000a89e7da780fd42f248dd9fa56c85a178"
+            .parse::<tdb_api::config::Secret>()
+            .is_ok()
+    );
+}
+
+/// Issue 16: a long but predictable secret (36 × "a") is refused at startup with a clear message.
+#[test]
+fn predictable_jwt_secrets_are_refused() {
+    for weak in ["a".repeat(36), "ab".repeat(20), "x".repeat(32)] {
+        let error = weak.parse::<tdb_api::config::Secret>().unwrap_err();
+        assert!(
+            error.contains("too predictable") && error.contains("openssl rand"),
+            "{error}"
+        );
+    }
+    assert!(
+        "mVe3fdLgC3Ux1cJQKSIvvps/6NzIR7HvV4pByXnCMcQ="
+            .parse::<tdb_api::config::Secret>()
+            .is_ok()
+    );
 }

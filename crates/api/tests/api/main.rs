@@ -26,6 +26,7 @@ mod forms_fixtures;
 mod forms_scopes;
 mod forms_values;
 mod forms_workflow;
+mod hardening;
 mod health;
 mod if_match;
 mod imports_bombs;

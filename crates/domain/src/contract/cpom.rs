@@ -678,10 +678,10 @@ pub struct CpomMismatch {
     /// `cpom_en_cours`, `date_debut_cpom` or `date_fin_cpom`.
     pub item: String,
     /// Value in the form.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub form_value: serde_json::Value,
     /// Value from the contracts.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub contract_value: serde_json::Value,
     /// Source of the form's value (`saisie`…).
     pub source: String,

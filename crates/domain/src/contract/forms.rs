@@ -78,7 +78,7 @@ pub enum Authority {
 })))]
 pub struct FormValueEntry {
     /// The value (number, boolean, `YYYY-MM-DD`, enum code, `"sans_objet"`), or null when cleared.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub value: serde_json::Value,
     /// `saisie` (typed by the structure) or the partner source that pushed it (`finess`, `cnsa_errd`,
     /// `cnsa_galaad`, `cpom`).
@@ -96,7 +96,7 @@ pub struct FormValueEntry {
     pub locked: bool,
     /// The value pushed by a partner, kept when the structure overrode it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub prefill_value: Option<serde_json::Value>,
     /// Source of that pushed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,7 +251,7 @@ pub struct FormDocument {
 #[serde(deny_unknown_fields)]
 pub struct FormPatch {
     /// New values by item code; null empties the item. Items not listed are left as they are.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub values: BTreeMap<String, serde_json::Value>,
     /// Why a value pushed by `cnsa_errd` or `cpom` is overridden (at least 10 characters), by item
     /// code; each key must also be in `values`.
@@ -352,15 +352,15 @@ pub struct AuditEntry {
     pub item: Option<String>,
     /// Value before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub old_value: Option<serde_json::Value>,
     /// Value after.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub new_value: Option<serde_json::Value>,
     /// Detail (a transition's `{from, to, comment?}`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
     pub detail: Option<serde_json::Value>,
 }
 

@@ -37,7 +37,7 @@ pub struct ImportRequestRow {
     pub finess: String,
     /// Item code → value (JSON number, boolean, date or enum string, `"sans_objet"`; `null` empties the
     /// item under the same rules as a new value).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub values: BTreeMap<String, serde_json::Value>,
 }
 
@@ -94,10 +94,10 @@ pub struct ImportConflict {
     /// Source of the stored value (`saisie`).
     pub current_source: String,
     /// The stored value.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub current_value: serde_json::Value,
     /// The value of the import.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub pushed_value: serde_json::Value,
 }
 
@@ -188,7 +188,9 @@ pub struct ImportProblem {
     /// Every refused value: path `/rows/<row>/values/<item>` (or `/rows/<row>` for a refused row); for an
     /// XLSX import `/sheets/<sheet>/cells/<cell>`, the message starting with `Feuil "<sheet>" cellule <cell>`.
     pub errors: Vec<FieldError>,
-    /// What the import would do.
+    /// What the import would do (`import_rejected` only: a plain `validation_failed` of the request has
+    /// none).
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub summary: ImportSummary,
 }
 

@@ -82,3 +82,19 @@ pub fn find_client(conn: &mut DbConnection, client_id: &str) -> QueryResult<Opti
         .first(conn)
         .optional()
 }
+
+/// The role of each of `emails` that is a user account (`(email, role)`; the others are absent).
+pub fn roles_of(conn: &mut DbConnection, emails: &[String]) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .filter(users::email.eq_any(emails))
+        .select((users::email, users::role))
+        .load(conn)
+}
+
+/// Which of `ids` are API client ids.
+pub fn clients_among(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<String>> {
+    api_clients::table
+        .filter(api_clients::client_id.eq_any(ids))
+        .select(api_clients::client_id)
+        .load(conn)
+}

@@ -103,6 +103,37 @@ pub fn archive(conn: &mut DbConnection, id: &str, actor: &str) -> QueryResult<Op
         .map(Option::flatten)
 }
 
+/// Unfinished (queued or running) batches created after `since`: `(of actor, of everyone)`.
+pub fn unfinished(conn: &mut DbConnection, actor: &str, since: NaiveDateTime) -> QueryResult<(i64, i64)> {
+    let open = || {
+        fiche_batches::table
+            .filter(fiche_batches::finished_at.is_null())
+            .filter(fiche_batches::created_at.gt(since))
+            .into_boxed()
+    };
+    let all = open().count().get_result(conn)?;
+    let mine = open()
+        .filter(fiche_batches::actor.eq(actor))
+        .count()
+        .get_result(conn)?;
+    Ok((mine, all))
+}
+
+/// Deletes the batches (and their zips) finished before `before`, or created before it and never
+/// finished (their process died).
+pub fn purge(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(
+        fiche_batches::table.filter(
+            fiche_batches::finished_at
+                .lt(before)
+                .or(fiche_batches::finished_at
+                    .is_null()
+                    .and(fiche_batches::created_at.lt(before))),
+        ),
+    )
+    .execute(conn)
+}
+
 /// Records progress.
 pub fn progress(conn: &mut DbConnection, id: &str, state: BatchState, processed: i64) -> QueryResult<()> {
     diesel::update(fiche_batches::table.find(id))

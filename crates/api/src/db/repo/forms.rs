@@ -152,7 +152,7 @@ pub fn stamp(
         .select(forms::version)
         .single_value();
     let previous_version = forms::table
-        .find((year - 1, finess))
+        .find((year.saturating_sub(1), finess))
         .select(forms::version)
         .single_value();
     let requests = correction_requests::table

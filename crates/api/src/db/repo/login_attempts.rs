@@ -1,7 +1,10 @@
 //! Failed-login counters in the database, so the limit holds across every replica.
 //!
-//! A key (`account:<email>`, `ip:<address>`, `client:<id>`) counts failures in a fixed window that starts
-//! at its first failure; past the limit, attempts are refused until the window ends.
+//! A key (`account:<email>`, `ip:<address>`, `client:<id>`) counts its failures while each comes within
+//! `window` of the previous one (`window_started_at` holds the time of the **last** failure). From the
+//! `limit`-th failure on, the next attempt must wait a delay that doubles with each further failure,
+//! capped ([`delay_seconds`]): never a hard lock that someone who knows an e-mail address can renew
+//! forever — once the delay has passed, the right password gets in (and clears the counter).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -9,7 +12,22 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::login_attempts;
 
-/// Seconds to wait when `key` has reached `limit` failures within `window`, else `None`.
+/// Delay after the `limit`-th failure, in seconds.
+pub const FIRST_DELAY_SECONDS: i64 = 30;
+/// Longest delay, in seconds.
+pub const MAX_DELAY_SECONDS: i64 = 5 * 60;
+
+/// The wait imposed after `failures` failures of a key whose limit is `limit` (0 below the limit):
+/// 30 s at the limit, doubling with each further failure, at most 5 minutes.
+pub fn delay_seconds(failures: i32, limit: i32) -> i64 {
+    if failures < limit {
+        return 0;
+    }
+    let doublings = u32::try_from(failures - limit).unwrap_or(0).min(16);
+    (FIRST_DELAY_SECONDS << doublings).min(MAX_DELAY_SECONDS)
+}
+
+/// Seconds to wait before `key` may try again, else `None`.
 pub fn blocked_for(
     conn: &mut DbConnection,
     key: &str,
@@ -22,14 +40,16 @@ pub fn blocked_for(
         .select((login_attempts::failures, login_attempts::window_started_at))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(failures, started)| {
-        let ends = started + window;
-        (failures >= limit && ends > now)
-            .then(|| u64::try_from((ends - now).num_seconds().max(1)).unwrap_or(1))
+    Ok(row.and_then(|(failures, last)| {
+        if last + window <= now {
+            return None;
+        }
+        let ends = last + Duration::seconds(delay_seconds(failures, limit));
+        (ends > now).then(|| u64::try_from((ends - now).num_seconds().max(1)).unwrap_or(1))
     }))
 }
 
-/// Counts one failure for `key` (a new window starts when the previous one has ended).
+/// Counts one failure for `key` (from 1 again when the previous failure is older than `window`).
 pub fn record_failure(
     conn: &mut DbConnection,
     key: &str,
@@ -43,8 +63,11 @@ pub fn record_failure(
             .first(conn)
             .optional()?;
         match started {
-            Some(started) if started + window > now => diesel::update(login_attempts::table.find(key))
-                .set(login_attempts::failures.eq(login_attempts::failures + 1))
+            Some(last) if last + window > now => diesel::update(login_attempts::table.find(key))
+                .set((
+                    login_attempts::failures.eq(login_attempts::failures + 1),
+                    login_attempts::window_started_at.eq(now),
+                ))
                 .execute(conn),
             Some(_) => diesel::update(login_attempts::table.find(key))
                 .set((
@@ -69,4 +92,19 @@ pub fn reset(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
     diesel::delete(login_attempts::table.find(key))
         .execute(conn)
         .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::delay_seconds;
+
+    #[test]
+    fn the_delay_doubles_from_the_limit_and_is_capped() {
+        assert_eq!(delay_seconds(4, 5), 0);
+        assert_eq!(delay_seconds(5, 5), 30);
+        assert_eq!(delay_seconds(6, 5), 60);
+        assert_eq!(delay_seconds(8, 5), 240);
+        assert_eq!(delay_seconds(9, 5), 300);
+        assert_eq!(delay_seconds(1_000, 5), 300);
+    }
 }

@@ -35,7 +35,7 @@ pub async fn create_action_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let sheet = state
-        .db(move |conn| sheets::add_action_sheet(conn, &principal, id, &input))
+        .db_write(move |conn| sheets::add_action_sheet(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(sheet))
 }
@@ -79,7 +79,7 @@ pub async fn update_action_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let ((id, sheet), input, if_match) = (path.into_inner(), body.into_inner(), if_match(&req));
     let (sheet, version) = state
-        .db(move |conn| updates::update_action_sheet(conn, &principal, id, sheet, if_match, &input))
+        .db_write(move |conn| updates::update_action_sheet(conn, &principal, id, sheet, if_match, &input))
         .await?;
     Ok(with_version(version, &sheet))
 }
@@ -106,7 +106,7 @@ pub async fn delete_action_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let (id, sheet) = path.into_inner();
     state
-        .db(move |conn| sheets::delete_action_sheet(conn, &principal, id, sheet))
+        .db_write(move |conn| sheets::delete_action_sheet(conn, &principal, id, sheet))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

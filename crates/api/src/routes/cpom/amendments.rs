@@ -35,7 +35,7 @@ pub async fn create_amendment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let amendment = state
-        .db(move |conn| lifecycle::amend(conn, &principal, id, &input))
+        .db_write(move |conn| lifecycle::amend(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(amendment))
 }

@@ -37,7 +37,7 @@ pub async fn create_committee(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let committee = state
-        .db(move |conn| committees::create(conn, &principal, id, &input))
+        .db_write(move |conn| committees::create(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(committee))
 }
@@ -122,7 +122,7 @@ pub async fn record_committee(
 ) -> Result<web::Json<CommitteeReport>, ApiError> {
     let (id, input) = (committee.into_inner(), body.into_inner());
     state
-        .db(move |conn| committees::record(conn, &principal, id, &input))
+        .db_write(move |conn| committees::record(conn, &principal, id, &input))
         .await
         .map(web::Json)
 }

@@ -64,7 +64,7 @@ pub async fn create_contract(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let contract = state
-        .db(move |conn| lifecycle::create(conn, &principal, &input))
+        .db_write(move |conn| lifecycle::create(conn, &principal, &input))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -144,7 +144,7 @@ pub async fn update_contract(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input, if_match) = (id.into_inner(), body.into_inner(), if_match(&req));
     let contract = state
-        .db(move |conn| updates::update_contract(conn, &principal, id, if_match, &input))
+        .db_write(move |conn| updates::update_contract(conn, &principal, id, if_match, &input))
         .await?;
     Ok(with_version(contract.version, &contract))
 }
@@ -178,7 +178,7 @@ pub async fn transition_contract(
 ) -> Result<web::Json<Contract>, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     state
-        .db(move |conn| lifecycle::transition(conn, &principal, id, &input))
+        .db_write(move |conn| lifecycle::transition(conn, &principal, id, &input))
         .await
         .map(web::Json)
 }

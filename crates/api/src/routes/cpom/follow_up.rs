@@ -35,7 +35,7 @@ pub async fn put_objective_value(
 ) -> Result<web::Json<Objective>, ApiError> {
     let ((objective, year), input) = (path.into_inner(), body.into_inner());
     state
-        .db(move |conn| objectives::put_value(conn, &principal, objective, year, &input))
+        .db_write(move |conn| objectives::put_value(conn, &principal, objective, year, &input))
         .await
         .map(web::Json)
 }

@@ -37,7 +37,7 @@ pub async fn create_objective(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let objective = state
-        .db(move |conn| objectives::add_objective(conn, &principal, id, &input))
+        .db_write(move |conn| objectives::add_objective(conn, &principal, id, &input))
         .await?;
     Ok(HttpResponse::Created().json(objective))
 }
@@ -84,7 +84,7 @@ pub async fn update_objective(
 ) -> Result<HttpResponse, ApiError> {
     let ((id, objective), input, if_match) = (path.into_inner(), body.into_inner(), if_match(&req));
     let (objective, version) = state
-        .db(move |conn| updates::update_objective(conn, &principal, id, objective, if_match, &input))
+        .db_write(move |conn| updates::update_objective(conn, &principal, id, objective, if_match, &input))
         .await?;
     Ok(with_version(version, &objective))
 }
@@ -111,7 +111,7 @@ pub async fn delete_objective(
 ) -> Result<HttpResponse, ApiError> {
     let (id, objective) = path.into_inner();
     state
-        .db(move |conn| objectives::delete_objective(conn, &principal, id, objective))
+        .db_write(move |conn| objectives::delete_objective(conn, &principal, id, objective))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -22,6 +22,19 @@ use crate::services::benchmarks::{PeerSource, Territory};
 
 /// Largest batch (a region of the size of Île-de-France or Auvergne-Rhône-Alpes).
 pub const MAX_FICHES: usize = 5_000;
+/// Unfinished batches one caller may have at once.
+pub const MAX_UNFINISHED_PER_CALLER: i64 = 1;
+/// Unfinished batches of everyone at once (every replica).
+pub const MAX_UNFINISHED: i64 = 4;
+/// An unfinished batch older than this no longer counts (its process died).
+const STALE_MINUTES: i64 = 60;
+/// `Retry-After` of a refused batch, in seconds.
+const RETRY_AFTER_SECONDS: u64 = 30;
+
+/// When the batches (and their zips) finished before it have expired, for a time to live of `ttl_hours`.
+pub fn expiry(ttl_hours: u64) -> NaiveDateTime {
+    now() - chrono::Duration::hours(i64::try_from(ttl_hours).unwrap_or(i64::MAX / 7200))
+}
 
 fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
@@ -85,11 +98,15 @@ fn principal_department(principal: &Principal) -> Option<&str> {
 }
 
 /// `POST /campaigns/{year}/fiches?territory=`: records the batch and starts it.
+///
+/// Expired batches (finished more than `ttl_hours` ago) are purged first; a caller with an unfinished
+/// batch, or a server with [`MAX_UNFINISHED`] of them, is answered 429 with `Retry-After`.
 pub async fn start(
     source: &PeerSource,
     principal: Principal,
     year: i32,
     territory: Option<String>,
+    ttl_hours: u64,
 ) -> Result<FicheBatch, ApiError> {
     if !matches!(principal.role, Role::National | Role::Ars | Role::Cd) {
         return Err(ApiError::Forbidden(
@@ -112,6 +129,17 @@ pub async fn start(
     let (row, finess) = source
         .pool
         .run_write(move |conn| {
+            fiche_batches::purge(conn, expiry(ttl_hours))?;
+            let (mine, all) = fiche_batches::unfinished(
+                conn,
+                &asker.subject,
+                now() - chrono::Duration::minutes(STALE_MINUTES),
+            )?;
+            if mine >= MAX_UNFINISHED_PER_CALLER || all >= MAX_UNFINISHED {
+                return Err(ApiError::TooManyRequests {
+                    retry_after: RETRY_AFTER_SECONDS,
+                });
+            }
             if forms::campaign_phase(conn, year)?.is_none() {
                 return Err(ApiError::NotFound {
                     code: ProblemCode::CampaignNotFound,
@@ -225,14 +253,25 @@ async fn run(
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
-/// `GET /fiche-batches/{id}`: the batch, for whoever started it (404 for anyone else).
+/// `GET /fiche-batches/{id}`: the batch, for whoever started it (404 for anyone else, and once expired).
 pub fn get(
     conn: &mut crate::db::DbConnection,
     principal: &Principal,
     id: &str,
+    ttl_hours: u64,
 ) -> Result<FicheBatch, ApiError> {
+    live(conn, principal, id, ttl_hours).map(|row| to_wire(&row))
+}
+
+/// The batch `id` of `principal`, unless it expired.
+fn live(
+    conn: &mut crate::db::DbConnection,
+    principal: &Principal,
+    id: &str,
+    ttl_hours: u64,
+) -> Result<BatchRow, ApiError> {
     fiche_batches::find(conn, id, &principal.subject)?
-        .map(|row| to_wire(&row))
+        .filter(|row| row.finished_at.is_none_or(|at| at >= expiry(ttl_hours)))
         .ok_or_else(|| batch_not_found(id))
 }
 
@@ -241,8 +280,9 @@ pub fn archive(
     conn: &mut crate::db::DbConnection,
     principal: &Principal,
     id: &str,
+    ttl_hours: u64,
 ) -> Result<Vec<u8>, ApiError> {
-    let batch = fiche_batches::find(conn, id, &principal.subject)?.ok_or_else(|| batch_not_found(id))?;
+    let batch = live(conn, principal, id, ttl_hours)?;
     if batch.state != BatchState::Done {
         return Err(ApiError::Conflict {
             code: ProblemCode::BatchNotDone,

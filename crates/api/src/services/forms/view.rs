@@ -58,10 +58,13 @@ impl Context {
         let (year, finess) = (target.year, target.finess());
         let justifications = justifications::load(conn, year, finess)?;
         let previous = match target.stamp.previous_version {
-            Some(version) => Some(previous::evaluation((year - 1, finess, version), || {
-                let rows = values::load_json(conn, year - 1, finess)?;
-                previous_evaluation(year, &target.structure.category, &rows)
-            })?),
+            Some(version) => Some(previous::evaluation(
+                (year.saturating_sub(1), finess, version),
+                || {
+                    let rows = values::load_json(conn, year.saturating_sub(1), finess)?;
+                    previous_evaluation(year, &target.structure.category, &rows)
+                },
+            )?),
             None => None,
         };
         Ok(Self {

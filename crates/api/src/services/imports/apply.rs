@@ -39,7 +39,7 @@ pub fn write(
 ) -> Result<usize, ApiError> {
     let finess: Vec<&str> = plans.iter().map(|p| p.finess.as_str()).collect();
     let span = tracing::trace_span!("import.read_context").entered();
-    let previous = previous_values(conn, ctx.year - 1, &finess)?;
+    let previous = previous_values(conn, ctx.year.saturating_sub(1), &finess)?;
     let mut justified: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (f, key) in imports::justified_of(conn, ctx.year, &finess)? {
         justified.entry(f).or_default().insert(key);

@@ -15,6 +15,7 @@ use tdb_domain::contract::{ImportJob, ImportSummary, JobState};
 
 use super::{Context, ImportRow, Progress, is_refused, now, run_batched};
 use crate::auth::{Principal, Role};
+use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::idempotency;
 use crate::db::repo::jobs::{self, JobRow};
 use crate::db::{DbConnection, DbPool};
@@ -162,10 +163,35 @@ fn interrupt(conn: &mut DbConnection, ids: &[String]) -> Result<usize, ApiError>
     for id in ids {
         if jobs::finish(conn, id, JobState::Interrupted, None, message, now())? {
             n += 1;
+            if let Some(row) = jobs::find(conn, id)? {
+                audit::append(conn, &[interrupted_entry(&row)])?;
+            }
         }
     }
     idempotency::release_jobs(conn, ids)?;
     Ok(n)
+}
+
+/// The summary audit entry of an interrupted job: who started it, how far it went.
+fn interrupted_entry(row: &JobRow) -> NewAuditEntry {
+    NewAuditEntry {
+        at: now(),
+        actor: row.actor.clone(),
+        channel: "import".to_owned(),
+        action: "import_interrupted".to_owned(),
+        campaign_year: Some(row.campaign_year),
+        structure_finess: None,
+        item_code: None,
+        old_value: None,
+        new_value: None,
+        detail: Some(
+            serde_json::json!({
+                "job": row.id, "source": row.source, "dry_run": row.dry_run,
+                "processed": row.processed, "total": row.total,
+            })
+            .to_string(),
+        ),
+    }
 }
 
 fn is_unfinished(state: JobState) -> bool {
