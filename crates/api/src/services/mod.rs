@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod campaigns;
 pub mod cpom;
 pub mod exports;
+pub mod finess;
 pub mod fiche;
 pub mod forms;
 pub mod if_match;

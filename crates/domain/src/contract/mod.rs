@@ -16,10 +16,12 @@ mod peer;
 mod problem;
 mod progress;
 mod reference;
+mod referential;
 mod stored;
 mod structures;
 
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
+pub use referential::{FinessRejection, FinessReport};
 pub use benchmarks::{
     Fiche, FicheBatch, FicheCampaign, FicheCapacity, FicheControl, FicheIdentity, FicheIndicator, FichePoint,
     GroupBenchmark, IndicatorBenchmark, IndicatorColumn, IndicatorRow, IndicatorTable, LevelBenchmark,
