@@ -57,7 +57,11 @@ pub fn run(args: &FinessImportArgs) -> Result<String, CliError> {
     .map_err(failed)?;
     eprintln!(
         "{}{} lignes : {} créées, {} mises à jour, {} fermées, {} ignorées, {} rejetées{}",
-        if report.dry_run { "[essai, rien n'est écrit] " } else { "" },
+        if report.dry_run {
+            "[essai, rien n'est écrit] "
+        } else {
+            ""
+        },
         report.lines,
         report.created,
         report.updated,

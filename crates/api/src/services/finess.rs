@@ -75,6 +75,13 @@ fn city_of(line: &str) -> &str {
     }
 }
 
+/// A FINESS (9 ASCII characters, checked by [`is_finess`]) as a set key.
+fn finess_key(finess: &str) -> [u8; 9] {
+    let mut key = [0; 9];
+    key.copy_from_slice(&finess.as_bytes()[..9]);
+    key
+}
+
 fn malformed(line: u64, reason: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest {
         code: ProblemCode::MalformedFiness,
@@ -153,8 +160,8 @@ fn run(
     today: NaiveDate,
     progress: &mut dyn FnMut(u64),
 ) -> Result<FinessReport, Stop> {
-    let catalogue =
-        tdb_domain::catalogue_for(tdb_domain::LAST_CAMPAIGN).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let catalogue = tdb_domain::catalogue_for(tdb_domain::LAST_CAMPAIGN)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let regions = referential::department_regions(conn)?;
     let mut stored = referential::all_structures(conn)?;
     let mut organisations = referential::organisation_ids(conn)?;
@@ -186,7 +193,8 @@ fn run(
         rejected: Vec::new(),
         organisations_created: 0,
     };
-    let mut seen: HashSet<String> = HashSet::new();
+    // 9 bytes per FINESS seen: the only state that grows with the file.
+    let mut seen: HashSet<[u8; 9]> = HashSet::new();
     let mut new_organisations: Vec<OrganisationRow> = Vec::new();
     let mut new_structures: Vec<StructureRow> = Vec::new();
     let mut line: u64 = 1;
@@ -257,7 +265,7 @@ fn run(
                 reason,
             });
         };
-        if !seen.insert(finess.to_owned()) {
+        if !seen.insert(finess_key(finess)) {
             reject("ce numéro FINESS ET figure déjà plus haut dans le fichier".to_owned());
             continue;
         }
@@ -281,7 +289,9 @@ fn run(
         }
         let opening = fields[col::DATEOUV].trim();
         if !opening.is_empty() && !is_iso_date(opening) {
-            reject(format!("date d'ouverture « {opening} » invalide (attendu AAAA-MM-JJ)"));
+            reject(format!(
+                "date d'ouverture « {opening} » invalide (attendu AAAA-MM-JJ)"
+            ));
             continue;
         }
         let funder = catalogue

@@ -107,7 +107,13 @@ async fn the_sample_imports_with_exact_counts_and_a_second_run_changes_nothing(d
         .unwrap();
     assert_eq!(
         row,
-        ("971".into(), "01".into(), "eam".into(), "ARS_CD".into(), "POINTE A PITRE".into())
+        (
+            "971".into(),
+            "01".into(),
+            "eam".into(),
+            "ARS_CD".into(),
+            "POINTE A PITRE".into()
+        )
     );
 }
 
@@ -126,7 +132,11 @@ async fn a_structure_removed_from_the_file_is_closed_and_kept(db: TestDb) {
     };
     assert_eq!(
         read(&state),
-        (false, Some("2026-11-30".to_owned()), "Structure Les Tilleuls n°0".to_owned())
+        (
+            false,
+            Some("2026-11-30".to_owned()),
+            "Structure Les Tilleuls n°0".to_owned()
+        )
     );
     assert_eq!(stored(&state).0, 120, "nothing is deleted");
     // Still absent: nothing more to close, the closing date is kept.
@@ -153,7 +163,10 @@ async fn a_malformed_line_refuses_the_whole_file(db: TestDb) {
     assert_eq!(stored(&state), (0, 0), "nothing written");
 
     let (status, problem) = post(&state, b"nofinesset;rs\n", "", Some(auth::national(&state))).await;
-    assert_eq!((status, &problem["code"]), (400, &Value::from("malformed_finess")));
+    assert_eq!(
+        (status, &problem["code"]),
+        (400, &Value::from("malformed_finess"))
+    );
     assert!(problem["detail"].as_str().unwrap().contains("ligne 1"));
     let (status, problem) = post(&state, b"", "", Some(auth::national(&state))).await;
     assert_eq!((status, &problem["code"]), (400, &Value::from("empty_file")));

@@ -21,7 +21,6 @@ mod stored;
 mod structures;
 
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
-pub use referential::{FinessRejection, FinessReport};
 pub use benchmarks::{
     Fiche, FicheBatch, FicheCampaign, FicheCapacity, FicheControl, FicheIdentity, FicheIndicator, FichePoint,
     GroupBenchmark, IndicatorBenchmark, IndicatorColumn, IndicatorRow, IndicatorTable, LevelBenchmark,
@@ -58,6 +57,7 @@ pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
+pub use referential::{FinessRejection, FinessReport};
 pub use stored::UnknownCode;
 pub use structures::{
     LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,
