@@ -3,7 +3,12 @@
 //! the file: lines per second and peak memory (`VmHWM`, reset before each run) for 100,000 lines, then
 //! 200,000 lines to show that memory does not follow the file size. Target: ≥ 50,000 lines/s.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark fails loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a benchmark fails loudly and prints its figures"
+)]
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};

@@ -145,7 +145,7 @@ async fn a_structure_removed_from_the_file_is_closed_and_kept(db: TestDb) {
     // Back in the file: reopened.
     let back = import(&state, SAMPLE).await;
     assert_eq!(counts(&back), [0, 1, 0, 1, 27, 0], "{back}");
-    assert_eq!(read(&state).0, true);
+    assert!(read(&state).0);
     assert_eq!(read(&state).1, None);
 }
 
