@@ -30,6 +30,7 @@ use crate::routes;
         (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
         (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),
         (name = "structures", description = "Structures (ESMS) and their managing bodies, within the caller's scope."),
+        (name = "referential", description = "The FINESS referential: import of the official extract (national)."),
         (name = "campaigns", description = "Yearly campaigns, their phases and their monitoring."),
         (name = "imports", description = "Values imported in bulk (JSON, CSV, XLSX) by partners, the national level and the structures; background jobs."),
         (name = "exports", description = "Values exported within the caller's scope (CSV, XLSX; wide, long, official regional layout) and XLSX templates to fill in and import back."),

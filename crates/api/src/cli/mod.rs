@@ -1,6 +1,7 @@
-//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `seed`, `token`, `import`, `user`.
+//! The command line of the `tdb` binary: `serve`, `migrate`, `openapi`, `seed`, `token`, `import`, `finess`, `user`.
 
 pub mod error;
+pub mod finess;
 pub mod import;
 
 use clap::{ArgGroup, Parser, Subcommand};
@@ -36,6 +37,8 @@ pub enum Command {
     Seed(SeedArgs),
     /// Import values from a JSON or CSV file, as the system actor `cli:<source>`; prints the summary.
     Import(import::ImportArgs),
+    /// The FINESS referential: `import FILE [--dry-run]` (structures and managing bodies).
+    Finess(finess::FinessArgs),
     /// Manage a person's account: `deactivate` (revokes every session) or `activate`.
     User(UserArgs),
 }
@@ -139,6 +142,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             init_tracing(&args.config.log);
             print_contract(&import::run(args)?);
         }
+        Command::Finess(args) => match &args.action {
+            finess::FinessAction::Import(import) => {
+                init_tracing(&import.config.log);
+                print_contract(&finess::run(import)?);
+            }
+        },
         Command::User(args) => print_contract(&run_user(&args.action)?),
     }
     Ok(())

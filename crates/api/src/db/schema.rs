@@ -61,6 +61,8 @@ diesel::table! {
         active -> Bool,
         /// Optimistic-concurrency version.
         version -> BigInt,
+        /// Day the structure left the FINESS file (`YYYY-MM-DD`), when it is closed.
+        closed_on -> Nullable<Text>,
     }
 }
 

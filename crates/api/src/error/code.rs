@@ -40,6 +40,8 @@ pub enum ProblemCode {
     InvalidXlsxHeader,
     /// No sheet of the imported XLSX has a known layout.
     InvalidXlsxLayout,
+    /// The FINESS file is malformed (header, record type, field count or FINESS ET of a line).
+    MalformedFiness,
 
     // 401: no valid credentials.
     /// No credentials were sent.

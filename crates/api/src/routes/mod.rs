@@ -19,6 +19,7 @@ pub mod pagination;
 pub mod preconditions;
 pub mod principal;
 pub mod progress;
+pub mod referential;
 pub mod regions;
 pub mod security;
 pub mod session_cookie;
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(structures::update_structure)
             .service(organisations::get_organisation)
             .service(organisations::create_organisation)
+            .service(referential::import_finess)
             .service(campaigns::list_campaigns)
             .service(campaigns::create_campaign)
             .service(progress::campaign_progress)

@@ -167,6 +167,7 @@ impl World {
                 opening_date: Some(opening_date.clone()),
                 active: true,
                 version: 1,
+                closed_on: None,
             };
             let profile = values::profile(def, legal_status, opening_date, rng);
             let seed = rng.r#gen();

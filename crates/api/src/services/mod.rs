@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod cpom;
 pub mod exports;
 pub mod fiche;
+pub mod finess;
 pub mod forms;
 pub mod heavy;
 pub mod if_match;

@@ -146,6 +146,7 @@ fn validate(
             opening_date: fields.opening_date.map(str::to_owned),
             active: true,
             version: 0,
+            closed_on: None,
         }),
         _ => Err(ApiError::Validation(std::mem::take(errors))),
     }

@@ -496,6 +496,23 @@ async fn campaign_administration(db: TestDb) {
     .await;
 }
 
+async fn finess_referential(db: TestDb) {
+    // National only. The matrix sends a JSON body, which is no FINESS file: `national` passes the
+    // authorization and gets 400 `malformed_finess` (the import itself: tests/api/referential.rs).
+    let national_only = [401, 403, 403, 403, 403, 400, 403, 403];
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/referential/finess?dry_run=true",
+            Some(json!("structureet")),
+            national_only,
+            national_only,
+        ),
+    )
+    .await;
+}
+
 async fn campaign_progress(db: TestDb) {
     for by in ["department", "region"] {
         let uri = if by == "department" {
@@ -981,6 +998,7 @@ on_both_backends!(
     organisation_create,
     campaign_reads,
     campaign_administration,
+    finess_referential,
     campaign_progress,
     form_read,
     form_history,

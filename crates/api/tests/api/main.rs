@@ -40,6 +40,7 @@ mod migrations;
 mod openapi_sync;
 mod problems;
 mod progress;
+mod referential;
 mod regions;
 mod routes_contract;
 mod seed;

@@ -16,6 +16,7 @@ mod peer;
 mod problem;
 mod progress;
 mod reference;
+mod referential;
 mod stored;
 mod structures;
 
@@ -56,6 +57,7 @@ pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
+pub use referential::{FinessRejection, FinessReport};
 pub use stored::UnknownCode;
 pub use structures::{
     LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,

@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod peers;
 pub mod progress;
 pub mod reference;
+pub mod referential;
 pub mod scope;
 pub mod sessions;
 pub mod stored;

@@ -46,6 +46,8 @@ pub struct StructureRow {
     pub active: bool,
     /// Version.
     pub version: i64,
+    /// Day the structure left the FINESS file, when it is closed.
+    pub closed_on: Option<String>,
 }
 
 /// The state of the form of one campaign that a list asks for.

@@ -1,0 +1,221 @@
+//! `POST /api/v1/referential/finess` (the FINESS referential): the sample extract of
+//! `tests/data/finess/sample.csv` (see its generator for what it holds), counts, idempotence, closing,
+//! refusal of a malformed file, Latin-1, dry run, authorization.
+
+use actix_web::test;
+use diesel::prelude::*;
+use serde_json::Value;
+use tdb_api::db::schema::{organisations, structures};
+use tdb_api::state::AppState;
+
+use crate::on_both_backends;
+use crate::support::{TestDb, app, auth, state};
+
+const SAMPLE: &[u8] = include_bytes!("../data/finess/sample.csv");
+const URI: &str = "/api/v1/referential/finess";
+
+/// The sample's first structure (`590100000`, an EHPAD in Lille) and its line.
+const FIRST: &str = "590100000";
+
+async fn post(state: &AppState, body: &[u8], query: &str, token: Option<String>) -> (u16, Value) {
+    let service = app(state.clone()).await;
+    let mut request = test::TestRequest::post()
+        .uri(&format!("{URI}{query}"))
+        .insert_header(("content-type", "text/csv"))
+        .set_payload(body.to_vec());
+    if let Some(token) = token {
+        request = request.insert_header(("authorization", token));
+    }
+    let response = test::call_service(&service, request.to_request()).await;
+    let status = response.status().as_u16();
+    let body = test::read_body(response).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+async fn import(state: &AppState, body: &[u8]) -> Value {
+    let (status, report) = post(state, body, "", Some(auth::national(state))).await;
+    assert_eq!(status, 200, "{report}");
+    report
+}
+
+fn counts(report: &Value) -> [u64; 6] {
+    [
+        report["created"].as_u64().unwrap(),
+        report["updated"].as_u64().unwrap(),
+        report["closed"].as_u64().unwrap(),
+        report["reopened"].as_u64().unwrap(),
+        report["ignored"].as_u64().unwrap(),
+        report["organisations_created"].as_u64().unwrap(),
+    ]
+}
+
+fn stored(state: &AppState) -> (i64, i64) {
+    let mut conn = state.pool.get().unwrap();
+    let structures: i64 = structures::table.count().get_result(&mut conn).unwrap();
+    let organisations: i64 = organisations::table.count().get_result(&mut conn).unwrap();
+    (structures, organisations)
+}
+
+/// The sample without the line of `finess`'s `structureet` row.
+fn without(finess: &str) -> Vec<u8> {
+    let needle = format!("structureet;{finess};");
+    SAMPLE
+        .split_inclusive(|b| *b == b'\n')
+        .filter(|line| !line.starts_with(needle.as_bytes()))
+        .flatten()
+        .copied()
+        .collect()
+}
+
+async fn the_sample_imports_with_exact_counts_and_a_second_run_changes_nothing(db: TestDb) {
+    let state = state(&db);
+    let first = import(&state, SAMPLE).await;
+    // created, updated, closed, reopened, ignored, organisations created.
+    assert_eq!(counts(&first), [120, 0, 0, 0, 27, 40], "{first}");
+    assert_eq!(first["lines"], 301);
+    assert_eq!(first["structures_in_file"], 150);
+    assert_eq!(first["extract_date"], "2026-11-30");
+    let rejected: Vec<(u64, &str)> = first["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["finess"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [(122, "590100120"), (123, "620100121"), (124, "750100122")]
+    );
+    assert_eq!(stored(&state), (120, 40));
+
+    let second = import(&state, SAMPLE).await;
+    assert_eq!(counts(&second), [0, 0, 0, 0, 27, 0], "{second}");
+    assert_eq!(second["rejected"].as_array().unwrap().len(), 3);
+    assert_eq!(stored(&state), (120, 40));
+
+    // Department, region, category (alias 437 → eam) and competence as the schema models them.
+    let mut conn = state.pool.get().unwrap();
+    let row: (String, String, String, String, String) = structures::table
+        .find("970100006")
+        .select((
+            structures::department_code,
+            structures::region_code,
+            structures::category,
+            structures::competence,
+            structures::city,
+        ))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(
+        row,
+        (
+            "971".into(),
+            "01".into(),
+            "eam".into(),
+            "ARS_CD".into(),
+            "POINTE A PITRE".into()
+        )
+    );
+}
+
+async fn a_structure_removed_from_the_file_is_closed_and_kept(db: TestDb) {
+    let state = state(&db);
+    import(&state, SAMPLE).await;
+    let report = import(&state, &without(FIRST)).await;
+    assert_eq!(counts(&report), [0, 0, 1, 0, 27, 0], "{report}");
+    let read = |state: &AppState| {
+        let mut conn = state.pool.get().unwrap();
+        structures::table
+            .find(FIRST)
+            .select((structures::active, structures::closed_on, structures::name))
+            .first::<(bool, Option<String>, String)>(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(
+        read(&state),
+        (
+            false,
+            Some("2026-11-30".to_owned()),
+            "Structure Les Tilleuls n°0".to_owned()
+        )
+    );
+    assert_eq!(stored(&state).0, 120, "nothing is deleted");
+    // Still absent: nothing more to close, the closing date is kept.
+    let again = import(&state, &without(FIRST)).await;
+    assert_eq!(counts(&again), [0, 0, 0, 0, 27, 0], "{again}");
+    // Back in the file: reopened.
+    let back = import(&state, SAMPLE).await;
+    assert_eq!(counts(&back), [0, 1, 0, 1, 27, 0], "{back}");
+    assert!(read(&state).0);
+    assert_eq!(read(&state).1, None);
+}
+
+async fn a_malformed_line_refuses_the_whole_file(db: TestDb) {
+    let state = state(&db);
+    let mut lines: Vec<&[u8]> = SAMPLE.split_inclusive(|b| *b == b'\n').collect();
+    lines[49] = b"structureet;590100048;590009008;TRONQUEE\n";
+    let broken: Vec<u8> = lines.concat();
+    let (status, problem) = post(&state, &broken, "", Some(auth::national(&state))).await;
+    assert_eq!(status, 400, "{problem}");
+    assert_eq!(problem["code"], "malformed_finess");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("ligne 50"), "{detail}");
+    assert!(detail.contains("32 champs"), "{detail}");
+    assert_eq!(stored(&state), (0, 0), "nothing written");
+
+    let (status, problem) = post(&state, b"nofinesset;rs\n", "", Some(auth::national(&state))).await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (400, &Value::from("malformed_finess"))
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("ligne 1"));
+    let (status, problem) = post(&state, b"", "", Some(auth::national(&state))).await;
+    assert_eq!((status, &problem["code"]), (400, &Value::from("empty_file")));
+}
+
+async fn latin1_accents_are_intact(db: TestDb) {
+    let state = state(&db);
+    import(&state, SAMPLE).await;
+    let service = app(state.clone()).await;
+    let request = test::TestRequest::get()
+        .uri("/api/v1/structures/330100007")
+        .insert_header(("authorization", auth::national(&state)))
+        .to_request();
+    let body: Value = test::call_and_read_body_json(&service, request).await;
+    assert_eq!(body["name"], "Résidence Les Érables");
+    assert_eq!(body["city"], "BORDEAUX");
+}
+
+async fn a_dry_run_writes_nothing(db: TestDb) {
+    let state = state(&db);
+    let (status, report) = post(&state, SAMPLE, "?dry_run=true", Some(auth::national(&state))).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(counts(&report), [120, 0, 0, 0, 27, 40]);
+    assert_eq!(stored(&state), (0, 0));
+}
+
+async fn only_national_imports(db: TestDb) {
+    let state = state(&db);
+    let (status, _) = post(&state, SAMPLE, "", None).await;
+    assert_eq!(status, 401);
+    for token in [
+        auth::ars(&state, "32"),
+        auth::cd(&state, "59"),
+        auth::og(&state, "590000001"),
+        auth::esms(&state, &["590000011"]),
+        auth::partner(&state, &["read", "prefill:write"], Some("finess")),
+    ] {
+        let (status, problem) = post(&state, SAMPLE, "", Some(token)).await;
+        assert_eq!(status, 403, "{problem}");
+    }
+    assert_eq!(stored(&state), (0, 0));
+}
+
+on_both_backends!(
+    the_sample_imports_with_exact_counts_and_a_second_run_changes_nothing,
+    a_structure_removed_from_the_file_is_closed_and_kept,
+    a_malformed_line_refuses_the_whole_file,
+    latin1_accents_are_intact,
+    a_dry_run_writes_nothing,
+    only_national_imports,
+);
