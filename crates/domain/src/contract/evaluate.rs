@@ -23,11 +23,11 @@ pub struct EvaluateRequest {
     /// Category code (`ehpad`), FINESS category code (`500`) or accepted alias (`437`).
     pub category: String,
     /// Raw values by item code: number, boolean, `YYYY-MM-DD`, enum code, `"sans_objet"` or null.
-    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub values: BTreeMap<String, serde_json::Value>,
     /// Raw values of the same structure for campaign N−1, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub previous_values: Option<BTreeMap<String, serde_json::Value>>,
     /// Keys of the failing alerts that have a written justification: a control code, or
     /// `variation_annuelle.<indicator code>`.

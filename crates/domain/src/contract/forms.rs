@@ -251,7 +251,7 @@ pub struct FormDocument {
 #[serde(deny_unknown_fields)]
 pub struct FormPatch {
     /// New values by item code; null empties the item. Items not listed are left as they are.
-    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub values: BTreeMap<String, serde_json::Value>,
     /// Why a value pushed by `cnsa_errd` or `cpom` is overridden (at least 10 characters), by item
     /// code; each key must also be in `values`.

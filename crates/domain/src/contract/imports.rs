@@ -37,7 +37,7 @@ pub struct ImportRequestRow {
     pub finess: String,
     /// Item code → value (JSON number, boolean, date or enum string, `"sans_objet"`; `null` empties the
     /// item under the same rules as a new value).
-    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub values: BTreeMap<String, serde_json::Value>,
 }
 
