@@ -18,6 +18,8 @@ PHASES="${ST_PHASES:-examples,fuzzing}"
 VENV=target/schemathesis/venv
 if [ "$("$VENV/bin/st" --version 2>/dev/null)" != "st, version $ST_VERSION" ]; then
     echo "installing schemathesis $ST_VERSION into $VENV"
+    # A venv moved from another checkout points at its old interpreter path: start afresh.
+    rm -rf "$VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet "schemathesis==$ST_VERSION"
 fi
