@@ -171,8 +171,20 @@ async fn sessions_outlive_the_access_token_survive_reloads_keep_drafts_and_end_o
         .filter_map(Value::as_str)
         .collect();
     let count = |path: &str| calls.iter().filter(|c| **c == path).count();
-    assert_eq!(count(&form_path()), 2, "refused save then replay: {calls:?}");
+    // Either the save was refused (401) and replayed after one refresh, or a silent refresh timer the
+    // page re-armed after the clearing ran just before the save: one refresh, the save went through.
+    let saves = count(&form_path());
+    assert!(
+        (1..=2).contains(&saves),
+        "the save, at most replayed once: {calls:?}"
+    );
     assert_eq!(count("/api/v1/auth/refresh"), 1, "one refresh: {calls:?}");
+    let refresh_at = calls.iter().position(|c| *c == "/api/v1/auth/refresh");
+    let last_save = calls.iter().rposition(|c| *c == form_path());
+    assert!(
+        refresh_at < last_save,
+        "the saved call follows the refresh: {calls:?}"
+    );
     let saved = stored_form(&base);
     assert_eq!(stored_number(&saved, DAYS), Some(days));
     assert_eq!(stored_number(&saved, PLACES), Some(places));
