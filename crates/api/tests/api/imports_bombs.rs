@@ -7,15 +7,15 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::forms_fixtures::world;
+use crate::support::serve;
 use crate::support::{TestDb, auth, bombs};
 
-const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 /// The peak resident memory allowed to the server.
 const RSS_LIMIT_KIB: u64 = 512 * 1024;
 /// The address space allowed to the server (its allocator alone reserves about 1.5 GiB).
@@ -38,25 +38,16 @@ impl Drop for Server {
 impl Server {
     fn start(db: &TestDb) -> Self {
         let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let child = Command::new("prlimit")
+        let mut prlimit = Command::new("prlimit");
+        prlimit
             .arg(format!("--as={ADDRESS_SPACE}"))
             .arg("--")
             .arg(env!("CARGO_BIN_EXE_tdb"))
-            .arg("serve")
-            .env("TDB_DATABASE_URL", db.url())
-            .env("TDB_BIND", addr.to_string())
-            .env("TDB_JWT_SECRET", SECRET)
-            .env("TDB_WEB_DIST", "/nonexistent-web-dist")
-            .env("TDB_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .arg("serve");
+        let child = serve::configure(&mut prlimit, db, addr)
             .spawn()
             .expect("prlimit (util-linux) runs the server");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "the server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        serve::wait_until_listening(addr);
         Self { child, addr }
     }
 

@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -14,9 +14,9 @@ use tdb_api::db::schema::{audit_log, form_values};
 
 use crate::forms_fixtures::{complete_ehpad, world};
 use crate::imports_fixtures::many_structures;
+use crate::support::serve;
 use crate::support::{TestDb, auth};
 
-const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 const STRUCTURES: usize = 300;
 const VALUES: usize = 60;
 
@@ -39,23 +39,11 @@ fn http(addr: SocketAddr, method: &str, path: &str, token: &str, body: &str) -> 
 }
 
 fn start_server(db: &TestDb, addr: SocketAddr) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_tdb"))
-        .arg("serve")
-        .env("TDB_DATABASE_URL", db.url())
-        .env("TDB_BIND", addr.to_string())
-        .env("TDB_JWT_SECRET", SECRET)
+    let child = serve::configure(&mut serve::tdb_serve(), db, addr)
         .env("TDB_IMPORT_BATCH_VALUES", "300")
-        .env("TDB_WEB_DIST", "/nonexistent-web-dist")
-        .env("TDB_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    serve::wait_until_listening(addr);
     child
 }
 

@@ -5,15 +5,15 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::support::TestDb;
 use crate::support::fixtures::insert_user;
+use crate::support::serve;
 
-const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 const PUBLIC_URL: &str = "https://tdb.example.fr";
 const EMAIL: &str = "direction@replicas.fr";
 const PASSWORD: &str = "Un mot de passe solide 2024 !";
@@ -27,23 +27,11 @@ struct Replica {
 impl Replica {
     fn start(db: &TestDb) -> Self {
         let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_tdb"))
-            .arg("serve")
-            .env("TDB_DATABASE_URL", db.url())
-            .env("TDB_BIND", addr.to_string())
-            .env("TDB_JWT_SECRET", SECRET)
+        let child = serve::configure(&mut serve::tdb_serve(), db, addr)
             .env("TDB_PUBLIC_URL", PUBLIC_URL)
-            .env("TDB_WEB_DIST", "/nonexistent-web-dist")
-            .env("TDB_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "the replica did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        serve::wait_until_listening(addr);
         Self { child, addr }
     }
 

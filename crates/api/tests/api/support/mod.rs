@@ -11,6 +11,7 @@ pub mod bombs;
 pub mod db;
 pub mod fixtures;
 pub mod matrix;
+pub mod serve;
 
 use std::path::PathBuf;
 
