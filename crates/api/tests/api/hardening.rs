@@ -134,6 +134,64 @@ async fn concurrent_writes_never_answer_5xx(db: TestDb) {
 
 on_both_backends!(concurrent_writes_never_answer_5xx);
 
+/// Sixteen failed logins from one address at the same instant (every caller behind one office router):
+/// each is counted, none fails — the first failures of a key used to race on its `INSERT` (a unique
+/// violation, hence a 500 on PostgreSQL, seen in CI).
+async fn simultaneous_failures_of_one_key_are_all_counted(db: TestDb) {
+    use tdb_api::db::repo::login_attempts;
+    let state = state(&db);
+    const CALLERS: usize = 16;
+    let barrier = Arc::new(Barrier::new(CALLERS));
+    let now = chrono::Utc::now().naive_utc();
+    let callers: Vec<_> = (0..CALLERS)
+        .map(|_| {
+            let (barrier, pool) = (barrier.clone(), state.pool.clone());
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                barrier.wait();
+                let _turn = pool.write_turn();
+                login_attempts::record_failure(
+                    &mut conn,
+                    "ip:203.0.113.9",
+                    chrono::Duration::minutes(15),
+                    now,
+                )
+                .map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    let results = actix_web::rt::task::spawn_blocking(move || {
+        callers
+            .into_iter()
+            .map(|c| c.join().unwrap())
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let mut conn = state.pool.get().unwrap();
+    let blocked = login_attempts::blocked_for(
+        &mut conn,
+        "ip:203.0.113.9",
+        CALLERS as i32,
+        chrono::Duration::minutes(15),
+        now,
+    )
+    .unwrap();
+    assert!(blocked.is_some(), "16 failures must reach a limit of 16");
+    let below = login_attempts::blocked_for(
+        &mut conn,
+        "ip:203.0.113.9",
+        CALLERS as i32 + 1,
+        chrono::Duration::minutes(15),
+        now,
+    )
+    .unwrap();
+    assert_eq!(below, None, "exactly 16 failures, not more");
+}
+
+on_both_backends!(simultaneous_failures_of_one_key_are_all_counted);
+
 /// Names and cities: a length cap, no control characters, no bidi overrides (422 with the field path);
 /// `GET /structures?q=` of 50,001 characters is a 400 problem, not a 500.
 async fn names_are_validated_and_the_search_text_is_capped(db: TestDb) {

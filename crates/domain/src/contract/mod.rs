@@ -3,6 +3,7 @@
 //! They carry no behaviour. With the `openapi` feature they derive `utoipa::ToSchema`, so the contract
 //! in `openapi/openapi.json` is generated from these very types.
 
+mod accounts;
 mod auth;
 mod benchmarks;
 mod campaigns;
@@ -20,6 +21,11 @@ mod referential;
 mod stored;
 mod structures;
 
+pub use accounts::{
+    AccountStatus, ApiClient, ApiClientCreate, ApiClientSecret, ApiClientUpdate, InvitationRejection,
+    InvitationReport, LinkInfo, LinkPurpose, LinkToken, PasswordChange, PasswordForgot, PasswordSet,
+    UserAccount, UserInvite, UserUpdate,
+};
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
 pub use benchmarks::{
     Fiche, FicheBatch, FicheCampaign, FicheCapacity, FicheControl, FicheIdentity, FicheIndicator, FichePoint,

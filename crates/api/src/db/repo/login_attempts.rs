@@ -50,6 +50,11 @@ pub fn blocked_for(
 }
 
 /// Counts one failure for `key` (from 1 again when the previous failure is older than `window`).
+///
+/// Safe under concurrency on every replica: the count is raised by one `UPDATE … SET failures =
+/// failures + 1` (the row lock serialises concurrent failures), and the first failure of a key is an
+/// `INSERT` in a savepoint — when another request inserted the same key meanwhile (unique violation),
+/// the failure is counted on its row instead of failing the request.
 pub fn record_failure(
     conn: &mut DbConnection,
     key: &str,
@@ -57,34 +62,43 @@ pub fn record_failure(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     conn.transaction(|conn| {
-        let started: Option<NaiveDateTime> = login_attempts::table
-            .find(key)
-            .select(login_attempts::window_started_at)
-            .first(conn)
-            .optional()?;
-        match started {
-            Some(last) if last + window > now => diesel::update(login_attempts::table.find(key))
-                .set((
-                    login_attempts::failures.eq(login_attempts::failures + 1),
-                    login_attempts::window_started_at.eq(now),
-                ))
-                .execute(conn),
-            Some(_) => diesel::update(login_attempts::table.find(key))
-                .set((
-                    login_attempts::failures.eq(1),
-                    login_attempts::window_started_at.eq(now),
-                ))
-                .execute(conn),
-            None => diesel::insert_into(login_attempts::table)
+        diesel::update(
+            login_attempts::table
+                .find(key)
+                .filter(login_attempts::window_started_at.le(now - window)),
+        )
+        .set(login_attempts::failures.eq(0))
+        .execute(conn)?;
+        if increment(conn, key, now)? > 0 {
+            return Ok(());
+        }
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(login_attempts::table)
                 .values((
                     login_attempts::attempt_key.eq(key),
                     login_attempts::failures.eq(1),
                     login_attempts::window_started_at.eq(now),
                 ))
-                .execute(conn),
+                .execute(conn)
+        });
+        match inserted {
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => increment(conn, key, now).map(drop),
+            other => other.map(drop),
         }
-        .map(drop)
     })
+}
+
+/// Adds one failure to the row of `key`, if there is one; the number of rows changed.
+fn increment(conn: &mut DbConnection, key: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(login_attempts::table.find(key))
+        .set((
+            login_attempts::failures.eq(login_attempts::failures + 1),
+            login_attempts::window_started_at.eq(now),
+        ))
+        .execute(conn)
 }
 
 /// Forgets the failures of `key` (after a successful login).
