@@ -99,6 +99,85 @@ pub struct Config {
     /// counts that address. Empty (the default): the peer address, headers ignored.
     #[arg(long, env = "TDB_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: TrustedProxies,
+
+    /// After a partner client's secret is rotated, the previous secret keeps working this many seconds.
+    #[arg(long, env = "TDB_CLIENT_SECRET_GRACE_SECONDS", default_value_t = DEFAULT_CLIENT_SECRET_GRACE_SECONDS)]
+    pub client_secret_grace_seconds: u32,
+
+    /// Mail: SMTP relay, sender, and where mails go without a relay.
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// How long the previous secret of a partner client works after a rotation by default (24 hours).
+pub const DEFAULT_CLIENT_SECRET_GRACE_SECONDS: u32 = 24 * 3600;
+
+/// Mail settings: the invitations and password resets leave through an SMTP relay, or are written as
+/// `.eml` files when there is none (development, `just run`).
+#[derive(Debug, Clone, Args)]
+pub struct MailConfig {
+    /// SMTP relay: `smtp://host:25` (no TLS), `smtp://host:587?tls=required` (STARTTLS),
+    /// `smtps://host:465` (TLS), with `user:password@` for authentication. Unset: mails are written as
+    /// `.eml` files under TDB_MAIL_DIR and their links logged.
+    #[arg(long, env = "TDB_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SmtpUrl>,
+
+    /// Sender of the mails (`Nom <adresse>`).
+    #[arg(long, env = "TDB_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+
+    /// Directory of the `.eml` files written when no SMTP relay is configured.
+    #[arg(long, env = "TDB_MAIL_DIR", default_value = "data/mail")]
+    pub mail_dir: PathBuf,
+
+    /// How often the mail dispatcher looks at the outbox, in milliseconds.
+    #[arg(long, env = "TDB_MAIL_POLL_MS", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(10..))]
+    pub mail_poll_ms: u64,
+}
+
+/// Sender of the mails by default.
+pub const DEFAULT_MAIL_FROM: &str = "Tableau de bord médico-social <ne-pas-repondre@tdb.localhost>";
+
+impl Default for MailConfig {
+    /// No relay (files under `data/mail`), the default sender, a look every 2 seconds.
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            mail_dir: PathBuf::from("data/mail"),
+            mail_poll_ms: 2000,
+        }
+    }
+}
+
+/// An SMTP URL, which may hold a password: never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(String);
+
+impl SmtpUrl {
+    /// The URL, for the transport.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SmtpUrl(***)")
+    }
+}
+
+impl std::str::FromStr for SmtpUrl {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if value.starts_with("smtp://") || value.starts_with("smtps://") {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err("TDB_SMTP_URL must start with smtp:// or smtps://".to_owned())
+        }
+    }
 }
 
 /// Lifetime of an access token by default (15 minutes).

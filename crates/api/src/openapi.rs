@@ -26,6 +26,7 @@ use crate::routes;
     tags(
         (name = "service", description = "State of the service."),
         (name = "auth", description = "Logging in (people) and client credentials (partner systems)."),
+        (name = "accounts", description = "People's accounts (invitations, scope, deactivation) and partner clients, managed within the caller's reach."),
         (name = "reference", description = "Reference data: territories."),
         (name = "catalogue", description = "The data dictionary and the evaluation of a form by its rules."),
         (name = "forms", description = "The form of a structure for a campaign: values, evaluation, workflow, history."),

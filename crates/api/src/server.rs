@@ -122,6 +122,7 @@ pub fn run(config: Config) -> Result<(), crate::cli::error::CliError> {
         ..state
     };
     sweep_jobs(&state);
+    start_mail(&state)?;
     if state.config.public_url.is_none() && state.config.public_url().is_unspecified_address() {
         tracing::warn!(
             "TDB_PUBLIC_URL is not set and the server listens on every interface: no browser sends the \
@@ -151,6 +152,23 @@ fn instance_name(addr: std::net::SocketAddr) -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".to_owned());
     format!("{host}:{addr}")
+}
+
+/// Starts the mail dispatcher of this replica (SMTP relay, or `.eml` files when none is configured).
+fn start_mail(state: &AppState) -> Result<(), crate::cli::error::CliError> {
+    let mail = &state.config.mail;
+    let dispatcher = crate::services::mail::dispatcher::Dispatcher::new(
+        state.pool.clone(),
+        mail.smtp_url.as_ref().map(crate::config::SmtpUrl::expose),
+        mail.mail_dir.clone(),
+        &mail.mail_from,
+    )
+    .map_err(crate::cli::error::CliError::Mail)?;
+    if mail.smtp_url.is_none() {
+        tracing::info!(dir = %mail.mail_dir.display(), "no TDB_SMTP_URL: mails are written as .eml files");
+    }
+    dispatcher.spawn(std::time::Duration::from_millis(mail.mail_poll_ms));
+    Ok(())
 }
 
 /// Marks interrupted the import jobs a previous life of this process (or a dead replica) left running.

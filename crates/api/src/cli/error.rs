@@ -29,4 +29,7 @@ pub enum CliError {
     /// The account could not be changed (unknown email, database failure).
     #[error("user: {0}")]
     User(String),
+    /// The mail settings cannot be used.
+    #[error("mail: {0}")]
+    Mail(String),
 }

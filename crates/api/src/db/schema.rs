@@ -259,6 +259,60 @@ diesel::table! {
         active -> Bool,
         /// Creation time.
         created_at -> Timestamp,
+        /// argon2id PHC string of the previous secret, during the rotation grace.
+        previous_secret_hash -> Nullable<Text>,
+        /// Until when the previous secret works.
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        /// Last token issued to the client.
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One-time links (invitation, password reset) by the SHA-256 (hex) of their token.
+    one_time_links (token_hash) {
+        /// SHA-256 of the token, hex.
+        token_hash -> Text,
+        /// The account whose password the link sets.
+        user_email -> Text,
+        /// `invitation` or `reset`.
+        purpose -> Text,
+        /// Creation time.
+        created_at -> Timestamp,
+        /// Expiry.
+        expires_at -> Timestamp,
+        /// When it was used, if it was.
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Mails to send (transactional outbox), claimed by lease.
+    mail_outbox (id) {
+        /// Sequence.
+        id -> BigInt,
+        /// When the mail was queued.
+        created_at -> Timestamp,
+        /// Address.
+        recipient -> Text,
+        /// Subject.
+        subject -> Text,
+        /// Plain-text body.
+        text_body -> Text,
+        /// HTML body.
+        html_body -> Text,
+        /// Attempts made.
+        attempts -> Integer,
+        /// Not before.
+        next_attempt_at -> Timestamp,
+        /// Worker holding the lease.
+        lease_owner -> Nullable<Text>,
+        /// End of the lease.
+        lease_until -> Nullable<Timestamp>,
+        /// When the mail left.
+        sent_at -> Nullable<Timestamp>,
+        /// Last failure.
+        last_error -> Nullable<Text>,
     }
 }
 
@@ -647,6 +701,7 @@ diesel::joinable!(structures -> departments (department_code));
 diesel::joinable!(forms -> structures (structure_finess));
 diesel::joinable!(forms -> campaigns (campaign_year));
 diesel::joinable!(user_structures -> users (user_email));
+diesel::joinable!(one_time_links -> users (user_email));
 diesel::joinable!(user_structures -> structures (structure_finess));
 diesel::joinable!(cpom_perimeter -> cpom_contracts (contract_id));
 diesel::joinable!(cpom_objective_values -> cpom_objectives (objective_id));
@@ -662,6 +717,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_structures,
     api_clients,
+    one_time_links,
+    mail_outbox,
     login_attempts,
     session_families,
     refresh_tokens,

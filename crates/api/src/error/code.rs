@@ -131,6 +131,10 @@ pub enum ProblemCode {
     /// The batch of fiches is not finished.
     BatchNotDone,
 
+    // 410: gone.
+    /// The one-time link is unknown, already used or expired.
+    LinkInvalid,
+
     // 413: too large to process.
     /// The import exceeds the bounds of a file (size once unpacked, rows, columns, cells, values).
     ImportTooLarge,

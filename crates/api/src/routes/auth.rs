@@ -15,7 +15,8 @@ use crate::error::ApiError;
 use crate::services;
 use crate::state::AppState;
 
-fn client_ip(req: &HttpRequest) -> String {
+/// The client's address as the login limits count it (behind trusted proxies: the forwarded one).
+pub fn client_ip(req: &HttpRequest) -> String {
     let proxies = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.config.trusted_proxies.clone())

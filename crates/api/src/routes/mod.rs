@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod binary;
 pub mod campaigns;
 pub mod catalogue;
+pub mod clients;
 pub mod client_ip;
 pub mod cpom;
 pub mod evaluate;
@@ -16,6 +17,7 @@ pub mod health;
 pub mod imports;
 pub mod organisations;
 pub mod pagination;
+pub mod passwords;
 pub mod preconditions;
 pub mod principal;
 pub mod progress;
@@ -24,6 +26,7 @@ pub mod regions;
 pub mod security;
 pub mod session_cookie;
 pub mod structures;
+pub mod users;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa_actix_web::scope;
@@ -43,6 +46,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(auth::logout)
             .service(auth::logout_all)
             .service(auth::me)
+            .service(passwords::forgot_password)
+            .service(passwords::password_link)
+            .service(passwords::set_password)
+            .service(passwords::change_password)
+            .service(users::list_users)
+            .service(users::invite_user)
+            .service(users::invite_users_csv)
+            .service(users::get_user)
+            .service(users::update_user)
+            .service(users::reinvite_user)
+            .service(clients::list_clients)
+            .service(clients::create_client)
+            .service(clients::update_client)
+            .service(clients::rotate_client_secret)
             .service(regions::list_regions)
             .service(catalogue::get_catalogue)
             .service(evaluate::evaluate)

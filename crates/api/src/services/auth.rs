@@ -8,7 +8,7 @@ use tdb_domain::contract::{
 use crate::auth::{Claims, TokenService, password};
 use crate::db::DbConnection;
 use crate::db::repo::accounts::UserAccount;
-use crate::db::repo::{accounts, login_attempts};
+use crate::db::repo::{accounts, clients, login_attempts};
 use crate::error::{ApiError, ProblemCode};
 
 /// Failures of an account (or client) before each attempt must wait an increasing delay
@@ -145,7 +145,12 @@ pub fn client_token(
     let hash = client
         .as_ref()
         .map_or(password::dummy_hash(), |c| c.secret_hash.as_str());
-    let secret_ok = password::verify(hash, &request.client_secret);
+    let now = Utc::now().naive_utc();
+    // During a rotation's grace, the previous secret works too.
+    let secret_ok = password::verify(hash, &request.client_secret)
+        || (client.is_some()
+            && clients::previous_secret(conn, &request.client_id, now)?
+                .is_some_and(|previous| password::verify(&previous, &request.client_secret)));
     let client = match client {
         Some(client) if secret_ok && client.active => client,
         _ => {
@@ -157,6 +162,7 @@ pub fn client_token(
         }
     };
     login_attempts::reset(conn, &client_key)?;
+    clients::touch(conn, &client.client_id, now)?;
 
     let granted: Vec<&str> = client.scopes.split_whitespace().collect();
     let scopes: Vec<String> = match &request.scope {

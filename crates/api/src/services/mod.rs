@@ -1,8 +1,10 @@
 //! Services: one use case each, run in one transaction, between the handlers and the repositories.
 
+pub mod accounts;
 pub mod auth;
 pub mod benchmarks;
 pub mod campaigns;
+pub mod clients;
 pub mod cpom;
 pub mod exports;
 pub mod fiche;
@@ -11,6 +13,8 @@ pub mod forms;
 pub mod heavy;
 pub mod if_match;
 pub mod imports;
+pub mod mail;
+pub mod passwords;
 pub mod pdf;
 pub mod progress;
 pub mod sessions;

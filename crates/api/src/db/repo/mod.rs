@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod clients;
 pub mod campaigns;
 pub mod copy;
 pub mod corrections;
@@ -15,8 +16,10 @@ pub mod import_rows;
 pub mod imports;
 pub mod jobs;
 pub mod justifications;
+pub mod links;
 pub mod login_attempts;
 pub mod organisations;
+pub mod outbox;
 pub mod peers;
 pub mod progress;
 pub mod reference;

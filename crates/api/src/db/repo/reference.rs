@@ -21,3 +21,19 @@ pub fn list_regions(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryRe
         .collect();
     Ok((items, total))
 }
+
+/// Whether a region with this code exists.
+pub fn region_exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        crate::db::schema::regions::table.find(code.to_owned()),
+    ))
+    .get_result(conn)
+}
+
+/// Whether a department with this code exists.
+pub fn department_exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        crate::db::schema::departments::table.find(code.to_owned()),
+    ))
+    .get_result(conn)
+}

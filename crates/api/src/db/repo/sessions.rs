@@ -136,3 +136,24 @@ pub fn forget_started_before(conn: &mut DbConnection, cutoff: NaiveDateTime) -> 
     diesel::delete(refresh_tokens::table.filter(refresh_tokens::family_id.eq_any(old))).execute(conn)?;
     diesel::delete(session_families::table.filter(session_families::started_at.lt(cutoff))).execute(conn)
 }
+
+/// Revokes every live family of `email` but `keep` (the session making a password change); how many.
+pub fn revoke_user_except(
+    conn: &mut DbConnection,
+    email: &str,
+    keep: Option<&str>,
+    now: NaiveDateTime,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        session_families::table
+            .filter(session_families::user_email.eq(email))
+            .filter(session_families::revoked_at.is_null())
+            .filter(session_families::family_id.ne(keep.unwrap_or_default())),
+    )
+    .set((
+        session_families::revoked_at.eq(now),
+        session_families::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+}

@@ -346,3 +346,22 @@ fn parse_competence(code: &str) -> Funder {
         _ => Funder::ArsCd,
     }
 }
+
+/// `(finess, organisation)` of every structure visible under `scope`.
+pub fn visible_with_bodies(
+    conn: &mut DbConnection,
+    scope: &crate::auth::principal::StructureScope,
+) -> QueryResult<Vec<(String, String)>> {
+    structures::table
+        .filter(crate::db::repo::scope::visible_structures(scope))
+        .select((structures::finess, structures::organisation_finess))
+        .load(conn)
+}
+
+/// Which of `finess` exist.
+pub fn existing(conn: &mut DbConnection, finess: &[String]) -> QueryResult<Vec<String>> {
+    structures::table
+        .filter(structures::finess.eq_any(finess))
+        .select(structures::finess)
+        .load(conn)
+}

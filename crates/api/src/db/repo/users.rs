@@ -89,3 +89,111 @@ pub fn set_active(conn: &mut DbConnection, email: &str, active: bool) -> QueryRe
         .execute(conn)
         .map(|n| n == 1)
 }
+
+/// A person's account as the account pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct AccountRow {
+    /// Login.
+    pub email: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Scope of an `og` user.
+    pub organisation_finess: Option<String>,
+    /// Scope of an `ars` user.
+    pub region_code: Option<String>,
+    /// Scope of a `cd` user.
+    pub department_code: Option<String>,
+    /// May log in.
+    pub active: bool,
+    /// Whether a password was set (an invited person has none yet).
+    pub has_password: bool,
+    /// Creation time.
+    pub created_at: NaiveDateTime,
+}
+
+/// Every account, by email (the caller's reach is applied by the service; a region has a few
+/// thousand people).
+pub fn all_accounts(conn: &mut DbConnection) -> QueryResult<Vec<AccountRow>> {
+    users::table
+        .order(users::email)
+        .select((
+            users::email,
+            users::display_name,
+            users::role,
+            users::organisation_finess,
+            users::region_code,
+            users::department_code,
+            users::active,
+            users::password_hash.ne(""),
+            users::created_at,
+        ))
+        .load(conn)
+}
+
+/// The account with this email.
+pub fn find_account(conn: &mut DbConnection, email: &str) -> QueryResult<Option<AccountRow>> {
+    users::table
+        .find(email)
+        .select((
+            users::email,
+            users::display_name,
+            users::role,
+            users::organisation_finess,
+            users::region_code,
+            users::department_code,
+            users::active,
+            users::password_hash.ne(""),
+            users::created_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// `(email, structure)` pairs of every `esms` account.
+pub fn all_structure_links(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    user_structures::table
+        .select((user_structures::user_email, user_structures::structure_finess))
+        .order((user_structures::user_email, user_structures::structure_finess))
+        .load(conn)
+}
+
+/// Replaces the structures of an account.
+pub fn replace_structures(conn: &mut DbConnection, email: &str, finess: &[String]) -> QueryResult<()> {
+    diesel::delete(user_structures::table.filter(user_structures::user_email.eq(email))).execute(conn)?;
+    for one in finess {
+        add_structure(conn, email, one)?;
+    }
+    Ok(())
+}
+
+/// Writes the role, scope and name of an account.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    email: &str,
+    display_name: &str,
+    role: &str,
+    organisation_finess: Option<&str>,
+    region_code: Option<&str>,
+    department_code: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(email))
+        .set((
+            users::display_name.eq(display_name),
+            users::role.eq(role),
+            users::organisation_finess.eq(organisation_finess),
+            users::region_code.eq(region_code),
+            users::department_code.eq(department_code),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Sets the password hash of an account.
+pub fn set_password_hash(conn: &mut DbConnection, email: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(email))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .map(drop)
+}

@@ -41,6 +41,8 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         hsts_seconds: 0,
         fiche_batch_ttl_hours: 24,
         trusted_proxies: tdb_api::config::TrustedProxies::default(),
+        client_secret_grace_seconds: tdb_api::config::DEFAULT_CLIENT_SECRET_GRACE_SECONDS,
+        mail: tdb_api::config::MailConfig::default(),
     }
 }
 

@@ -1,0 +1,115 @@
+//! The mails tdb writes, in French, as plain text and HTML (every value interpolated in the HTML is
+//! escaped).
+
+use chrono::NaiveDateTime;
+
+/// A mail's subject and bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Subject.
+    pub subject: String,
+    /// Plain text.
+    pub text: String,
+    /// HTML.
+    pub html: String,
+}
+
+/// HTML text and attribute escaping of the five characters that matter.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_page(title: &str, paragraphs: &[String], link: &str, button: &str) -> String {
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<p>{}</p>\n", escape(p)))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
+         <body style=\"font-family: Marianne, Arial, sans-serif; color: #161616\">\n<h1 style=\"font-size: 1.25rem\">{title}</h1>\n\
+         {body}<p><a href=\"{href}\" style=\"background: #000091; color: #fff; padding: 0.5rem 1rem; text-decoration: none\">{button}</a></p>\n\
+         <p>Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>{href}</p>\n\
+         <p style=\"color: #666\">Tableau de bord de la performance dans le secteur médico-social</p>\n</body>\n</html>\n",
+        title = escape(title),
+        href = escape(link),
+        button = escape(button),
+    )
+}
+
+/// French date and time of an instant given in UTC, in Paris time (« 10/12/2026 à 14:05 »).
+fn paris(at: NaiveDateTime) -> String {
+    use chrono::TimeZone;
+    chrono_tz::Europe::Paris
+        .from_utc_datetime(&at)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
+/// The invitation of a person to set a first password.
+pub fn invitation(display_name: &str, link: &str, expires_at: NaiveDateTime) -> Message {
+    let subject = "Votre accès au tableau de bord de la performance médico-sociale".to_owned();
+    let paragraphs = vec![
+        format!("Bonjour {display_name},"),
+        "Un compte a été créé pour vous sur le tableau de bord de la performance dans le secteur \
+         médico-social. Pour l'activer, choisissez votre mot de passe en suivant le lien ci-dessous."
+            .to_owned(),
+        format!("Ce lien ne sert qu'une fois et reste valable jusqu'au {} (heure de Paris).", paris(expires_at)),
+        "Si vous n'attendiez pas ce message, ignorez-le : aucun compte ne sera utilisable sans ce lien."
+            .to_owned(),
+    ];
+    message(subject, &paragraphs, link, "Choisir mon mot de passe")
+}
+
+/// A password reset link.
+pub fn reset(display_name: &str, link: &str) -> Message {
+    let subject = "Réinitialisation de votre mot de passe".to_owned();
+    let paragraphs = vec![
+        format!("Bonjour {display_name},"),
+        "Une demande de réinitialisation du mot de passe de votre compte a été faite. Pour choisir un \
+         nouveau mot de passe, suivez le lien ci-dessous."
+            .to_owned(),
+        "Ce lien ne sert qu'une fois et reste valable une heure.".to_owned(),
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel \
+         reste valable."
+            .to_owned(),
+    ];
+    message(subject, &paragraphs, link, "Choisir un nouveau mot de passe")
+}
+
+fn message(subject: String, paragraphs: &[String], link: &str, button: &str) -> Message {
+    let mut text = paragraphs.join("\n\n");
+    text.push_str(&format!("\n\n{link}\n\n-- \nTableau de bord de la performance dans le secteur médico-social\n"));
+    let html = html_page(&subject, paragraphs, link, button);
+    Message { subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_in_html_and_the_link_is_in_both_bodies() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 7, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let mail = invitation("<script>Dupont</script>", "https://tdb.fr/definir-mot-de-passe#jeton=abc", at);
+        assert!(mail.html.contains("&lt;script&gt;Dupont&lt;/script&gt;"));
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail.text.contains("https://tdb.fr/definir-mot-de-passe#jeton=abc"));
+        assert!(mail.html.contains("https://tdb.fr/definir-mot-de-passe#jeton=abc"));
+        // 12:00 UTC in July is 14:00 in Paris.
+        assert!(mail.text.contains("01/07/2026 à 14:00"), "{}", mail.text);
+    }
+}
