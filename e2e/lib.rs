@@ -107,8 +107,8 @@ impl Harness {
             hsts_seconds: 0,
             fiche_batch_ttl_hours: 24,
             trusted_proxies: tdb_api::config::TrustedProxies::default(),
-        client_secret_grace_seconds: tdb_api::config::DEFAULT_CLIENT_SECRET_GRACE_SECONDS,
-        mail: tdb_api::config::MailConfig::default(),
+            client_secret_grace_seconds: tdb_api::config::DEFAULT_CLIENT_SECRET_GRACE_SECONDS,
+            mail: tdb_api::config::MailConfig::default(),
         };
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {

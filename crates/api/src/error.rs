@@ -181,6 +181,7 @@ impl ApiError {
             Self::Busy { .. } => "Serveur occupé",
             Self::PayloadTooLarge(_) => "Requête trop volumineuse",
             Self::MethodNotAllowed(_) => "Méthode non autorisée",
+            Self::Status { status: 410, .. } => "Lien plus valable",
             Self::Status { .. } => "Requête invalide",
             Self::DatabaseUnavailable(_) => "Base de données indisponible",
             Self::Internal(_) => "Erreur interne",

@@ -59,6 +59,38 @@ pub enum UserAction {
     Deactivate(UserTarget),
     /// Allow the account to log in again (its revoked sessions stay revoked).
     Activate(UserTarget),
+    /// Create an account by invitation (the only way to the first `national` account): the one-time
+    /// link (7 days) is printed and the invitation mail queued (sent by `tdb serve`).
+    Create(UserCreate),
+}
+
+/// What `tdb user create` creates.
+#[derive(Debug, clap::Args)]
+pub struct UserCreate {
+    /// Email (login) of the person.
+    #[arg(long)]
+    pub email: String,
+    /// Role: `national`, `ars`, `cd`, `og` or `esms`.
+    #[arg(long)]
+    pub role: String,
+    /// Name shown (default: the part of the email before `@`).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Region code (`ars`).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Department code (`cd`).
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Managing body's FINESS EJ (`og`).
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// Structures' FINESS ET (`esms`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub structures: Vec<String>,
+    /// Database, public URL (for the link) and logging settings.
+    #[command(flatten)]
+    pub config: Config,
 }
 
 /// The account `tdb user` acts on.
@@ -154,7 +186,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn run_user(action: &UserAction) -> Result<String, CliError> {
-    let (UserAction::Deactivate(target) | UserAction::Activate(target)) = action;
+    let target = match action {
+        UserAction::Deactivate(target) | UserAction::Activate(target) => target,
+        UserAction::Create(create) => return create_user(create),
+    };
     init_tracing(&target.config.log);
     let pool = db::connect(&target.config.database_url)?;
     let mut conn = pool.get()?;
@@ -171,7 +206,50 @@ fn run_user(action: &UserAction) -> Result<String, CliError> {
             sessions::activate(&mut conn, &target.email, "cli", now).map_err(failed)?;
             format!("{} activated.", target.email)
         }
+        UserAction::Create(_) => unreachable!("handled above"),
     })
+}
+
+fn create_user(create: &UserCreate) -> Result<String, CliError> {
+    init_tracing(&create.config.log);
+    let role =
+        Role::parse(&create.role).ok_or_else(|| CliError::User(format!("unknown role {}", create.role)))?;
+    let pool = db::connect(&create.config.database_url)?;
+    let mut conn = pool.get()?;
+    let _turn = pool.write_turn();
+    let base = crate::services::passwords::LinkBase {
+        origin: create.config.public_url().origin(),
+    };
+    let invite = crate::services::accounts::OperatorInvite {
+        email: create.email.clone(),
+        display_name: create.display_name.clone(),
+        role,
+        organisation_finess: create.organisation.clone(),
+        region_code: create.region.clone(),
+        department_code: create.department.clone(),
+        structures: create.structures.clone(),
+    };
+    let link = crate::services::accounts::create_by_operator(
+        &mut conn,
+        &base,
+        invite,
+        chrono::Utc::now().naive_utc(),
+    )
+    .map_err(|e| match e {
+        crate::error::ApiError::Validation(errors) => CliError::User(
+            errors
+                .iter()
+                .map(|f| format!("{}: {}", f.path, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => CliError::User(other.to_string()),
+    })?;
+    Ok(format!(
+        "{} invited as {}. The invitation mail is queued (sent by `tdb serve`); the link, valid 7 days:\n{link}",
+        create.email.trim().to_lowercase(),
+        role.as_str()
+    ))
 }
 
 #[expect(

@@ -92,7 +92,9 @@ pub async fn set_password(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     state
-        .db_write(move |conn| passwords::set_with_link(conn, &body.token, &body.password, Utc::now().naive_utc()))
+        .db_write(move |conn| {
+            passwords::set_with_link(conn, &body.token, &body.password, Utc::now().naive_utc())
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -48,7 +48,10 @@ impl Reach {
         } else {
             let pairs = structures::visible_with_bodies(conn, &principal.scope)?;
             let bodies = pairs.iter().map(|(_, body)| body.clone()).collect();
-            (Some(pairs.into_iter().map(|(finess, _)| finess).collect()), Some(bodies))
+            (
+                Some(pairs.into_iter().map(|(finess, _)| finess).collect()),
+                Some(bodies),
+            )
         };
         Ok(Self {
             role: principal.role,
@@ -105,7 +108,9 @@ fn wire(row: AccountRow, structures: Vec<String>, invitation: Option<NaiveDateTi
         department_code: row.department_code,
         structures,
         created_at: rfc3339(row.created_at),
-        invitation_expires_at: invitation.filter(|_| status == AccountStatus::Invited).map(rfc3339),
+        invitation_expires_at: invitation
+            .filter(|_| status == AccountStatus::Invited)
+            .map(rfc3339),
     }
 }
 
@@ -146,9 +151,8 @@ pub fn list(
             reach.covers(role, row.organisation_finess.as_deref(), linked)
                 && filter.role.is_none_or(|r| r == role)
                 && filter.status.is_none_or(|s| s == status(row))
-                && q.as_deref().is_none_or(|q| {
-                    row.email.contains(q) || row.display_name.to_lowercase().contains(q)
-                })
+                && q.as_deref()
+                    .is_none_or(|q| row.email.contains(q) || row.display_name.to_lowercase().contains(q))
         })
         .collect();
     let total = matching.len();
@@ -156,8 +160,9 @@ pub fn list(
     let shown: Vec<(AccountRow, Vec<String>)> =
         matching.into_iter().skip(start).take(per_page as usize).collect();
     let emails: Vec<String> = shown.iter().map(|(row, _)| row.email.clone()).collect();
-    let invitations: BTreeMap<String, NaiveDateTime> =
-        links::pending_invitations(conn, &emails, now)?.into_iter().collect();
+    let invitations: BTreeMap<String, NaiveDateTime> = links::pending_invitations(conn, &emails, now)?
+        .into_iter()
+        .collect();
     let items = shown
         .into_iter()
         .map(|(row, linked)| {
@@ -260,7 +265,11 @@ fn check_scope(
             structures.sort();
             structures.dedup();
             if structures.is_empty() {
-                errors.push(field("/structures", "required", "Indiquez au moins une structure (FINESS ET)."));
+                errors.push(field(
+                    "/structures",
+                    "required",
+                    "Indiquez au moins une structure (FINESS ET).",
+                ));
             }
             let known: HashSet<String> = structures::existing(conn, &structures)?.into_iter().collect();
             for (i, finess) in structures.iter().enumerate() {
@@ -289,7 +298,11 @@ fn check_scope(
         },
         Role::Ars => match region {
             Some(code) if reference::region_exists(conn, &code)? => scope.region = Some(code),
-            Some(code) => errors.push(field("/region_code", "unknown_region", format!("Aucune région de code {code}."))),
+            Some(code) => errors.push(field(
+                "/region_code",
+                "unknown_region",
+                format!("Aucune région de code {code}."),
+            )),
             None => errors.push(field("/region_code", "required", "Indiquez la région.")),
         },
         Role::Cd => match department {
@@ -332,10 +345,10 @@ pub fn normalise_email(email: &str) -> Result<String, String> {
 }
 
 fn display_name(given: Option<&str>, email: &str) -> Result<String, ApiError> {
-    let name = given
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map_or_else(|| email.split('@').next().unwrap_or(email).to_owned(), str::to_owned);
+    let name = given.map(str::trim).filter(|n| !n.is_empty()).map_or_else(
+        || email.split('@').next().unwrap_or(email).to_owned(),
+        str::to_owned,
+    );
     let mut errors = Vec::new();
     crate::services::text::check_line("/display_name", &name, MAX_NAME, &mut errors);
     if errors.is_empty() {
@@ -345,13 +358,36 @@ fn display_name(given: Option<&str>, email: &str) -> Result<String, ApiError> {
     }
 }
 
-fn account_entry(actor: &Principal, action: &str, email: &str, detail: serde_json::Value, now: NaiveDateTime) -> NewAuditEntry {
+/// Who changes accounts, for the audit log.
+pub struct Actor {
+    /// Email, client id, or `cli`.
+    pub subject: String,
+    /// `web`, `api` or `system`.
+    pub channel: &'static str,
+}
+
+impl From<&Principal> for Actor {
+    fn from(principal: &Principal) -> Self {
+        Self {
+            subject: principal.subject.clone(),
+            channel: principal.channel(),
+        }
+    }
+}
+
+fn account_entry(
+    actor: &Actor,
+    action: &str,
+    email: &str,
+    detail: serde_json::Value,
+    now: NaiveDateTime,
+) -> NewAuditEntry {
     let mut detail = detail;
     detail["account"] = serde_json::Value::from(email);
     NewAuditEntry {
         at: now,
         actor: actor.subject.clone(),
-        channel: actor.channel().to_owned(),
+        channel: actor.channel.to_owned(),
         action: action.to_owned(),
         campaign_year: None,
         structure_finess: None,
@@ -363,16 +399,16 @@ fn account_entry(actor: &Principal, action: &str, email: &str, detail: serde_jso
 }
 
 /// Creates the account of `invite` without a password and queues its invitation, in the caller's
-/// transaction (checks already made).
+/// transaction (checks already made); the link.
 fn create_invited(
     conn: &mut DbConnection,
     base: &LinkBase,
-    principal: &Principal,
+    actor: &Actor,
     email: &str,
     name: &str,
     scope: &Scope,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     users::insert(
         conn,
         &NewUser {
@@ -388,11 +424,11 @@ fn create_invited(
         },
     )?;
     users::replace_structures(conn, email, &scope.structures)?;
-    passwords::issue_link(conn, base, email, name, LinkPurpose::Invitation, now)?;
+    let (_, link) = passwords::issue_link(conn, base, email, name, LinkPurpose::Invitation, now)?;
     audit::append(
         conn,
         &[account_entry(
-            principal,
+            actor,
             "account_invited",
             email,
             serde_json::json!({"role": scope.role.as_str(), "structures": scope.structures,
@@ -400,7 +436,7 @@ fn create_invited(
             now,
         )],
     )?;
-    Ok(())
+    Ok(link)
 }
 
 fn already_exists(email: &str) -> ApiError {
@@ -437,7 +473,7 @@ pub fn invite(
         if users::exists(conn, &email)? {
             return Err(already_exists(&email));
         }
-        create_invited(conn, base, principal, &email, &name, &scope, now)
+        create_invited(conn, base, &Actor::from(principal), &email, &name, &scope, now).map(drop)
     })?;
     get(conn, principal, &email, now)
 }
@@ -461,8 +497,24 @@ pub fn reinvite(
         });
     }
     conn.transaction(|conn| {
-        passwords::issue_link(conn, base, &email, &row.display_name, LinkPurpose::Invitation, now)?;
-        audit::append(conn, &[account_entry(principal, "account_reinvited", &email, serde_json::json!({}), now)])?;
+        passwords::issue_link(
+            conn,
+            base,
+            &email,
+            &row.display_name,
+            LinkPurpose::Invitation,
+            now,
+        )?;
+        audit::append(
+            conn,
+            &[account_entry(
+                &Actor::from(principal),
+                "account_reinvited",
+                &email,
+                serde_json::json!({}),
+                now,
+            )],
+        )?;
         Ok::<_, ApiError>(())
     })?;
     get(conn, principal, &email, now)
@@ -501,10 +553,22 @@ pub fn update(
         let scope = check_scope(
             conn,
             role,
-            change.organisation_finess.clone().or_else(|| row.organisation_finess.clone().filter(|_| same_role)),
-            change.region_code.clone().or_else(|| row.region_code.clone().filter(|_| same_role)),
-            change.department_code.clone().or_else(|| row.department_code.clone().filter(|_| same_role)),
-            change.structures.clone().unwrap_or_else(|| if same_role { linked.clone() } else { Vec::new() }),
+            change
+                .organisation_finess
+                .clone()
+                .or_else(|| row.organisation_finess.clone().filter(|_| same_role)),
+            change
+                .region_code
+                .clone()
+                .or_else(|| row.region_code.clone().filter(|_| same_role)),
+            change
+                .department_code
+                .clone()
+                .or_else(|| row.department_code.clone().filter(|_| same_role)),
+            change
+                .structures
+                .clone()
+                .unwrap_or_else(|| if same_role { linked.clone() } else { Vec::new() }),
         )?;
         if !reach.covers(scope.role, scope.organisation.as_deref(), &scope.structures) {
             return Err(out_of_reach(scope.role));
@@ -531,8 +595,9 @@ pub fn update(
             scope.department.as_deref(),
         )?;
         users::replace_structures(conn, &email, &scope.structures)?;
+        let actor = Actor::from(principal);
         let mut entries = vec![account_entry(
-            principal,
+            &actor,
             "account_changed",
             &email,
             serde_json::json!({
@@ -551,11 +616,11 @@ pub fn update(
             Some(false) if row.active => {
                 users::set_active(conn, &email, false)?;
                 sessions::revoke_user(conn, &email, now, "deactivated")?;
-                entries.push(account_entry(principal, "account_deactivated", &email, serde_json::json!({}), now));
+                entries.push(account_entry(&actor, "account_deactivated", &email, serde_json::json!({}), now));
             }
             Some(true) if !row.active => {
                 users::set_active(conn, &email, true)?;
-                entries.push(account_entry(principal, "account_activated", &email, serde_json::json!({}), now));
+                entries.push(account_entry(&actor, "account_activated", &email, serde_json::json!({}), now));
             }
             _ => {}
         }
@@ -619,7 +684,9 @@ pub fn invite_csv(
         let email = match normalise_email(cells[0]) {
             Ok(email) => email,
             Err(message) => {
-                report.rejected.push(reject("invalid_email", Some(cells[0].to_owned()), message));
+                report
+                    .rejected
+                    .push(reject("invalid_email", Some(cells[0].to_owned()), message));
                 continue;
             }
         };
@@ -685,10 +752,60 @@ pub fn invite_csv(
                 if users::exists(conn, email)? {
                     return Err(already_exists(email));
                 }
-                create_invited(conn, base, principal, email, name, scope, now)?;
+                create_invited(conn, base, &Actor::from(principal), email, name, scope, now)?;
             }
             Ok::<_, ApiError>(())
         })?;
     }
     Ok(report)
+}
+
+/// What `tdb user create` asks for: the operator, with access to the database, creates any account
+/// (the only way to the first `national` account of an empty database).
+pub struct OperatorInvite {
+    /// Email.
+    pub email: String,
+    /// Name shown.
+    pub display_name: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// Managing body (`og`).
+    pub organisation_finess: Option<String>,
+    /// Region (`ars`).
+    pub region_code: Option<String>,
+    /// Department (`cd`).
+    pub department_code: Option<String>,
+    /// Structures (`esms`).
+    pub structures: Vec<String>,
+}
+
+/// Creates an invited account from the command line (audited as `cli`); the invitation link, also
+/// queued as a mail.
+pub fn create_by_operator(
+    conn: &mut DbConnection,
+    base: &LinkBase,
+    invite: OperatorInvite,
+    now: NaiveDateTime,
+) -> Result<String, ApiError> {
+    let email = normalise_email(&invite.email)
+        .map_err(|message| ApiError::Validation(vec![field("/email", "invalid_email", message)]))?;
+    let name = display_name(invite.display_name.as_deref(), &email)?;
+    let scope = check_scope(
+        conn,
+        invite.role,
+        invite.organisation_finess,
+        invite.region_code,
+        invite.department_code,
+        invite.structures,
+    )?;
+    let actor = Actor {
+        subject: "cli".to_owned(),
+        channel: "system",
+    };
+    conn.transaction(|conn| {
+        if users::exists(conn, &email)? {
+            return Err(already_exists(&email));
+        }
+        create_invited(conn, base, &actor, &email, &name, &scope, now)
+    })
 }

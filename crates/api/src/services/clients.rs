@@ -44,12 +44,21 @@ fn check_scopes(scopes: &[String], errors: &mut Vec<FieldError>) -> String {
             });
         }
     }
-    let mut kept: Vec<&str> = SCOPES.into_iter().filter(|s| scopes.iter().any(|x| x == s)).collect();
+    let mut kept: Vec<&str> = SCOPES
+        .into_iter()
+        .filter(|s| scopes.iter().any(|x| x == s))
+        .collect();
     kept.dedup();
     kept.join(" ")
 }
 
-fn entry(principal: &Principal, action: &str, client_id: &str, detail: serde_json::Value, now: NaiveDateTime) -> NewAuditEntry {
+fn entry(
+    principal: &Principal,
+    action: &str,
+    client_id: &str,
+    detail: serde_json::Value,
+    now: NaiveDateTime,
+) -> NewAuditEntry {
     let mut detail = detail;
     detail["client_id"] = serde_json::Value::from(client_id);
     NewAuditEntry {
@@ -71,13 +80,22 @@ fn not_found(client_id: &str) -> ApiError {
 }
 
 /// Every client.
-pub fn list(conn: &mut DbConnection, principal: &Principal, now: NaiveDateTime) -> Result<Vec<ApiClient>, ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    now: NaiveDateTime,
+) -> Result<Vec<ApiClient>, ApiError> {
     national(principal)?;
-    Ok(clients::all(conn)?.into_iter().map(|row| wire(row, now)).collect())
+    Ok(clients::all(conn)?
+        .into_iter()
+        .map(|row| wire(row, now))
+        .collect())
 }
 
 fn new_secret() -> Result<(String, String), ApiError> {
-    let secret = refresh::generate().map_err(|e| ApiError::Internal(e.to_string()))?.value;
+    let secret = refresh::generate()
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .value;
     let hash = password::hash(&secret).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((secret, hash))
 }
@@ -134,7 +152,13 @@ pub fn create(
         )?;
         audit::append(
             conn,
-            &[entry(principal, "client_created", &client_id, serde_json::json!({"scopes": scopes, "source": source}), now)],
+            &[entry(
+                principal,
+                "client_created",
+                &client_id,
+                serde_json::json!({"scopes": scopes, "source": source}),
+                now,
+            )],
         )?;
         Ok::<_, ApiError>(())
     })?;
@@ -160,7 +184,13 @@ pub fn rotate(
         clients::rotate(conn, client_id, &hash, now + grace)?;
         audit::append(
             conn,
-            &[entry(principal, "client_secret_rotated", client_id, serde_json::json!({"grace_seconds": grace.num_seconds()}), now)],
+            &[entry(
+                principal,
+                "client_secret_rotated",
+                client_id,
+                serde_json::json!({"grace_seconds": grace.num_seconds()}),
+                now,
+            )],
         )?;
         Ok::<_, ApiError>(())
     })?;
@@ -182,7 +212,10 @@ pub fn update(
     national(principal)?;
     let row = clients::find(conn, client_id)?.ok_or_else(|| not_found(client_id))?;
     let mut errors = Vec::new();
-    let name = change.name.as_deref().map_or(row.name.clone(), |n| n.trim().to_owned());
+    let name = change
+        .name
+        .as_deref()
+        .map_or(row.name.clone(), |n| n.trim().to_owned());
     crate::services::text::check_line("/name", &name, 200, &mut errors);
     let scopes = match &change.scopes {
         Some(scopes) => check_scopes(scopes, &mut errors),
@@ -209,12 +242,17 @@ pub fn update(
         };
         audit::append(
             conn,
-            &[entry(principal, action, client_id, serde_json::json!({"before": {"name": row.name, "scopes": row.scopes},
-                "after": {"name": name, "scopes": scopes}}), now)],
+            &[entry(
+                principal,
+                action,
+                client_id,
+                serde_json::json!({"before": {"name": row.name, "scopes": row.scopes},
+                "after": {"name": name, "scopes": scopes}}),
+                now,
+            )],
         )?;
         Ok::<_, ApiError>(())
     })?;
     let row = clients::find(conn, client_id)?.ok_or_else(|| not_found(client_id))?;
     Ok(wire(row, now))
 }
-

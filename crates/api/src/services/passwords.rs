@@ -37,10 +37,17 @@ pub fn weakness(candidate: &str, email: &str) -> Option<String> {
         ));
     }
     if length > MAX_LENGTH {
-        return Some(format!("Le mot de passe ne doit pas dépasser {MAX_LENGTH} caractères."));
+        return Some(format!(
+            "Le mot de passe ne doit pas dépasser {MAX_LENGTH} caractères."
+        ));
     }
-    let local = email.split('@').next().unwrap_or_default();
-    let estimate = zxcvbn::zxcvbn(candidate, &[email, local, "tdb", "tableau de bord"]);
+    // The person's own words (the parts of the email: name, organisation, domain) count as guessable.
+    let mut own: Vec<&str> = email
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    own.extend([email, "tdb", "tableau de bord", "medico-social", "esms"]);
+    let estimate = zxcvbn::zxcvbn(candidate, &own);
     (u8::from(estimate.score()) < MIN_SCORE).then(|| {
         "Ce mot de passe est trop courant ou trop facile à deviner : choisissez par exemple une phrase de \
          plusieurs mots sans lien entre eux."
@@ -266,7 +273,8 @@ pub fn change(
     let hash = password::hash(new_password).map_err(|e| ApiError::Internal(e.to_string()))?;
     conn.transaction(|conn| {
         users::set_password_hash(conn, email, &hash)?;
-        let ended = sessions::revoke_user_except(conn, email, keep_family.as_deref(), now, "password_changed")?;
+        let ended =
+            sessions::revoke_user_except(conn, email, keep_family.as_deref(), now, "password_changed")?;
         audit::append(conn, &[entry(email, email, "password_changed", now)])?;
         Ok(ended)
     })
@@ -299,10 +307,15 @@ mod tests {
 
     #[test]
     fn short_common_and_personal_passwords_are_refused() {
-        assert!(weakness("Tilleuls59!", "direction@tilleuls.fr").unwrap().contains("12"));
+        assert!(
+            weakness("Tilleuls59!", "direction@tilleuls.fr")
+                .unwrap()
+                .contains("12")
+        );
         assert!(weakness("motdepasse123", "a@b.fr").is_some());
         assert!(weakness("azertyuiopqsdf", "a@b.fr").is_some());
         assert!(weakness("direction@tilleuls.fr", "direction@tilleuls.fr").is_some());
+        assert!(weakness("tilleuls2026", "direction@tilleuls.fr").is_some());
         assert!(weakness("password1234", "a@b.fr").is_some());
     }
 

@@ -161,10 +161,7 @@ async fn simultaneous_failures_of_one_key_are_all_counted(db: TestDb) {
         })
         .collect();
     let results = actix_web::rt::task::spawn_blocking(move || {
-        callers
-            .into_iter()
-            .map(|c| c.join().unwrap())
-            .collect::<Vec<_>>()
+        callers.into_iter().map(|c| c.join().unwrap()).collect::<Vec<_>>()
     })
     .await
     .unwrap();

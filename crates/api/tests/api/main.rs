@@ -8,6 +8,7 @@
 
 mod support;
 
+mod accounts;
 mod auth;
 mod authz_matrix;
 mod benchmarks;

@@ -2,8 +2,8 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod clients;
 pub mod campaigns;
+pub mod clients;
 pub mod copy;
 pub mod corrections;
 pub mod cpom;

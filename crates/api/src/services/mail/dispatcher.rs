@@ -139,7 +139,9 @@ impl Dispatcher {
             MailTransport::Smtp(smtp) => smtp.send(&message).map(drop).map_err(|e| e.to_string()),
             MailTransport::Files(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                let id = FileTransport::new(dir).send(&message).map_err(|e| e.to_string())?;
+                let id = FileTransport::new(dir)
+                    .send(&message)
+                    .map_err(|e| e.to_string())?;
                 let links: Vec<&str> = mail
                     .text_body
                     .lines()

@@ -64,7 +64,10 @@ pub fn invitation(display_name: &str, link: &str, expires_at: NaiveDateTime) -> 
         "Un compte a été créé pour vous sur le tableau de bord de la performance dans le secteur \
          médico-social. Pour l'activer, choisissez votre mot de passe en suivant le lien ci-dessous."
             .to_owned(),
-        format!("Ce lien ne sert qu'une fois et reste valable jusqu'au {} (heure de Paris).", paris(expires_at)),
+        format!(
+            "Ce lien ne sert qu'une fois et reste valable jusqu'au {} (heure de Paris).",
+            paris(expires_at)
+        ),
         "Si vous n'attendiez pas ce message, ignorez-le : aucun compte ne sera utilisable sans ce lien."
             .to_owned(),
     ];
@@ -89,7 +92,9 @@ pub fn reset(display_name: &str, link: &str) -> Message {
 
 fn message(subject: String, paragraphs: &[String], link: &str, button: &str) -> Message {
     let mut text = paragraphs.join("\n\n");
-    text.push_str(&format!("\n\n{link}\n\n-- \nTableau de bord de la performance dans le secteur médico-social\n"));
+    text.push_str(&format!(
+        "\n\n{link}\n\n-- \nTableau de bord de la performance dans le secteur médico-social\n"
+    ));
     let html = html_page(&subject, paragraphs, link, button);
     Message { subject, text, html }
 }
@@ -104,11 +109,21 @@ mod tests {
             .unwrap()
             .and_hms_opt(12, 0, 0)
             .unwrap();
-        let mail = invitation("<script>Dupont</script>", "https://tdb.fr/definir-mot-de-passe#jeton=abc", at);
+        let mail = invitation(
+            "<script>Dupont</script>",
+            "https://tdb.fr/definir-mot-de-passe#jeton=abc",
+            at,
+        );
         assert!(mail.html.contains("&lt;script&gt;Dupont&lt;/script&gt;"));
         assert!(!mail.html.contains("<script>"));
-        assert!(mail.text.contains("https://tdb.fr/definir-mot-de-passe#jeton=abc"));
-        assert!(mail.html.contains("https://tdb.fr/definir-mot-de-passe#jeton=abc"));
+        assert!(
+            mail.text
+                .contains("https://tdb.fr/definir-mot-de-passe#jeton=abc")
+        );
+        assert!(
+            mail.html
+                .contains("https://tdb.fr/definir-mot-de-passe#jeton=abc")
+        );
         // 12:00 UTC in July is 14:00 in Paris.
         assert!(mail.text.contains("01/07/2026 à 14:00"), "{}", mail.text);
     }
