@@ -92,7 +92,7 @@ fn fill(template: &str, inside: bool) -> String {
 /// Runs every cell of `row`, collecting every mismatch before failing.
 async fn check(db: &TestDb, row: Row) {
     let mut mismatches = Vec::new();
-    let shared = (row.method == Method::GET).then(|| world(db, "collecte"));
+    let shared = (row.method == Method::GET).then(|| matrix_world(db));
     for (scope, inside, expected) in scopes(&row) {
         for (caller, status) in CALLERS.iter().zip(expected) {
             // A write cell gets its own database, alive until the end of the cell.
@@ -101,7 +101,7 @@ async fn check(db: &TestDb, row: Row) {
                 Some(state) => state,
                 None => {
                     fresh_db = db.sibling();
-                    fresh_state = world(&fresh_db, "collecte");
+                    fresh_state = matrix_world(&fresh_db);
                     &fresh_state
                 }
             };
@@ -115,6 +115,49 @@ async fn check(db: &TestDb, row: Row) {
         }
     }
     assert_matches(&mismatches);
+}
+
+/// The matrix's world: `world` in `collecte`, plus an invited `esms` account of each structure
+/// (`direction-<finess>@test.fr`) and a partner client `client-matrix`.
+fn matrix_world(db: &TestDb) -> AppState {
+    use tdb_api::db::repo::users::{self, NewApiClient, NewUser};
+    let state = world(db, "collecte");
+    let mut conn = state.pool.get().unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    for finess in [EHPAD, PARIS] {
+        let email = format!("direction-{finess}@test.fr");
+        users::insert(
+            &mut conn,
+            &NewUser {
+                email: email.clone(),
+                password_hash: String::new(),
+                display_name: format!("Direction {finess}"),
+                role: "esms".to_owned(),
+                organisation_finess: None,
+                region_code: None,
+                department_code: None,
+                active: true,
+                created_at: now,
+            },
+        )
+        .unwrap();
+        users::add_structure(&mut conn, &email, finess).unwrap();
+    }
+    users::insert_client(
+        &mut conn,
+        &NewApiClient {
+            client_id: "client-matrix".to_owned(),
+            secret_hash: tdb_api::auth::password::dummy_hash().to_owned(),
+            name: "Client".to_owned(),
+            scopes: "read".to_owned(),
+            source: None,
+            active: true,
+            created_at: now,
+        },
+    )
+    .unwrap();
+    drop(conn);
+    state
 }
 
 /// The two halves of a row: `(scope, inside, statuses)`.
@@ -1012,4 +1055,206 @@ on_both_backends!(
     auth_me,
     session_endpoints,
     public_reference_and_catalogue,
+);
+
+// Accounts and partner clients (docs/accounts.md): `{finess}`'s director account is within the reach
+// of its og, ARS and CD inside, of national only outside; authority accounts and clients are national's.
+const ACCOUNT_IN: [u16; 8] = [401, 403, 200, 200, 200, 200, 403, 403];
+const ACCOUNT_OUT: [u16; 8] = [401, 403, 404, 404, 404, 200, 403, 403];
+const NATIONAL_ONLY: [u16; 8] = [401, 403, 403, 403, 403, 200, 403, 403];
+const DIRECTOR: &str = "/api/v1/users/direction-{finess}@test.fr";
+
+async fn accounts_read(db: TestDb) {
+    check(
+        &db.sibling(),
+        row(Method::GET, "/api/v1/users", None, ACCOUNT_IN, ACCOUNT_IN),
+    )
+    .await;
+    check(&db, row(Method::GET, DIRECTOR, None, ACCOUNT_IN, ACCOUNT_OUT)).await;
+}
+
+async fn accounts_invite(db: TestDb) {
+    let created = |statuses: [u16; 8]| statuses.map(|s| if s == 200 { 201 } else { s });
+    let esms = json!({"email": "nouveau@test.fr", "role": "esms", "structures": ["{finess}"]});
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/users",
+            Some(esms),
+            created(ACCOUNT_IN),
+            created(NATIONAL_ONLY),
+        ),
+    )
+    .await;
+    let og = json!({"email": "siege@test.fr", "role": "og", "organisation_finess": "{organisation}"});
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/users",
+            Some(og),
+            created(ACCOUNT_IN),
+            created(NATIONAL_ONLY),
+        ),
+    )
+    .await;
+    // Authority accounts: national alone, whatever the territory.
+    let ars = json!({"email": "agent@test.fr", "role": "ars", "region_code": "32"});
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/users",
+            Some(ars),
+            created(NATIONAL_ONLY),
+            created(NATIONAL_ONLY),
+        ),
+    )
+    .await;
+    let cd = json!({"email": "agent@test.fr", "role": "cd", "department_code": "{department}"});
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/users",
+            Some(cd),
+            created(NATIONAL_ONLY),
+            created(NATIONAL_ONLY),
+        ),
+    )
+    .await;
+}
+
+async fn accounts_change(db: TestDb) {
+    check(
+        &db.sibling(),
+        row(
+            Method::PATCH,
+            DIRECTOR,
+            Some(json!({"display_name": "Direction"})),
+            ACCOUNT_IN,
+            ACCOUNT_OUT,
+        ),
+    )
+    .await;
+    check(
+        &db.sibling(),
+        row(
+            Method::PATCH,
+            DIRECTOR,
+            Some(json!({"active": false})),
+            ACCOUNT_IN,
+            ACCOUNT_OUT,
+        ),
+    )
+    .await;
+    // Raising an account to an authority role: national alone.
+    let raise = json!({"role": "ars", "region_code": "32"});
+    check(
+        &db.sibling(),
+        row(
+            Method::PATCH,
+            DIRECTOR,
+            Some(raise),
+            [401, 403, 403, 403, 403, 200, 403, 403],
+            ACCOUNT_OUT,
+        ),
+    )
+    .await;
+    let accepted = |statuses: [u16; 8]| statuses.map(|s| if s == 200 { 202 } else { s });
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/users/direction-{finess}@test.fr/invitation",
+            None,
+            accepted(ACCOUNT_IN),
+            accepted(ACCOUNT_OUT),
+        ),
+    )
+    .await;
+}
+
+async fn partner_clients(db: TestDb) {
+    check(
+        &db.sibling(),
+        row(Method::GET, "/api/v1/clients", None, NATIONAL_ONLY, NATIONAL_ONLY),
+    )
+    .await;
+    let create = json!({"name": "Client", "scopes": ["read"]});
+    let created = NATIONAL_ONLY.map(|s| if s == 200 { 201 } else { s });
+    check(
+        &db.sibling(),
+        row(Method::POST, "/api/v1/clients", Some(create), created, created),
+    )
+    .await;
+    check(
+        &db.sibling(),
+        row(
+            Method::PATCH,
+            "/api/v1/clients/client-matrix",
+            Some(json!({"active": false})),
+            NATIONAL_ONLY,
+            NATIONAL_ONLY,
+        ),
+    )
+    .await;
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/clients/client-matrix/secret",
+            None,
+            NATIONAL_ONLY,
+            NATIONAL_ONLY,
+        ),
+    )
+    .await;
+}
+
+/// The self-service password endpoints need no token: the same answer for everyone (a link that
+/// does not exist is 410 to all).
+async fn password_self_service(db: TestDb) {
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/auth/password/forgot",
+            Some(json!({"email": "direction-{finess}@test.fr"})),
+            [202; 8],
+            [202; 8],
+        ),
+    )
+    .await;
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/auth/password/link",
+            Some(json!({"token": "inconnu"})),
+            [410; 8],
+            [410; 8],
+        ),
+    )
+    .await;
+    check(
+        &db,
+        row(
+            Method::POST,
+            "/api/v1/auth/password/set",
+            Some(json!({"token": "inconnu", "password": "cheval agrafe lanterne pivoine"})),
+            [410; 8],
+            [410; 8],
+        ),
+    )
+    .await;
+}
+
+on_both_backends!(
+    accounts_read,
+    accounts_invite,
+    accounts_change,
+    partner_clients,
+    password_self_service
 );
