@@ -37,6 +37,7 @@ mod imports_limits;
 mod imports_scopes;
 mod imports_values;
 mod indicator_table;
+mod mail_smtp;
 mod migrations;
 mod openapi_sync;
 mod problems;
