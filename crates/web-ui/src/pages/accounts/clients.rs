@@ -2,11 +2,13 @@
 //! renewal of a secret (after confirmation) and their revocation. A secret is shown once, in a box
 //! with « Copier », right after a creation or a renewal.
 
-use js_sys::{Function, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use tdb_domain::contract::{ApiClient, ApiClientCreate, ApiClientSecret, ApiClientUpdate};
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use super::{RequireRole, confirmed, rules, success};
 use crate::api;
@@ -72,15 +74,21 @@ fn Clients() -> impl IntoView {
     }
 }
 
-/// Writes `text` to the clipboard (`navigator.clipboard.writeText`); `false` when the browser cannot.
-fn copy(text: &str) -> bool {
+/// Writes `text` to the clipboard (`navigator.clipboard.writeText`); `false` when the browser cannot
+/// or refuses.
+async fn copy(text: String) -> bool {
     let get = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name)).ok();
     let Some(clipboard) = get(&js_sys::global(), "navigator").and_then(|n| get(&n, "clipboard")) else {
         return false;
     };
-    get(&clipboard, "writeText")
+    let written = get(&clipboard, "writeText")
         .and_then(|write| write.dyn_into::<Function>().ok())
-        .is_some_and(|write| write.call1(&clipboard, &JsValue::from_str(text)).is_ok())
+        .and_then(|write| write.call1(&clipboard, &JsValue::from_str(&text)).ok())
+        .and_then(|promise| promise.dyn_into::<Promise>().ok());
+    match written {
+        Some(promise) => JsFuture::from(promise).await.is_ok(),
+        None => false,
+    }
 }
 
 fn secret_box(issued: ApiClientSecret, shown: RwSignal<Option<ApiClientSecret>>) -> AnyView {
@@ -107,11 +115,13 @@ fn secret_box(issued: ApiClientSecret, shown: RwSignal<Option<ApiClientSecret>>)
             {previous.map(|text| view! { <p>{text}</p> })}
             <div class="tdb-actions">
                 <button type="button" class="fr-btn fr-btn--sm" data-testid="copy-secret"
-                    on:click=move |_| copied.set(Some(if secret.with_value(|s| copy(s)) {
-                        "Secret copié dans le presse-papiers."
-                    } else {
-                        "La copie a échoué : sélectionnez le secret et copiez-le."
-                    }))>"Copier"</button>
+                    on:click=move |_| spawn_local(async move {
+                        copied.set(Some(if copy(secret.get_value()).await {
+                            "Secret copié dans le presse-papiers."
+                        } else {
+                            "La copie a échoué : sélectionnez le secret et copiez-le."
+                        }));
+                    })>"Copier"</button>
                 <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary"
                     on:click=move |_| shown.set(None)>"Masquer le secret"</button>
             </div>

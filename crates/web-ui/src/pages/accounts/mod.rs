@@ -57,7 +57,8 @@ pub fn success(message: RwSignal<Option<String>>) -> AnyView {
 }
 
 /// A button asking for a confirmation first: `label`, then `question` with « Confirmer » (focused) and
-/// « Annuler »; confirming runs `action`. `submit` is the request it starts (the button waits for it).
+/// « Annuler » (which gives the focus back to the button); confirming runs `action`. `submit` is the
+/// request it starts (the button waits for it).
 pub fn confirmed(
     label: &'static str,
     question: String,
@@ -66,6 +67,7 @@ pub fn confirmed(
     action: Callback<()>,
 ) -> AnyView {
     let asked = RwSignal::new(false);
+    let cancelled = StoredValue::new(false);
     let question = StoredValue::new(question);
     view! {
         <span>
@@ -84,12 +86,21 @@ pub fn confirmed(
                                 action.run(());
                             }>"Confirmer"</button>
                         <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary"
-                            on:click=move |_| asked.set(false)>"Annuler"</button>
+                            on:click=move |_| {
+                                cancelled.set_value(true);
+                                asked.set(false);
+                            }>"Annuler"</button>
                     </span>
                 }.into_any()
             } else {
+                let ask = NodeRef::<html::Button>::new();
+                ask.on_load(move |button| {
+                    if cancelled.get_value() {
+                        let _ = button.focus();
+                    }
+                });
                 view! {
-                    <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary" data-testid=testid
+                    <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary" data-testid=testid node_ref=ask
                         on:click=move |_| asked.set(true)>{label}</button>
                 }.into_any()
             }}

@@ -15,11 +15,14 @@ use crate::session::use_session;
 #[component]
 pub fn MyAccountPage() -> impl IntoView {
     let me = form::fetched(api::me());
+    let name = use_session()
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.display_name.clone()));
     view! {
         <h1>"Mon compte"</h1>
         <section aria-labelledby="identite" data-testid="my-identity">
             <h2 id="identite" class="fr-h4">"Identité"</h2>
-            {form::when_loaded(me, identity)}
+            {form::when_loaded(me, move |me| identity(me, name.clone()))}
         </section>
         <section class="fr-mt-4w" aria-labelledby="mot-de-passe">
             <h2 id="mot-de-passe" class="fr-h4">"Changer mon mot de passe"</h2>
@@ -28,10 +31,7 @@ pub fn MyAccountPage() -> impl IntoView {
     }
 }
 
-fn identity(me: &Me) -> AnyView {
-    let name = use_session()
-        .user
-        .with_untracked(|u| u.as_ref().map(|u| u.display_name.clone()));
+fn identity(me: &Me, name: Option<String>) -> AnyView {
     let scope = if !me.structures.is_empty() {
         Some(("Structures", me.structures.join(", ")))
     } else if let Some(organisation) = &me.organisation {
