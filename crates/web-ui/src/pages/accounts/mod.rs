@@ -76,10 +76,11 @@ pub fn confirmed(
                 confirm.on_load(|button| {
                     let _ = button.focus();
                 });
+                let id = form::fresh_id();
                 view! {
                     <span role="group" aria-label=label>
-                        <span class="fr-text--sm fr-mr-1w">{question.get_value()}</span>
-                        <button type="button" class="fr-btn fr-btn--sm fr-mr-1w" node_ref=confirm
+                        <span class="fr-text--sm fr-mr-1w" id=id.clone()>{question.get_value()}</span>
+                        <button type="button" class="fr-btn fr-btn--sm fr-mr-1w" node_ref=confirm aria-describedby=id
                             data-testid=format!("confirm-{testid}") disabled=move || submit.busy.get()
                             on:click=move |_| {
                                 asked.set(false);
@@ -109,7 +110,8 @@ pub fn confirmed(
     .into_any()
 }
 
-/// A labelled input whose refusal message (`error`) shows under it, tied by `aria-describedby`.
+/// A labelled input whose refusal message (`error`) shows under it, announced and tied to it by
+/// `aria-describedby`.
 pub fn checked_input(
     name: &'static str,
     label: &'static str,
@@ -128,13 +130,16 @@ pub fn checked_input(
                 {label}
                 {hint.map(|hint| view! { <span class="fr-hint-text">{hint}</span> })}
             </label>
-            <input class="fr-input" id=id name=name type=kind autocomplete=autocomplete required
+            <input class="fr-input" class:fr-input--error=move || error.with(Option::is_some) id=id name=name
+                type=kind autocomplete=autocomplete required
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 aria-describedby=move || error.with(Option::is_some).then(|| described.clone())
                 bind:value=value/>
-            {move || error.get().map(|message| view! {
-                <p class="fr-error-text" id=error_id.clone()>{message}</p>
-            })}
+            <div aria-live="polite">
+                {move || error.get().map(|message| view! {
+                    <p class="fr-error-text" id=error_id.clone()>{message}</p>
+                })}
+            </div>
         </div>
     }
     .into_any()
