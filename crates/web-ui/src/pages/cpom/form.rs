@@ -1,6 +1,7 @@
-//! The pieces every CPOM form shares: the state of a submission (busy, refusal), the refusal shown
-//! next to the form (the problem's `detail` and each field's message under a French field name),
-//! labelled inputs, check-box lists, a panel opened on demand and an inline delete confirmation.
+//! The pieces every CPOM form shares, reused by the account pages: the state of a submission (busy,
+//! refusal), the refusal shown next to the form (the problem's `detail` and each field's message under
+//! a French field name), labelled inputs, check-box lists, a panel opened on demand and an inline delete
+//! confirmation.
 
 use std::cell::Cell;
 use std::future::Future;
