@@ -13,7 +13,7 @@ use crate::pages::cpom::form::{self, Submit};
 use crate::pages::home::error_alert;
 
 /// The answer to a request of a link, whether the address has an account or not.
-pub const LINK_SENT: &str = "Si un compte existe pour cette adresse, un courriel avec un lien vous a été envoyé. \
+const LINK_SENT: &str = "Si un compte existe pour cette adresse, un courriel avec un lien vous a été envoyé. \
                              Le lien est valable une heure.";
 
 /// The rules of a password, shown before it is typed.

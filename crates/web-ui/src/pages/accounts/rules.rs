@@ -275,6 +275,29 @@ mod tests {
     }
 
     #[test]
+    fn scopes_read_in_french() {
+        let mut account = UserAccount {
+            email: "a@b.fr".to_owned(),
+            display_name: "A".to_owned(),
+            role: Role::Esms,
+            organisation_finess: None,
+            region_code: None,
+            department_code: None,
+            structures: vec!["590000021".to_owned(), "590000039".to_owned()],
+            status: AccountStatus::Active,
+            created_at: "2026-01-02T08:00:00Z".to_owned(),
+            invitation_expires_at: None,
+        };
+        assert_eq!(scope_text(&account), "Structures : 590000021, 590000039");
+        assert_eq!(ScopeInput::of(&account).structures, "590000021 590000039");
+        account.role = Role::Cd;
+        account.department_code = Some("2A".to_owned());
+        assert_eq!(scope_text(&account), "Département : 2A");
+        account.role = Role::National;
+        assert_eq!(scope_text(&account), "Toute la France");
+    }
+
+    #[test]
     fn link_tokens_come_from_the_fragment() {
         assert_eq!(token_of("#jeton=abc-DEF_123"), Some("abc-DEF_123".to_owned()));
         assert_eq!(token_of("#x=1&jeton=abc"), Some("abc".to_owned()));
