@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{footer::Footer, header::Header};
+use crate::pages::accounts::{ClientsPage, ForgotPasswordPage, MyAccountPage, SetPasswordPage, UsersPage};
 use crate::pages::cpom::{CommitteePage, ContractPage, ContractsPage, CoveragePage};
 use crate::pages::{
     fiche::FichePage, form::FormPage, home::HomePage, login::RequireSession, not_found::NotFoundPage,
@@ -43,6 +44,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cpom/comites/:id")
                         view=|| view! { <RequireSession><CommitteePage/></RequireSession> }/>
                     <Route path=path!("/cpom/:id") view=|| view! { <RequireSession><ContractPage/></RequireSession> }/>
+                    <Route path=path!("/utilisateurs") view=|| view! { <RequireSession><UsersPage/></RequireSession> }/>
+                    <Route path=path!("/clients-api") view=|| view! { <RequireSession><ClientsPage/></RequireSession> }/>
+                    <Route path=path!("/mon-compte") view=|| view! { <RequireSession><MyAccountPage/></RequireSession> }/>
+                    <Route path=path!("/mot-de-passe-oublie") view=ForgotPasswordPage/>
+                    <Route path=path!("/definir-mot-de-passe") view=SetPasswordPage/>
                 </Routes>
             </main>
             <Footer/>

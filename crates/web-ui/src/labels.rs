@@ -1,6 +1,9 @@
-//! French labels of codes shown to users: form states, roles, sources of values, units, axes.
+//! French labels of codes shown to users: form states, roles, account statuses, sources of values,
+//! units, axes.
 
-use tdb_domain::contract::{Authority, FormState, IndicatorStatus, IndicatorUnit, ItemState, ItemType, Role};
+use tdb_domain::contract::{
+    AccountStatus, Authority, FormState, IndicatorStatus, IndicatorUnit, ItemState, ItemType, Role,
+};
 
 /// « En cours »…
 pub fn state(state: FormState) -> &'static str {
@@ -34,6 +37,36 @@ pub fn role(role: Role) -> &'static str {
         Role::Cd => "Conseil départemental",
         Role::National => "Administration centrale",
         Role::Partner => "Partenaire",
+    }
+}
+
+/// Short label of a role in the account pages: « Établissement », « ARS »…
+pub fn account_role(role: Role) -> &'static str {
+    match role {
+        Role::Esms => "Établissement",
+        Role::Og => "Organisme gestionnaire",
+        Role::Ars => "ARS",
+        Role::Cd => "Conseil départemental",
+        Role::National => "National",
+        Role::Partner => "Partenaire",
+    }
+}
+
+/// « Invité », « Actif », « Désactivé ».
+pub fn account_status(status: AccountStatus) -> &'static str {
+    match status {
+        AccountStatus::Invited => "Invité",
+        AccountStatus::Active => "Actif",
+        AccountStatus::Deactivated => "Désactivé",
+    }
+}
+
+/// DSFR badge class of an account status.
+pub fn account_status_badge(status: AccountStatus) -> &'static str {
+    match status {
+        AccountStatus::Invited => "fr-badge fr-badge--sm fr-badge--new",
+        AccountStatus::Active => "fr-badge fr-badge--sm fr-badge--success",
+        AccountStatus::Deactivated => "fr-badge fr-badge--sm fr-badge--error",
     }
 }
 
@@ -114,3 +147,17 @@ pub const AXIS_TITLES: [&str; 5] = [
     "Finances et budget",
     "Objectifs",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_read_in_french() {
+        assert_eq!(account_role(Role::Esms), "Établissement");
+        assert_eq!(account_role(Role::Og), "Organisme gestionnaire");
+        assert_eq!(account_role(Role::Cd), "Conseil départemental");
+        assert_eq!(account_status(AccountStatus::Invited), "Invité");
+        assert_eq!(account_status(AccountStatus::Deactivated), "Désactivé");
+    }
+}

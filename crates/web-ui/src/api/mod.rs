@@ -7,10 +7,12 @@
 //! tabs) and replays the request; when the refresh is refused, the hook set by [`on_session_expired`]
 //! signs the person out (what was typed stays in the drafts, see `crate::drafts`).
 
+mod accounts;
 mod cpom;
 mod error;
 mod tokens;
 
+pub use accounts::*;
 pub use cpom::*;
 pub use error::{SESSION_EXPIRED, UiError};
 pub use tokens::{
@@ -25,6 +27,7 @@ use tdb_domain::contract::{
     IndicatorTable, JustificationBody, LoginRequest, LoginResponse, Page, Problem, ReviewRequest, Structure,
     StructureBenchmark,
 };
+use wasm_bindgen::JsValue;
 
 /// One HTTP request, kept so that it can be sent again after a refresh of the session.
 #[derive(Clone)]
@@ -32,7 +35,7 @@ pub(crate) struct Call {
     make: fn(&str) -> RequestBuilder,
     url: String,
     headers: Vec<(String, String)>,
-    body: Option<String>,
+    body: Option<JsValue>,
 }
 
 impl Call {
@@ -78,7 +81,12 @@ impl Call {
 
     /// Sets a JSON body (already serialised).
     pub(crate) fn json_text(self, body: String) -> Self {
-        let mut call = self.header("Content-Type", "application/json");
+        self.body("application/json", body.into())
+    }
+
+    /// Sets a body of the given content type (a text, or the bytes of a file as a `Blob`).
+    pub(crate) fn body(self, content_type: &str, body: JsValue) -> Self {
+        let mut call = self.header("Content-Type", content_type);
         call.body = Some(body);
         call
     }

@@ -1,10 +1,12 @@
-//! The DSFR header with the service name, the signed-in user and the logout buttons (this browser, or
-//! every device of the person).
+//! The DSFR header with the service name, the links of the signed-in user's role (« Utilisateurs »,
+//! « Clients API », « Mon compte »), the user and the logout buttons (this browser, or every device of
+//! the person).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::labels;
+use crate::pages::accounts::rules;
 use crate::session::use_session;
 
 /// Header of every page.
@@ -44,6 +46,23 @@ pub fn Header() -> impl IntoView {
                                     <ul class="fr-btns-group">
                                         <li>
                                             <a class="fr-btn" href="/cpom" data-testid="nav-cpom">"CPOM"</a>
+                                        </li>
+                                        {rules::manages_accounts(user.role).then(|| view! {
+                                            <li>
+                                                <a class="fr-btn" href="/utilisateurs" data-testid="nav-users">
+                                                    "Utilisateurs"
+                                                </a>
+                                            </li>
+                                        })}
+                                        {rules::manages_clients(user.role).then(|| view! {
+                                            <li>
+                                                <a class="fr-btn" href="/clients-api" data-testid="nav-clients">
+                                                    "Clients API"
+                                                </a>
+                                            </li>
+                                        })}
+                                        <li>
+                                            <a class="fr-btn" href="/mon-compte" data-testid="nav-account">"Mon compte"</a>
                                         </li>
                                         <li>
                                             <span class="fr-btn" data-testid="current-user">

@@ -60,6 +60,11 @@ pub fn LoginPage() -> impl IntoView {
                         <input class="fr-input" id="login-password" name="password" type="password"
                             autocomplete="current-password" required
                             prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                        <p class="fr-mt-1w fr-mb-0">
+                            <a class="fr-link fr-text--sm" href="/mot-de-passe-oublie" data-testid="forgot-link">
+                                "Mot de passe oublié ?"
+                            </a>
+                        </p>
                     </div>
                 </div>
                 <div aria-live="assertive" data-testid="login-error">

@@ -1,5 +1,6 @@
 //! One module per page (route).
 
+pub mod accounts;
 pub mod cpom;
 pub mod fiche;
 pub mod form;

@@ -1,6 +1,7 @@
-//! The pieces every CPOM form shares: the state of a submission (busy, refusal), the refusal shown
-//! next to the form (the problem's `detail` and each field's message under a French field name),
-//! labelled inputs, check-box lists, a panel opened on demand and an inline delete confirmation.
+//! The pieces every CPOM form shares, reused by the account pages: the state of a submission (busy,
+//! refusal), the refusal shown next to the form (the problem's `detail` and each field's message under
+//! a French field name), labelled inputs, check-box lists, a panel opened on demand and an inline delete
+//! confirmation.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -53,10 +54,19 @@ impl Submit {
         body: Option<String>,
         done: Box<dyn FnOnce(Value)>,
     ) {
+        self.run(api::cpom_write(verb, path, version, body), done);
+    }
+
+    /// Runs the API request `call`; `done` gets the answer, the refusal stays shown.
+    pub fn run<T: 'static>(
+        self,
+        call: impl Future<Output = Result<T, UiError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
         self.busy.set(true);
         self.error.set(None);
         spawn_local(async move {
-            let answer = api::cpom_write(verb, path, version, body).await;
+            let answer = call.await;
             self.busy.set(false);
             match answer {
                 Ok(value) => {
@@ -160,6 +170,14 @@ pub fn field_label(path: &str) -> String {
         "held_on" => "Date de tenue",
         "minutes" => "Compte rendu",
         "decisions" => "Décisions",
+        "email" => "Adresse électronique",
+        "display_name" | "name" => "Nom",
+        "role" => "Rôle",
+        "region_code" => "Région",
+        "department_code" => "Département",
+        "scopes" => "Droits",
+        "source" => "Source",
+        "file" => "Fichier",
         other => return other.to_owned(),
     };
     match parts.next().and_then(|i| i.parse::<usize>().ok()) {
@@ -217,7 +235,7 @@ thread_local! {
 }
 
 /// A fresh element id (forms may appear several times on a page).
-fn fresh_id() -> String {
+pub fn fresh_id() -> String {
     let n = NEXT_ID.with(|c| {
         c.set(c.get() + 1);
         c.get()
@@ -225,7 +243,7 @@ fn fresh_id() -> String {
     format!("cpom-champ-{n}")
 }
 
-/// A labelled text input named `name`, bound to `value`. `kind`: `text`; `decimal` (numeric
+/// A labelled text input named `name`, bound to `value`. `kind`: `text`; `email`; `decimal` (numeric
 /// keyboard: French decimals such as `12,5`); `date`, typed `jj/mm/aaaa` whatever the browser's
 /// language (see [`iso`]).
 pub fn input(
@@ -242,7 +260,7 @@ pub fn input(
                 {label}
                 {date.then(|| view! { <span class="fr-hint-text">"Format attendu : jj/mm/aaaa"</span> })}
             </label>
-            <input class="fr-input" id=id name=name type="text"
+            <input class="fr-input" id=id name=name type=if kind == "email" { "email" } else { "text" }
                 inputmode=(kind == "decimal").then_some("decimal")
                 placeholder=date.then_some("jj/mm/aaaa") bind:value=value/>
         </div>

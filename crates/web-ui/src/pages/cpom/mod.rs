@@ -10,7 +10,7 @@ mod contract_actions;
 mod contract_ctx;
 mod coverage;
 mod draft;
-mod form;
+pub(crate) mod form;
 mod new_contract;
 mod objectives;
 mod sheets;
