@@ -23,6 +23,8 @@ pub struct Harness {
     pub base_url: String,
     /// The browser session.
     pub browser: Client,
+    /// Where the server writes its mails as `.eml` files (no SMTP server in the browser tests).
+    pub mail_dir: PathBuf,
     server: ServerHandle,
     chromedriver: Child,
     _data: tempfile::TempDir,
@@ -108,14 +110,28 @@ impl Harness {
             fiche_batch_ttl_hours: 24,
             trusted_proxies: tdb_api::config::TrustedProxies::default(),
             client_secret_grace_seconds: tdb_api::config::DEFAULT_CLIENT_SECRET_GRACE_SECONDS,
-            mail: tdb_api::config::MailConfig::default(),
+            mail: tdb_api::config::MailConfig {
+                mail_dir: data.path().join("mail"),
+                ..tdb_api::config::MailConfig::default()
+            },
         };
+        let mail_dir = config.mail.mail_dir.clone();
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {
             let mut conn = state.pool.get().map_err(|e| err("database connection")(&e))?;
             tdb_api::seed::demo::run(&mut conn).map_err(|e| err("demo data")(&e))?;
         }
 
+        // The mail dispatcher `tdb serve` runs, writing `.eml` files.
+        tdb_api::services::mail::dispatcher::Dispatcher::new(
+            state.pool.clone(),
+            None,
+            mail_dir.clone(),
+            tdb_api::config::DEFAULT_MAIL_FROM,
+        )
+        .map_err(|e| err("mail")(&e))?
+        .spawn(Duration::from_millis(100))
+        .map_err(|e| err("mail thread")(&e))?;
         let server = tdb_api::server::serve(state, listener).map_err(|e| err("server")(&e))?;
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -137,6 +153,7 @@ impl Harness {
         Ok(Self {
             base_url,
             browser,
+            mail_dir,
             server: handle,
             chromedriver,
             _data: data,
@@ -155,6 +172,28 @@ impl Harness {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).map_err(|e| err("screenshot file")(&e))?;
         Ok(path)
+    }
+
+    /// The text bodies of the mails written so far to `recipient`, waiting up to 20 seconds for the
+    /// first one.
+    pub fn mails_to(&self, recipient: &str) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let mails: Vec<String> = std::fs::read_dir(&self.mail_dir)
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| std::fs::read(entry.ok()?.path()).ok())
+                .filter_map(|raw| {
+                    let message = mail_parser::MessageParser::default().parse(&raw)?;
+                    let to = message.to()?.first()?.address()?.to_owned();
+                    (to == recipient).then(|| message.body_text(0).map(|t| t.into_owned()))?
+                })
+                .collect();
+            if !mails.is_empty() || Instant::now() > deadline {
+                return mails;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Closes the browser, stops the server and chromedriver.

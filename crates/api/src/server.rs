@@ -167,7 +167,7 @@ fn start_mail(state: &AppState) -> Result<(), crate::cli::error::CliError> {
     if mail.smtp_url.is_none() {
         tracing::info!(dir = %mail.mail_dir.display(), "no TDB_SMTP_URL: mails are written as .eml files");
     }
-    dispatcher.spawn(std::time::Duration::from_millis(mail.mail_poll_ms));
+    dispatcher.spawn(std::time::Duration::from_millis(mail.mail_poll_ms))?;
     Ok(())
 }
 

@@ -160,7 +160,7 @@ impl Dispatcher {
     }
 
     /// Runs forever on its own thread, looking at the outbox every `poll`.
-    pub fn spawn(self, poll: StdDuration) -> std::thread::JoinHandle<()> {
+    pub fn spawn(self, poll: StdDuration) -> std::io::Result<std::thread::JoinHandle<()>> {
         std::thread::Builder::new()
             .name("tdb-mail".to_owned())
             .spawn(move || {
@@ -171,7 +171,6 @@ impl Dispatcher {
                     std::thread::sleep(poll);
                 }
             })
-            .expect("the mail thread starts")
     }
 }
 
