@@ -28,6 +28,14 @@ pub const INVITATION_DAYS: i64 = 7;
 /// Lifetime of a reset link.
 pub const RESET_HOURS: i64 = 1;
 
+/// French words and AZERTY keyboard runs that `zxcvbn`'s English dictionaries and QWERTY/Dvorak
+/// keyboard graphs miss: counted as guessable like the person's own words.
+const FRENCH_GUESSABLE: [&str; 24] = [
+    "azerty", "azertyuiop", "qsdfghjklm", "qsdf", "wxcvbn", "wxcvbnqsdf", "aqwzsx", "azeqsdwxc",
+    "motdepasse", "mdp", "bonjour", "soleil", "doudou", "chouchou", "loulou", "marseille", "paris",
+    "france", "ehpad", "etablissement", "direction", "medicosocial", "santé", "bienvenue",
+];
+
 /// Why a password is refused, in French; `None` when it is accepted.
 pub fn weakness(candidate: &str, email: &str) -> Option<String> {
     let length = candidate.chars().count();
@@ -47,6 +55,7 @@ pub fn weakness(candidate: &str, email: &str) -> Option<String> {
         .filter(|w| w.chars().count() >= 3)
         .collect();
     own.extend([email, "tdb", "tableau de bord", "medico-social", "esms"]);
+    own.extend(FRENCH_GUESSABLE);
     let estimate = zxcvbn::zxcvbn(candidate, &own);
     (u8::from(estimate.score()) < MIN_SCORE).then(|| {
         "Ce mot de passe est trop courant ou trop facile à deviner : choisissez par exemple une phrase de \
@@ -314,6 +323,7 @@ mod tests {
         );
         assert!(weakness("motdepasse123", "a@b.fr").is_some());
         assert!(weakness("azertyuiopqsdf", "a@b.fr").is_some());
+        assert!(weakness("Motdepasse2026!", "a@b.fr").is_some());
         assert!(weakness("direction@tilleuls.fr", "direction@tilleuls.fr").is_some());
         assert!(weakness("tilleuls2026", "direction@tilleuls.fr").is_some());
         assert!(weakness("password1234", "a@b.fr").is_some());

@@ -139,6 +139,19 @@ async fn a_structure_removed_from_the_file_is_closed_and_kept(db: TestDb) {
         )
     );
     assert_eq!(stored(&state).0, 120, "nothing is deleted");
+    // The API says when it closed.
+    let service = crate::support::app(state.clone()).await;
+    let answer = crate::forms_fixtures::send(
+        &service,
+        actix_web::http::Method::GET,
+        &format!("/api/v1/structures/{FIRST}"),
+        Some(&auth::national(&state)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(answer.body["closed_on"], "2026-11-30", "{}", answer.body);
+    assert_eq!(answer.body["active"], false);
     // Still absent: nothing more to close, the closing date is kept.
     let again = import(&state, &without(FIRST)).await;
     assert_eq!(counts(&again), [0, 0, 0, 0, 27, 0], "{again}");

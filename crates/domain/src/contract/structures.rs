@@ -42,6 +42,9 @@ pub struct Structure {
     pub opening_date: Option<String>,
     /// Whether the structure is active.
     pub active: bool,
+    /// The day the structure left the FINESS referential (`YYYY-MM-DD`): it is closed, its data kept.
+    #[serde(default)]
+    pub closed_on: Option<String>,
     /// Version for optimistic concurrency (the `ETag` is this number in quotes).
     pub version: i64,
     /// In a list filtered by `form_state`: the structure's form of that campaign, when it has a row.

@@ -324,6 +324,7 @@ pub fn with_names(conn: &mut DbConnection, rows: Vec<StructureRow>) -> QueryResu
             city: row.city,
             opening_date: row.opening_date,
             active: row.active,
+            closed_on: row.closed_on,
             version: row.version,
             form: None,
         })
