@@ -147,9 +147,11 @@ async fn simultaneous_failures_of_one_key_are_all_counted(db: TestDb) {
         .map(|_| {
             let (barrier, pool) = (barrier.clone(), state.pool.clone());
             std::thread::spawn(move || {
-                let mut conn = pool.get().unwrap();
                 barrier.wait();
+                // As the server's writes: the SQLite turn, then a connection (the pool is smaller
+                // than the number of callers).
                 let _turn = pool.write_turn();
+                let mut conn = pool.get().unwrap();
                 login_attempts::record_failure(
                     &mut conn,
                     "ip:203.0.113.9",
