@@ -186,6 +186,19 @@ fn sweep_jobs(state: &AppState) {
         ),
         Err(error) => tracing::error!(%error, "sweep of interrupted import jobs failed"),
     }
+    let swept = state
+        .pool
+        .get()
+        .map_err(crate::error::ApiError::from)
+        .and_then(|mut conn| crate::services::finess_jobs::sweep(&mut conn, &state.instance));
+    match swept {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            jobs = n,
+            "FINESS jobs interrupted by a restart marked `interrupted`"
+        ),
+        Err(error) => tracing::error!(%error, "sweep of interrupted FINESS jobs failed"),
+    }
 }
 
 #[expect(

@@ -431,6 +431,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// FINESS imports running in the background.
+    referential_jobs (id) {
+        /// Job id.
+        id -> Text,
+        /// Who started it.
+        actor -> Text,
+        /// The process running it.
+        owner -> Text,
+        /// `queued`, `running`, `done`, `failed` or `interrupted`.
+        state -> Text,
+        /// Computed without writing.
+        dry_run -> Bool,
+        /// Lines in the file.
+        total_lines -> BigInt,
+        /// Lines read (written when the job ends).
+        processed_lines -> BigInt,
+        /// The report (JSON) once done.
+        report -> Nullable<Text>,
+        /// Why it failed.
+        error -> Nullable<Text>,
+        /// When it was created.
+        created_at -> Timestamp,
+        /// When it ended.
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     /// Idempotency keys of the import endpoint: the first answer, replayed for the same body.
     idempotency_keys (caller, idempotency_key) {
         /// Who sent the key (subject of the token).
@@ -728,6 +756,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     regions,
     departments,
     import_jobs,
+    referential_jobs,
     idempotency_keys,
     peer_inputs,
     benchmark_snapshots,

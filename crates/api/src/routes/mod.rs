@@ -76,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(organisations::get_organisation)
             .service(organisations::create_organisation)
             .service(referential::import_finess)
+            .service(referential::finess_job)
             .service(campaigns::list_campaigns)
             .service(campaigns::create_campaign)
             .service(progress::campaign_progress)

@@ -1,14 +1,15 @@
 //! `/api/v1/referential/finess`: import of the FINESS extract (national only).
 
-use actix_web::{post, web};
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
-use tdb_domain::contract::{FinessReport, Problem};
+use tdb_domain::contract::{FinessJob, FinessReport, Problem};
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ProblemCode};
 use crate::routes::binary::Csv;
-use crate::services::finess;
+use crate::services::{finess, finess_jobs};
 use crate::state::AppState;
 
 /// Largest accepted FINESS file (the national extract weighs some tens of megabytes).
@@ -40,6 +41,8 @@ pub struct FinessParams {
     ),
     responses(
         (status = 200, description = "Imported (or, with `dry_run`, computed).", body = FinessReport),
+        (status = 202, description = "A file over 1 MiB runs as a job: follow `Location`.", body = FinessJob,
+            headers(("Location" = String, description = "`/api/v1/referential/finess/jobs/{id}`"))),
         (status = 400, description = "The file is malformed (`malformed_finess`: the line and the reason in \
             `detail`; nothing written), empty (`empty_file`) or too large (`payload_too_large`).", body = Problem,
             content_type = "application/problem+json",
@@ -58,7 +61,7 @@ pub async fn import_finess(
     state: web::Data<AppState>,
     params: web::Query<FinessParams>,
     body: web::Payload,
-) -> Result<web::Json<FinessReport>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     finess::authorise(&principal)?;
     let bytes = body
         .to_bytes_limited(MAX_FINESS_BYTES)
@@ -82,8 +85,54 @@ pub async fn import_finess(
     }
     let dry_run = params.dry_run;
     let today = chrono::Utc::now().date_naive();
+    if bytes.len() > finess_jobs::JOB_ABOVE_BYTES {
+        let pool = state.pool.clone();
+        let owner = state.instance.clone();
+        let job = state
+            .db(move |conn| {
+                finess_jobs::start(&pool, conn, bytes, dry_run, &principal.subject, &owner, today)
+            })
+            .await?;
+        return Ok(HttpResponse::Accepted()
+            .insert_header((
+                header::LOCATION,
+                format!("/api/v1/referential/finess/jobs/{}", job.id),
+            ))
+            .json(job));
+    }
     let report = state
         .db_write(move |conn| finess::import(conn, &bytes[..], dry_run, today, &mut |_| {}))
         .await?;
-    Ok(web::Json(report))
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Follow a FINESS import job.
+///
+/// `processed_lines` of `total_lines` while it runs (live on the server running it), then the report
+/// (`done`) or the reason (`failed`: a malformed file, nothing written; `interrupted`: the server
+/// stopped, nothing written). National only.
+#[utoipa::path(
+    tag = "referential",
+    params(("id" = String, Path, description = "Job id.")),
+    responses(
+        (status = 200, description = "The job.", body = FinessJob),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only `national` imports the FINESS file.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 404, description = "No such job.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/referential/finess/jobs/{id}")]
+pub async fn finess_job(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<FinessJob>, ApiError> {
+    finess::authorise(&principal)?;
+    let id = id.into_inner();
+    state
+        .db(move |conn| finess_jobs::get(conn, &id))
+        .await
+        .map(web::Json)
 }

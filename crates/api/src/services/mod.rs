@@ -9,6 +9,7 @@ pub mod cpom;
 pub mod exports;
 pub mod fiche;
 pub mod finess;
+pub mod finess_jobs;
 pub mod forms;
 pub mod heavy;
 pub mod if_match;

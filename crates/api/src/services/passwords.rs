@@ -31,9 +31,30 @@ pub const RESET_HOURS: i64 = 1;
 /// French words and AZERTY keyboard runs that `zxcvbn`'s English dictionaries and QWERTY/Dvorak
 /// keyboard graphs miss: counted as guessable like the person's own words.
 const FRENCH_GUESSABLE: [&str; 24] = [
-    "azerty", "azertyuiop", "qsdfghjklm", "qsdf", "wxcvbn", "wxcvbnqsdf", "aqwzsx", "azeqsdwxc",
-    "motdepasse", "mdp", "bonjour", "soleil", "doudou", "chouchou", "loulou", "marseille", "paris",
-    "france", "ehpad", "etablissement", "direction", "medicosocial", "santé", "bienvenue",
+    "azerty",
+    "azertyuiop",
+    "qsdfghjklm",
+    "qsdf",
+    "wxcvbn",
+    "wxcvbnqsdf",
+    "aqwzsx",
+    "azeqsdwxc",
+    "motdepasse",
+    "mdp",
+    "bonjour",
+    "soleil",
+    "doudou",
+    "chouchou",
+    "loulou",
+    "marseille",
+    "paris",
+    "france",
+    "ehpad",
+    "etablissement",
+    "direction",
+    "medicosocial",
+    "santé",
+    "bienvenue",
 ];
 
 /// Why a password is refused, in French; `None` when it is accepted.

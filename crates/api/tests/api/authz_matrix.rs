@@ -554,6 +554,19 @@ async fn finess_referential(db: TestDb) {
         ),
     )
     .await;
+    // Jobs: national only (an unknown job is then 404).
+    let jobs = [401, 403, 403, 403, 403, 404, 403, 403];
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/referential/finess/jobs/inconnu",
+            None,
+            jobs,
+            jobs,
+        ),
+    )
+    .await;
 }
 
 async fn campaign_progress(db: TestDb) {

@@ -232,3 +232,104 @@ on_both_backends!(
     a_dry_run_writes_nothing,
     only_national_imports,
 );
+
+/// The sample followed by geolocation lines up to more than 1 MiB: a file the API imports as a job.
+fn large_file(extra: &str) -> Vec<u8> {
+    let mut file = SAMPLE.to_vec();
+    let line = b"geolocalisation;590100000;700000.0;6600000.0;1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93;2026-01-10\n";
+    while file.len() <= tdb_api::services::finess_jobs::JOB_ABOVE_BYTES {
+        file.extend_from_slice(line);
+    }
+    file.extend_from_slice(extra.as_bytes());
+    file
+}
+
+/// Follows a job to its end: its last state.
+async fn follow(state: &AppState, location: &str) -> Value {
+    let service = app(state.clone()).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let answer = crate::forms_fixtures::send(
+            &service,
+            actix_web::http::Method::GET,
+            location,
+            Some(&auth::national(state)),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        if !["queued", "running"].contains(&answer.body["state"].as_str().unwrap()) {
+            return answer.body;
+        }
+        assert!(std::time::Instant::now() < deadline, "the job did not end");
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A file over 1 MiB runs as a job (202, `Location`): followed to `done`, its report is the same as the
+/// direct import's, every line counted; a malformed large file ends `failed` with its line and writes
+/// nothing; only national follows jobs.
+async fn a_large_file_runs_as_a_job_with_progress(db: TestDb) {
+    let state = state(&db);
+    let file = large_file("");
+    let service = app(state.clone()).await;
+    let response = test::call_service(
+        &service,
+        test::TestRequest::post()
+            .uri(URI)
+            .insert_header(("content-type", "text/csv"))
+            .insert_header(("authorization", auth::national(&state)))
+            .set_payload(file.clone())
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 202);
+    let location = response
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let job: Value = test::read_body_json(response).await;
+    let lines = file.iter().filter(|b| **b == b'\n').count() as u64;
+    assert_eq!(job["total_lines"], lines);
+    let done = follow(&state, &location).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["processed_lines"], lines);
+    assert_eq!(done["report"]["lines"], lines);
+    assert_eq!(counts(&done["report"]), [120, 0, 0, 0, 27, 40], "{done}");
+    assert_eq!(stored(&state).0, 120);
+    // Only national follows it.
+    let answer = crate::forms_fixtures::send(
+        &service,
+        actix_web::http::Method::GET,
+        &location,
+        Some(&auth::ars(&state, "32")),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, 403);
+
+    // A malformed large file: failed, with its line; nothing written.
+    let fresh = db.sibling();
+    let state = crate::support::state(&fresh);
+    let broken = large_file("structureet;590100048;TRONQUEE\n");
+    let broken_line = broken.iter().filter(|b| **b == b'\n').count();
+    let (status, job) = post(&state, &broken, "", Some(auth::national(&state))).await;
+    assert_eq!(status, 202, "{job}");
+    let ended = follow(&state, &format!("{URI}/jobs/{}", job["id"].as_str().unwrap())).await;
+    assert_eq!(ended["state"], "failed", "{ended}");
+    assert!(
+        ended["error"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("ligne {broken_line}")),
+        "{ended}"
+    );
+    assert_eq!(stored(&state), (0, 0), "nothing written");
+}
+
+on_both_backends!(a_large_file_runs_as_a_job_with_progress);

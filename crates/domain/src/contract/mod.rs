@@ -63,7 +63,7 @@ pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
-pub use referential::{FinessRejection, FinessReport};
+pub use referential::{FinessJob, FinessRejection, FinessReport};
 pub use stored::UnknownCode;
 pub use structures::{
     LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,

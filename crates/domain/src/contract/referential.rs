@@ -45,3 +45,27 @@ pub struct FinessReport {
     /// Managing bodies (EJ) created.
     pub organisations_created: u64,
 }
+
+/// A FINESS import running in the background (`POST /api/v1/referential/finess` of a large file):
+/// `GET /api/v1/referential/finess/jobs/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FinessJob {
+    /// Job id.
+    pub id: String,
+    /// State: `queued`, `running`, `done`, `failed` or `interrupted` (the server stopped meanwhile:
+    /// nothing was written, send the file again).
+    pub state: super::imports::JobState,
+    /// Computed without writing.
+    pub dry_run: bool,
+    /// Lines read so far.
+    pub processed_lines: u64,
+    /// Lines in the file.
+    pub total_lines: u64,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// Once done: the report.
+    pub report: Option<FinessReport>,
+    /// Once failed or interrupted: why (French; a malformed file names its line).
+    pub error: Option<String>,
+}

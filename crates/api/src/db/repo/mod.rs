@@ -24,6 +24,7 @@ pub mod peers;
 pub mod progress;
 pub mod reference;
 pub mod referential;
+pub mod referential_jobs;
 pub mod scope;
 pub mod sessions;
 pub mod stored;
