@@ -186,8 +186,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn run_user(action: &UserAction) -> Result<String, CliError> {
-    let target = match action {
-        UserAction::Deactivate(target) | UserAction::Activate(target) => target,
+    let (target, activate) = match action {
+        UserAction::Deactivate(target) => (target, false),
+        UserAction::Activate(target) => (target, true),
         UserAction::Create(create) => return create_user(create),
     };
     init_tracing(&target.config.log);
@@ -197,16 +198,12 @@ fn run_user(action: &UserAction) -> Result<String, CliError> {
     let failed = |e: crate::error::ApiError| CliError::User(e.to_string());
     // One writer at a time on SQLite, like the server's writes.
     let _turn = pool.write_turn();
-    Ok(match action {
-        UserAction::Deactivate(_) => {
-            let revoked = sessions::deactivate(&mut conn, &target.email, "cli", now).map_err(failed)?;
-            format!("{} deactivated; {revoked} session(s) revoked.", target.email)
-        }
-        UserAction::Activate(_) => {
-            sessions::activate(&mut conn, &target.email, "cli", now).map_err(failed)?;
-            format!("{} activated.", target.email)
-        }
-        UserAction::Create(_) => unreachable!("handled above"),
+    Ok(if activate {
+        sessions::activate(&mut conn, &target.email, "cli", now).map_err(failed)?;
+        format!("{} activated.", target.email)
+    } else {
+        let revoked = sessions::deactivate(&mut conn, &target.email, "cli", now).map_err(failed)?;
+        format!("{} deactivated; {revoked} session(s) revoked.", target.email)
     })
 }
 
@@ -220,7 +217,7 @@ fn create_user(create: &UserCreate) -> Result<String, CliError> {
     let base = crate::services::passwords::LinkBase {
         origin: create.config.public_url().origin(),
     };
-    let invite = crate::services::accounts::OperatorInvite {
+    let invite = tdb_domain::contract::UserInvite {
         email: create.email.clone(),
         display_name: create.display_name.clone(),
         role,
@@ -232,7 +229,7 @@ fn create_user(create: &UserCreate) -> Result<String, CliError> {
     let link = crate::services::accounts::create_by_operator(
         &mut conn,
         &base,
-        invite,
+        &invite,
         chrono::Utc::now().naive_utc(),
     )
     .map_err(|e| match e {

@@ -384,18 +384,7 @@ fn account_entry(
 ) -> NewAuditEntry {
     let mut detail = detail;
     detail["account"] = serde_json::Value::from(email);
-    NewAuditEntry {
-        at: now,
-        actor: actor.subject.clone(),
-        channel: actor.channel.to_owned(),
-        action: action.to_owned(),
-        campaign_year: None,
-        structure_finess: None,
-        item_code: None,
-        old_value: None,
-        new_value: None,
-        detail: Some(detail.to_string()),
-    }
+    NewAuditEntry::about_account(now, &actor.subject, actor.channel, action, &detail)
 }
 
 /// Creates the account of `invite` without a password and queues its invitation, in the caller's
@@ -446,15 +435,8 @@ fn already_exists(email: &str) -> ApiError {
     }
 }
 
-/// Invites one person: creates the account (status `invited`) and queues the mail, in one transaction.
-pub fn invite(
-    conn: &mut DbConnection,
-    base: &LinkBase,
-    principal: &Principal,
-    invite: &UserInvite,
-    now: NaiveDateTime,
-) -> Result<UserAccount, ApiError> {
-    let reach = Reach::of(conn, principal)?;
+/// The checked email, name and scope of an invitation (422 with the fields at fault).
+fn prepare(conn: &mut DbConnection, invite: &UserInvite) -> Result<(String, String, Scope), ApiError> {
     let email = normalise_email(&invite.email)
         .map_err(|message| ApiError::Validation(vec![field("/email", "invalid_email", message)]))?;
     let name = display_name(invite.display_name.as_deref(), &email)?;
@@ -466,6 +448,19 @@ pub fn invite(
         invite.department_code.clone(),
         invite.structures.clone(),
     )?;
+    Ok((email, name, scope))
+}
+
+/// Invites one person: creates the account (status `invited`) and queues the mail, in one transaction.
+pub fn invite(
+    conn: &mut DbConnection,
+    base: &LinkBase,
+    principal: &Principal,
+    invite: &UserInvite,
+    now: NaiveDateTime,
+) -> Result<UserAccount, ApiError> {
+    let reach = Reach::of(conn, principal)?;
+    let (email, name, scope) = prepare(conn, invite)?;
     if !reach.covers(scope.role, scope.organisation.as_deref(), &scope.structures) {
         return Err(out_of_reach(scope.role));
     }
@@ -760,44 +755,15 @@ pub fn invite_csv(
     Ok(report)
 }
 
-/// What `tdb user create` asks for: the operator, with access to the database, creates any account
-/// (the only way to the first `national` account of an empty database).
-pub struct OperatorInvite {
-    /// Email.
-    pub email: String,
-    /// Name shown.
-    pub display_name: Option<String>,
-    /// Role.
-    pub role: Role,
-    /// Managing body (`og`).
-    pub organisation_finess: Option<String>,
-    /// Region (`ars`).
-    pub region_code: Option<String>,
-    /// Department (`cd`).
-    pub department_code: Option<String>,
-    /// Structures (`esms`).
-    pub structures: Vec<String>,
-}
-
-/// Creates an invited account from the command line (audited as `cli`); the invitation link, also
-/// queued as a mail.
+/// Creates an invited account from the command line, any role, audited as `cli` (the operator has the
+/// database: the only way to the first `national` account); the invitation link, also queued as a mail.
 pub fn create_by_operator(
     conn: &mut DbConnection,
     base: &LinkBase,
-    invite: OperatorInvite,
+    invite: &UserInvite,
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
-    let email = normalise_email(&invite.email)
-        .map_err(|message| ApiError::Validation(vec![field("/email", "invalid_email", message)]))?;
-    let name = display_name(invite.display_name.as_deref(), &email)?;
-    let scope = check_scope(
-        conn,
-        invite.role,
-        invite.organisation_finess,
-        invite.region_code,
-        invite.department_code,
-        invite.structures,
-    )?;
+    let (email, name, scope) = prepare(conn, invite)?;
     let actor = Actor {
         subject: "cli".to_owned(),
         channel: "system",

@@ -61,18 +61,7 @@ fn entry(
 ) -> NewAuditEntry {
     let mut detail = detail;
     detail["client_id"] = serde_json::Value::from(client_id);
-    NewAuditEntry {
-        at: now,
-        actor: principal.subject.clone(),
-        channel: principal.channel().to_owned(),
-        action: action.to_owned(),
-        campaign_year: None,
-        structure_finess: None,
-        item_code: None,
-        old_value: None,
-        new_value: None,
-        detail: Some(detail.to_string()),
-    }
+    NewAuditEntry::about_account(now, &principal.subject, principal.channel(), action, &detail)
 }
 
 fn not_found(client_id: &str) -> ApiError {

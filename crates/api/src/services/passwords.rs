@@ -310,20 +310,9 @@ pub fn change(
     })
 }
 
-/// An audit entry about the account `email`.
+/// An audit entry about the account `email`, done by `actor` on the web.
 pub fn entry(email: &str, actor: &str, action: &str, now: NaiveDateTime) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now,
-        actor: actor.to_owned(),
-        channel: "web".to_owned(),
-        action: action.to_owned(),
-        campaign_year: None,
-        structure_finess: None,
-        item_code: None,
-        old_value: None,
-        new_value: None,
-        detail: Some(serde_json::json!({ "account": email }).to_string()),
-    }
+    NewAuditEntry::about_account(now, actor, "web", action, &serde_json::json!({ "account": email }))
 }
 
 /// A UTC time as RFC 3339 (`2026-12-03T10:00:00Z`).

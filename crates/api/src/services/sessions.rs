@@ -268,16 +268,5 @@ pub fn activate(
 }
 
 fn account_entry(email: &str, actor: &str, action: &str, now: NaiveDateTime) -> NewAuditEntry {
-    NewAuditEntry {
-        at: now,
-        actor: actor.to_owned(),
-        channel: "system".to_owned(),
-        action: action.to_owned(),
-        campaign_year: None,
-        structure_finess: None,
-        item_code: None,
-        old_value: None,
-        new_value: None,
-        detail: Some(serde_json::json!({ "account": email }).to_string()),
-    }
+    NewAuditEntry::about_account(now, actor, "system", action, &serde_json::json!({ "account": email }))
 }

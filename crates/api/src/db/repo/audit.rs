@@ -32,6 +32,31 @@ pub struct NewAuditEntry {
     pub detail: Option<String>,
 }
 
+impl NewAuditEntry {
+    /// An entry about an account or a partner client (no campaign, structure or item): who, through
+    /// which channel, what, and the detail (JSON).
+    pub fn about_account(
+        at: NaiveDateTime,
+        actor: &str,
+        channel: &str,
+        action: &str,
+        detail: &serde_json::Value,
+    ) -> Self {
+        Self {
+            at,
+            actor: actor.to_owned(),
+            channel: channel.to_owned(),
+            action: action.to_owned(),
+            campaign_year: None,
+            structure_finess: None,
+            item_code: None,
+            old_value: None,
+            new_value: None,
+            detail: Some(detail.to_string()),
+        }
+    }
+}
+
 /// A stored audit entry.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
