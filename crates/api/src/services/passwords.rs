@@ -283,9 +283,10 @@ pub fn change(
             .map(|row| row.family_id),
         None => None,
     };
-    let account = crate::db::repo::accounts::find_user(conn, email)?
-        .ok_or_else(|| ApiError::not_found("Compte introuvable."))?;
-    if !password::verify(&account.password_hash, current) {
+    // A token whose person has no account (deleted since) has no password to match: the same answer
+    // as a wrong one.
+    let hash = crate::db::repo::accounts::find_user(conn, email)?.map(|account| account.password_hash);
+    if !hash.is_some_and(|hash| password::verify(&hash, current)) {
         return Err(ApiError::Validation(vec![FieldError {
             path: "/current_password".to_owned(),
             code: "wrong_password".to_owned(),
@@ -312,7 +313,13 @@ pub fn change(
 
 /// An audit entry about the account `email`, done by `actor` on the web.
 pub fn entry(email: &str, actor: &str, action: &str, now: NaiveDateTime) -> NewAuditEntry {
-    NewAuditEntry::about_account(now, actor, "web", action, &serde_json::json!({ "account": email }))
+    NewAuditEntry::about_account(
+        now,
+        actor,
+        "web",
+        action,
+        &serde_json::json!({ "account": email }),
+    )
 }
 
 /// A UTC time as RFC 3339 (`2026-12-03T10:00:00Z`).

@@ -268,5 +268,11 @@ pub fn activate(
 }
 
 fn account_entry(email: &str, actor: &str, action: &str, now: NaiveDateTime) -> NewAuditEntry {
-    NewAuditEntry::about_account(now, actor, "system", action, &serde_json::json!({ "account": email }))
+    NewAuditEntry::about_account(
+        now,
+        actor,
+        "system",
+        action,
+        &serde_json::json!({ "account": email }),
+    )
 }

@@ -298,6 +298,18 @@ async fn a_password_change_ends_the_other_sessions(db: TestDb) {
     );
     assert_eq!(test::call_service(&app, refresh(here_cookie)).await.status(), 200);
     assert_eq!(login_status(&app, "siege@og.fr", STRONG).await, 200);
+    // A token whose person has no account (found by schemathesis: it answered an undocumented 404):
+    // no password can match, the same 422 as a wrong one.
+    let ghost = auth::esms(&state, &["590000011"]);
+    let answer = post(
+        &app,
+        "/api/v1/auth/password",
+        Some(&ghost),
+        json!({"current_password": "x", "new_password": STRONG}),
+    )
+    .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(answer.body["errors"][0]["path"], "/current_password");
     // A partner has no password to change.
     let partner = auth::partner(&state, &["read"], None);
     let refused = post(
