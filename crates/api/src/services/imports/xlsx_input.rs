@@ -9,8 +9,8 @@
 //!   `?layout=long`: `finess,item,value`), like a CSV; `row` is the Excel line number (header = 1).
 //!   Only the first table sheet is read.
 //!
-//! Other sheets (the template's `Légende`) are skipped. Number cells are numbers; text cells are read
-//! like CSV cells, a decimal comma accepted (`58,4`); boolean cells are booleans; date cells become
+//! Other sheets (the template's `Légende`) are skipped. Number cells are numbers (whole ones JSON
+//! integers); text cells are read like CSV cells, a decimal comma accepted (`12 345,67`); boolean cells are booleans; date cells become
 //! `AAAA-MM-JJ`; error cells (`#DIV/0!`) are refused `cell_error`. An empty cell carries no value.
 
 use std::collections::{HashMap, HashSet};
