@@ -128,7 +128,14 @@ fn the_first_campaign_ignores_a_previous_evaluation_as_the_browser_loads_it() {
     let mut earlier = inputs;
     earlier[0].1 = 14000.0;
     let previous = evaluate(&served, "ehpad", &form(2019, &earlier), None, &BTreeSet::new()).unwrap();
-    let e = evaluate(&served, "ehpad", &form(2019, &inputs), Some(&previous), &BTreeSet::new()).unwrap();
+    let e = evaluate(
+        &served,
+        "ehpad",
+        &form(2019, &inputs),
+        Some(&previous),
+        &BTreeSet::new(),
+    )
+    .unwrap();
     let result = e.to_result();
     let yoy: Vec<_> = result
         .controls
@@ -137,7 +144,10 @@ fn the_first_campaign_ignores_a_previous_evaluation_as_the_browser_loads_it() {
         .map(|c| (c.status, c.passed))
         .collect();
     assert!(!yoy.is_empty());
-    assert!(yoy.iter().all(|s| *s == (ControlStatus::NotEvaluable, None)), "{yoy:?}");
+    assert!(
+        yoy.iter().all(|s| *s == (ControlStatus::NotEvaluable, None)),
+        "{yoy:?}"
+    );
     assert!(result.submission.alerts.is_empty());
 }
 

@@ -14,7 +14,9 @@ pub const SAISIE: &str = "saisie";
 /// the values stored as `80.0` before whole numbers were written as integers also come back as `80`.
 pub fn parse_json(text: &str) -> serde_json::Value {
     match serde_json::from_str(text) {
-        Ok(serde_json::Value::Number(n)) if n.is_f64() => n.as_f64().map_or(serde_json::Value::Null, number_json),
+        Ok(serde_json::Value::Number(n)) if n.is_f64() => {
+            n.as_f64().map_or(serde_json::Value::Null, number_json)
+        }
         Ok(value) => value,
         Err(_) => serde_json::Value::Null,
     }
@@ -50,7 +52,11 @@ mod tests {
         assert!(legacy.is_i64(), "{legacy}");
         assert_eq!(legacy.to_string(), "80");
         assert_eq!(parse_json("58.4").to_string(), "58.4");
-        assert_eq!(parse_json("{\"from\": 1.0}").to_string(), "{\"from\":1.0}", "only bare values");
+        assert_eq!(
+            parse_json("{\"from\": 1.0}").to_string(),
+            "{\"from\":1.0}",
+            "only bare values"
+        );
         assert_eq!(parse_json("\"2022-01-01\""), serde_json::json!("2022-01-01"));
         assert_eq!(parse_json("oops"), serde_json::Value::Null);
     }

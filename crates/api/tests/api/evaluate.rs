@@ -143,9 +143,7 @@ async fn the_first_campaign_has_no_year_over_year_comparison(db: TestDb) {
                         "places_financees_hp": 80, "jours_ouverture_hp": 365});
     let previous = json!({"journees_realisees_hp": 14000, "journees_absence_moins_72h_hp": 310,
                           "places_financees_hp": 80, "jours_ouverture_hp": 365});
-    let body_for = |campaign: i32| {
-        json!({"campaign": campaign, "category": "ehpad", "values": values, "previous_values": previous})
-    };
+    let body_for = |campaign: i32| json!({"campaign": campaign, "category": "ehpad", "values": values, "previous_values": previous});
     let (status, later) = post(&db, body_for(2020)).await;
     assert_eq!(status, 200, "{later}");
     assert!(

@@ -68,8 +68,17 @@ async fn whole_numbers_stay_integers_in_the_form_the_history_and_the_exports(db:
     let csv = "finess;places_installees_hp;etp_reels_31_12\n590000011;80;58,4\n";
     let answer = post(&app, IMPORTS, Some(&esms), "text/csv", csv, None).await;
     assert_eq!(answer.status, 200, "{}", answer.raw);
-    let json = json!({"rows": [{"finess": EHPAD, "values": {"admissions": 12.0, "resultat_comptable": -4500.0}}]});
-    let answer = post(&app, IMPORTS, Some(&esms), "application/json", json.to_string(), None).await;
+    let json =
+        json!({"rows": [{"finess": EHPAD, "values": {"admissions": 12.0, "resultat_comptable": -4500.0}}]});
+    let answer = post(
+        &app,
+        IMPORTS,
+        Some(&esms),
+        "application/json",
+        json.to_string(),
+        None,
+    )
+    .await;
     assert_eq!(answer.status, 200, "{}", answer.raw);
     let workbook = table_workbook(&[("places_financees_hp", Cell::Number(78.0))]);
     let answer = post(&app, IMPORTS, Some(&esms), XLSX, workbook, None).await;
@@ -95,18 +104,9 @@ async fn whole_numbers_stay_integers_in_the_form_the_history_and_the_exports(db:
     )
     .await;
     assert_eq!(history.status, 200, "{}", history.raw);
-    assert_integer(
-        &history.body["items"][0]["new_value"],
-        80,
-        "history new_value",
-    );
+    assert_integer(&history.body["items"][0]["new_value"], 80, "history new_value");
 
-    let export = get(
-        &app,
-        "/api/v1/campaigns/2024/export",
-        &auth::ars(&state, "32"),
-    )
-    .await;
+    let export = get(&app, "/api/v1/campaigns/2024/export", &auth::ars(&state, "32")).await;
     assert_eq!(export.status, 200, "{}", export.raw);
     let mut reader = csv::Reader::from_reader(export.raw.as_bytes());
     let header = reader.headers().unwrap().clone();
@@ -128,8 +128,14 @@ async fn french_thousands_separators_are_read_in_csv_and_xlsx_text_cells(db: Tes
     let answer = post(&app, IMPORTS, Some(&esms), "text/csv", csv, None).await;
     assert_eq!(answer.status, 200, "{}", answer.raw);
     assert_eq!(answer.body["values"]["created"], 4);
-    assert_eq!(stored(&state, "produits_exploitation").as_deref(), Some("12345.67"));
-    assert_eq!(stored(&state, "resultat_comptable").as_deref(), Some("-1234567.5"));
+    assert_eq!(
+        stored(&state, "produits_exploitation").as_deref(),
+        Some("12345.67")
+    );
+    assert_eq!(
+        stored(&state, "resultat_comptable").as_deref(),
+        Some("-1234567.5")
+    );
     assert_eq!(stored(&state, "tresorerie").as_deref(), Some("2000000"));
     assert_eq!(stored(&state, "etp_reels_31_12").as_deref(), Some("1234"));
 
@@ -142,7 +148,10 @@ async fn french_thousands_separators_are_read_in_csv_and_xlsx_text_cells(db: Tes
     assert_eq!(answer.status, 200, "{}", answer.raw);
     assert_eq!(stored(&state, "charges_courantes").as_deref(), Some("12345.67"));
     assert_eq!(stored(&state, "capitaux_permanents").as_deref(), Some("98765.4"));
-    assert_eq!(stored(&state, "fonds_roulement_net_global").as_deref(), Some("-3210"));
+    assert_eq!(
+        stored(&state, "fonds_roulement_net_global").as_deref(),
+        Some("-3210")
+    );
 
     let malformed = "finess;produits_exploitation;tresorerie\n590000011;1 23,4;12 34 567\n";
     let refused = post(&app, IMPORTS, Some(&esms), "text/csv", malformed, None).await;
@@ -175,11 +184,16 @@ async fn a_percent_sign_is_refused_on_items_that_are_not_rates(db: TestDb) {
     assert_eq!(
         rejections(&refused),
         [
-            ("places_installees_hp".to_owned(), "percent_not_allowed".to_owned()),
+            (
+                "places_installees_hp".to_owned(),
+                "percent_not_allowed".to_owned()
+            ),
             ("etp_reels_31_12".to_owned(), "percent_not_allowed".to_owned())
         ]
     );
-    let message = refused.body["summary"]["rejected"][0]["message"].as_str().unwrap();
+    let message = refused.body["summary"]["rejected"][0]["message"]
+        .as_str()
+        .unwrap();
     assert!(
         message.contains("« 80 % » : le signe % n'est accepté que pour un taux"),
         "{message}"

@@ -141,8 +141,21 @@ mod tests {
         }
         assert_eq!(read_ok("12 345.67", false, false), json!(12345.67));
         assert_eq!(read_ok("1 000 000", true, false).to_string(), "1000000");
-        for malformed in ["1 23,4", "1234 567", "12 34 567", "1  234", " 234", "1 234 ", "1 2345", "12 345,6 7"] {
-            assert_eq!(code(malformed, true, false), Some("not_a_number"), "{malformed:?}");
+        for malformed in [
+            "1 23,4",
+            "1234 567",
+            "12 34 567",
+            "1  234",
+            " 234",
+            "1 234 ",
+            "1 2345",
+            "12 345,6 7",
+        ] {
+            assert_eq!(
+                code(malformed, true, false),
+                Some("not_a_number"),
+                "{malformed:?}"
+            );
         }
     }
 
@@ -166,7 +179,11 @@ mod tests {
         let whole = read_ok("100 %", false, true);
         assert!(whole.is_i64(), "{whole}");
         assert_eq!(read_ok("1 250 %", false, true), json!(12.5));
-        assert_eq!(read_ok("0.8", false, true), json!(0.8), "a rate without % is a fraction");
+        assert_eq!(
+            read_ok("0.8", false, true),
+            json!(0.8),
+            "a rate without % is a fraction"
+        );
         assert_eq!(code("%", false, true), Some("not_a_number"));
         assert_eq!(code("80 %%", false, true), Some("not_a_number"));
     }
