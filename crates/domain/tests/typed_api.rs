@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 use tdb_domain::contract::{ConditionState, ControlStatus, IndicatorStatus, ItemState};
 use tdb_domain::evaluate::previous_catalogue;
-use tdb_domain::{EvaluateError, FormValues, Value, catalogue_for, evaluate};
+use tdb_domain::{Catalogue, EvaluateError, FormValues, Value, catalogue_for, evaluate};
 
 fn form(campaign: i32, pairs: &[(&str, f64)]) -> FormValues {
     let cat = catalogue_for(campaign).unwrap();
@@ -111,6 +111,44 @@ fn previous_campaign_feeds_the_year_over_year_control() {
             .unjustified_alerts
             .contains(&"variation_annuelle.taux_occupation_hp".to_owned())
     );
+}
+
+#[test]
+fn the_first_campaign_ignores_a_previous_evaluation_as_the_browser_loads_it() {
+    // The web app compiles the catalogue it gets from the API: the rule holds for that copy too.
+    let served = Catalogue::from_json(catalogue_for(2019).unwrap().raw_json().to_owned()).unwrap();
+    assert!(!served.has_previous_campaign());
+    assert!(catalogue_for(2020).unwrap().has_previous_campaign());
+    let inputs = [
+        ("journees_realisees_hp", 27740.0),
+        ("journees_absence_moins_72h_hp", 310.0),
+        ("places_financees_hp", 80.0),
+        ("jours_ouverture_hp", 365.0),
+    ];
+    let mut earlier = inputs;
+    earlier[0].1 = 14000.0;
+    let previous = evaluate(&served, "ehpad", &form(2019, &earlier), None, &BTreeSet::new()).unwrap();
+    let e = evaluate(
+        &served,
+        "ehpad",
+        &form(2019, &inputs),
+        Some(&previous),
+        &BTreeSet::new(),
+    )
+    .unwrap();
+    let result = e.to_result();
+    let yoy: Vec<_> = result
+        .controls
+        .iter()
+        .filter(|c| c.code == "variation_annuelle")
+        .map(|c| (c.status, c.passed))
+        .collect();
+    assert!(!yoy.is_empty());
+    assert!(
+        yoy.iter().all(|s| *s == (ControlStatus::NotEvaluable, None)),
+        "{yoy:?}"
+    );
+    assert!(result.submission.alerts.is_empty());
 }
 
 #[test]

@@ -554,16 +554,35 @@ fn s6_3_year_over_year() {
 }
 
 #[test]
-fn s6_3_year_over_year_in_the_first_campaign_uses_its_own_catalogue() {
-    let mut req = request(2019, "ehpad", &occupation_inputs());
-    req.previous_values = Some(values(&occupation_inputs()));
-    let r = evaluate_request(&req).unwrap();
-    let yoy = r
-        .controls
-        .iter()
-        .find(|c| c.indicator.as_deref() == Some("taux_occupation_hp"))
-        .unwrap();
-    assert_eq!((yoy.status, yoy.passed), (ControlStatus::Evaluated, Some(true)));
+fn s6_3_year_over_year_is_not_evaluable_in_the_first_campaign() {
+    // §1.1 and §6.3: campaign 2019 has no previous campaign; values sent as the previous year's,
+    // which would fail the control in 2020 (+38 %), are not compared.
+    let mut previous = occupation_inputs();
+    previous[0].1 = json!(20000);
+    for (campaign, expected) in [
+        (2019, (ControlStatus::NotEvaluable, None)),
+        (2020, (ControlStatus::Evaluated, Some(false))),
+    ] {
+        let mut req = request(campaign, "ehpad", &occupation_inputs());
+        req.previous_values = Some(values(&previous));
+        let r = evaluate_request(&req).unwrap();
+        let yoy = r
+            .controls
+            .iter()
+            .find(|c| c.indicator.as_deref() == Some("taux_occupation_hp"))
+            .unwrap();
+        assert_eq!((yoy.status, yoy.passed), expected, "campaign {campaign}");
+        if campaign == 2019 {
+            assert!(
+                r.controls
+                    .iter()
+                    .filter(|c| c.code == "variation_annuelle")
+                    .all(|c| c.status == ControlStatus::NotEvaluable),
+                "no year-over-year entry is evaluated in 2019"
+            );
+            assert!(r.submission.alerts.is_empty());
+        }
+    }
 }
 
 #[test]

@@ -124,9 +124,53 @@ async fn malformed_bodies_are_400_not_500(db: TestDb) {
     assert_eq!((status, body["code"].as_str()), (400, Some("malformed_json")));
 }
 
+/// The year-over-year entries of an answer: `(indicator, status, passed)`.
+fn year_over_year(body: &Value) -> Vec<(String, String, Value)> {
+    body["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["code"] == "variation_annuelle")
+        .map(|c| {
+            let text = |v: &Value| v.as_str().unwrap().to_owned();
+            (text(&c["indicator"]), text(&c["status"]), c["passed"].clone())
+        })
+        .collect()
+}
+
+async fn the_first_campaign_has_no_year_over_year_comparison(db: TestDb) {
+    let values = json!({"journees_realisees_hp": 27740, "journees_absence_moins_72h_hp": 310,
+                        "places_financees_hp": 80, "jours_ouverture_hp": 365});
+    let previous = json!({"journees_realisees_hp": 14000, "journees_absence_moins_72h_hp": 310,
+                          "places_financees_hp": 80, "jours_ouverture_hp": 365});
+    let body_for = |campaign: i32| json!({"campaign": campaign, "category": "ehpad", "values": values, "previous_values": previous});
+    let (status, later) = post(&db, body_for(2020)).await;
+    assert_eq!(status, 200, "{later}");
+    assert!(
+        year_over_year(&later).contains(&(
+            "taux_occupation_hp".to_owned(),
+            "evaluated".to_owned(),
+            json!(false)
+        )),
+        "in 2020 the occupation rate doubled: the control fails"
+    );
+    let (status, first) = post(&db, body_for(2019)).await;
+    assert_eq!(status, 200, "{first}");
+    let entries = year_over_year(&first);
+    assert!(!entries.is_empty());
+    assert!(
+        entries
+            .iter()
+            .all(|(_, status, passed)| status == "not_evaluable" && passed.is_null()),
+        "{entries:?}"
+    );
+    assert_eq!(first["submission"]["alerts"], json!([]));
+}
+
 on_both_backends!(
     computes_the_worked_example_of_the_catalogue,
     lists_every_invalid_value_with_its_path,
     unknown_category_and_uncovered_campaign_are_404,
     malformed_bodies_are_400_not_500,
+    the_first_campaign_has_no_year_over_year_comparison,
 );

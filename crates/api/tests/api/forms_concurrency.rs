@@ -54,7 +54,7 @@ async fn the_second_of_two_writers_from_the_same_version_gets_412(db: TestDb) {
     let rows = snapshot(&state, EHPAD);
     assert_eq!(
         rows.values,
-        [("places_financees_hp".to_owned(), "80.0".to_owned(), 1)]
+        [("places_financees_hp".to_owned(), "80".to_owned(), 1)]
     );
     assert_eq!(rows.audit, 1);
     assert_eq!(rows.version, Some(1));

@@ -202,7 +202,7 @@ async fn a_push_over_a_typed_value_is_a_conflict_unless_national_overwrites(db: 
     };
     assert_eq!(
         etp(&state),
-        Some(("50.0".to_owned(), "saisie".to_owned())),
+        Some(("50".to_owned(), "saisie".to_owned())),
         "not applied"
     );
 

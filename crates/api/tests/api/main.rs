@@ -34,6 +34,7 @@ mod imports_bombs;
 mod imports_crash;
 mod imports_fixtures;
 mod imports_limits;
+mod imports_numbers;
 mod imports_scopes;
 mod imports_values;
 mod indicator_table;

@@ -150,6 +150,12 @@ impl Catalogue {
         self.doc.campaign
     }
 
+    /// Whether the campaign has a previous campaign to compare with: not the first covered one (2019,
+    /// §1.1 and §6.3), whose year-over-year control is never evaluable.
+    pub fn has_previous_campaign(&self) -> bool {
+        self.campaign() > FIRST_CAMPAIGN
+    }
+
     /// The file as shipped, byte for byte (what `GET /api/v1/catalogue/{campaign}` serves).
     pub fn raw_json(&self) -> &str {
         &self.raw

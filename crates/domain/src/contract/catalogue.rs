@@ -229,6 +229,17 @@ pub struct ItemDef {
     pub first_campaign: i32,
 }
 
+impl ItemDef {
+    /// The unit of a rate item.
+    pub const RATE_UNIT: &'static str = "%";
+
+    /// Whether the item is a rate: its value is a fraction (0.8 for 80 %) and its catalogue unit is
+    /// `%` (docs/catalogue.md). Imports read `80 %` as 0.8 for such an item only.
+    pub fn is_rate(&self) -> bool {
+        self.unit.as_deref() == Some(Self::RATE_UNIT)
+    }
+}
+
 /// Level of an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -45,8 +45,9 @@ pub struct Evaluation<'c> {
 }
 
 /// Evaluates a form. `category` is a category code, FINESS code or alias; `previous` is the
-/// evaluation of the same structure for campaign N−1 (year-over-year control, §6.3); `justified`
-/// holds the keys of the alerts that have a justification.
+/// evaluation of the same structure for campaign N−1 (year-over-year control, §6.3), ignored in the
+/// first covered campaign, which has none (§1.1); `justified` holds the keys of the alerts that have
+/// a justification.
 pub fn evaluate<'c>(
     catalogue: &'c Catalogue,
     category: &str,
@@ -67,6 +68,7 @@ pub fn evaluate<'c>(
     let mut missing_pool = Vec::new();
     let indicators =
         indicators::evaluate_indicators(catalogue, category_index, &items, &shared, &mut missing_pool);
+    let previous = previous.filter(|_| catalogue.has_previous_campaign());
     let lookup = |index: usize| -> Option<IndicatorOutcome> {
         let previous = previous?;
         if previous.catalogue.indicator_layout == catalogue.indicator_layout {

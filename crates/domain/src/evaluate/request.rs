@@ -73,8 +73,9 @@ impl From<CatalogueError> for EvaluateError {
     }
 }
 
-/// The catalogue used to evaluate the previous campaign's values: the shipped file of N−1, or the
-/// campaign's own catalogue when N−1 is not covered (campaign 2019).
+/// The catalogue used to validate and evaluate the previous campaign's values: the shipped file of
+/// N−1, or the campaign's own catalogue when N−1 is not covered (campaign 2019, whose year-over-year
+/// control ignores them: [`Catalogue::has_previous_campaign`]).
 pub fn previous_catalogue(campaign: i32) -> Result<&'static Catalogue, CatalogueError> {
     catalogue_for(campaign - 1).or_else(|_| catalogue_for(campaign))
 }

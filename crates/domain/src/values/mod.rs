@@ -17,6 +17,19 @@ use crate::contract::{InvalidValue, ValueErrorCode};
 /// Largest absolute value of any number except a score (§1.3).
 pub const MAX_ABS: f64 = 1e12;
 
+/// Largest whole number a double holds exactly (2^53): beyond it a double is written as it is.
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+/// A number as JSON: a whole number is a JSON integer (`80`, not `80.0`), so that what was imported
+/// or typed as an integer comes back as one (forms, history, exports); others stay doubles. A number
+/// that is not finite is `null` (validation refuses it first).
+pub fn number_json(x: f64) -> serde_json::Value {
+    if x.fract() == 0.0 && x.abs() <= EXACT_INTEGERS {
+        return (x as i64).into();
+    }
+    serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, Into::into)
+}
+
 /// A calendar date that exists in the Gregorian calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -84,10 +97,11 @@ impl Value {
         }
     }
 
-    /// The JSON form of the value (what an API stores and returns).
+    /// The JSON form of the value (what an API stores and returns): a whole number is a JSON integer
+    /// (`80`, never `80.0`, see [`number_json`]).
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            Value::Number(x) => serde_json::Number::from_f64(*x).map_or(serde_json::Value::Null, Into::into),
+            Value::Number(x) => number_json(*x),
             Value::Bool(b) => (*b).into(),
             Value::Date(d) => d.to_string().into(),
             Value::Enum(code) => code.clone().into(),
@@ -143,5 +157,16 @@ mod tests {
             Value::Date(Date::parse("2024-01-05").unwrap()).to_json(),
             serde_json::json!("2024-01-05")
         );
+    }
+
+    #[test]
+    fn whole_numbers_are_stored_as_json_integers() {
+        let stored = Value::Number(80.0).to_json();
+        assert!(stored.is_i64(), "{stored} must be an integer");
+        assert_eq!(stored.to_string(), "80");
+        assert_eq!(Value::Number(-45000.0).to_json().to_string(), "-45000");
+        assert_eq!(Value::Number(1e12).to_json().to_string(), "1000000000000");
+        assert_eq!(Value::Number(58.4).to_json().to_string(), "58.4");
+        assert_eq!(Value::Number(0.8).to_json().to_string(), "0.8");
     }
 }

@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 use tdb_domain::Catalogue;
 use tdb_domain::contract::{CategoryDef, CategoryKind, ItemType};
+use tdb_domain::values::number_json;
 
 /// Categories serving children.
 const CHILDREN: [&str; 10] = [
@@ -192,10 +193,11 @@ fn split(total: i64, weights: &[f64], rng: &mut ChaCha8Rng) -> Vec<i64> {
     parts
 }
 
+/// An amount in cents as euros, a whole amount as a JSON integer (as the API stores it).
 fn cents(value: i64) -> Value {
     #[expect(clippy::cast_precision_loss, reason = "amounts far below 2^52 cents")]
     let euros = value as f64 / 100.0;
-    json!(euros)
+    number_json(euros)
 }
 
 #[expect(
@@ -287,4 +289,17 @@ pub fn generate(
         }
     }
     form.values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_amounts_are_json_integers() {
+        let whole = cents(420_000);
+        assert!(whole.is_i64(), "{whole}");
+        assert_eq!(whole.to_string(), "4200");
+        assert_eq!(cents(12_345), json!(123.45));
+    }
 }

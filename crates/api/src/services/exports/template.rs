@@ -225,7 +225,7 @@ fn legend(sheet: &mut Worksheet, plan: &Plan) -> Result<(), XlsxError> {
     let lines = [
         "Une feuille par structure, nommée par son FINESS. Saisissez les valeurs dans la colonne C « valeur ».",
         "Ne modifiez ni la cellule B1 (FINESS) ni la colonne A (codes des items) : elles servent à l'import.",
-        "Nombres avec une virgule ou un point décimal, sans séparateur de milliers ; booléens « oui » ou « non » ;",
+        "Nombres avec une virgule ou un point décimal, des espaces entre les milliers acceptés (12 345,67) ; booléens « oui » ou « non » ;",
         "dates au format AAAA-MM-JJ ; listes : l'un des codes de la colonne « unité ». Une cellule vide n'efface rien.",
         "Renvoyez le classeur tel quel : POST /api/v1/campaigns/{année}/imports (type XLSX).",
     ];

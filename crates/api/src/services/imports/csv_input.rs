@@ -2,8 +2,9 @@
 //!
 //! UTF-8, with or without a byte order mark. The separator is `,` or `;`, read from the header line
 //! (whichever appears more often). Cells are trimmed; an empty cell carries no value (it never empties
-//! an item). Cells are read by the type of their item: numbers take a `.` decimal point, or a decimal
-//! comma when the separator is `;`; booleans are `true`/`false`/`oui`/`non` (any case); dates, enum
+//! an item). Cells are read by the type of their item: numbers as [`number_text`] reads them (a `.`
+//! decimal point, or a decimal comma when the separator is `;`; French thousands separators; `%` on a
+//! rate item); booleans are `true`/`false`/`oui`/`non` (any case); dates, enum
 //! codes and `sans_objet` are taken as written. Row numbers are line numbers (the header is line 1).
 
 use std::collections::HashSet;
@@ -13,6 +14,7 @@ use tdb_domain::Catalogue;
 use tdb_domain::contract::{ItemDef, ItemType};
 
 use super::bounds::{self, Counter};
+use super::number_text;
 use super::rows::{ImportRow, Interner, UnreadableCell};
 use crate::error::{ApiError, ProblemCode};
 
@@ -218,43 +220,8 @@ impl CellReader<'_> {
                 )),
             },
             ItemType::Date | ItemType::Enum => Ok(text.into()),
-            _ => self.number(text),
+            _ => number_text::read(text, self.decimal_comma, def.is_rate()),
         }
-    }
-
-    fn number(&self, text: &str) -> Result<serde_json::Value, (&'static str, String)> {
-        let normalised = if text.contains(',') {
-            if !self.decimal_comma || text.contains('.') {
-                return Err((
-                    "decimal_comma",
-                    format!(
-                        "« {text} » : la virgule décimale n'est acceptée que dans un fichier séparé par « ; » \
-                         (sans séparateur de milliers) ; sinon écrivez le nombre avec un point (12.5)."
-                    ),
-                ));
-            }
-            text.replacen(',', ".", 1)
-        } else {
-            text.to_owned()
-        };
-        let not_a_number = || ("not_a_number", format!("« {text} » n'est pas un nombre."));
-        let plain = normalised
-            .strip_prefix('-')
-            .unwrap_or(&normalised)
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.');
-        if !plain {
-            return Err(not_a_number());
-        }
-        if let Ok(integer) = normalised.parse::<i64>() {
-            return Ok(integer.into());
-        }
-        normalised
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(serde_json::Value::Number)
-            .ok_or_else(not_a_number)
     }
 }
 
@@ -324,11 +291,31 @@ mod tests {
     #[test]
     fn unreadable_cells_are_kept_with_their_reason() {
         let rows = rows(
-            "finess;etp_reels_31_12;cpom_en_cours\n1;1 200;peut-être\n",
+            "finess;etp_reels_31_12;cpom_en_cours\n1;1 20;peut-être\n",
             Layout::Wide,
         );
         let codes: Vec<_> = rows[0].unreadable.iter().map(|c| c.code).collect();
         assert_eq!(codes, ["not_a_number", "not_a_boolean"]);
+    }
+
+    #[test]
+    fn thousands_separators_and_percent_signs_follow_the_item() {
+        let body = "finess;etp_reels_31_12;produits_exploitation;places_installees_hp\n\
+                    1;1\u{A0}234,5;12\u{202F}345,67;80 %\n";
+        let rows = rows(body, Layout::Wide);
+        assert_eq!(
+            values(&rows[0]),
+            vec![
+                ("etp_reels_31_12".to_owned(), json!(1234.5)),
+                ("produits_exploitation".to_owned(), json!(12345.67)),
+            ]
+        );
+        assert_eq!(rows[0].unreadable[0].code, "percent_not_allowed");
+
+        let catalogue = catalogue_for(2024).unwrap();
+        let mut rate = catalogue.item("gmp_valide").unwrap().clone();
+        rate.unit = Some(ItemDef::RATE_UNIT.to_owned());
+        assert_eq!(read_text(catalogue, Some(&rate), " 80 % ", false), Ok(json!(0.8)));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod importer;
 pub mod jobs;
 pub mod json_input;
+pub mod number_text;
 pub mod plan;
 pub mod rows;
 pub mod summary;

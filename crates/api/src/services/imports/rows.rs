@@ -9,7 +9,7 @@ use std::sync::Arc;
 pub struct UnreadableCell {
     /// Item code (column or `item` cell).
     pub item: Arc<str>,
-    /// Stable code (`not_a_number`, `decimal_comma`, `not_a_boolean`).
+    /// Stable code (`not_a_number`, `decimal_comma`, `percent_not_allowed`, `not_a_boolean`, `cell_error`).
     pub code: &'static str,
     /// French message.
     pub message: String,

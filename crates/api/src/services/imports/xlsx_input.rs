@@ -9,8 +9,8 @@
 //!   `?layout=long`: `finess,item,value`), like a CSV; `row` is the Excel line number (header = 1).
 //!   Only the first table sheet is read.
 //!
-//! Other sheets (the template's `Légende`) are skipped. Number cells are numbers; text cells are read
-//! like CSV cells, a decimal comma accepted (`58,4`); boolean cells are booleans; date cells become
+//! Other sheets (the template's `Légende`) are skipped. Number cells are numbers (whole ones JSON
+//! integers); text cells are read like CSV cells, a decimal comma accepted (`12 345,67`); boolean cells are booleans; date cells become
 //! `AAAA-MM-JJ`; error cells (`#DIV/0!`) are refused `cell_error`. An empty cell carries no value.
 
 use std::collections::{HashMap, HashSet};
@@ -20,6 +20,7 @@ use std::sync::Arc;
 use calamine::{Data, Reader as _, Xlsx};
 use tdb_domain::Catalogue;
 use tdb_domain::contract::{ImportSummary, ItemType};
+use tdb_domain::values::number_json;
 
 use super::bounds::{self, Counter};
 use super::csv_input::{self, Layout};
@@ -438,13 +439,13 @@ impl SheetReader<'_> {
             Some(Data::String(s)) if s.trim().is_empty() => return false,
             Some(Data::String(s)) => csv_input::read_text(self.catalogue, def, s, true),
             Some(Data::Int(i)) => Ok((*i).into()),
-            Some(Data::Float(f)) => Ok(number(*f)),
+            Some(Data::Float(f)) => Ok(number_json(*f)),
             Some(Data::Bool(b)) => Ok((*b).into()),
             Some(Data::DateTime(d)) => match d.as_datetime() {
                 Some(at) if def.is_some_and(|d| d.item_type == ItemType::Date) => {
                     Ok(at.format("%Y-%m-%d").to_string().into())
                 }
-                _ => Ok(number(d.as_f64())),
+                _ => Ok(number_json(d.as_f64())),
             },
             Some(Data::DateTimeIso(s)) => Ok(s.chars().take(10).collect::<String>().into()),
             Some(Data::DurationIso(s)) => Ok(s.clone().into()),
@@ -462,15 +463,6 @@ impl SheetReader<'_> {
             }),
         }
         true
-    }
-}
-
-/// A number cell as JSON: whole numbers as integers (`12`, not `12.0`).
-fn number(f: f64) -> serde_json::Value {
-    if f.fract() == 0.0 && f.abs() < 9.0e15 {
-        serde_json::Value::from(f as i64)
-    } else {
-        serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
     }
 }
 
@@ -596,11 +588,5 @@ mod tests {
         assert_eq!(cell_name(0, 25), "Z1");
         assert_eq!(cell_name(0, 26), "AA1");
         assert_eq!(cell_name(0, 330), "LS1");
-    }
-
-    #[test]
-    fn whole_numbers_stay_integers() {
-        assert_eq!(number(12.0), serde_json::json!(12));
-        assert_eq!(number(12.5), serde_json::json!(12.5));
     }
 }
