@@ -21,7 +21,8 @@ use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::users::{AccountRow, NewUser};
 use crate::db::repo::{links, organisations, reference, sessions, structures, users};
 use crate::error::{ApiError, ProblemCode};
-use crate::services::passwords::{self, LinkBase, rfc3339};
+use crate::services::passwords::{self, LinkBase};
+use crate::services::values::rfc3339;
 
 /// Roles that manage accounts.
 pub const MANAGERS: [Role; 4] = [Role::National, Role::Ars, Role::Cd, Role::Og];

@@ -30,8 +30,8 @@ fn invalid(code: ProblemCode, detail: &str) -> ApiError {
     }
 }
 
-/// Refuses with 429 when any of `keys` is over its limit.
-fn check_limits(conn: &mut DbConnection, keys: &[(&str, i32)]) -> Result<(), ApiError> {
+/// Refuses with 429 when any of `keys` (with its limit) is over its limit.
+pub fn check_limits(conn: &mut DbConnection, keys: &[(&str, i32)]) -> Result<(), ApiError> {
     let now = Utc::now().naive_utc();
     for (key, limit) in keys {
         if let Some(retry_after) = login_attempts::blocked_for(conn, key, *limit, window(), now)? {
@@ -41,7 +41,8 @@ fn check_limits(conn: &mut DbConnection, keys: &[(&str, i32)]) -> Result<(), Api
     Ok(())
 }
 
-fn record_failures(conn: &mut DbConnection, keys: &[(&str, i32)]) -> Result<(), ApiError> {
+/// Counts one failure (or one request, for limits on requests) for each of `keys`.
+pub fn record_failures(conn: &mut DbConnection, keys: &[(&str, i32)]) -> Result<(), ApiError> {
     let now = Utc::now().naive_utc();
     for (key, _) in keys {
         login_attempts::record_failure(conn, key, window(), now)?;

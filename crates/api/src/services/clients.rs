@@ -12,7 +12,7 @@ use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::clients::{self, ClientRow};
 use crate::db::repo::users::{self, NewApiClient};
 use crate::error::ApiError;
-use crate::services::passwords::rfc3339;
+use crate::services::values::rfc3339;
 
 /// Scopes a client may hold.
 pub const SCOPES: [&str; 2] = ["read", "prefill:write"];

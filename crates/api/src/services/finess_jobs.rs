@@ -19,7 +19,7 @@ use crate::db::repo::referential_jobs::{self, ReferentialJobRow};
 use crate::db::{DbConnection, DbPool};
 use crate::error::ApiError;
 use crate::services::finess;
-use crate::services::passwords::rfc3339;
+use crate::services::values::rfc3339;
 
 /// Files larger than this run as a job.
 pub const JOB_ABOVE_BYTES: usize = 1024 * 1024;

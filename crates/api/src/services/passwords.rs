@@ -13,9 +13,10 @@ use tdb_domain::contract::{FieldError, LinkInfo, LinkPurpose};
 use crate::auth::{password, refresh};
 use crate::db::DbConnection;
 use crate::db::repo::audit::{self, NewAuditEntry};
-use crate::db::repo::{links, login_attempts, outbox, sessions, users};
+use crate::db::repo::{links, outbox, sessions, users};
 use crate::error::{ApiError, ProblemCode};
 use crate::services::mail::messages;
+use crate::services::values::rfc3339;
 
 /// Shortest password accepted.
 pub const MIN_LENGTH: usize = 12;
@@ -170,19 +171,13 @@ pub fn forgot(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     let email = email.trim().to_lowercase();
-    let window = Duration::minutes(crate::services::auth::WINDOW_MINUTES);
+    let (address_key, ip_key) = (format!("reset:{email}"), format!("reset-ip:{client_ip}"));
     let keys = [
-        (format!("reset:{email}"), FORGOT_LIMIT),
-        (format!("reset-ip:{client_ip}"), FORGOT_IP_LIMIT),
+        (address_key.as_str(), FORGOT_LIMIT),
+        (ip_key.as_str(), FORGOT_IP_LIMIT),
     ];
-    for (key, limit) in &keys {
-        if let Some(retry_after) = login_attempts::blocked_for(conn, key, *limit, window, now)? {
-            return Err(ApiError::TooManyRequests { retry_after });
-        }
-    }
-    for (key, _) in &keys {
-        login_attempts::record_failure(conn, key, window, now)?;
-    }
+    crate::services::auth::check_limits(conn, &keys)?;
+    crate::services::auth::record_failures(conn, &keys)?;
     if email.len() > 254 {
         return Ok(());
     }
@@ -320,11 +315,6 @@ pub fn entry(email: &str, actor: &str, action: &str, now: NaiveDateTime) -> NewA
         action,
         &serde_json::json!({ "account": email }),
     )
-}
-
-/// A UTC time as RFC 3339 (`2026-12-03T10:00:00Z`).
-pub fn rfc3339(at: NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]
