@@ -24,33 +24,14 @@ if [ "$("$VENV/bin/st" --version 2>/dev/null)" != "st, version $ST_VERSION" ]; t
     "$VENV/bin/pip" install --quiet "schemathesis==$ST_VERSION"
 fi
 
-cargo build -p tdb-api --quiet
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib/demo-server.sh
+source scripts/lib/demo-server.sh
+start_demo_server
 
-export TDB_DATABASE_URL="sqlite://$WORK/st.sqlite3"
-export TDB_JWT_SECRET="schemathesis-only-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-export TDB_LOG=error
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export TDB_BIND="127.0.0.1:$PORT"
-URL="http://127.0.0.1:$PORT"
-./target/debug/tdb seed --demo > /dev/null
-./target/debug/tdb serve > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    curl -fsS "$URL/api/v1/health" > /dev/null 2>&1 && break
-    sleep 0.2
-done
-
-NATIONAL="$(./target/debug/tdb token --role national --subject st-national@tdb.local)"
+NATIONAL="$(demo_token national st-national@tdb.local)"
 FINESS="$(curl -fsS -H "Authorization: Bearer $NATIONAL" "$URL/api/v1/structures?per_page=1" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["finess"])')"
-ESMS="$(./target/debug/tdb token --role esms --subject st-esms@tdb.local --structure "$FINESS")"
+ESMS="$(demo_token esms st-esms@tdb.local --structure "$FINESS")"
 
 status=0
 for role in national esms; do

@@ -32,6 +32,9 @@ cargo test --workspace --exclude tdb-web-ui --exclude tdb-e2e
 step "API contract fuzzing (schemathesis, national and esms, bounded)"
 scripts/schemathesis.sh
 
+step "a client generated from the contract (openapi-python-client): partner login, prefill, form, PDF"
+scripts/generated-client.sh
+
 step "web app unit tests, native (French formats, text alternatives of charts)"
 cargo test -p tdb-web-ui --lib
 

@@ -82,7 +82,8 @@ pub async fn group_benchmark(
 /// indicator's direction; none for `neutral` indicators), ascending position, percentile and
 /// quartile. Only anonymous statistics and the structure's own position: never another
 /// structure's value or rank. The structure itself (`esms`), its managing body (`og`), its
-/// authorities within their scope (`ars`, `cd`) and `national`; anyone else gets 404.
+/// authorities within their scope (`ars`, `cd`), `national` and partners with `read` (as for the form);
+/// anyone else gets 404.
 #[utoipa::path(
     tag = "restitution",
     params(

@@ -1,15 +1,25 @@
 //! Schemas of the binary bodies (PDF, zip, XLSX, CSV): strings of their media type in the OpenAPI 3.1
-//! way (`type: string` with `contentMediaType`), so that generated clients handle them as files rather
+//! way (`type: string` with `contentMediaType`), the binary ones also `format: binary` (what generators
+//! such as openapi-python-client read as a file), so that generated clients handle them as files rather
 //! than as arrays of integers. Used inline in the handlers' `#[utoipa::path]` (`body = inline(Pdf)`).
 
 use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::services::exports::xlsx_output;
 
 /// A string of bytes of `media_type`.
 fn binary(media_type: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+        .content_media_type(media_type)
+        .into()
+}
+
+/// A string of text of `media_type`.
+fn text(media_type: &str) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .content_media_type(media_type)
@@ -54,7 +64,7 @@ pub struct Csv;
 
 impl PartialSchema for Csv {
     fn schema() -> RefOr<Schema> {
-        binary("text/csv")
+        text("text/csv")
     }
 }
 

@@ -41,8 +41,8 @@ impl FicheParams {
 /// dialogue-level indicators in scope of the category over those campaigns with the median of the
 /// first peer group not withheld (département, then région, then national), the structure's rank
 /// among n and the trend, and the failing controls of the campaign's form. Same access as the form:
-/// the structure, its managing body, its authorities within their scope and `national`; 404 for
-/// anyone else.
+/// the structure, its managing body, its authorities within their scope, `national` and partners with
+/// `read`; 404 for anyone else.
 #[utoipa::path(
     tag = "restitution",
     params(

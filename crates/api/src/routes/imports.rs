@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use tdb_domain::contract::{ImportJob, ImportProblem, ImportRequest, ImportSummary, Problem};
+use tdb_domain::contract::{ImportJob, ImportRequest, ImportSummary, ImportUnprocessable, Problem};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -135,7 +135,7 @@ pub struct ImportParams {
         (status = 422, description = "A value is refused and the import is not partial (`import_rejected`, the \
             summary inside, nothing written); or the `Idempotency-Key` was used for another request \
             (`idempotency_key_reused`); or the source is unknown or missing (`validation_failed`).",
-            body = ImportProblem, content_type = "application/problem+json"),
+            body = ImportUnprocessable, content_type = "application/problem+json"),
         (status = 413, description = "The body or the file exceeds the bounds of an import (`import_too_large`: \
             body over 512 MiB, XLSX part over its unpacked size, a cell beyond the rows or columns of an import, \
             more than 1,048,576 rows or 3,000,000 values, a CSV header wider than the catalogue); nothing written.",

@@ -626,9 +626,10 @@ async fn structure_template(db: TestDb) {
 }
 
 async fn restitution_reads(db: TestDb) {
+    // As the form: a partner with `read` reads every structure's benchmark and fiche.
     //                 anon esms  og  ars  cd  nat read push
-    let own_only_in = [401, 200, 200, 200, 200, 200, 404, 404];
-    let own_only_out = [401, 404, 404, 404, 404, 200, 404, 404];
+    let own_only_in = [401, 200, 200, 200, 200, 200, 200, 404];
+    let own_only_out = [401, 404, 404, 404, 404, 200, 200, 404];
     for uri in [
         "/api/v1/campaigns/2024/structures/{finess}/benchmark",
         "/api/v1/structures/{finess}/fiche?campaign=2024",

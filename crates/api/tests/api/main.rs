@@ -15,6 +15,7 @@ mod benchmarks;
 mod campaigns;
 mod catalogue;
 mod config_env;
+mod contract_check;
 mod cpom;
 mod cpom_coverage;
 mod cpom_form_alerts;

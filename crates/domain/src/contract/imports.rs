@@ -184,14 +184,50 @@ pub struct ImportProblem {
     /// French explanation.
     pub detail: String,
     /// `import_rejected`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^import_rejected$"))]
     pub code: String,
     /// Every refused value: path `/rows/<row>/values/<item>` (or `/rows/<row>` for a refused row); for an
     /// XLSX import `/sheets/<sheet>/cells/<cell>`, the message starting with `Feuil "<sheet>" cellule <cell>`.
     pub errors: Vec<FieldError>,
-    /// What the import would do (`import_rejected` only: a plain `validation_failed` of the request has
-    /// none).
-    #[cfg_attr(feature = "openapi", schema(required = false))]
+    /// What the import would have done.
     pub summary: ImportSummary,
+}
+
+/// The 422 answers of an import: a refused import with its summary (`import_rejected`), or a refused
+/// request (`idempotency_key_reused`, `validation_failed`). The two shapes are told apart by `code`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum ImportUnprocessable {
+    /// Values were refused: nothing written, the summary says what the import would have done.
+    Rejected(ImportProblem),
+    /// The request itself was refused.
+    Request(ImportRequestProblem),
+}
+
+/// A refused import request (422): the same `Idempotency-Key` for another request, or an unknown or
+/// missing source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRequestProblem {
+    /// URI identifying the problem type.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short French summary.
+    pub title: String,
+    /// HTTP status code (422).
+    pub status: u16,
+    /// French explanation.
+    pub detail: String,
+    /// `idempotency_key_reused` or `validation_failed`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(idempotency_key_reused|validation_failed)$")
+    )]
+    pub code: String,
+    /// The refused fields (`validation_failed`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
 }
 
 /// State of an import job.

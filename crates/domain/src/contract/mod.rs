@@ -56,8 +56,8 @@ pub use forms::{
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use imports::{
-    ImportConflict, ImportCounts, ImportJob, ImportProblem, ImportRejection, ImportRequest, ImportRequestRow,
-    ImportSummary, JobState,
+    ImportConflict, ImportCounts, ImportJob, ImportProblem, ImportRejection, ImportRequest,
+    ImportRequestProblem, ImportRequestRow, ImportSummary, ImportUnprocessable, JobState,
 };
 pub use peer::{PeerStats, Position, Summary, WithheldReason};
 pub use problem::{FieldError, Problem};

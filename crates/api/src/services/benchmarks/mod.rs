@@ -18,7 +18,7 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use diesel::Connection;
 use tdb_domain::contract::{
-    FieldError, GroupBenchmark, IndicatorBenchmark, IndicatorDef, LevelBenchmark, Role, StructureBenchmark,
+    FieldError, GroupBenchmark, IndicatorBenchmark, IndicatorDef, LevelBenchmark, StructureBenchmark,
 };
 use tdb_domain::{Catalogue, catalogue_for};
 
@@ -314,8 +314,8 @@ struct Placed {
     pub department: String,
 }
 
-/// The structure `finess` if `principal` may see its benchmark and fiche: 404 outside the caller's
-/// scope, and for partners (they never see a structure's benchmark).
+/// The structure `finess` if `principal` may see its benchmark and fiche: the same rule as its form
+/// (a partner with `read` reads every structure, as it reads every form); 404 outside the caller's scope.
 pub fn visible_structure(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -325,9 +325,6 @@ pub fn visible_structure(
         code: ProblemCode::StructureNotFound,
         detail: format!("Aucune structure {finess} n'est accessible."),
     };
-    if principal.role == Role::Partner {
-        return Err(not_found());
-    }
     structures::find_visible(conn, visible_structures(&principal.scope), finess)?.ok_or_else(not_found)
 }
 

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod bombs;
+pub mod contract;
 pub mod db;
 pub mod fixtures;
 pub mod matrix;
@@ -51,11 +52,17 @@ pub fn state(db: &TestDb) -> AppState {
     tdb_api::server::build_state(config(db, PathBuf::from("/nonexistent-web-dist"))).unwrap()
 }
 
-/// The whole application, in process.
+/// The whole application, in process, every answer checked against the contract
+/// ([`contract::check_answer`]).
 pub async fn app(
     state: AppState,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
-    test::init_service(App::new().configure(tdb_api::server::configure(state))).await
+    test::init_service(
+        App::new()
+            .wrap(actix_web::middleware::from_fn(contract::check_answer))
+            .configure(tdb_api::server::configure(state)),
+    )
+    .await
 }
 
 /// Runs a test body (an `async fn(TestDb)` of the calling module) on SQLite and on PostgreSQL.
