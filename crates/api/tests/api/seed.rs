@@ -223,6 +223,84 @@ async fn national_seed_spreads_structures_over_every_department(db: TestDb) {
 
     let again = seed::national::run(&mut conn, 300, |_, _| {}).unwrap();
     assert_eq!(again.already_present, Some(300));
+    drop(conn);
+    regional_export_fills_every_column_the_pipelines_read(&state).await;
+}
+
+/// On the national seed (the world above, not another one): the regional export of campaign 2023 (the
+/// last published one), for every column the ARS pipelines read (`used_by` in the official header),
+/// counts the non-empty cells among the rows of the categories the pipeline concerns — EHPAD for
+/// `controle_ehpad`, PH categories for `MATRICE_PH` — and requires values in each. Before catalogue 1.1,
+/// DM (rooms) and the 18 « - Dont … » ETP columns were empty everywhere.
+async fn regional_export_fills_every_column_the_pipelines_read(state: &tdb_api::state::AppState) {
+    let app = app(state.clone()).await;
+    let request = test::TestRequest::get()
+        .uri("/api/v1/campaigns/2023/export?layout=regional")
+        .insert_header(("Authorization", auth::national(state)))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), 200);
+    let body = test::read_body(response).await;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(body.as_ref());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let spec: Value = serde_json::from_str(include_str!("../data/regional_export_header.json")).unwrap();
+    let catalogue = tdb_domain::catalogue_for(2023).unwrap();
+    let label = |code: &str| {
+        catalogue
+            .categories()
+            .iter()
+            .find(|c| c.code == code)
+            .unwrap()
+            .label
+            .clone()
+    };
+    let ehpad = label("ehpad");
+    let ph: BTreeSet<String> = catalogue
+        .categories()
+        .iter()
+        .filter(|c| c.public != tdb_domain::contract::Public::Pa)
+        .map(|c| c.label.clone())
+        .collect();
+    let category = |row: &csv::StringRecord| row.get(2).unwrap().to_owned();
+    let ehpad_rows: Vec<&csv::StringRecord> = rows.iter().filter(|r| category(r) == ehpad).collect();
+    let ph_rows: Vec<&csv::StringRecord> = rows.iter().filter(|r| ph.contains(&category(r))).collect();
+    assert!(
+        ehpad_rows.len() >= 50 && ph_rows.len() >= 50,
+        "{} {}",
+        ehpad_rows.len(),
+        ph_rows.len()
+    );
+    let mut checked = 0;
+    for column in spec["columns"].as_array().unwrap() {
+        let users = column["used_by"].as_array().unwrap();
+        let position = usize::try_from(column["position"].as_u64().unwrap() - 1).unwrap();
+        let excel = column["excel_column"].as_str().unwrap();
+        let name = column["label"].as_str().unwrap();
+        let filled = |rows: &[&csv::StringRecord]| {
+            rows.iter()
+                .filter(|r| !r.get(position).unwrap().is_empty())
+                .count()
+        };
+        if users.iter().any(|u| u == "controle_ehpad") {
+            let n = filled(&ehpad_rows);
+            eprintln!("controle_ehpad {excel:>2} {n:>3}/{} {name}", ehpad_rows.len());
+            // At least half the EHPAD rows: 3 % have no form, a tenth of the others are 93 % filled.
+            assert!(
+                2 * n >= ehpad_rows.len(),
+                "{excel} « {name} »: {n}/{} EHPAD rows",
+                ehpad_rows.len()
+            );
+            checked += 1;
+        }
+        if users.iter().any(|u| u == "MATRICE_PH") {
+            let n = filled(&ph_rows);
+            eprintln!("MATRICE_PH     {excel:>2} {n:>3}/{} {name}", ph_rows.len());
+            assert!(n > 0, "{excel} « {name} »: no value among the PH rows");
+        }
+    }
+    assert_eq!(checked, 41);
 }
 
 on_both_backends!(
