@@ -223,16 +223,25 @@ fn rooms_above_the_beds_raise_an_alert() {
         result.submission.alerts,
         ["chambres_superieures_places_installees"]
     );
-    // An establishment without accommodation answers « sans objet »; a service has no rooms item.
+    // An establishment without accommodation answers 0 (no « sans objet »: the export must stay
+    // numeric for the pipelines); a service has no rooms item.
     let result = run(
         2024,
         "esat",
-        &json!({"chambres_installees_31_12": "sans_objet", "places_installees_hp": 40}),
+        &json!({"chambres_installees_31_12": 0, "places_installees_hp": 40, "places_installees_ht": 0}),
     );
     assert_eq!(
         control(&result, "chambres_superieures_places_installees"),
-        (ControlStatus::NotEvaluable, None)
+        (ControlStatus::Evaluated, Some(true))
     );
+    let refused = evaluate_request(&EvaluateRequest {
+        campaign: 2024,
+        category: "esat".to_owned(),
+        values: BTreeMap::from([("chambres_installees_31_12".to_owned(), json!("sans_objet"))]),
+        previous_values: None,
+        justified: Vec::new(),
+    });
+    assert!(refused.is_err());
     let result = run(2024, "ssiad", &json!({"chambres_installees_31_12": 3}));
     assert_eq!(result.ignored, ["chambres_installees_31_12"]);
     assert_eq!(

@@ -305,6 +305,13 @@ async fn regional_export_fills_every_column_the_pipelines_read(state: &tdb_api::
                 "{excel} « {name} »: {n}/{} EHPAD rows",
                 ehpad_rows.len()
             );
+            // controle_ehpad averages the values (`MOY3`: `float(str(v))`): any text would fail its
+            // query. (E, the FINESS, is text: `2A…` in Corsica.)
+            let numeric = matches!(sources[position], Source::Item(_) | Source::Indicator(_));
+            for row in ehpad_rows.iter().filter(|_| numeric) {
+                let cell = row.get(position).unwrap();
+                assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "{excel}: {cell}");
+            }
             checked += 1;
         }
         if users.iter().any(|u| u == "MATRICE_PH") {

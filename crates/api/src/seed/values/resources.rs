@@ -186,13 +186,13 @@ fn sub_lines(form: &mut Form<'_>, code: &str, functions: &[i64]) {
 }
 
 /// Catalogue 1.1: rooms installed at 31/12, about one double room in eight beds (permanent and
-/// temporary); an ESAT has no accommodation and answers « sans objet ». No random draw.
+/// temporary); an ESAT has no accommodation: 0. No random draw.
 pub(super) fn rooms(form: &mut Form<'_>, profile: &Profile, code: &str) {
-    if code == "esat" {
-        form.set("chambres_installees_31_12", json!("sans_objet"));
-        return;
-    }
-    let beds = profile.places_hp + profile.places_ht;
+    let beds = if code == "esat" {
+        0
+    } else {
+        profile.places_hp + profile.places_ht
+    };
     form.count("chambres_installees_31_12", beds - beds / 8);
 }
 
