@@ -314,8 +314,12 @@ pub fn generate(
     resources::rooms(&mut form, profile, code);
     resources::finance(&mut form, profile, drift, rng);
     resources::objectives(&mut form, profile, caseload, rng);
+    // The catalogue 1.1 items are set above when they apply; where they do not (the médecin
+    // coordonnateur outside an EHPAD, rooms of a service) they draw nothing, so the generic values
+    // stay those of catalogue 1.0.
+    let added = |code: &str| FOLLOWERS.iter().any(|(c, _)| *c == code);
     for item in catalogue.items() {
-        if !form.values.contains_key(&item.code) && item.condition.is_none() {
+        if !form.values.contains_key(&item.code) && item.condition.is_none() && !added(&item.code) {
             let value = match item.item_type {
                 ItemType::Bool => json!(rng.gen_bool(0.5)),
                 ItemType::Date => json!(profile.opening_date),
