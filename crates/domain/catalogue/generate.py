@@ -5,8 +5,15 @@ Usage: python3 generate.py [path/to/catalogue.md]
 
 The default source is shared/spec/catalogue.md beside the repository clone
 (<repo>/../shared/spec/catalogue.md). One file per campaign year (FIRST_CAMPAIGN..LAST_CAMPAIGN) is
-written next to this script as <year>.json. The files differ only in their campaign and completion
-rule (§5.1); everything else is the same catalogue 1.0. Python 3 standard library only.
+written next to this script as <year>.json.
+
+Catalogue 1.1 (additions_1_1.json, next to this script) adds items and controls to the 1.0 of
+catalogue.md, which stays normative and untouched: each addition is inserted right after the item or
+control it names (`after`). Campaigns before its `from_campaign` get catalogue 1.0 exactly; from it on,
+the files carry version 1.1, the added items with `first_campaign` = `from_campaign`, counted in the
+completion rate (`required`) only from `required_from_campaign` (docs/catalogue.md, « Catalogue 1.1 »).
+Otherwise the files differ only in their campaign and completion rule (§5.1). Python 3 standard
+library only.
 """
 import json
 import os
@@ -17,6 +24,8 @@ FIRST_CAMPAIGN = 2019
 LAST_CAMPAIGN = 2026
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SOURCE = os.path.join(HERE, "..", "..", "..", "..", "shared", "spec", "catalogue.md")
+ADDITIONS = os.path.join(HERE, "additions_1_1.json")
+ITEM_TYPES = ("count", "days", "etp", "eur", "bool", "date", "enum", "score", "mesure")
 
 
 def fail(message):
@@ -250,26 +259,105 @@ def dump(doc):
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
+def load_additions(path, base_version, scopes, items, controls):
+    """The catalogue 1.1 additions, checked against the 1.0 they extend."""
+    with open(path, encoding="utf-8") as f:
+        additions = json.load(f)
+    if base_version != "1.0":
+        fail(f"additions_1_1.json extends catalogue 1.0, the source is {base_version}")
+    first, required_from = additions["from_campaign"], additions["required_from_campaign"]
+    if not FIRST_CAMPAIGN < first <= required_from:
+        fail("additions: need FIRST_CAMPAIGN < from_campaign <= required_from_campaign")
+    codes = {i["code"] for i in items} | {c["code"] for c in controls}
+    scope_codes = {s["code"] for s in scopes}
+    for entry in additions["items"] + additions["controls"]:
+        code_of(f"`{entry['code']}`")
+        if entry["code"] in codes:
+            fail(f"addition {entry['code']}: code already used")
+        codes.add(entry["code"])
+    for item in additions["items"]:
+        if item["type"] not in ITEM_TYPES or item["axis"] not in (0, 1, 2, 3, 4):
+            fail(f"addition {item['code']}: bad type or axis")
+        if item["type"] in ("enum", "score", "mesure", "eur"):
+            fail(f"addition {item['code']}: type {item['type']} needs attributes the additions do not carry")
+    for entry in additions["items"] + additions["controls"]:
+        if entry["scope"] not in scope_codes:
+            fail(f"addition {entry['code']}: unknown scope {entry['scope']}")
+    return additions
+
+
+def insert_after(rows, entry, row):
+    """`rows` with `row` inserted right after the row whose code is entry['after']."""
+    for i, existing in enumerate(rows):
+        if existing["code"] == entry["after"]:
+            return rows[:i + 1] + [row] + rows[i + 1:]
+    fail(f"addition {entry['code']}: nothing named {entry['after']} to follow")
+
+
+def with_additions(additions, campaign, items, controls):
+    """Items and controls of catalogue 1.1 for a campaign at or after its from_campaign."""
+    items, controls = list(items), list(controls)
+    for entry in additions["items"]:
+        items = insert_after(items, entry, {
+            "code": entry["code"],
+            "label": entry["label"],
+            "axis": entry["axis"],
+            "type": entry["type"],
+            "unit": None,
+            "scope": entry["scope"],
+            "required": campaign >= additions["required_from_campaign"],
+            "condition": None,
+            "prefill": None,
+            "min": None,
+            "max": None,
+            "may_be_negative": False,
+            "sans_objet_allowed": entry["sans_objet_allowed"],
+            "values": None,
+            "first_campaign": additions["from_campaign"],
+        })
+    for entry in additions["controls"]:
+        controls = insert_after(controls, entry, {
+            "code": entry["code"],
+            "severity": entry["severity"],
+            "scope": entry["scope"],
+            "condition": entry["condition"],
+            "expression": entry["expression"],
+            "message": entry["message"],
+            "year_over_year": False,
+        })
+    return items, controls
+
+
 def main():
     source = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_SOURCE
     version, categories, scopes, items, indicators, controls = parse(source)
+    additions = load_additions(ADDITIONS, version, scopes, items, controls)
     for campaign in range(FIRST_CAMPAIGN, LAST_CAMPAIGN + 1):
+        doc_version, doc_source = version, "shared/spec/catalogue.md"
+        doc_items, doc_controls = items, controls
+        if campaign >= additions["from_campaign"]:
+            doc_version = additions["version"]
+            doc_source = "shared/spec/catalogue.md + crates/domain/catalogue/additions_1_1.json"
+            doc_items, doc_controls = with_additions(additions, campaign, items, controls)
         doc = {
-            "catalogue_version": version,
+            "catalogue_version": doc_version,
             "campaign": campaign,
-            "source": "shared/spec/catalogue.md",
+            "source": doc_source,
             "completion": completion_rule(campaign),
             "categories": categories,
             "scopes": scopes,
-            "items": items,
+            "items": doc_items,
             "indicators": indicators,
-            "controls": controls,
+            "controls": doc_controls,
         }
         out = os.path.join(HERE, f"{campaign}.json")
         with open(out, "w", encoding="utf-8") as f:
             f.write(dump(doc))
     print(f"catalogue {version}: {len(items)} items, {len(indicators)} indicators, "
-          f"{len(controls)} controls, campaigns {FIRST_CAMPAIGN}-{LAST_CAMPAIGN}")
+          f"{len(controls)} controls, campaigns {FIRST_CAMPAIGN}-{additions['from_campaign'] - 1}; "
+          f"catalogue {additions['version']}: +{len(additions['items'])} items, "
+          f"+{len(additions['controls'])} controls, campaigns {additions['from_campaign']}-{LAST_CAMPAIGN} "
+          f"(required from {additions['required_from_campaign']})")
 
 
 if __name__ == "__main__":

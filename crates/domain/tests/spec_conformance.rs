@@ -3,16 +3,110 @@
 //! This test reads `shared/spec/catalogue.md` beside the repository clone, parses its tables on its own
 //! (independently of `catalogue/generate.py`), and compares every category, scope set, item, indicator
 //! and control, and the completion rule of each campaign, with the shipped files. When the document is
-//! absent it says so and checks nothing.
+//! absent it says so and checks nothing (`TDB_SHARED_DIR` names `shared/` when it is elsewhere, e.g. for
+//! a worktree). From campaign 2020 the files are catalogue 1.1: catalogue.md plus
+//! `catalogue/additions_1_1.json`, each addition right after the item or control it names; those are
+//! checked against that file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 
+use serde_json::Value;
 use tdb_domain::catalogue::{FIRST_CAMPAIGN, LAST_CAMPAIGN};
 use tdb_domain::catalogue_for;
 use tdb_domain::contract::{CatalogueDocument, ItemType, Severity};
 
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/catalogue.md");
+const ADDITIONS: &str = include_str!("../catalogue/additions_1_1.json");
+
+fn additions() -> Value {
+    serde_json::from_str(ADDITIONS).unwrap()
+}
+
+/// `codes` with the additions of `kind` (`items`, `controls`) inserted after their anchors when the
+/// campaign has catalogue 1.1.
+fn with_additions(mut codes: Vec<String>, kind: &str, campaign: i32) -> Vec<String> {
+    let additions = additions();
+    if i64::from(campaign) < additions["from_campaign"].as_i64().unwrap() {
+        return codes;
+    }
+    for entry in additions[kind].as_array().unwrap() {
+        let after = codes
+            .iter()
+            .position(|c| c == entry["after"].as_str().unwrap())
+            .unwrap();
+        codes.insert(after + 1, entry["code"].as_str().unwrap().to_owned());
+    }
+    codes
+}
+
+fn check_added_items(doc: &CatalogueDocument) {
+    let additions = additions();
+    let from = additions["from_campaign"].as_i64().unwrap();
+    let required_from = additions["required_from_campaign"].as_i64().unwrap();
+    for entry in additions["items"].as_array().unwrap() {
+        let code = entry["code"].as_str().unwrap();
+        let item = doc.items.iter().find(|i| i.code == code);
+        if i64::from(doc.campaign) < from {
+            assert!(item.is_none(), "{code} in {}", doc.campaign);
+            continue;
+        }
+        let item = item.unwrap_or_else(|| panic!("{code} not shipped in {}", doc.campaign));
+        assert_eq!(item.label, entry["label"].as_str().unwrap(), "{code}");
+        assert_eq!(i64::from(item.axis), entry["axis"].as_i64().unwrap(), "{code}");
+        assert_eq!(
+            type_code(item.item_type),
+            entry["type"].as_str().unwrap(),
+            "{code}"
+        );
+        assert_eq!(item.scope, entry["scope"].as_str().unwrap(), "{code}");
+        assert_eq!(
+            item.sans_objet_allowed,
+            entry["sans_objet_allowed"].as_bool().unwrap()
+        );
+        assert_eq!(item.required, i64::from(doc.campaign) >= required_from, "{code}");
+        assert_eq!(i64::from(item.first_campaign), from, "{code}");
+        assert!(item.condition.is_none() && item.prefill.is_none() && item.values.is_none());
+        assert!(item.min.is_none() && item.max.is_none() && !item.may_be_negative && item.unit.is_none());
+    }
+}
+
+fn check_added_controls(doc: &CatalogueDocument) {
+    let additions = additions();
+    let from = additions["from_campaign"].as_i64().unwrap();
+    for entry in additions["controls"].as_array().unwrap() {
+        let code = entry["code"].as_str().unwrap();
+        let control = doc.controls.iter().find(|c| c.code == code);
+        if i64::from(doc.campaign) < from {
+            assert!(control.is_none(), "{code} in {}", doc.campaign);
+            continue;
+        }
+        let control = control.unwrap();
+        let severity = serde_json::to_value(control.severity).unwrap();
+        assert_eq!(severity, entry["severity"], "{code}");
+        assert_eq!(control.scope.as_deref(), entry["scope"].as_str(), "{code}");
+        assert_eq!(
+            control.condition.as_deref(),
+            entry["condition"].as_str(),
+            "{code}"
+        );
+        assert_eq!(
+            control.expression.as_deref(),
+            entry["expression"].as_str(),
+            "{code}"
+        );
+        assert_eq!(control.message, entry["message"].as_str().unwrap(), "{code}");
+        assert!(!control.year_over_year, "{code}");
+    }
+}
+
+fn is_added(code: &str) -> bool {
+    let additions = additions();
+    ["items", "controls"]
+        .iter()
+        .flat_map(|k| additions[*k].as_array().unwrap().clone())
+        .any(|e| e["code"] == code)
+}
 
 struct Table {
     section: String,
@@ -133,8 +227,14 @@ fn check_items(doc: &CatalogueDocument, tables: &[Table]) -> usize {
         }
     }
     let shipped_codes: Vec<&str> = doc.items.iter().map(|i| i.code.as_str()).collect();
-    assert_eq!(seen, shipped_codes, "items, in catalogue order");
-    seen.len()
+    let count = seen.len();
+    assert_eq!(
+        with_additions(seen, "items", doc.campaign),
+        shipped_codes,
+        "items, in catalogue order"
+    );
+    check_added_items(doc);
+    count
 }
 
 fn check_indicators(doc: &CatalogueDocument, tables: &[Table]) -> usize {
@@ -189,8 +289,17 @@ fn check_indicators(doc: &CatalogueDocument, tables: &[Table]) -> usize {
 
 fn check_controls(doc: &CatalogueDocument, tables: &[Table]) -> usize {
     let table = tables.iter().find(|t| t.section.starts_with("6.2")).unwrap();
-    assert_eq!(table.rows.len(), doc.controls.len());
-    for (r, control) in table.rows.iter().zip(&doc.controls) {
+    let spec_codes: Vec<String> = table.rows.iter().map(|r| tick(&r[0]).unwrap()).collect();
+    let shipped_codes: Vec<&str> = doc.controls.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(
+        with_additions(spec_codes, "controls", doc.campaign),
+        shipped_codes,
+        "controls, in table order"
+    );
+    check_added_controls(doc);
+    let from_spec: Vec<_> = doc.controls.iter().filter(|c| !is_added(&c.code)).collect();
+    assert_eq!(table.rows.len(), from_spec.len());
+    for (r, control) in table.rows.iter().zip(from_spec) {
         let code = tick(&r[0]).unwrap();
         let ctx = format!("control {code}");
         assert_eq!(control.code, code, "{ctx}");
@@ -280,8 +389,10 @@ fn check_completion_rules(tables: &[Table]) {
 
 #[test]
 fn shipped_catalogue_matches_catalogue_md() {
-    let Ok(text) = std::fs::read_to_string(SPEC) else {
-        eprintln!("skipped: {SPEC} not found (shared/ is not beside the clone)");
+    let path = std::env::var("TDB_SHARED_DIR")
+        .map_or_else(|_| SPEC.to_owned(), |dir| format!("{dir}/spec/catalogue.md"));
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {path} not found (shared/ is not beside the clone; set TDB_SHARED_DIR)");
         return;
     };
     let tables = tables(&text);
@@ -292,7 +403,12 @@ fn shipped_catalogue_matches_catalogue_md() {
         .map(|v| v.trim_end_matches(')'));
     for campaign in FIRST_CAMPAIGN..=LAST_CAMPAIGN {
         let cat = catalogue_for(campaign).unwrap();
-        assert_eq!(Some(cat.version()), version);
+        let expected_version: Option<String> = if campaign < 2020 {
+            version.map(str::to_owned)
+        } else {
+            additions()["version"].as_str().map(str::to_owned)
+        };
+        assert_eq!(Some(cat.version().to_owned()), expected_version);
         let doc = cat.document();
         assert_eq!(check_items(doc, &tables), 169);
         assert_eq!(check_indicators(doc, &tables), 114);

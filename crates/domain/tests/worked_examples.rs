@@ -267,6 +267,9 @@ fn s8_4_non_owner_building_values_are_ignored() {
 /// CPOM (§5.2). Every applicable item is filled; the caller blanks some.
 fn full_ehpad() -> Vec<(String, Json)> {
     let cat = tdb_domain::catalogue_for(2024).unwrap();
+    // The example EHPAD of §5.2 fills catalogue 1.0 (the 2019 file); the 1.1 items, optional in 2024,
+    // stay empty (tests/catalogue_1_1.rs covers them).
+    let v1_0 = tdb_domain::catalogue_for(2019).unwrap();
     let mut out = Vec::new();
     for item in cat.items() {
         let in_scope = cat
@@ -274,7 +277,7 @@ fn full_ehpad() -> Vec<(String, Json)> {
             .scopes
             .iter()
             .any(|s| s.code == item.scope && s.members.iter().any(|m| m == "ehpad"));
-        if !in_scope {
+        if !in_scope || v1_0.item(&item.code).is_none() {
             continue;
         }
         use tdb_domain::contract::ItemType as T;
@@ -449,19 +452,22 @@ fn s6_controls_submission_and_justifications() {
     let c = control(&r, "provenance_egale_effectif");
     assert_eq!((c.status, c.passed), (ControlStatus::Evaluated, Some(false)));
 
-    // Result order: the 24 table controls, then one year-over-year entry per dialogue indicator in scope.
-    let codes: Vec<&str> = r.controls.iter().take(24).map(|c| c.code.as_str()).collect();
+    // Result order: the table controls (24 in 1.0, 29 in 1.1), then one year-over-year entry per
+    // dialogue indicator in scope.
     let cat = tdb_domain::catalogue_for(2024).unwrap();
-    let table: Vec<&str> = cat.controls().iter().take(24).map(|c| c.code.as_str()).collect();
+    let n = cat.controls().iter().filter(|c| !c.year_over_year).count();
+    assert_eq!(n, 29);
+    let codes: Vec<&str> = r.controls.iter().take(n).map(|c| c.code.as_str()).collect();
+    let table: Vec<&str> = cat.controls().iter().take(n).map(|c| c.code.as_str()).collect();
     assert_eq!(codes, table);
-    let yoy: Vec<&str> = r.controls[24..]
+    let yoy: Vec<&str> = r.controls[n..]
         .iter()
         .map(|c| c.indicator.as_deref().unwrap())
         .collect();
     assert_eq!(yoy.first(), Some(&"taux_realisation_activite"));
     assert!(!yoy.contains(&"taux_realisation_activite_seances"));
     assert!(
-        r.controls[24..]
+        r.controls[n..]
             .iter()
             .all(|c| c.status == ControlStatus::NotEvaluable)
     );

@@ -312,8 +312,12 @@ impl futures_core::Stream for Chunks {
     }
 }
 
-/// `tdb-2024-wide.csv`, `tdb-2024-template-590000011.xlsx`…
+/// `tdb-2024-wide.csv`, `tdb-2024-template-590000011.xlsx`…; the regional layout keeps the official
+/// name whatever the filters (`export-tdbesms-2024-region-agg.xlsx`, see [`exports::regional::file_name`]).
 fn file_name(plan: &Plan, extension: &str) -> String {
+    if plan.request.layout == Layout::Regional {
+        return exports::regional::file_name(plan.request.year, extension);
+    }
     let filters = &plan.request.filters;
     let narrowed = filters
         .finess

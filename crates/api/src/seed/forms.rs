@@ -141,7 +141,7 @@ pub fn generate(
                 &mut values_rng(planned),
             );
             if fill < 1.0 {
-                all.retain(|_, _| rng.gen_bool(fill));
+                values::retain_share(&mut all, || rng.gen_bool(fill));
             }
             let typed = FormValues::from_json(campaign.catalogue, &all).map_err(|errors| {
                 SeedError::InvalidValues(

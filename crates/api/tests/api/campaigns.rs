@@ -124,7 +124,10 @@ async fn creation_checks_the_catalogue_and_the_dates(db: TestDb) {
     .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["phase"], "preparation");
-    assert_eq!(body["catalogue_version"], "1.0");
+    assert_eq!(
+        body["catalogue_version"], "1.1",
+        "catalogue 1.1 from campaign 2020"
+    );
     assert_eq!(body["dates"]["collecte_opens_on"], "2022-04-15");
     assert_eq!(body["dates"]["collecte_closes_on"], Value::Null);
     let request = test::TestRequest::get()

@@ -25,11 +25,11 @@ async fn serves_the_campaign_catalogue_with_an_etag(db: TestDb) {
         .to_owned();
     assert!(etag.starts_with('"') && etag.contains("2024"), "{etag}");
     let body: Value = test::read_body_json(response).await;
-    assert_eq!(body["catalogue_version"], "1.0");
+    assert_eq!(body["catalogue_version"], "1.1");
     assert_eq!(body["campaign"], 2024);
-    assert_eq!(body["items"].as_array().unwrap().len(), 169);
+    assert_eq!(body["items"].as_array().unwrap().len(), 188);
     assert_eq!(body["indicators"].as_array().unwrap().len(), 114);
-    assert_eq!(body["controls"].as_array().unwrap().len(), 25);
+    assert_eq!(body["controls"].as_array().unwrap().len(), 30);
     assert_eq!(body["completion"]["threshold_percent"], 90);
 
     let revalidate = test::TestRequest::get()
@@ -50,6 +50,10 @@ async fn serves_the_campaign_catalogue_with_an_etag(db: TestDb) {
     assert_ne!(other.headers().get("etag").unwrap().to_str().unwrap(), etag);
     let body: Value = test::read_body_json(other).await;
     assert_eq!(body["completion"]["threshold_percent"], 70);
+    // 2019 is catalogue 1.0 exactly: the 1.1 items start in 2020.
+    assert_eq!(body["catalogue_version"], "1.0");
+    assert_eq!(body["items"].as_array().unwrap().len(), 169);
+    assert_eq!(body["controls"].as_array().unwrap().len(), 25);
 }
 
 async fn campaigns_outside_the_catalogue_are_404(db: TestDb) {

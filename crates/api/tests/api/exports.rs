@@ -29,6 +29,7 @@ const EXPORT: &str = "/api/v1/campaigns/2024/export";
 struct Download {
     status: u16,
     content_type: String,
+    disposition: String,
     bytes: Vec<u8>,
 }
 
@@ -51,15 +52,19 @@ where
         .insert_header(("Authorization", token.to_owned()));
     let response = test::call_service(app, request.to_request()).await;
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("Content-Type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (content_type, disposition) = (header("Content-Type"), header("Content-Disposition"));
     let bytes = test::read_body(response).await.to_vec();
     Download {
         status,
         content_type,
+        disposition,
         bytes,
     }
 }
@@ -322,7 +327,15 @@ async fn the_regional_layout_has_the_official_header_and_values(db: TestDb) {
     assert_eq!(cell("LJ"), "40", "its duplicate");
     assert_eq!(cell("HL").parse::<f64>().unwrap(), (vacants * 1e8).round() / 1e8);
     assert_eq!(cell("D"), "", "Groupe homogène is not covered");
-    assert_eq!(cell("DM"), "", "Nombre total de chambres is not covered");
+    // Catalogue 1.1: the rooms and the « dont » ETP sub-lines (both AMP columns, HZ and IH).
+    assert_eq!(cell("DM"), "10", "Nombre total de chambres installées au 31.12");
+    for excel in ["HT", "HU", "HZ", "IE", "IG", "IH", "IN", "IR", "IS"] {
+        assert_eq!(cell(excel), "1", "{excel}");
+    }
+    assert_eq!(
+        csv.disposition,
+        "attachment; filename=\"export-tdbesms-2024-region-agg.csv\""
+    );
 
     let xlsx = download(
         &app,
@@ -331,6 +344,10 @@ async fn the_regional_layout_has_the_official_header_and_values(db: TestDb) {
     )
     .await;
     assert_eq!((xlsx.status, xlsx.content_type.as_str()), (200, XLSX));
+    assert_eq!(
+        xlsx.disposition, "attachment; filename=\"export-tdbesms-2024-region-agg.xlsx\"",
+        "the official name, whatever the filters"
+    );
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx.bytes)).unwrap();
     assert_eq!(workbook.sheet_names(), ["Restitutions"]);
     let range = workbook.worksheet_range("Restitutions").unwrap();
@@ -345,6 +362,20 @@ async fn the_regional_layout_has_the_official_header_and_values(db: TestDb) {
         "FF Personnes GIR 1"
     );
     assert_eq!(range.end(), Some((1, 330)));
+
+    // 2020: the name the ATIH shipped that year, with an underscore (`region_agg`), as the pipelines read it.
+    crate::support::fixtures::insert_campaign(&state, 2020, "archivee");
+    let old = download(
+        &app,
+        "/api/v1/campaigns/2020/export?layout=regional&format=xlsx",
+        &ars,
+    )
+    .await;
+    assert_eq!(old.status, 200);
+    assert_eq!(
+        old.disposition,
+        "attachment; filename=\"export-tdbesms-2020-region_agg.xlsx\""
+    );
 }
 
 async fn exports_follow_the_scope_and_filters_and_are_audited(db: TestDb) {

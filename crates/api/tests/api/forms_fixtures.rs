@@ -80,6 +80,20 @@ pub fn complete_ehpad() -> BTreeMap<String, Value> {
     ] {
         values.insert(code.to_owned(), json!(value));
     }
+    // Catalogue 1.1: the « dont » sub-lines of a function stay within its total of 10 ETP.
+    for (code, value) in &mut values {
+        if [
+            "etp_direction_encadrement_",
+            "etp_socio_educatif_",
+            "etp_paramedical_",
+            "etp_medical_",
+        ]
+        .iter()
+        .any(|p| code.starts_with(p))
+        {
+            *value = json!(1);
+        }
+    }
     values
 }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 use tdb_api::auth::password;
 use tdb_api::db::schema::{api_clients, campaigns, form_values, forms, structures, user_structures, users};
 use tdb_api::seed;
+use tdb_api::services::exports::regional::{self, Source};
 
 use crate::on_both_backends;
 use crate::support::{TestDb, app, auth, state};
@@ -170,6 +171,17 @@ fn assert_valid_form_evaluates_cleanly(conn: &mut tdb_api::db::DbConnection) {
         (u32::try_from(filled).unwrap(), u32::try_from(required).unwrap())
     );
     assert!(evaluation.can_submit(), "{finess}: {:?}", result.submission);
+    // Catalogue 1.1: the sub-lines and rooms are filled, within their totals and the beds.
+    for code in [
+        "etp_direction_encadrement_detail_superieur_total",
+        "etp_socio_educatif_detail_superieur_total",
+        "etp_paramedical_detail_superieur_total",
+        "etp_medical_detail_superieur_total",
+        "chambres_superieures_places_installees",
+    ] {
+        let control = result.controls.iter().find(|c| c.code == code).unwrap();
+        assert_eq!(control.passed, Some(true), "{finess}: {code}");
+    }
     let ok = result
         .indicators
         .values()
@@ -223,6 +235,98 @@ async fn national_seed_spreads_structures_over_every_department(db: TestDb) {
 
     let again = seed::national::run(&mut conn, 300, |_, _| {}).unwrap();
     assert_eq!(again.already_present, Some(300));
+    drop(conn);
+    regional_export_fills_every_column_the_pipelines_read(&state).await;
+}
+
+/// On the national seed (the world above, not another one): the regional export of campaign 2023 (the
+/// last published one), for every column the ARS pipelines read (`used_by` in the official header),
+/// counts the non-empty cells among the rows of the categories the pipeline concerns — EHPAD for
+/// `controle_ehpad`, PH categories for `MATRICE_PH` — and requires values in each. Before catalogue 1.1,
+/// DM (rooms) and the 18 « - Dont … » ETP columns were empty everywhere.
+async fn regional_export_fills_every_column_the_pipelines_read(state: &tdb_api::state::AppState) {
+    let app = app(state.clone()).await;
+    let request = test::TestRequest::get()
+        .uri("/api/v1/campaigns/2023/export?layout=regional")
+        .insert_header(("Authorization", auth::national(state)))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), 200);
+    let body = test::read_body(response).await;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(body.as_ref());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let spec: Value = serde_json::from_str(include_str!("../data/regional_export_header.json")).unwrap();
+    let catalogue = tdb_domain::catalogue_for(2023).unwrap();
+    let label = |code: &str| {
+        catalogue
+            .categories()
+            .iter()
+            .find(|c| c.code == code)
+            .unwrap()
+            .label
+            .clone()
+    };
+    let ehpad = label("ehpad");
+    let ph: BTreeSet<String> = catalogue
+        .categories()
+        .iter()
+        .filter(|c| c.public != tdb_domain::contract::Public::Pa)
+        .map(|c| c.label.clone())
+        .collect();
+    let category = |row: &csv::StringRecord| row.get(2).unwrap().to_owned();
+    let ehpad_rows: Vec<&csv::StringRecord> = rows.iter().filter(|r| category(r) == ehpad).collect();
+    let ph_rows: Vec<&csv::StringRecord> = rows.iter().filter(|r| ph.contains(&category(r))).collect();
+    assert!(
+        ehpad_rows.len() >= 50 && ph_rows.len() >= 50,
+        "{} {}",
+        ehpad_rows.len(),
+        ph_rows.len()
+    );
+    let sources: Vec<Source> = regional::columns().iter().map(|c| c.source).collect();
+    let mut checked = 0;
+    for column in spec["columns"].as_array().unwrap() {
+        let users = column["used_by"].as_array().unwrap();
+        let position = usize::try_from(column["position"].as_u64().unwrap() - 1).unwrap();
+        let excel = column["excel_column"].as_str().unwrap();
+        let name = column["label"].as_str().unwrap();
+        let filled = |rows: &[&csv::StringRecord]| {
+            rows.iter()
+                .filter(|r| !r.get(position).unwrap().is_empty())
+                .count()
+        };
+        if users.iter().any(|u| u == "controle_ehpad") {
+            let n = filled(&ehpad_rows);
+            eprintln!("controle_ehpad {excel:>2} {n:>3}/{} {name}", ehpad_rows.len());
+            // At least half the EHPAD rows: 3 % have no form, a tenth of the others are 93 % filled.
+            assert!(
+                2 * n >= ehpad_rows.len(),
+                "{excel} « {name} »: {n}/{} EHPAD rows",
+                ehpad_rows.len()
+            );
+            // controle_ehpad averages the values (`MOY3`: `float(str(v))`): any text would fail its
+            // query. (E, the FINESS, is text: `2A…` in Corsica.)
+            let numeric = matches!(sources[position], Source::Item(_) | Source::Indicator(_));
+            for row in ehpad_rows.iter().filter(|_| numeric) {
+                let cell = row.get(position).unwrap();
+                assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "{excel}: {cell}");
+            }
+            checked += 1;
+        }
+        if users.iter().any(|u| u == "MATRICE_PH") {
+            let n = filled(&ph_rows);
+            eprintln!("MATRICE_PH     {excel:>2} {n:>3}/{} {name}", ph_rows.len());
+            // IR (médecin coordonnateur) is an EHPAD item: it has no value for a PH structure.
+            let ehpad_only = sources[position] == Source::Item("etp_medical_medecin_coordonnateur");
+            if ehpad_only {
+                assert_eq!(n, 0, "{excel}");
+            } else {
+                assert!(n > 0, "{excel} « {name} »: no value among the PH rows");
+            }
+        }
+    }
+    assert_eq!(checked, 41);
 }
 
 on_both_backends!(

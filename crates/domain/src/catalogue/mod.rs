@@ -140,7 +140,7 @@ impl Catalogue {
         loader::load(raw.into())
     }
 
-    /// Version of the data dictionary this catalogue implements (`1.0`).
+    /// Version of the data dictionary this catalogue implements (`1.0` in 2019, `1.1` from 2020).
     pub fn version(&self) -> &str {
         &self.doc.catalogue_version
     }
@@ -171,7 +171,7 @@ impl Catalogue {
         self.hash
     }
 
-    /// A strong HTTP entity tag for the file, quotes included: `"tdb-cat-1.0-2024-<16 hex>"`.
+    /// A strong HTTP entity tag for the file, quotes included: `"tdb-cat-1.1-2024-<16 hex>"`.
     pub fn etag(&self) -> String {
         format!(
             "\"tdb-cat-{}-{}-{:016x}\"",

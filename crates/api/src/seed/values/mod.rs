@@ -226,6 +226,49 @@ pub fn applicable_items(catalogue: &Catalogue, category: &str) -> HashSet<String
         .collect()
 }
 
+/// Catalogue 1.1 items and the item each follows in a partly filled form (its total; the places for
+/// the rooms).
+const FOLLOWERS: [(&str, &str); 19] = [
+    ("chambres_installees_31_12", "places_installees_hp"),
+    ("etp_direction_encadrement_medical", "etp_direction_encadrement"),
+    ("etp_direction_encadrement_autre", "etp_direction_encadrement"),
+    (
+        "etp_socio_educatif_aide_medico_psychologique",
+        "etp_socio_educatif",
+    ),
+    ("etp_socio_educatif_animateur", "etp_socio_educatif"),
+    ("etp_socio_educatif_moniteur_educateur", "etp_socio_educatif"),
+    ("etp_socio_educatif_educateur_specialise", "etp_socio_educatif"),
+    ("etp_socio_educatif_assistant_social", "etp_socio_educatif"),
+    ("etp_socio_educatif_autre", "etp_socio_educatif"),
+    ("etp_paramedical_infirmier", "etp_paramedical"),
+    ("etp_paramedical_aide_medico_psychologique", "etp_paramedical"),
+    ("etp_paramedical_aide_soignant", "etp_paramedical"),
+    ("etp_paramedical_kinesitherapeute", "etp_paramedical"),
+    ("etp_paramedical_psychomotricien", "etp_paramedical"),
+    ("etp_paramedical_ergotherapeute", "etp_paramedical"),
+    ("etp_paramedical_orthophoniste", "etp_paramedical"),
+    ("etp_paramedical_autre", "etp_paramedical"),
+    ("etp_medical_medecin_coordonnateur", "etp_medical"),
+    ("etp_medical_autre", "etp_medical"),
+];
+
+/// Keeps about `fill` of the values (`keep` draws once per value): the catalogue 1.1 items are not
+/// drawn but follow the item they detail, so a partly filled form keeps its sub-lines with their
+/// total, and the draws — hence every form generated after this one — are those of catalogue 1.0.
+pub fn retain_share(values: &mut BTreeMap<String, Value>, mut keep: impl FnMut() -> bool) {
+    let followers: Vec<(&str, &str, Value)> = FOLLOWERS
+        .iter()
+        .filter_map(|(code, leader)| values.remove(*code).map(|v| (*code, *leader, v)))
+        .collect();
+    values.retain(|_, _| keep());
+    for (code, leader, value) in followers {
+        if values.contains_key(leader) {
+            values.insert(code.to_owned(), value);
+        }
+    }
+}
+
 /// Collects values, keeping only the items that apply.
 struct Form<'a> {
     applicable: &'a HashSet<String>,
@@ -268,10 +311,15 @@ pub fn generate(
     let caseload = people::activity(&mut form, profile, category, drift, rng);
     people::population(&mut form, category, caseload, rng);
     resources::staff(&mut form, profile, code, drift, rng);
+    resources::rooms(&mut form, profile, code);
     resources::finance(&mut form, profile, drift, rng);
     resources::objectives(&mut form, profile, caseload, rng);
+    // The catalogue 1.1 items are set above when they apply; where they do not (the médecin
+    // coordonnateur outside an EHPAD, rooms of a service) they draw nothing, so the generic values
+    // stay those of catalogue 1.0.
+    let added = |code: &str| FOLLOWERS.iter().any(|(c, _)| *c == code);
     for item in catalogue.items() {
-        if !form.values.contains_key(&item.code) && item.condition.is_none() {
+        if !form.values.contains_key(&item.code) && item.condition.is_none() && !added(&item.code) {
             let value = match item.item_type {
                 ItemType::Bool => json!(rng.gen_bool(0.5)),
                 ItemType::Date => json!(profile.opening_date),

@@ -51,10 +51,11 @@ pub(super) fn staff(form: &mut Form<'_>, profile: &Profile, code: &str, drift: f
         "etp_autres_fonctions",
     ]
     .iter()
-    .zip(functions)
+    .zip(&functions)
     {
-        form.set(function, cents(part));
+        form.set(function, cents(*part));
     }
+    sub_lines(form, code, &functions);
     let vacant = scale(total, rng.gen_range(0.0..0.06));
     form.set("etp_vacants_31_12", cents(vacant));
     form.set("etp_vacants_soins", cents(vacant / 2));
@@ -97,6 +98,102 @@ pub(super) fn staff(form: &mut Form<'_>, profile: &Profile, code: &str, drift: f
         &reasons,
     );
     form.count("cdd_remplacement", scale(headcount, rng.gen_range(0.2..0.8)));
+}
+
+/// Splits `total` (cents) by fixed `shares` of the named sub-lines, the remainder going to the last
+/// code (« autre »): the parts sum exactly to the total. No random draw, so adding these items left
+/// every other generated value as it was.
+fn split_fixed(form: &mut Form<'_>, total: i64, codes: &[&str], shares: &[f64]) {
+    let mut rest = total;
+    for (code, share) in codes.iter().zip(shares) {
+        let part = scale(total, *share).min(rest);
+        form.set(code, cents(part));
+        rest -= part;
+    }
+    if let Some(last) = codes.get(shares.len()) {
+        form.set(last, cents(rest));
+    }
+}
+
+/// Catalogue 1.1: the « dont » sub-lines of the direction, socio-éducatif, paramédical and médical
+/// functions (`functions`, in cents, in the order of [`staff`]), each set summing to its total.
+fn sub_lines(form: &mut Form<'_>, code: &str, functions: &[i64]) {
+    let [direction, _, _, _, socio, para, _, _, medical, ..] = functions else {
+        return;
+    };
+    let adults_care = matches!(code, "mas" | "eam" | "samsah");
+    let home_care = matches!(code, "ssiad" | "spasad");
+    let medical_share = if code == "ehpad" || adults_care { 0.1 } else { 0.0 };
+    split_fixed(
+        form,
+        *direction,
+        &[
+            "etp_direction_encadrement_medical",
+            "etp_direction_encadrement_autre",
+        ],
+        &[medical_share],
+    );
+    let socio_shares: &[f64] = if code == "ehpad" {
+        &[0.35, 0.45, 0.0, 0.0, 0.05]
+    } else {
+        &[0.15, 0.05, 0.25, 0.35, 0.05]
+    };
+    split_fixed(
+        form,
+        *socio,
+        &[
+            "etp_socio_educatif_aide_medico_psychologique",
+            "etp_socio_educatif_animateur",
+            "etp_socio_educatif_moniteur_educateur",
+            "etp_socio_educatif_educateur_specialise",
+            "etp_socio_educatif_assistant_social",
+            "etp_socio_educatif_autre",
+        ],
+        socio_shares,
+    );
+    let para_shares: &[f64] = if code == "ehpad" {
+        &[0.25, 0.08, 0.55, 0.03, 0.02, 0.03, 0.0]
+    } else if adults_care {
+        &[0.2, 0.2, 0.45, 0.04, 0.03, 0.03, 0.0]
+    } else if home_care {
+        &[0.2, 0.0, 0.75, 0.0, 0.0, 0.0, 0.0]
+    } else {
+        &[0.15, 0.05, 0.1, 0.15, 0.2, 0.15, 0.15]
+    };
+    split_fixed(
+        form,
+        *para,
+        &[
+            "etp_paramedical_infirmier",
+            "etp_paramedical_aide_medico_psychologique",
+            "etp_paramedical_aide_soignant",
+            "etp_paramedical_kinesitherapeute",
+            "etp_paramedical_psychomotricien",
+            "etp_paramedical_ergotherapeute",
+            "etp_paramedical_orthophoniste",
+            "etp_paramedical_autre",
+        ],
+        para_shares,
+    );
+    // The médecin coordonnateur is an EHPAD item: elsewhere the whole médical function is « autre ».
+    let coordinator = if code == "ehpad" { 0.6 } else { 0.0 };
+    split_fixed(
+        form,
+        *medical,
+        &["etp_medical_medecin_coordonnateur", "etp_medical_autre"],
+        &[coordinator],
+    );
+}
+
+/// Catalogue 1.1: rooms installed at 31/12, about one double room in eight beds (permanent and
+/// temporary); an ESAT has no accommodation: 0. No random draw.
+pub(super) fn rooms(form: &mut Form<'_>, profile: &Profile, code: &str) {
+    let beds = if code == "esat" {
+        0
+    } else {
+        profile.places_hp + profile.places_ht
+    };
+    form.count("chambres_installees_31_12", beds - beds / 8);
 }
 
 /// Finance items, consistent with each other (CAF within ±21 %, vétusté within 0–100 %).

@@ -20,6 +20,14 @@ pub const SHEET: &str = "Restitutions";
 /// Columns frozen at the left of the official file (freeze panes at `G2`).
 pub const FROZEN_COLUMNS: u16 = 6;
 
+/// The official file name: `export-tdbesms-2024-region-agg.xlsx`, and for campaign 2020
+/// `export-tdbesms-2020-region_agg.xlsx` (an underscore: the name the ATIH shipped that year, which the
+/// pipelines read as is). The same stem for CSV.
+pub fn file_name(year: i32, extension: &str) -> String {
+    let suffix = if year == 2020 { "region_agg" } else { "region-agg" };
+    format!("export-tdbesms-{year}-{suffix}.{extension}")
+}
+
 /// Every column, in order.
 pub fn columns() -> &'static [Column] {
     &COLUMNS
@@ -147,8 +155,35 @@ mod tests {
         assert_eq!(COLUMNS[0].excel, "A");
         assert_eq!(COLUMNS[330].excel, "LS");
         let covered = COLUMNS.iter().filter(|c| c.source != Source::Empty).count();
-        assert!(covered > 140, "{covered} columns covered");
+        assert_eq!(covered, 166, "147 in catalogue 1.0, 19 more with 1.1");
         assert_eq!(percent(0.1197), 11.97);
+    }
+
+    #[test]
+    fn every_column_a_pipeline_reads_is_covered() {
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/data/regional_export_header.json")).unwrap();
+        let columns = spec["columns"].as_array().unwrap();
+        assert_eq!(columns.len(), COLUMNS.len());
+        let mut read = 0;
+        for (official, ours) in columns.iter().zip(&COLUMNS) {
+            assert_eq!(official["excel_column"].as_str(), Some(ours.excel));
+            if official["used_by"].as_array().is_some_and(|u| !u.is_empty()) {
+                read += 1;
+                assert_ne!(ours.source, Source::Empty, "{} {}", ours.excel, ours.label);
+            }
+        }
+        assert_eq!(
+            read, 50,
+            "41 columns read by controle_ehpad, 9 more by MATRICE_PH only"
+        );
+    }
+
+    #[test]
+    fn the_official_file_names() {
+        assert_eq!(file_name(2024, "xlsx"), "export-tdbesms-2024-region-agg.xlsx");
+        assert_eq!(file_name(2021, "csv"), "export-tdbesms-2021-region-agg.csv");
+        assert_eq!(file_name(2020, "xlsx"), "export-tdbesms-2020-region_agg.xlsx");
     }
 
     #[test]

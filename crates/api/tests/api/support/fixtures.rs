@@ -62,7 +62,7 @@ pub fn insert_campaign(state: &AppState, year: i32, phase: &str) {
     diesel::insert_into(campaigns::table)
         .values((
             campaigns::year.eq(year),
-            campaigns::catalogue_version.eq("1.0"),
+            campaigns::catalogue_version.eq(tdb_domain::catalogue_for(year).unwrap().version()),
             campaigns::phase.eq(phase),
             campaigns::collecte_opens_on.eq(Some(format!("{year}-03-01"))),
             campaigns::collecte_closes_on.eq(Some(format!("{year}-06-30"))),
