@@ -2,9 +2,11 @@
 //! `…/organisations/{finess_ej}/template.xlsx`): values exported within the caller's scope
 //! (`docs/exports.md`).
 
+use std::io::Read;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use actix_web::body::SizedStream;
 use actix_web::http::header::{CONTENT_DISPOSITION, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, web};
@@ -261,10 +263,10 @@ async fn template(
 
 /// Builds an XLSX export, then appends its audit entry.
 async fn xlsx(state: &AppState, plan: Plan) -> Result<HttpResponse, ApiError> {
-    let (plan, bytes, counts) = state
+    let (plan, built, counts) = state
         .db(move |conn| {
-            let (bytes, counts) = exports::xlsx(conn, &plan)?;
-            Ok((plan, bytes, counts))
+            let (built, counts) = exports::xlsx(conn, &plan)?;
+            Ok((plan, built, counts))
         })
         .await?;
     let name = file_name(&plan, "xlsx");
@@ -277,7 +279,36 @@ async fn xlsx(state: &AppState, plan: Plan) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok()
         .content_type(xlsx_output::MEDIA_TYPE)
         .insert_header((CONTENT_DISPOSITION, attachment(&name)))
-        .body(bytes))
+        .body(stream_file(built)))
+}
+
+/// Streams a built workbook from its temporary file (read on a blocking thread, 64 KiB at a time),
+/// with its `Content-Length`; the file is gone once read or once the reader leaves.
+fn stream_file(built: xlsx_output::Built) -> SizedStream<Chunks> {
+    let xlsx_output::Built { mut file, len } = built;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, ApiError>>(4);
+    actix_web::rt::task::spawn_blocking(move || {
+        loop {
+            let mut chunk = vec![0; 64 * 1024];
+            let sent = match file.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(read) => {
+                    chunk.truncate(read);
+                    sender.blocking_send(Ok(Bytes::from(chunk)))
+                }
+                Err(error) => {
+                    // The reader may be gone already: nothing else to tell.
+                    let _ = sender
+                        .blocking_send(Err(ApiError::Internal(format!("lecture du classeur : {error}"))));
+                    break;
+                }
+            };
+            if sent.is_err() {
+                break;
+            }
+        }
+    });
+    SizedStream::new(len, Chunks(receiver))
 }
 
 /// Streams a CSV export: written chunk by chunk on a blocking thread, sent as it is written.

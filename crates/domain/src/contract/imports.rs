@@ -200,7 +200,7 @@ pub struct ImportProblem {
 #[serde(untagged)]
 pub enum ImportUnprocessable {
     /// Values were refused: nothing written, the summary says what the import would have done.
-    Rejected(ImportProblem),
+    Rejected(Box<ImportProblem>),
     /// The request itself was refused.
     Request(ImportRequestProblem),
 }

@@ -285,7 +285,7 @@ pub fn csv(pool: &DbPool, plan: &Plan, emit: &mut dyn FnMut(Vec<u8>) -> bool) ->
 
 /// Builds an XLSX export of `plan` (a table layout, or a template), read in one snapshot; the caller
 /// appends the audit entry ([`audit_entry`]) once it is built.
-pub fn xlsx(conn: &mut DbConnection, plan: &Plan) -> Result<(Vec<u8>, Counts), ApiError> {
+pub fn xlsx(conn: &mut DbConnection, plan: &Plan) -> Result<(xlsx_output::Built, Counts), ApiError> {
     read_snapshot(conn, |conn| match plan.request.layout {
         Layout::Template => template::write(conn, plan),
         _ => xlsx_output::write(conn, plan),

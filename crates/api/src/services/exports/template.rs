@@ -14,7 +14,7 @@ use rust_xlsxwriter::{Color, Format, Note, Workbook, Worksheet, XlsxError};
 use tdb_domain::contract::{ItemDef, ItemType};
 
 use super::cells::Cell;
-use super::xlsx_output::xlsx_error;
+use super::xlsx_output::{Built, save, xlsx_error};
 use super::{Counts, Plan, StructureData, Visitor, for_each_structure};
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -34,7 +34,7 @@ const SAISIE_FILL: u32 = 0x00DD_EBF7;
 const PREFILL_FILL: u32 = 0x00FF_F2CC;
 
 /// Writes the template of the plan's structures.
-pub fn write(conn: &mut DbConnection, plan: &Plan) -> Result<(Vec<u8>, Counts), ApiError> {
+pub fn write(conn: &mut DbConnection, plan: &Plan) -> Result<(Built, Counts), ApiError> {
     let mut workbook = Workbook::new();
     legend(workbook.add_worksheet(), plan).map_err(xlsx_error)?;
     let mut sink = Sink {
@@ -44,8 +44,7 @@ pub fn write(conn: &mut DbConnection, plan: &Plan) -> Result<(Vec<u8>, Counts), 
         formats: Formats::new(),
     };
     let counts = for_each_structure(conn, plan, &mut sink)?;
-    let bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
-    Ok((bytes, counts))
+    Ok((save(&mut workbook)?, counts))
 }
 
 /// Categories of every scope set.

@@ -1,10 +1,15 @@
 //! XLSX exports of the table layouts: one sheet, the header on row 1, one line per structure (or per
 //! value, long layout). Numbers are number cells, everything else text (FINESS stay text: `2A…`
 //! FINESS are not numbers and leading zeros survive). The sheet is written row by row in constant
-//! memory mode (rows go to a temporary file), the workbook is then assembled in memory.
+//! memory mode (rows go to a temporary file), the workbook is then assembled into an anonymous
+//! temporary file ([`Built`]) that the route streams: the server's memory does not follow the export's
+//! size.
 //!
 //! The `regional` layout follows the official file: sheet `Restitutions`, header in `A1:LS1` with the
 //! number format of each official header cell, panes frozen at `G2`.
+
+use std::fs::File;
+use std::io::{Seek, SeekFrom};
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
@@ -19,8 +24,27 @@ pub const MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spre
 /// Lines of a sheet (Excel's limit), header included.
 pub const MAX_ROWS: u64 = 1_048_576;
 
+/// A built workbook: an anonymous temporary file (gone once closed), positioned at its start.
+#[derive(Debug)]
+pub struct Built {
+    /// The file, to be read from its start.
+    pub file: File,
+    /// Its size in bytes.
+    pub len: u64,
+}
+
+/// Assembles `workbook` into an anonymous temporary file.
+pub fn save(workbook: &mut Workbook) -> Result<Built, ApiError> {
+    let io = |e: std::io::Error| ApiError::Internal(format!("fichier temporaire du classeur : {e}"));
+    let mut file = tempfile::tempfile().map_err(io)?;
+    workbook.save_to_writer(&mut file).map_err(xlsx_error)?;
+    let len = file.stream_position().map_err(io)?;
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    Ok(Built { file, len })
+}
+
 /// Writes the export of `plan` (a table layout) as a workbook.
-pub fn write(conn: &mut DbConnection, plan: &Plan) -> Result<(Vec<u8>, Counts), ApiError> {
+pub fn write(conn: &mut DbConnection, plan: &Plan) -> Result<(Built, Counts), ApiError> {
     let mut workbook = Workbook::new();
     let sheet = workbook
         .add_worksheet_with_constant_memory()
@@ -46,8 +70,7 @@ pub fn write(conn: &mut DbConnection, plan: &Plan) -> Result<(Vec<u8>, Counts), 
         failure: None,
     };
     let counts = for_each_structure(conn, plan, &mut sink)?;
-    let bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
-    Ok((bytes, counts))
+    Ok((save(&mut workbook)?, counts))
 }
 
 fn regional_header(sheet: &mut Worksheet, header: &[String]) -> Result<(), XlsxError> {
@@ -120,4 +143,35 @@ fn column(index: usize) -> Result<u16, ApiError> {
 /// An XLSX writing failure (a defect: the layouts stay within the format's limits).
 pub fn xlsx_error(error: XlsxError) -> ApiError {
     ApiError::Internal(format!("XLSX writing failed: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    #[test]
+    fn a_saved_workbook_is_read_from_its_start_with_its_length() {
+        let mut workbook = Workbook::new();
+        workbook
+            .add_worksheet_with_constant_memory()
+            .unwrap()
+            .write_string(0, 0, "finess")
+            .unwrap();
+        let mut built = save(&mut workbook).unwrap();
+        let mut bytes = Vec::new();
+        built.file.read_to_end(&mut bytes).unwrap();
+        assert_eq!(bytes.len() as u64, built.len);
+        assert!(bytes.starts_with(b"PK\x03\x04"), "a zip from its first byte");
+        let mut read: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = calamine::Reader::worksheet_range_at(&mut read, 0)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            range.get_value((0, 0)),
+            Some(&calamine::Data::String("finess".to_owned()))
+        );
+    }
 }
