@@ -41,7 +41,8 @@ pub fn build_state(config: Config) -> Result<AppState, DbError> {
 }
 
 /// Registers the whole application: `/api/v1`, `/api/openapi.json`, `/api/docs/`, then the web app, all
-/// behind [`routes::security::harden`] (security headers, `HEAD`, 405, problem+json for every error).
+/// behind [`routes::security::harden`] (security headers, `HEAD`, 405, problem+json for every error),
+/// compressed as the client accepts ([`routes::compression`]).
 pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
     let contract = openapi::document();
     let hardening = web::Data::new(Hardening::new(
@@ -56,6 +57,9 @@ pub fn configure(state: AppState) -> impl Fn(&mut web::ServiceConfig) + Clone {
         cfg.app_data(hardening.clone()).service(
             web::scope("")
                 .wrap(from_fn(routes::security::harden))
+                .wrap(from_fn(routes::compression::mark_as_is))
+                .wrap(middleware::Compress::default())
+                .wrap(from_fn(routes::compression::unmark))
                 .configure(move |cfg| {
                     cfg.app_data(web::Data::new(state.clone()))
                         .configure(routes::extract::configure)

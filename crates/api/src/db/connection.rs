@@ -244,13 +244,16 @@ impl ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut conn =
                     SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
-                // WAL: readers never wait for the writer. 64 MiB of page cache per connection and
-                // reads through a 1 GiB memory map (shared by the connections, paged by the OS): a form
-                // is two indexed ranges of rows, so a national database reads from memory, not `read()`.
+                // WAL: readers never wait for the writer. 16 MiB of page cache per connection and the
+                // first 64 MiB of the file read through a memory map (its hot pages: the schema, the
+                // upper B-tree levels); the rest comes from the OS's file cache. Both bounds keep the
+                // server's resident memory (heap + mapped pages) under 512 MiB whatever the database's
+                // size: a 1 GiB map of a national database counted 1.2 GiB of mapped pages in `VmHWM`
+                // (docs/imports.md, « Memory »).
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;",
+                     PRAGMA cache_size = -16384; PRAGMA mmap_size = 67108864;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

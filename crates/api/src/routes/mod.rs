@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod catalogue;
 pub mod client_ip;
 pub mod clients;
+pub mod compression;
 pub mod cpom;
 pub mod evaluate;
 pub mod exports;

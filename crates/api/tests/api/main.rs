@@ -14,6 +14,7 @@ mod authz_matrix;
 mod benchmarks;
 mod campaigns;
 mod catalogue;
+mod compression;
 mod config_env;
 mod contract_check;
 mod cpom;

@@ -243,6 +243,13 @@ pub async fn check_answer(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let method = req.method().as_str().to_owned();
     let response = next.call(req).await?;
+    // A compressed body (a test that asks for it) is checked by that test, not here.
+    if response
+        .headers()
+        .contains_key(actix_web::http::header::CONTENT_ENCODING)
+    {
+        return Ok(response.map_into_boxed_body());
+    }
     let pattern = response.request().match_pattern();
     let status = response.status().as_u16();
     let media_type = response
