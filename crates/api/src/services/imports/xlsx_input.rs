@@ -35,41 +35,35 @@ const CODE_HEADER: &str = "code";
 const FIRST_ITEM_ROW: u32 = 3;
 const VALUE_COLUMN: u32 = 2;
 
-/// Where each value of an import came from: `(row, FINESS, item)` → `(sheet, row, column)` (0-based,
-/// the sheet by its index in `sheets`); the item is `None` for the cell naming the structure. Kept
-/// compact (one small entry per value: the item codes are shared, the cell named only when a rejection
-/// is located), as a sheet may hold a million lines.
+/// Where each value of an import came from: `(row, item)` → `(sheet, row, column)` (0-based, the sheet
+/// by its index in `sheets`); the item is `None` for the cell naming the structure. A row names one
+/// structure, so the FINESS is not part of the key. Kept compact (one small entry per value, with no
+/// allocation of its own: the item codes are shared, the cell named only when a rejection is located),
+/// as a sheet may hold a million lines.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Cells {
     sheets: Vec<String>,
     places: HashMap<PlaceKey, (u32, u32, u32)>,
 }
 
-/// `(row, FINESS, item)` of a value (the item `None` for the structure's cell).
-type PlaceKey = (u64, Box<str>, Option<Arc<str>>);
+/// `(row, item)` of a value (the item `None` for the structure's cell).
+type PlaceKey = (u64, Option<Arc<str>>);
 
 impl Cells {
-    fn insert(&mut self, row: u64, finess: &str, item: Option<&Arc<str>>, sheet: &str, cell: (u32, u32)) {
+    fn insert(&mut self, row: u64, item: Option<&Arc<str>>, sheet: &str, cell: (u32, u32)) {
         if self.sheets.last().is_none_or(|last| last != sheet) {
             self.sheets.push(sheet.to_owned());
         }
         let index = u32::try_from(self.sheets.len() - 1).unwrap_or(u32::MAX);
-        self.places.insert(
-            (row, Box::from(finess), item.map(Arc::clone)),
-            (index, cell.0, cell.1),
-        );
+        self.places.insert((row, item.map(Arc::clone)), (index, cell.0, cell.1));
     }
 
     /// Names the sheet and cell of every rejection of `summary` (a rejected value without a cell of
     /// its own, such as a duplicate, points at its structure's cell).
     pub fn locate(&self, summary: &mut ImportSummary) {
         for rejection in &mut summary.rejected {
-            let finess: Box<str> = Box::from(rejection.finess.as_str());
-            let key = (rejection.row, finess, rejection.item.as_deref().map(Arc::from));
-            let place = self
-                .places
-                .get(&key)
-                .or_else(|| self.places.get(&(key.0, key.1.clone(), None)));
+            let key = (rejection.row, rejection.item.as_deref().map(Arc::from));
+            let place = self.places.get(&key).or_else(|| self.places.get(&(key.0, None)));
             if let Some((sheet, r, c)) = place {
                 rejection.sheet = self.sheets.get(*sheet as usize).cloned();
                 rejection.cell = Some(cell_name(*r, *c));
@@ -311,7 +305,7 @@ impl SheetReader<'_> {
             if is_template(&head) {
                 let number = index as u64 + 1;
                 let finess = text(head_at(&head, 0, 1)).unwrap_or_default();
-                cells.insert(number, &finess, None, &name, (0, 1));
+                cells.insert(number, None, &name, (0, 1));
                 let mut row = ImportRow {
                     row: number,
                     finess: finess.clone(),
@@ -364,8 +358,7 @@ impl SheetReader<'_> {
         };
         let item = self.interner.get(&code);
         if self.push(row, &item, at(line, VALUE_COLUMN)) {
-            let finess = row.finess.clone();
-            cells.insert(row.row, &finess, Some(&item), sheet, (r, VALUE_COLUMN));
+            cells.insert(row.row, Some(&item), sheet, (r, VALUE_COLUMN));
         }
     }
 
@@ -393,13 +386,13 @@ impl SheetReader<'_> {
                         continue;
                     };
                     if self.push(&mut row, item, Some(cell)) {
-                        cells.insert(number, &finess, Some(item), &table.sheet, (r, *c));
+                        cells.insert(number, Some(item), &table.sheet, (r, *c));
                     }
                 }
                 if finess.is_empty() && row.is_empty() {
                     return Ok(());
                 }
-                cells.insert(number, &finess, None, &table.sheet, (r, 0));
+                cells.insert(number, None, &table.sheet, (r, 0));
                 row
             }
             TableKind::Long {
@@ -421,8 +414,8 @@ impl SheetReader<'_> {
                     unreadable: Vec::new(),
                 };
                 self.push(&mut row, &item, at(line, v));
-                cells.insert(number, &finess, Some(&item), &table.sheet, (r, v));
-                cells.insert(number, &finess, None, &table.sheet, (r, f));
+                cells.insert(number, Some(&item), &table.sheet, (r, v));
+                cells.insert(number, None, &table.sheet, (r, f));
                 row
             }
         };
