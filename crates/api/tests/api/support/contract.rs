@@ -255,14 +255,14 @@ pub async fn check_answer(
     let Ok(bytes) = actix_web::body::to_bytes(body).await else {
         panic!("{method} {}: the answer's body could not be read", request.path());
     };
-    if let Some(pattern) = pattern {
-        if let Err(violation) = check(&method, &pattern, status, media_type.as_deref(), &bytes) {
-            panic!(
-                "contract violation: {method} {pattern} ({}) answered {status}: {violation}\nbody: {}",
-                request.path(),
-                String::from_utf8_lossy(&bytes[..bytes.len().min(2000)])
-            );
-        }
+    if let Some(pattern) = pattern
+        && let Err(violation) = check(&method, &pattern, status, media_type.as_deref(), &bytes)
+    {
+        panic!(
+            "contract violation: {method} {pattern} ({}) answered {status}: {violation}\nbody: {}",
+            request.path(),
+            String::from_utf8_lossy(&bytes[..bytes.len().min(2000)])
+        );
     }
     Ok(ServiceResponse::new(
         request,
