@@ -12,7 +12,8 @@ vendor=crates/web-ui/vendor/dsfr
 rm -rf "$vendor"
 mkdir -p "$vendor"
 cp "$dsfr/dsfr.min.css" "$vendor/"
-cp -r "$dsfr/fonts" "$dsfr/favicon" "$vendor/"
+# The icons the CSS references (badges, alerts, links…): without them `/dsfr/icons/…` is a 404.
+cp -r "$dsfr/fonts" "$dsfr/favicon" "$dsfr/icons" "$vendor/"
 
 (cd crates/web-ui && trunk build --release --cargo-profile wasm-release)
 

@@ -140,3 +140,75 @@ async fn unknown_client_route_shows_the_french_not_found_page() {
     harness.screenshot("not-found").await.unwrap();
     harness.stop().await;
 }
+
+/// Issue 19, point 7: the DSFR icons the CSS references load (SVG, not the app's HTML), and a missing
+/// static file is a 404.
+#[actix_web::test]
+async fn the_dsfr_icons_the_css_uses_load_and_a_missing_file_is_a_404() {
+    let harness = Harness::start().await.unwrap_or_else(|e| panic!("{e}"));
+    harness
+        .browser
+        .goto(&format!("{}/", harness.base_url))
+        .await
+        .unwrap();
+    harness
+        .browser
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=login-form]"))
+        .await
+        .unwrap();
+    // Every icon URL of the DSFR stylesheet, resolved against it, fetched by the page.
+    let checked: serde_json::Value = harness
+        .browser
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            const urls = new Set();
+            for (const sheet of document.styleSheets) {
+                if (!sheet.href || !sheet.href.includes('/dsfr/')) continue;
+                for (const rule of sheet.cssRules) {
+                    for (const m of rule.cssText.matchAll(/url\("?([^")]*icons\/[^")]*)"?\)/g)) {
+                        urls.add(new URL(m[1], sheet.href).href);
+                    }
+                }
+            }
+            urls.add(new URL('/dsfr/icons/system/absent-icon.svg', location.href).href);
+            Promise.all([...urls].map(async (url) => {
+                const r = await fetch(url);
+                const body = await r.text();
+                return { url, status: r.status, type: r.headers.get('content-type') || '',
+                         svg: body.includes('<svg'), html: body.includes('<html') };
+            })).then(done, (e) => done(String(e)));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let answers = checked.as_array().unwrap_or_else(|| panic!("{checked}"));
+    let icons: Vec<_> = answers
+        .iter()
+        .filter(|a| !a["url"].as_str().unwrap().contains("absent-icon"))
+        .collect();
+    assert!(
+        icons.len() >= 20,
+        "only {} icon URLs found in the CSS",
+        icons.len()
+    );
+    for answer in &icons {
+        assert_eq!(answer["status"], 200, "{answer}");
+        assert!(
+            answer["type"].as_str().unwrap().starts_with("image/svg+xml") && answer["svg"] == true,
+            "{answer}"
+        );
+    }
+    let absent = answers
+        .iter()
+        .find(|a| a["url"].as_str().unwrap().contains("absent-icon"))
+        .unwrap();
+    assert_eq!(absent["status"], 404, "{absent}");
+    assert_eq!(absent["html"], false, "{absent}");
+    eprintln!(
+        "e2e: {} DSFR icons referenced by the CSS all load as SVG",
+        icons.len()
+    );
+    harness.stop().await;
+}

@@ -268,6 +268,36 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     wait_text(b, "[data-testid=dirty]", "non enregistrées").await;
     click(b, "[data-testid=save]").await;
     wait_text(b, "[data-testid=flash]", "Modifications enregistrées").await;
+    // Issue 19, point 8: the save time is shown in Paris time (the browser's own Europe/Paris zone
+    // data as the reference), never in UTC.
+    {
+        let esms = api_token(b, ESMS.0, ESMS.1).await;
+        let (_, doc) = api(b, "GET", &form_path(), Some(&esms), None).await;
+        let updated_at = doc["updated_at"].as_str().unwrap().to_owned();
+        let expected = b
+            .execute(
+                "const d = new Date(arguments[0]);
+                 const f = (o) => new Intl.DateTimeFormat('fr-FR', Object.assign({timeZone: 'Europe/Paris'}, o)).format(d);
+                 return f({day: '2-digit', month: '2-digit', year: 'numeric'}) + ' à '
+                      + f({hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});",
+                vec![serde_json::Value::from(updated_at.clone())],
+            )
+            .await
+            .unwrap();
+        let expected = expected.as_str().unwrap().to_owned();
+        let flash = wait_css(b, "[data-testid=flash]")
+            .await
+            .unwrap()
+            .prop("textContent")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(
+            flash.contains(&format!("le {expected}.")) && !flash.contains("UTC"),
+            "saved at {updated_at}: « {flash} », expected Paris time « {expected} »"
+        );
+        eprintln!("e2e: saved at {updated_at} shown as « {expected} » (Paris time)");
+    }
     // Below the threshold, the engine refuses the submission and says why.
     wait_text(b, "[data-testid=submit-reason]", "sous le seuil").await;
     let disabled = wait_css(b, "[data-testid=submit]")
@@ -384,12 +414,32 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     sign_in(b, ARS.0, ARS.1).await;
     open_form(&harness).await;
     click(b, "[data-testid=validate]").await;
-    wait_text(b, "[data-testid=flash]", "Formulaire validé").await;
+    // Issue 19, point 4: the form still waits for the CD, and says so.
+    wait_text(
+        b,
+        "[data-testid=flash]",
+        "Votre validation est enregistrée ; en attente du conseil départemental",
+    )
+    .await;
     state_is(&harness, "Soumis").await;
+    // The ARS queue no longer holds the form the ARS validated.
+    b.goto(&format!("{}/", harness.base_url)).await.unwrap();
+    wait_css(b, "[data-testid=review-queue]").await.unwrap();
+    wait_css(b, "[data-testid=progress] tbody tr").await.unwrap();
+    let still_listed: serde_json::Value = b
+        .execute(
+            &format!("return document.querySelectorAll(\"[data-testid=review-queue] tr[data-finess='{FINESS}']\").length;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(still_listed, 0, "the ARS queue still lists the form it validated");
+    shot(&harness, "home-ars-after-validation").await;
     sign_out(b).await;
     sign_in(b, CD.0, CD.1).await;
     open_form(&harness).await;
     click(b, "[data-testid=validate]").await;
+    wait_text(b, "[data-testid=flash]", "Formulaire validé").await;
     state_is(&harness, "Validé").await;
     shot(&harness, "form-validated").await;
     assert_french(b, "formulaire validé").await;

@@ -2,6 +2,10 @@
 //! (gzip, brotli or zstd, as the browser accepts), and the files trunk names with their content hash
 //! cached for a year as immutable (a new build has new names; `index.html`, which names them, is never
 //! cached without revalidation). docs/decisions/005-web-app-size-and-delivery.md.
+//!
+//! Only navigation routes fall back to `index.html`: a request for a static file that does not exist (a
+//! last segment with a file extension, `/dsfr/icons/…/x.svg`, `/app.js`, or any path under one of the
+//! app's asset directories, `/dsfr/…`) is a plain 404, so a missing asset is never answered with HTML.
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dist: &Path) {
         cfg.default_service(web::to(not_built));
         return;
     }
+    let asset_dirs = asset_directories(dist);
     cfg.service(
         web::scope("")
             .wrap(from_fn(cache_hashed_assets))
@@ -64,10 +69,40 @@ pub fn configure(cfg: &mut web::ServiceConfig, dist: &Path) {
                 Files::new("/", dist)
                     .index_file("index.html")
                     .default_handler(fn_service(move |req: ServiceRequest| {
-                        serve_index(req, index.clone())
+                        let static_file = is_static_file_path(req.path(), &asset_dirs);
+                        serve_index_or_404(req, index.clone(), static_file)
                     })),
             ),
     );
+}
+
+/// The top-level directories of the built app (`dsfr`, `snippets`…): everything under them is a file.
+fn asset_directories(dist: &Path) -> Vec<String> {
+    std::fs::read_dir(dist)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|entry| entry.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `path` asks for a static file rather than a page of the app: its last segment has a file
+/// extension (`.svg`, `.css`, `.js`, `.wasm`, `.png`, `.woff2`…: a dot followed by 1 to 8 letters or
+/// digits; no route of the app has a dot), or its first segment is one of `asset_dirs`. Such a request
+/// that no file answers is a 404; every other path is a client-side route and gets `index.html`.
+pub fn is_static_file_path(path: &str, asset_dirs: &[String]) -> bool {
+    let trimmed = path.trim_start_matches('/');
+    let first = trimmed.split('/').next().unwrap_or("");
+    if !first.is_empty() && asset_dirs.iter().any(|dir| dir == first) && trimmed.len() > first.len() {
+        return true;
+    }
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    last.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && (1..=8).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// Whether trunk named the file of `path` with its content hash (`tdb-web-ui-997d2f0c9b46f81c_bg.wasm`,
@@ -96,8 +131,18 @@ async fn cache_hashed_assets(
     Ok(response)
 }
 
-async fn serve_index(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
+async fn serve_index_or_404(
+    req: ServiceRequest,
+    index: PathBuf,
+    static_file: bool,
+) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
+    if static_file {
+        let response = HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("Fichier introuvable.");
+        return Ok(ServiceResponse::new(req, response));
+    }
     let mut response = NamedFile::open(index)?.into_response(&req);
     response.headers_mut().insert(
         header::CACHE_CONTROL,

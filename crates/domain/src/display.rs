@@ -5,8 +5,12 @@
 //! shortest decimal representation of the double (what `Display` prints), so `0.95` × 100 shown with
 //! one decimal rounds the digits `95.0`, not the binary value. French format: decimal comma, narrow
 //! no-break space (U+202F) between thousands, and before `%`.
+//!
+//! Trends are compared **at the precision shown** ([`shown_value`], [`trend`]): two values whose shown
+//! text is the same (`100,7 %` and `100,7 %`, whatever 10⁻⁹ separates the doubles) are equal, so the
+//! trend is « stable »; a change is labelled only when the shown figures differ.
 
-use crate::contract::IndicatorUnit;
+use crate::contract::{Direction, IndicatorUnit, Trend};
 
 /// Narrow no-break space, the French thousands separator.
 pub const NARROW_NBSP: char = '\u{202F}';
@@ -26,6 +30,99 @@ pub fn format_indicator(value: f64, unit: IndicatorUnit) -> String {
         IndicatorUnit::Ratio => format!("{}{NARROW_NBSP}%", format_decimal(value * 100.0, 1)),
         other => format_decimal(value, decimals(other)),
     }
+}
+
+/// The value as shown, as a number in the shown scale: the text of [`format_indicator`] read back
+/// (`1.00700000001` as a ratio gives `100.7`, a percentage; `12.46` in days gives `12.5`). Two values
+/// with the same shown text have the same shown value, and different shown texts different ones, so
+/// comparing shown values is comparing what the reader sees. Non-finite values stay as they are.
+pub fn shown_value(value: f64, unit: IndicatorUnit) -> f64 {
+    let (scaled, places) = match unit {
+        IndicatorUnit::Ratio => (value * 100.0, 1),
+        other => (value, decimals(other)),
+    };
+    if !scaled.is_finite() {
+        return scaled;
+    }
+    let text: String = format_decimal(scaled, places)
+        .chars()
+        .filter(|c| *c != NARROW_NBSP)
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    text.parse().unwrap_or(scaled)
+}
+
+/// The step of the shown scale of `unit`: one unit of its last shown decimal (`0,1` point of
+/// percentage for a ratio, `0,1` for one-decimal units, `1` for counts).
+pub fn shown_step(unit: IndicatorUnit) -> f64 {
+    match unit {
+        IndicatorUnit::Ratio => 0.1,
+        other => 10f64.powi(-i32::try_from(decimals(other)).unwrap_or(0)),
+    }
+}
+
+/// The change from `before` to `last`, compared at the precision shown ([`shown_value`]): equal shown
+/// figures are [`Trend::Stable`], however the doubles differ.
+pub fn trend_between(before: f64, last: f64, unit: IndicatorUnit) -> Trend {
+    let (before, last) = (shown_value(before, unit), shown_value(last, unit));
+    if last > before {
+        Trend::Hausse
+    } else if last < before {
+        Trend::Baisse
+    } else {
+        Trend::Stable
+    }
+}
+
+/// The trend of a series of campaigns (oldest first; `None` for a campaign without a value): the change
+/// between the last two values, compared at the precision shown, and whether it is an improvement
+/// given `direction` (`None` when stable or for a neutral indicator). `(None, None)` with fewer than
+/// two values. Used by the fiche de synthèse and, through it, the restitution.
+pub fn trend(
+    values: &[Option<f64>],
+    unit: IndicatorUnit,
+    direction: Direction,
+) -> (Option<Trend>, Option<bool>) {
+    let known: Vec<f64> = values.iter().copied().flatten().collect();
+    let [.., before, last] = known.as_slice() else {
+        return (None, None);
+    };
+    let trend = trend_between(*before, *last, unit);
+    let improving = match (direction, trend) {
+        (Direction::Neutral, _) | (_, Trend::Stable) => None,
+        (Direction::HigherBetter, t) => Some(t == Trend::Hausse),
+        (Direction::LowerBetter, t) => Some(t == Trend::Baisse),
+    };
+    (Some(trend), improving)
+}
+
+/// Smallest vertical range of a trend chart, in shown steps ([`shown_step`]): a change of one step
+/// (`100,6 %` → `100,7 %`) moves the line a tenth of the chart's height, not all of it.
+pub const SPARKLINE_MIN_STEPS: f64 = 10.0;
+
+/// Heights of the points of a small trend chart, from 0 (bottom) to 1 (top), `None` where a campaign
+/// has no value. Drawn from the shown values ([`shown_value`]), so noise below the shown precision
+/// draws a flat line at mid-height; the range is that of the values but at least
+/// [`SPARKLINE_MIN_STEPS`] shown steps, centred on them, so a small change stays small. Used by the
+/// fiche's charts in the web app and in the PDF.
+pub fn sparkline_heights(values: &[Option<f64>], unit: IndicatorUnit) -> Vec<Option<f64>> {
+    let shown: Vec<Option<f64>> = values
+        .iter()
+        .map(|v| v.map(|v| shown_value(v, unit)).filter(|v| v.is_finite()))
+        .collect();
+    let known = || shown.iter().copied().flatten();
+    let lo = known().fold(f64::INFINITY, f64::min);
+    let hi = known().fold(f64::NEG_INFINITY, f64::max);
+    let min_span = SPARKLINE_MIN_STEPS * shown_step(unit);
+    let (lo, span) = if hi - lo >= min_span {
+        (lo, hi - lo)
+    } else {
+        ((lo + hi) / 2.0 - min_span / 2.0, min_span)
+    };
+    shown
+        .into_iter()
+        .map(|v| v.map(|v| ((v - lo) / span).clamp(0.0, 1.0)))
+        .collect()
 }
 
 /// Rounds the decimal representation of `x` to `decimals` places, half away from zero, and writes it in
@@ -103,6 +200,96 @@ mod tests {
         assert_eq!(format_decimal(-0.04, 1), "0,0");
         // 1.005 prints as "1.005": the decimal text rounds up, whatever the binary value.
         assert_eq!(format_decimal(1.005, 2), "1,01");
+    }
+
+    #[test]
+    fn values_equal_at_the_shown_precision_are_a_stable_trend() {
+        use IndicatorUnit::{Jours, Personnes, Ratio};
+        // 100,7 % / 100,7 % / 100,7 %, the doubles 10⁻⁹ apart: stable, neither better nor worse.
+        let noisy = [Some(1.007), Some(1.007_000_001), Some(1.006_999_999)];
+        assert_eq!(format_indicator(1.006_999_999, Ratio), "100,7\u{202F}%");
+        assert_eq!(shown_value(1.006_999_999, Ratio), 100.7);
+        assert_eq!(shown_value(1.007_000_001, Ratio), 100.7);
+        assert_eq!(
+            trend(&noisy, Ratio, Direction::HigherBetter),
+            (Some(Trend::Stable), None)
+        );
+        assert_eq!(
+            trend(&noisy, Ratio, Direction::LowerBetter),
+            (Some(Trend::Stable), None)
+        );
+        // 12,46 and 12,54 days both show 12,5.
+        assert_eq!(trend_between(12.46, 12.54, Jours), Trend::Stable);
+        // 40,4 and 39,6 people both show 40.
+        assert_eq!(trend_between(40.4, 39.6, Personnes), Trend::Stable);
+    }
+
+    #[test]
+    fn a_change_that_shows_is_labelled() {
+        use IndicatorUnit::{Jours, Personnes, Ratio};
+        // 100,7 % then 100,8 %: one shown step up.
+        assert_eq!(
+            trend(&[Some(1.007), Some(1.008)], Ratio, Direction::HigherBetter),
+            (Some(Trend::Hausse), Some(true))
+        );
+        assert_eq!(
+            trend(&[Some(1.008), None, Some(1.007)], Ratio, Direction::HigherBetter),
+            (Some(Trend::Baisse), Some(false))
+        );
+        assert_eq!(
+            trend(&[Some(1.008), Some(1.007)], Ratio, Direction::LowerBetter),
+            (Some(Trend::Baisse), Some(true))
+        );
+        assert_eq!(
+            trend(&[Some(1.0), Some(2.0)], Ratio, Direction::Neutral),
+            (Some(Trend::Hausse), None)
+        );
+        // Rounding half away from zero decides: 12,44 shows 12,4, 12,45 shows 12,5.
+        assert_eq!(trend_between(12.44, 12.45, Jours), Trend::Hausse);
+        assert_eq!(trend_between(39.5, 40.4, Personnes), Trend::Stable);
+        assert_eq!(trend_between(39.4, 39.5, Personnes), Trend::Hausse);
+        // Fewer than two values: no trend.
+        assert_eq!(
+            trend(&[None, Some(1.0)], Ratio, Direction::HigherBetter),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn sparklines_draw_what_is_shown() {
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+        // Noise below the shown precision: a flat line at mid-height.
+        let flat = sparkline_heights(
+            &[Some(1.007), Some(1.007_000_001), Some(1.006_999_999)],
+            IndicatorUnit::Ratio,
+        );
+        assert!(flat.iter().all(|h| close(*h, 0.5)), "{flat:?}");
+        // One shown step (0,1 point): a tenth of the height, centred.
+        let small = sparkline_heights(&[Some(1.006), None, Some(1.007)], IndicatorUnit::Ratio);
+        assert!(
+            close(small[0], 0.45) && small[1].is_none() && close(small[2], 0.55),
+            "{small:?}"
+        );
+        // A real change uses the whole height.
+        let big = sparkline_heights(&[Some(0.80), Some(0.90), Some(0.85)], IndicatorUnit::Ratio);
+        assert!(
+            close(big[0], 0.0) && close(big[1], 1.0) && close(big[2], 0.5),
+            "{big:?}"
+        );
+        assert!(
+            sparkline_heights(&[None, None], IndicatorUnit::Jours)
+                .iter()
+                .all(Option::is_none)
+        );
+    }
+
+    #[test]
+    fn shown_steps() {
+        assert_eq!(shown_step(IndicatorUnit::Ratio), 0.1);
+        assert_eq!(shown_step(IndicatorUnit::Jours), 0.1);
+        assert_eq!(shown_step(IndicatorUnit::Personnes), 1.0);
+        assert_eq!(shown_value(1234.56, IndicatorUnit::Jours), 1234.6);
+        assert_eq!(shown_value(-0.04, IndicatorUnit::Jours), 0.0);
     }
 
     #[test]

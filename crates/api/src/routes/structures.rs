@@ -4,15 +4,16 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
 use tdb_domain::contract::{
-    FieldError, FormState, Page, Problem, Structure, StructureCreate, StructureUpdate,
+    FieldError, FormState, Page, Problem, Role, Structure, StructureCreate, StructureUpdate,
 };
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
 use crate::db::repo::scope::visible_structures;
-use crate::db::repo::structures::{FormStateFilter, StructureFilters};
+use crate::db::repo::structures::{AwaitingFilter, FormStateFilter, StructureFilters};
 use crate::error::{ApiError, ProblemCode};
 use crate::routes::pagination::PageParams;
+use crate::services::forms::rules::authority_of;
 use crate::services::if_match::etag;
 use crate::services::structures as service;
 use crate::state::AppState;
@@ -39,17 +40,23 @@ pub struct StructureListParams {
     /// `non_commence`, `en_cours`, `soumis`, `correction_demandee`, `valide`, `cloture`.
     #[param(example = "soumis")]
     pub form_state: Option<String>,
-    /// Campaign year of `form_state` (required with it).
+    /// Campaign year of `form_state` or `awaiting` (required with either).
     #[param(example = 2024)]
     pub campaign: Option<i32>,
+    /// `me`: only the forms of `campaign` submitted and still awaiting the validation of your
+    /// authority (an ARS officer no longer sees the forms the ARS validated while the conseil
+    /// départemental's validation is pending, and the reverse); empty for a caller who validates no
+    /// form (`national`, `esms`, `og`, partners). The review queue of the web app.
+    #[param(example = "me")]
+    pub awaiting: Option<String>,
     /// Text searched in the name (case-insensitive) or start of the FINESS; at most 200 characters.
     #[param(example = "tilleuls", max_length = 200)]
     pub q: Option<String>,
 }
 
 impl StructureListParams {
-    /// Checks the filters, listing every invalid one.
-    fn validate(self) -> Result<StructureFilters, ApiError> {
+    /// Checks the filters, listing every invalid one; `awaiting=me` is resolved for `role`.
+    fn validate(self, role: Role) -> Result<StructureFilters, ApiError> {
         if let Some(q) = &self.q
             && q.chars().count() > Q_MAX_CHARS
         {
@@ -106,6 +113,30 @@ impl StructureListParams {
                     .map(|(campaign, state)| FormStateFilter { campaign, state })
             }
         };
+        let awaiting = match self.awaiting.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("me") => {
+                if self.campaign.is_none() {
+                    bad(
+                        "campaign",
+                        "required",
+                        "Précisez la campagne des formulaires attendus.".to_owned(),
+                    );
+                }
+                self.campaign.map(|campaign| AwaitingFilter {
+                    campaign,
+                    authority: authority_of(role),
+                })
+            }
+            Some(_) => {
+                bad(
+                    "awaiting",
+                    "unknown_awaiting",
+                    "Seule la valeur « me » est acceptée.".to_owned(),
+                );
+                None
+            }
+        };
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
@@ -116,6 +147,7 @@ impl StructureListParams {
             region: non_blank(self.region),
             organisation: non_blank(self.organisation),
             form_state,
+            awaiting,
             q: non_blank(self.q),
         })
     }
@@ -152,7 +184,7 @@ pub async fn list_structures(
     params: web::Query<StructureListParams>,
 ) -> Result<web::Json<Page<Structure>>, ApiError> {
     let paging = page.into_inner().validate();
-    let filters = params.into_inner().validate();
+    let filters = params.into_inner().validate(principal.role);
     let (paging, filters) = match (paging, filters) {
         (Ok(paging), Ok(filters)) => (paging, filters),
         (Err(ApiError::Validation(mut a)), Err(ApiError::Validation(b))) => {

@@ -125,3 +125,90 @@ async fn trunk_hashed_names_are_recognised() {
     assert!(!is_hashed_asset("/index.html"));
     assert!(!is_hashed_asset("/dsfr/fonts/Marianne-Bold.woff2"));
 }
+
+#[actix_web::test]
+async fn a_missing_static_file_is_a_404_not_the_app() {
+    let db = TestDb::sqlite();
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><body>tdb-spa</body></html>",
+    )
+    .unwrap();
+    let icons = dist.path().join("dsfr/icons/system");
+    std::fs::create_dir_all(&icons).unwrap();
+    std::fs::write(dist.path().join("dsfr/dsfr.min.css"), "body{}").unwrap();
+    std::fs::write(
+        icons.join("fr--info-fill.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let state = tdb_api::server::build_state(config(&db, dist.path().to_path_buf())).unwrap();
+    let app = test::init_service(App::new().configure(tdb_api::server::configure(state))).await;
+
+    // An icon that exists is served as SVG.
+    let response = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri("/dsfr/icons/system/fr--info-fill.svg")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("content-type").unwrap(), "image/svg+xml");
+
+    // Missing files: a 404, never the app's HTML.
+    for uri in [
+        "/dsfr/icons/system/fr--warning-fill.svg",
+        "/dsfr/icons/system/",
+        "/dsfr/missing",
+        "/app-0a1b2c3d4e5f6a7b.css",
+        "/tdb-web-ui-997d2f0c9b46f81c_bg.wasm",
+        "/missing.js",
+        "/images/logo.png",
+        "/dsfr/fonts/Marianne-Bold.woff2",
+        "/formulaire/2024/favicon.ico",
+    ] {
+        let response = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+        assert_eq!(response.status(), 404, "{uri}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        assert!(!content_type.contains("html"), "{uri}: {content_type}");
+        let body = test::read_body(response).await;
+        assert!(!std::str::from_utf8(&body).unwrap().contains("tdb-spa"), "{uri}");
+    }
+
+    // Navigation routes, however deep, still get the app.
+    for uri in [
+        "/formulaire/2024/590000001",
+        "/restitution/2024/590000001",
+        "/cpom/comites/3",
+        "/cpom/couverture",
+        "/definir-mot-de-passe?jeton=abc.def",
+        "/page/qui/n/existe/pas",
+    ] {
+        let response = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+        assert_eq!(response.status(), 200, "{uri}");
+        let body = test::read_body(response).await;
+        assert!(std::str::from_utf8(&body).unwrap().contains("tdb-spa"), "{uri}");
+    }
+}
+
+#[actix_web::test]
+async fn static_file_paths_are_told_from_routes() {
+    use tdb_api::spa::is_static_file_path;
+    let dirs = vec!["dsfr".to_owned(), "snippets".to_owned()];
+    assert!(is_static_file_path("/dsfr/icons/system/x.svg", &dirs));
+    assert!(is_static_file_path("/dsfr/anything", &dirs));
+    assert!(is_static_file_path("/snippets/x/inline0.js", &dirs));
+    assert!(is_static_file_path("/app.css", &dirs));
+    assert!(is_static_file_path("/a/b/font.woff2", &dirs));
+    assert!(!is_static_file_path("/", &dirs));
+    assert!(!is_static_file_path("/dsfr", &dirs));
+    assert!(!is_static_file_path("/formulaire/2024/590000001", &dirs));
+    assert!(!is_static_file_path("/cpom/3", &dirs));
+    assert!(!is_static_file_path("/.well-known", &dirs));
+}

@@ -539,7 +539,84 @@ async fn a_form_state_list_carries_the_cached_alert_count(db: TestDb) {
     );
 }
 
+/// Issue 19, point 4: `awaiting=me` lists the submitted forms still awaiting the caller's own
+/// authority: an ARS officer no longer sees a joint form the ARS validated while the CD's validation is
+/// pending (the CD still does); a national user, who validates nothing, gets an empty list.
+async fn the_review_queue_lists_only_the_forms_awaiting_the_callers_authority(db: TestDb) {
+    let state = state(&db);
+    small_world(&state);
+    insert_campaign(&state, 2024, "collecte");
+    for finess in ["590000011", "590000021", "620000011"] {
+        insert_form(&state, 2024, finess, "soumis", 10, 10);
+    }
+    let validate = |column: &str| {
+        let mut conn = state.pool.get().unwrap();
+        let now = Some(Utc::now().naive_utc());
+        let target = forms::table.find((2024, "590000011"));
+        if column == "ars" {
+            diesel::update(target)
+                .set((
+                    forms::ars_validated_at.eq(now),
+                    forms::ars_validated_by.eq(Some("ars@test")),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+        } else {
+            diesel::update(target)
+                .set((
+                    forms::cd_validated_at.eq(now),
+                    forms::cd_validated_by.eq(Some("cd@test")),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    };
+    // The ARS validated the joint EHPAD; the CD has not yet.
+    validate("ars");
+    let app = app(state.clone()).await;
+    let list = |token: String, query: &'static str| {
+        let request = test::TestRequest::get()
+            .uri(&format!("/api/v1/structures?{query}"))
+            .insert_header(("Authorization", token));
+        let app = &app;
+        async move { send(app, request).await }
+    };
+    let queue = "form_state=soumis&campaign=2024&awaiting=me";
+    let (status, body, _) = list(auth::ars(&state, "32"), "form_state=soumis&campaign=2024").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(finess_list(&body), vec!["590000011", "590000021"]);
+    let (status, body, _) = list(auth::ars(&state, "32"), queue).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(finess_list(&body), vec!["590000021"], "{body}");
+    assert_eq!(body["meta"]["total"], 1, "{body}");
+    assert_eq!(body["items"][0]["form"]["state"], "soumis");
+    // `awaiting=me` alone implies submitted forms.
+    let (_, body, _) = list(auth::ars(&state, "32"), "campaign=2024&awaiting=me").await;
+    assert_eq!(finess_list(&body), vec!["590000021"], "{body}");
+    let (_, body, _) = list(auth::cd(&state, "59"), queue).await;
+    assert_eq!(finess_list(&body), vec!["590000011"], "{body}");
+    let (_, body, _) = list(auth::cd(&state, "62"), queue).await;
+    assert_eq!(finess_list(&body), vec!["620000011"], "{body}");
+    // Once the CD validated too, nobody waits for it.
+    validate("cd");
+    let (_, body, _) = list(auth::cd(&state, "59"), queue).await;
+    assert!(finess_list(&body).is_empty(), "{body}");
+    // A national user validates nothing: an empty queue, although forms are submitted.
+    let (status, body, _) = list(auth::national(&state), queue).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(finess_list(&body).is_empty(), "{body}");
+    assert_eq!(body["meta"]["total"], 0, "{body}");
+    // Refusals: no campaign, an unknown value.
+    let (status, body, _) = list(auth::ars(&state, "32"), "awaiting=me").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["path"], "/query/campaign", "{body}");
+    let (status, body, _) = list(auth::ars(&state, "32"), "campaign=2024&awaiting=toi").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["code"], "unknown_awaiting", "{body}");
+}
+
 on_both_backends!(
+    the_review_queue_lists_only_the_forms_awaiting_the_callers_authority,
     a_form_state_list_carries_the_cached_alert_count,
     structure_reads_follow_the_scope,
     structure_writes_follow_the_scope,

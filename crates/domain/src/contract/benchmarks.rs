@@ -134,9 +134,11 @@ pub struct FicheIdentity {
     /// Authorised places by mode (`places_autorisees_hp`, `_ht`, `_aj`) as entered for the campaign;
     /// absent when not entered.
     pub capacity: Vec<FicheCapacity>,
-    /// `cpom_en_cours` of the campaign: true, false, or null when not entered.
+    /// Whether the structure is under a CPOM today, from the recorded contracts by the same rule as the
+    /// coverage page (a member of the perimeter of a contract in force today); always set by the server
+    /// (null kept for older clients).
     pub cpom: Option<bool>,
-    /// `date_fin_cpom` (`YYYY-MM-DD`) when a CPOM is running.
+    /// End date (`YYYY-MM-DD`) of that contract when the structure is under one.
     pub cpom_ends_on: Option<String>,
 }
 

@@ -511,6 +511,8 @@ pub struct Committee {
     pub scheduled_on: String,
     /// Held on.
     pub held_on: Option<String>,
+    /// Whether the committee is late: planned before today and never recorded as held.
+    pub late: bool,
     /// Minutes.
     pub minutes: Option<String>,
     /// Decisions.

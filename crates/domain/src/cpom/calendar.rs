@@ -74,6 +74,12 @@ pub fn scheduled_committees(start_year: i32) -> [ScheduledCommittee; 2] {
     ]
 }
 
+/// Whether a committee is late on `today`: planned before that day and not recorded as held.
+/// (A committee planned today is not late yet.) Dates are ISO `YYYY-MM-DD`.
+pub fn committee_is_late(scheduled_on: &str, held_on: Option<&str>, today: &str) -> bool {
+    held_on.is_none() && scheduled_on < today
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +96,16 @@ mod tests {
             (CommitteeKind::BilanFinal, 2028, 5)
         );
         assert_eq!(default_end(2024), 2028);
+    }
+
+    #[test]
+    fn a_committee_due_and_never_recorded_is_late() {
+        // Due months ago, never recorded.
+        assert!(committee_is_late("2026-06-15", None, "2026-12-04"));
+        assert!(committee_is_late("2026-12-03", None, "2026-12-04"));
+        // Held (even late), or not due yet: not late.
+        assert!(!committee_is_late("2026-06-15", Some("2026-07-01"), "2026-12-04"));
+        assert!(!committee_is_late("2026-12-04", None, "2026-12-04"));
+        assert!(!committee_is_late("2027-06-15", None, "2026-12-04"));
     }
 }

@@ -135,27 +135,18 @@ pub fn Sparkline(
     const HEIGHT: f64 = 32.0;
     let label = format!("{}{summary}", trend_text(&points, unit));
     let title = label.clone();
-    let known: Vec<f64> = points.iter().filter_map(|(_, v)| *v).collect();
-    let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let span = if hi > lo { hi - lo } else { 1.0 };
+    // Heights from the shown values, at least ten shown steps high: noise draws a flat line.
+    let values: Vec<Option<f64>> = points.iter().map(|(_, v)| *v).collect();
+    let heights = tdb_domain::display::sparkline_heights(&values, unit);
     let step = if points.len() > 1 {
         (WIDTH - 12.0) / (points.len() - 1) as f64
     } else {
         0.0
     };
-    let xy: Vec<(f64, f64)> = points
+    let xy: Vec<(f64, f64)> = heights
         .iter()
         .enumerate()
-        .filter_map(|(i, (_, v))| {
-            let v = (*v)?;
-            let y = if hi > lo {
-                HEIGHT - 6.0 - (v - lo) / span * (HEIGHT - 12.0)
-            } else {
-                HEIGHT / 2.0
-            };
-            Some((6.0 + i as f64 * step, y))
-        })
+        .filter_map(|(i, t)| Some((6.0 + i as f64 * step, HEIGHT - 6.0 - (*t)? * (HEIGHT - 12.0))))
         .collect();
     let line: String = xy
         .iter()

@@ -1,8 +1,9 @@
 //! Home page « À faire »: what the signed-in user has to do in the open campaign.
 //!
 //! A structure or a managing body sees its forms (state, completion, deadline, open correction
-//! requests); an ARS or CD officer sees the review queue (submitted forms, most alerts first) and the
-//! progress of the campaign by department.
+//! requests); an ARS or CD officer sees the review queue (submitted forms still awaiting the validation
+//! of its authority, most alerts first) and the progress of the campaign by department; a national user
+//! sees the progress only (it validates nothing).
 
 use leptos::prelude::*;
 use tdb_domain::contract::{
@@ -70,7 +71,8 @@ fn Todo(campaign: Campaign, user: SessionUser) -> impl IntoView {
                     {format!("Tableau de bord territorial de la campagne {year}")}
                 </a>
             </p>
-            <ReviewQueue year/>
+            // Only the ARS and CD validate forms: a national user has no review queue.
+            {matches!(user.role, Role::Ars | Role::Cd).then(|| view! { <ReviewQueue year/> })}
             <Progress year/>
         }
         .into_any(),
@@ -174,7 +176,8 @@ fn my_form_row(s: Structure, form: Result<FormDocument, UiError>) -> FormRowCell
 fn ReviewQueue(year: i32) -> impl IntoView {
     let rows = LocalResource::new(move || async move {
         let mut rows: Vec<(Structure, StructureForm)> =
-            api::structures(&format!("form_state=soumis&campaign={year}"))
+            // The forms still awaiting this officer's authority (not those it already validated).
+            api::structures(&format!("form_state=soumis&campaign={year}&awaiting=me"))
                 .await?
                 .items
                 .into_iter()

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDateTime, SecondsFormat};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use tdb_domain::contract::{FormState, Funder, Structure, StructureForm};
+use tdb_domain::contract::{Authority, FormState, Funder, Structure, StructureForm};
 
 use super::scope::{Db, StructureFilter};
 use super::stored;
@@ -59,6 +59,16 @@ pub struct FormStateFilter {
     pub state: FormState,
 }
 
+/// The submitted forms of one campaign whose validation by an authority is still awaited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwaitingFilter {
+    /// Campaign year.
+    pub campaign: i32,
+    /// The authority whose validation is awaited; `None` (a caller who validates nothing) matches
+    /// no structure.
+    pub authority: Option<Authority>,
+}
+
 /// Filters of a structure list (all optional, combined with AND).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StructureFilters {
@@ -72,6 +82,8 @@ pub struct StructureFilters {
     pub organisation: Option<String>,
     /// State of the form of a campaign.
     pub form_state: Option<FormStateFilter>,
+    /// Submitted forms of a campaign awaiting an authority's validation.
+    pub awaiting: Option<AwaitingFilter>,
     /// Text in the name (case-insensitive) or start of the FINESS.
     pub q: Option<String>,
 }
@@ -157,6 +169,29 @@ fn filtered<'a>(visible: StructureFilter, filters: &StructureFilters) -> structu
             )
         };
     }
+    if let Some(AwaitingFilter { campaign, authority }) = &filters.awaiting {
+        let submitted = forms::table
+            .filter(forms::campaign_year.eq(*campaign))
+            .filter(forms::state.eq(FormState::Soumis.as_str()));
+        query = match authority {
+            Some(Authority::Ars) => query.filter(
+                structures::finess.eq_any(
+                    submitted
+                        .filter(forms::ars_validated_at.is_null())
+                        .select(forms::structure_finess),
+                ),
+            ),
+            Some(Authority::Cd) => query.filter(
+                structures::finess.eq_any(
+                    submitted
+                        .filter(forms::cd_validated_at.is_null())
+                        .select(forms::structure_finess),
+                ),
+            ),
+            // A FINESS is never null: nothing matches.
+            None => query.filter(structures::finess.is_null()),
+        };
+    }
     if let Some(q) = &filters.q {
         let escaped = q
             .to_lowercase()
@@ -189,8 +224,13 @@ pub fn list(
         .limit(limit)
         .load(conn)?;
     let mut items = with_names(conn, rows)?;
-    if let Some(FormStateFilter { campaign, .. }) = &filters.form_state {
-        attach_forms(conn, *campaign, &mut items)?;
+    let campaign = filters
+        .form_state
+        .as_ref()
+        .map(|f| f.campaign)
+        .or(filters.awaiting.as_ref().map(|a| a.campaign));
+    if let Some(campaign) = campaign {
+        attach_forms(conn, campaign, &mut items)?;
     }
     Ok((items, total))
 }

@@ -10,7 +10,7 @@ use tdb_domain::contract::{
 };
 use tdb_domain::cpom::contract_year;
 
-use super::wire::{committee_wire, is_member_on, perimeter_entry, to_wire, year_of};
+use super::wire::{committee_wire, is_member_on, iso, perimeter_entry, to_wire, year_of};
 use super::{date, field, follow_up, journal, load_visible, validation};
 use crate::auth::Principal;
 use crate::db::DbConnection;
@@ -61,6 +61,7 @@ pub fn create(
             contract_id: id,
             kind: CommitteeKind::Supplementaire,
             contract_year: year,
+            late: tdb_domain::cpom::committee_is_late(&on, None, &iso(super::today())),
             scheduled_on: on,
             held_on: None,
             minutes: None,

@@ -1,7 +1,8 @@
 //! Coverage of the territories by CPOM (`GET /cpom/coverage?by=department|region`).
 //!
-//! Counted today over the active structures the caller sees: a structure is *under CPOM* when it is
-//! in the perimeter of a contract `en_cours` today; a managing body is under CPOM in a territory when
+//! Counted today over the active structures the caller sees: a structure is *under CPOM* when the one
+//! rule of [`super::in_force`] (also the fiche's) says so today: a member today of the perimeter of a
+//! contract in force today (`en_cours` and within its dates…); a managing body is under CPOM in a territory when
 //! one of its structures there is. Per territory: both counts and shares; over the scope: the pooled
 //! mean (total under CPOM ÷ total) and the territory minimum and maximum.
 //!
@@ -9,15 +10,14 @@
 //! under CPOM by the end of the five-year programme 2017–2021, i.e. by 2021-12-31. `missing` lists
 //! the active EHPAD not under CPOM today, once that date has passed.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use tdb_domain::contract::{ContractState, Coverage, MissingCpom, Role, ShareSummary, TerritoryCoverage};
+use tdb_domain::contract::{Coverage, MissingCpom, Role, ShareSummary, TerritoryCoverage};
 
-use super::today;
-use super::wire::is_member_on;
+use super::in_force;
 use crate::auth::Principal;
 use crate::db::DbConnection;
-use crate::db::repo::cpom as repo;
+use crate::db::repo::cpom::{self as repo, ContractRow, PerimeterRow};
 use crate::db::repo::scope::visible_structures;
 use crate::db::schema::{departments, regions};
 use crate::error::{ApiError, ProblemCode};
@@ -39,18 +39,28 @@ pub fn coverage(conn: &mut DbConnection, principal: &Principal, by: &str) -> Res
             detail: "Le paramètre « by » vaut « department » ou « region ».".to_owned(),
         });
     }
-    let day = today().format("%Y-%m-%d").to_string();
-    let mut covered: HashSet<String> = HashSet::new();
-    for row in repo::all(conn)? {
-        if row.state != ContractState::EnCours {
-            continue;
-        }
-        for member in repo::perimeter(conn, row.id)? {
-            if is_member_on(&member, &day) {
-                covered.insert(member.finess);
-            }
+    let day = in_force::today();
+    let contracts: Vec<(ContractRow, Vec<PerimeterRow>)> = repo::all(conn)?
+        .into_iter()
+        .map(|row| {
+            let perimeter = repo::perimeter(conn, row.id)?;
+            Ok((row, perimeter))
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let mut memberships: HashMap<&str, Vec<(&ContractRow, &PerimeterRow)>> = HashMap::new();
+    for (row, perimeter) in &contracts {
+        for member in perimeter {
+            memberships
+                .entry(member.finess.as_str())
+                .or_default()
+                .push((row, member));
         }
     }
+    let covered: HashSet<&str> = memberships
+        .iter()
+        .filter(|(_, list)| in_force::contract_on(list.iter().copied(), &day).is_some())
+        .map(|(finess, _)| *finess)
+        .collect();
     let structures = repo::active_structures(conn, visible_structures(&principal.scope))?;
     let names: BTreeMap<String, String> = {
         use diesel::prelude::*;
@@ -82,7 +92,7 @@ pub fn coverage(conn: &mut DbConnection, principal: &Principal, by: &str) -> Res
         let tally = tallies.entry(code.clone()).or_default();
         tally.structures += 1;
         tally.organisations.insert(s.organisation_finess.clone());
-        let under = covered.contains(&s.finess);
+        let under = covered.contains(s.finess.as_str());
         if under {
             tally.under += 1;
             tally.organisations_under.insert(s.organisation_finess.clone());

@@ -10,7 +10,8 @@
 //! * `og` propose a contract for their managing body (`en_negociation`), edit its action sheets and
 //!   objectives while it is `en_negociation`, and report the values of free objectives.
 //!
-//! The modules depend downwards only: `wire` (stored rows ↔ wire types) and `access` at the bottom;
+//! The modules depend downwards only: `wire` (stored rows ↔ wire types), `access` and `in_force` (is a
+//! structure under a CPOM on a day, the one rule of the fiche, the coverage and the prefill) at the bottom;
 //! `prefill` and `follow_up` on them; `validate` on `follow_up`; the use cases on top: `contracts`
 //! (reading), `lifecycle` (creation, transitions, amendments), `sheets`, `objectives`, `updates`,
 //! `committees`, `coverage` and `report_pdf`.
@@ -20,6 +21,7 @@ pub mod committees;
 pub mod contracts;
 pub mod coverage;
 pub mod follow_up;
+pub mod in_force;
 pub mod lifecycle;
 pub mod objectives;
 pub mod prefill;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tdb_domain::contract::{ContractState, CpomMismatch};
 
-use super::wire::is_member_on;
+use super::in_force;
 use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow};
 use crate::db::repo::values::{self, ValueRow};
@@ -29,33 +29,21 @@ const ITEMS: [&str; 3] = ["cpom_en_cours", "date_debut_cpom", "date_fin_cpom"];
 /// The prefill source.
 pub const SOURCE: &str = "cpom";
 
-/// The contract in force for `finess` on 31/12 of `year` (the latest starting one if several).
+/// The contract in force for `finess` on 31/12 of `year` (the latest starting one if several), by the
+/// one rule of [`super::in_force`].
 pub fn in_force<'a>(
     contracts: &'a [(ContractRow, Vec<repo::PerimeterRow>)],
     finess: &str,
     year: i32,
 ) -> Result<Option<&'a ContractRow>, ApiError> {
     let day = format!("{year}-12-31");
-    let mut best: Option<&ContractRow> = None;
-    for (row, perimeter) in contracts {
-        let running = match row.state {
-            ContractState::EnCours | ContractState::Echu => true,
-            ContractState::Resilie => row.terminated_on.as_deref().is_some_and(|t| t > day.as_str()),
-            ContractState::EnNegociation | ContractState::Signe => false,
-        };
-        let member = perimeter
+    let memberships = contracts.iter().flat_map(|(row, perimeter)| {
+        perimeter
             .iter()
-            .any(|m| m.finess == finess && is_member_on(m, &day));
-        if running
-            && member
-            && row.start_date.as_str() <= day.as_str()
-            && day.as_str() <= row.end_date.as_str()
-            && best.is_none_or(|b| b.start_date < row.start_date)
-        {
-            best = Some(row);
-        }
-    }
-    Ok(best)
+            .filter(|m| m.finess == finess)
+            .map(move |m| (row, m))
+    });
+    Ok(in_force::contract_on(memberships, &day))
 }
 
 /// The CPOM items the contract in force (or its absence) gives.

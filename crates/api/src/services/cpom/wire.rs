@@ -45,7 +45,13 @@ pub fn to_wire(conn: &mut DbConnection, row: &ContractRow) -> Result<Contract, A
 
 /// Whether a member is in the perimeter on `day` (ISO dates compare as text).
 pub fn is_member_on(member: &PerimeterRow, day: &str) -> bool {
-    member.joined_on.as_str() <= day && member.left_on.as_deref().is_none_or(|left| left > day)
+    tdb_domain::cpom::member_on(
+        &tdb_domain::cpom::Membership {
+            joined_on: &member.joined_on,
+            left_on: member.left_on.as_deref(),
+        },
+        day,
+    )
 }
 
 /// An ISO date `YYYY-MM-DD`.
@@ -88,9 +94,11 @@ pub fn perimeter_entry(m: PerimeterRow) -> PerimeterEntry {
     }
 }
 
-/// The wire form of a committee.
+/// The wire form of a committee; `late` as of today (planned before today, never recorded as held).
 pub fn committee_wire(c: repo::CommitteeRow) -> Committee {
+    let today = iso(super::today());
     Committee {
+        late: tdb_domain::cpom::committee_is_late(&c.scheduled_on, c.held_on.as_deref(), &today),
         id: c.id,
         contract_id: c.contract_id,
         kind: CommitteeKind::from_code(&c.kind).unwrap_or(CommitteeKind::Supplementaire),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tdb_domain::catalogue_for;
 use tdb_domain::contract::{
     ControlStatus, Direction, Fiche, FicheCampaign, FicheCapacity, FicheControl, FicheIdentity,
-    FicheIndicator, FichePoint, FormState, Level, Severity, Trend,
+    FicheIndicator, FichePoint, FormState, Level, Severity,
 };
 
 use crate::auth::Principal;
@@ -20,6 +20,7 @@ use crate::db::repo::structures::StructureRow;
 use crate::db::repo::{forms, organisations, values};
 use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks::{self, CampaignPeers, PeerSource, Territory, in_scope, is_frozen_phase};
+use crate::services::cpom::in_force;
 use crate::services::forms::document;
 use crate::services::values::parse_json;
 
@@ -82,7 +83,8 @@ fn complete(base: Base, peers: &[Arc<CampaignPeers>]) -> Fiche {
                 .zip(peers)
                 .map(|(year, peers)| point(peers, *year, &row, &def.code, def.direction))
                 .collect();
-            let (trend, improving) = trend(&points, def.direction);
+            let values: Vec<Option<f64>> = points.iter().map(|p| p.value).collect();
+            let (trend, improving) = tdb_domain::display::trend(&values, def.unit, def.direction);
             FicheIndicator {
                 indicator: def.code.clone(),
                 label: def.label.clone(),
@@ -151,27 +153,6 @@ fn point(
     FichePoint { value, ..empty }
 }
 
-/// Change between the last two campaigns with a value, and whether it improves given `direction`.
-fn trend(points: &[FichePoint], direction: Direction) -> (Option<Trend>, Option<bool>) {
-    let known: Vec<f64> = points.iter().filter_map(|p| p.value).collect();
-    let [.., before, last] = known.as_slice() else {
-        return (None, None);
-    };
-    let trend = if last > before {
-        Trend::Hausse
-    } else if last < before {
-        Trend::Baisse
-    } else {
-        Trend::Stable
-    };
-    let improving = match (direction, trend) {
-        (Direction::Neutral, _) | (_, Trend::Stable) => None,
-        (Direction::HigherBetter, t) => Some(t == Trend::Hausse),
-        (Direction::LowerBetter, t) => Some(t == Trend::Baisse),
-    };
-    (Some(trend), improving)
-}
-
 fn read_base(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -209,12 +190,11 @@ fn read_base(
             })
         })
         .collect();
-    let cpom = stored.get("cpom_en_cours").and_then(serde_json::Value::as_bool);
-    let cpom_ends_on = stored
-        .get("date_fin_cpom")
-        .and_then(|v| v.as_str())
-        .filter(|_| cpom == Some(true))
-        .map(str::to_owned);
+    // The CPOM today, by the one rule the coverage page also uses (never the form's own answer, which
+    // may be stale or typed before the contract was recorded).
+    let contract = in_force::under_cpom_on(conn, finess, &in_force::today())?;
+    let cpom = Some(contract.is_some());
+    let cpom_ends_on = contract.map(|c| c.end_date);
     let mut years = Vec::new();
     let mut campaigns = Vec::new();
     for y in year - CAMPAIGNS + 1..=year {

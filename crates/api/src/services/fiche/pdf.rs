@@ -214,25 +214,16 @@ fn indicators(p: &mut Pages, fiche: &Fiche) {
 
 /// The values of the campaigns as a small line, coloured by the trend's meaning.
 fn sparkline(p: &mut Pages, indicator: &FicheIndicator) {
-    let values: Vec<(usize, f64)> = indicator
-        .points
+    let values: Vec<Option<f64>> = indicator.points.iter().map(|point| point.value).collect();
+    let heights = tdb_domain::display::sparkline_heights(&values, indicator.unit);
+    let (x0, top, w, h) = (WIDTH - MARGIN - 50.0, p.y - 8.0, 40.0, 12.0);
+    let span = indicator.points.len().saturating_sub(1).max(1) as f32;
+    let points: Vec<(f32, f32)> = heights
         .iter()
         .enumerate()
-        .filter_map(|(i, point)| point.value.map(|v| (i, v)))
-        .collect();
-    let (x0, top, w, h) = (WIDTH - MARGIN - 50.0, p.y - 8.0, 40.0, 12.0);
-    let lo = values.iter().map(|v| v.1).fold(f64::INFINITY, f64::min);
-    let hi = values.iter().map(|v| v.1).fold(f64::NEG_INFINITY, f64::max);
-    let span = indicator.points.len().saturating_sub(1).max(1) as f32;
-    let points: Vec<(f32, f32)> = values
-        .iter()
-        .map(|(i, v)| {
-            let t = if hi > lo {
-                ((v - lo) / (hi - lo)) as f32
-            } else {
-                0.5
-            };
-            (x0 + w * (*i as f32) / span, top + h * (1.0 - t))
+        .filter_map(|(i, t)| {
+            let t = (*t)? as f32;
+            Some((x0 + w * (i as f32) / span, top + h * (1.0 - t)))
         })
         .collect();
     let color = match indicator.improving {

@@ -55,6 +55,10 @@ fn report_view(r: CommitteeReport) -> impl IntoView {
     };
     let when = match &r.committee.held_on {
         Some(day) => format!("tenu le {}", format::date(day)),
+        None if r.committee.late => format!(
+            "prévu le {}, en retard : aucune tenue enregistrée",
+            format::date(&r.committee.scheduled_on)
+        ),
         None => format!("prévu le {}", format::date(&r.committee.scheduled_on)),
     };
     let years: Vec<i32> = r

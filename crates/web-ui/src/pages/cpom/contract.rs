@@ -165,10 +165,14 @@ fn contract_view(detail: ContractDetail, follow: FollowUp, ctx: ContractCtx) -> 
                     Some(day) => format!("tenu le {}", format::date(day)),
                     None => format!("prévu le {}", format::date(&k.scheduled_on)),
                 };
+                // Planned before today and never recorded: flagged.
+                let late = k.late.then(|| view! {
+                    " "<span class="fr-badge fr-badge--sm fr-badge--warning" data-testid="committee-late">"En retard"</span>
+                });
                 view! {
                     <li><a href=format!("/cpom/comites/{}", k.id)>
                         {format!("{kind} (année {}) — {when}", k.contract_year)}
-                    </a></li>
+                    </a>{late}</li>
                 }
             }).collect_view()}
         </ul>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tdb_domain::contract::{CorrectionItem, FormState, ReviewRequest};
+use tdb_domain::contract::{Authority, CorrectionItem, FormDocument, FormState, ReviewRequest};
 
 use super::state::{FlashKind, FormCtx};
 use crate::api;
@@ -17,6 +17,30 @@ fn can_review(ctx: FormCtx) -> bool {
     };
     ctx.doc
         .with(|d| d.state == FormState::Soumis && d.validation.awaiting.contains(&authority))
+}
+
+/// What a reviewer reads once their validation is recorded, from the form the server sent back: « Formulaire
+/// validé. » only when it is (`valide`); while another authority's validation is awaited, « Votre
+/// validation est enregistrée ; en attente du conseil départemental. » (or « de l'agence régionale de
+/// santé »), the form staying `soumis`.
+pub fn validation_message(doc: &FormDocument) -> String {
+    message_after_validation(doc.state, &doc.validation.awaiting)
+}
+
+/// [`validation_message`] from the form's state and the authorities still awaited.
+fn message_after_validation(state: FormState, awaiting: &[Authority]) -> String {
+    if state != FormState::Soumis || awaiting.is_empty() {
+        return "Formulaire validé.".to_owned();
+    }
+    let awaited = awaiting
+        .iter()
+        .map(|a| match a {
+            Authority::Ars => "de l'agence régionale de santé",
+            Authority::Cd => "du conseil départemental",
+        })
+        .collect::<Vec<_>>()
+        .join(" et ");
+    format!("Votre validation est enregistrée ; en attente {awaited}.")
 }
 
 /// Next to a field, for a reviewer: write a correction request on this item.
@@ -51,16 +75,18 @@ pub fn RequestBox(ctx: FormCtx, code: String) -> impl IntoView {
 #[component]
 pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
     let busy = RwSignal::new(false);
-    let decide = move |decision: ReviewRequest, done: &'static str| {
+    // `done` gives the message from the form the server sent back.
+    let decide = move |decision: ReviewRequest, done: fn(&FormDocument) -> String| {
         let version = ctx.doc.with(|d| d.version);
         let finess = ctx.finess.get_value();
         busy.set(true);
         spawn_local(async move {
             match api::review(ctx.year, &finess, version, &decision).await {
                 Ok(doc) => {
+                    let message = done(&doc);
                     ctx.requests.set(Default::default());
                     ctx.replace(doc, true);
-                    ctx.say(FlashKind::Success, done);
+                    ctx.say(FlashKind::Success, message);
                 }
                 Err(e) => ctx.say(FlashKind::Error, e.message()),
             }
@@ -83,12 +109,11 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
             );
             return;
         }
-        decide(
-            ReviewRequest::RequestCorrections { items, comment: None },
-            "Demande de correction envoyée à la structure.",
-        );
+        decide(ReviewRequest::RequestCorrections { items, comment: None }, |_| {
+            "Demande de correction envoyée à la structure.".to_owned()
+        });
     };
-    let validate = move |_| decide(ReviewRequest::Validate { comment: None }, "Formulaire validé.");
+    let validate = move |_| decide(ReviewRequest::Validate { comment: None }, validation_message);
     let chain = move || {
         ctx.doc.with(|d| {
             let required = d
@@ -154,5 +179,26 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
                 </ul>
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validation_awaiting_the_other_authority_says_so() {
+        assert_eq!(
+            message_after_validation(FormState::Soumis, &[Authority::Cd]),
+            "Votre validation est enregistrée ; en attente du conseil départemental."
+        );
+        assert_eq!(
+            message_after_validation(FormState::Soumis, &[Authority::Ars]),
+            "Votre validation est enregistrée ; en attente de l'agence régionale de santé."
+        );
+        assert_eq!(
+            message_after_validation(FormState::Valide, &[]),
+            "Formulaire validé."
+        );
     }
 }
