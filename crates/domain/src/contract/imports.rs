@@ -198,10 +198,6 @@ pub struct ImportProblem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "a schema of the contract (an answer body), never held in numbers: boxing would only add noise"
-)]
 pub enum ImportUnprocessable {
     /// Values were refused: nothing written, the summary says what the import would have done.
     Rejected(Box<ImportProblem>),
