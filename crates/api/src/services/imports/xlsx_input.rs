@@ -55,7 +55,8 @@ impl Cells {
             self.sheets.push(sheet.to_owned());
         }
         let index = u32::try_from(self.sheets.len() - 1).unwrap_or(u32::MAX);
-        self.places.insert((row, item.map(Arc::clone)), (index, cell.0, cell.1));
+        self.places
+            .insert((row, item.map(Arc::clone)), (index, cell.0, cell.1));
     }
 
     /// Names the sheet and cell of every rejection of `summary` (a rejected value without a cell of
