@@ -6,6 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use tdb_domain::contract::{FieldError, Problem};
+use tdb_domain::display::wait_duration;
 
 mod code;
 
@@ -199,8 +200,8 @@ impl ApiError {
             Self::ConflictWithReasons { detail, .. } => detail.clone(),
             Self::Unprocessable { detail, .. } | Self::TooLarge { detail, .. } => detail.clone(),
             Self::Busy { retry_after } => format!(
-                "Trop d'imports ou d'exports volumineux sont en cours sur le serveur : réessayez dans \
-                 {retry_after} secondes."
+                "Trop d'imports ou d'exports volumineux sont en cours sur le serveur : réessayez dans {}.",
+                wait_duration(*retry_after)
             ),
             Self::Status { detail, .. } | Self::PayloadTooLarge(detail) => detail.clone(),
             Self::MethodNotAllowed(allowed) => format!(
@@ -214,7 +215,10 @@ impl ApiError {
                 "Envoyez l'en-tête If-Match avec l'ETag de la version que vous modifiez.".to_owned()
             }
             Self::TooManyRequests { retry_after } => {
-                format!("Trop de tentatives : réessayez dans {retry_after} secondes.")
+                format!(
+                    "Trop de tentatives : réessayez dans {}.",
+                    wait_duration(*retry_after)
+                )
             }
             Self::Validation(errors) => {
                 format!("{} champ(s) invalide(s) : rien n'a été enregistré.", errors.len())

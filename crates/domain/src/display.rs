@@ -172,6 +172,30 @@ pub fn format_decimal(x: f64, decimals: usize) -> String {
     out
 }
 
+/// A wait of `seconds` in French words, rounded up to what a person reads: « 45 secondes »,
+/// « 15 minutes » (892 s), « 1 heure 5 minutes ». Used in « réessayez dans … ».
+pub fn wait_duration(seconds: u64) -> String {
+    fn plural(n: u64, one: &str, many: &str) -> String {
+        format!("{n} {}", if n > 1 { many } else { one })
+    }
+    if seconds < 60 {
+        return plural(seconds.max(1), "seconde", "secondes");
+    }
+    let minutes = seconds.div_ceil(60);
+    if minutes < 60 {
+        return plural(minutes, "minute", "minutes");
+    }
+    let (hours, rest) = (minutes / 60, minutes % 60);
+    match rest {
+        0 => plural(hours, "heure", "heures"),
+        _ => format!(
+            "{} {}",
+            plural(hours, "heure", "heures"),
+            plural(rest, "minute", "minutes")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,5 +328,18 @@ mod tests {
             "-1\u{202F}234,6"
         );
         assert_eq!(format_decimal(f64::NAN, 1), "—");
+    }
+
+    #[test]
+    fn waits_are_written_in_words_rounded_up() {
+        assert_eq!(wait_duration(0), "1 seconde");
+        assert_eq!(wait_duration(1), "1 seconde");
+        assert_eq!(wait_duration(45), "45 secondes");
+        assert_eq!(wait_duration(60), "1 minute");
+        assert_eq!(wait_duration(61), "2 minutes");
+        assert_eq!(wait_duration(892), "15 minutes");
+        assert_eq!(wait_duration(3600), "1 heure");
+        assert_eq!(wait_duration(3900), "1 heure 5 minutes");
+        assert_eq!(wait_duration(7260), "2 heures 1 minute");
     }
 }

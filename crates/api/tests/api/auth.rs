@@ -94,6 +94,15 @@ async fn repeated_failures_lock_the_account_even_with_the_right_password(db: Tes
     assert!(retry_after > 0 && retry_after <= 15 * 60);
     let body: Value = test::read_body_json(response).await;
     assert_eq!(body["code"], "too_many_requests");
+    // The wait in words a person reads, not a count of seconds.
+    assert_eq!(
+        body["detail"],
+        format!(
+            "Trop de tentatives : réessayez dans {}.",
+            tdb_domain::display::wait_duration(retry_after)
+        )
+    );
+    assert!(!body["detail"].as_str().unwrap().contains("secondes") || retry_after < 60);
 }
 
 async fn passwords_are_stored_as_argon2id_hashes_only(db: TestDb) {
