@@ -143,10 +143,8 @@ fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
         });
     };
     let unit = labels::item_unit(item.item_type, item.unit.as_deref());
-    let hint = match &unit {
-        Some(unit) => format!("Unité : {unit} — code {}", item.code),
-        None => format!("Code {}", item.code),
-    };
+    // The unit only: the item's code is for files and partners (templates, imports), not for a person.
+    let hint = unit.as_ref().map(|unit| format!("Unité : {unit}"));
     let input = input_for(&item, id.clone(), error_id.clone(), value, set, readonly, error);
     let needs_reason = move || {
         let changed = ctx.changes().contains_key(&code.get_value());
@@ -159,7 +157,7 @@ fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
             data-item=item.code.clone()>
             <label class="fr-label" for=id.clone()>
                 {item.label.clone()}
-                <span class="fr-hint-text">{hint}</span>
+                {hint.map(|hint| view! { <span class="fr-hint-text">{hint}</span> })}
             </label>
             {input}
             <div aria-live="polite">
