@@ -9,6 +9,7 @@ pub mod client_ip;
 pub mod clients;
 pub mod cpom;
 pub mod evaluate;
+pub mod events;
 pub mod exports;
 pub mod extract;
 pub mod fiches;
@@ -88,6 +89,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(imports::configure)
             .configure(exports::configure)
             .configure(cpom::configure)
+            .service(events::list_events)
             .default_service(web::to(not_found)),
     );
 }
