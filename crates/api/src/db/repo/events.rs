@@ -96,6 +96,8 @@ pub fn after(
     limit: i64,
 ) -> QueryResult<Vec<EventRow>> {
     let mut query = events::table
+        // `(tx, id) > (after.tx, after.id)`, with `tx >= after.tx` first so the index is a range scan.
+        .filter(events::tx.ge(after.tx))
         .filter(
             events::tx
                 .gt(after.tx)
