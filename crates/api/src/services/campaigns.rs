@@ -214,16 +214,14 @@ pub fn change_phase(
             &serde_json::json!({"from": from.as_str(), "to": input.phase.as_str(), "version": row.version}),
             row.updated_at,
         )];
-        if input.phase == CampaignPhase::Restitution {
-            if benchmarks::freeze(conn, year, row.updated_at)? {
-                new_events.push(events::by(
-                    principal,
-                    events::BENCHMARKS_FROZEN,
-                    (Some(year), None),
-                    &serde_json::json!({}),
-                    row.updated_at,
-                ));
-            }
+        if input.phase == CampaignPhase::Restitution && benchmarks::freeze(conn, year, row.updated_at)? {
+            new_events.push(events::by(
+                principal,
+                events::BENCHMARKS_FROZEN,
+                (Some(year), None),
+                &serde_json::json!({}),
+                row.updated_at,
+            ));
         }
         events::append(conn, &new_events)?;
         let closed = if from == CampaignPhase::Fiabilisation {

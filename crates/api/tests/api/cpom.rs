@@ -310,7 +310,7 @@ async fn contract_life(db: TestDb) {
             .select((events::structure_finess, events::payload))
             .load(&mut conn)
             .unwrap();
-        assert!(!logged.is_empty() && logged.len() % 2 == 0, "{logged:?}");
+        assert!(!logged.is_empty() && logged.len().is_multiple_of(2), "{logged:?}");
         assert!(logged.iter().all(|(finess, _)| finess.is_some()));
         let to: Vec<String> = logged
             .iter()
