@@ -36,6 +36,7 @@ use crate::routes;
         (name = "imports", description = "Values imported in bulk (JSON, CSV, XLSX) by partners, the national level and the structures; background jobs."),
         (name = "exports", description = "Values exported within the caller's scope (CSV, XLSX; wide, long, official regional layout) and XLSX templates to fill in and import back."),
         (name = "cpom", description = "CPOM: contracts with the authorities, perimeter, amendments, action sheets, objectives tied to the dashboard, follow-up, committees, coverage."),
+        (name = "events", description = "The change feed: what changed in the forms, campaigns and contracts you may read, with a cursor that never skips an event."),
         (name = "restitution", description = "Peer statistics (benchmarks), a structure against its peers, the fiche de synthèse (JSON, PDF)."),
     )
 )]

@@ -329,6 +329,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The event log of the change feed (docs/events.md), written in the transaction of each change.
+    events (id) {
+        /// Sequence (unique; the feed orders by `(tx, id)`).
+        id -> BigInt,
+        /// PostgreSQL: id of the writing transaction (`pg_current_xact_id()`); SQLite: 0.
+        tx -> BigInt,
+        /// Stable type (`form.values_changed`…).
+        event_type -> Text,
+        /// Campaign concerned.
+        campaign_year -> Nullable<Integer>,
+        /// Structure concerned (`NULL`: campaign-wide).
+        structure_finess -> Nullable<Text>,
+        /// Who (email or client id; `system` for automatic changes).
+        actor -> Text,
+        /// The actor's role (`esms`, `ars`…, `partner`, `system`).
+        actor_role -> Text,
+        /// When.
+        at -> Timestamp,
+        /// Payload (JSON object).
+        payload -> Text,
+    }
+}
+
+diesel::table! {
     /// Append-only log of every value change and workflow transition.
     audit_log (id) {
         /// Sequence.
@@ -751,6 +775,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_families,
     refresh_tokens,
     audit_log,
+    events,
     correction_requests,
     correction_messages,
     regions,

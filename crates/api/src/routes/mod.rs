@@ -10,6 +10,7 @@ pub mod clients;
 pub mod compression;
 pub mod cpom;
 pub mod evaluate;
+pub mod events;
 pub mod exports;
 pub mod extract;
 pub mod fiches;
@@ -89,6 +90,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(imports::configure)
             .configure(exports::configure)
             .configure(cpom::configure)
+            .service(events::list_events)
             .default_service(web::to(not_found)),
     );
 }

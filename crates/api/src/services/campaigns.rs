@@ -12,6 +12,7 @@ use crate::db::DbConnection;
 use crate::db::repo::campaigns::{self, AuditEntry, CampaignRow};
 use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks;
+use crate::services::events;
 use crate::services::forms::close_forms;
 use crate::services::structures::is_iso_date;
 
@@ -206,9 +207,23 @@ pub fn change_phase(
                 ),
             }],
         )?;
-        if input.phase == CampaignPhase::Restitution {
-            benchmarks::freeze(conn, year, row.updated_at)?;
+        let mut new_events = vec![events::by(
+            principal,
+            events::CAMPAIGN_PHASE_CHANGED,
+            (Some(year), None),
+            &serde_json::json!({"from": from.as_str(), "to": input.phase.as_str(), "version": row.version}),
+            row.updated_at,
+        )];
+        if input.phase == CampaignPhase::Restitution && benchmarks::freeze(conn, year, row.updated_at)? {
+            new_events.push(events::by(
+                principal,
+                events::BENCHMARKS_FROZEN,
+                (Some(year), None),
+                &serde_json::json!({}),
+                row.updated_at,
+            ));
         }
+        events::append(conn, &new_events)?;
         let closed = if from == CampaignPhase::Fiabilisation {
             close_forms(conn, year, &principal.subject)?
         } else {

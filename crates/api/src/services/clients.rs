@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::services::values::rfc3339;
 
 /// Scopes a client may hold.
-pub const SCOPES: [&str; 2] = ["read", "prefill:write"];
+pub const SCOPES: [&str; 3] = ["read", "prefill:write", "events:read"];
 
 fn wire(row: ClientRow, now: NaiveDateTime) -> ApiClient {
     ApiClient {
@@ -40,7 +40,7 @@ fn check_scopes(scopes: &[String], errors: &mut Vec<FieldError>) -> String {
             errors.push(FieldError {
                 path: format!("/scopes/{i}"),
                 code: "unknown_scope".to_owned(),
-                message: format!("Portée inconnue « {scope} » (read, prefill:write)."),
+                message: format!("Portée inconnue « {scope} » (read, prefill:write, events:read)."),
             });
         }
     }

@@ -6,6 +6,7 @@ pub mod benchmarks;
 pub mod campaigns;
 pub mod clients;
 pub mod cpom;
+pub mod events;
 pub mod exports;
 pub mod fiche;
 pub mod finess;

@@ -1039,7 +1039,24 @@ async fn cpom_endpoints(db: TestDb) {
     assert_matches(&mismatches);
 }
 
+/// The change feed: every authenticated caller reads it (filtered to its scope, tests/api/events.rs);
+/// a partner needs `read` or `events:read`.
+async fn event_feed(db: TestDb) {
+    check(
+        &db,
+        row(
+            Method::GET,
+            "/api/v1/events",
+            None,
+            [401, 200, 200, 200, 200, 200, 200, 403],
+            [401, 200, 200, 200, 200, 200, 200, 403],
+        ),
+    )
+    .await;
+}
+
 on_both_backends!(
+    event_feed,
     cpom_endpoints,
     campaign_export,
     indicator_table,

@@ -256,6 +256,39 @@ async fn phases_only_move_forward_and_close_the_forms(db: TestDb) {
     );
 
     let mut conn = state.pool.get().unwrap();
+    // The event log (docs/events.md): the campaign-wide phases and freeze, one `form.closed` per form.
+    let logged: Vec<(String, Option<String>, String)> = tdb_api::db::schema::events::table
+        .filter(tdb_api::db::schema::events::campaign_year.eq(2024))
+        .order(tdb_api::db::schema::events::id)
+        .select((
+            tdb_api::db::schema::events::event_type,
+            tdb_api::db::schema::events::structure_finess,
+            tdb_api::db::schema::events::payload,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    let campaign_wide: Vec<(&str, serde_json::Value)> = logged
+        .iter()
+        .filter(|(_, finess, _)| finess.is_none())
+        .map(|(t, _, p)| (t.as_str(), serde_json::from_str::<serde_json::Value>(p).unwrap()))
+        .collect();
+    assert_eq!(
+        campaign_wide[campaign_wide.len() - 3..]
+            .iter()
+            .map(|(t, p)| (*t, p["to"].clone()))
+            .collect::<Vec<_>>(),
+        [
+            ("campaign.phase_changed", json!("restitution")),
+            ("benchmarks.frozen", serde_json::Value::Null),
+            ("campaign.phase_changed", json!("archivee")),
+        ]
+    );
+    let closed: Vec<&str> = logged
+        .iter()
+        .filter(|(t, _, _)| t == "form.closed")
+        .filter_map(|(_, finess, _)| finess.as_deref())
+        .collect();
+    assert_eq!(closed, ["590000011", "590000021", "620000011"]);
     let audit: Vec<(String, String, Option<String>, Option<String>)> = audit_log::table
         .filter(audit_log::campaign_year.eq(2024))
         .filter(audit_log::action.ne("campaign_created"))

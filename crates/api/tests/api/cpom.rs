@@ -298,6 +298,33 @@ async fn contract_life(db: TestDb) {
         "{}",
         started.body
     );
+    // One `cpom.contract_state_changed` event per structure of the perimeter and transition
+    // (docs/events.md); the refused transitions wrote none.
+    {
+        use diesel::prelude::*;
+        use tdb_api::db::schema::events;
+        let mut conn = state.pool.get().unwrap();
+        let logged: Vec<(Option<String>, String)> = events::table
+            .filter(events::event_type.eq("cpom.contract_state_changed"))
+            .order(events::id)
+            .select((events::structure_finess, events::payload))
+            .load(&mut conn)
+            .unwrap();
+        assert!(!logged.is_empty() && logged.len().is_multiple_of(2), "{logged:?}");
+        assert!(logged.iter().all(|(finess, _)| finess.is_some()));
+        let to: Vec<String> = logged
+            .iter()
+            .map(|(_, p)| {
+                serde_json::from_str::<Value>(p).unwrap()["to"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        let half = to.len() / 2;
+        assert!(to[..half].iter().all(|t| t == "signe"), "{to:?}");
+        assert!(to[half..].iter().all(|t| t == "en_cours"), "{to:?}");
+    }
     // Once signed the managing body no longer edits the sheets.
     let late = send(
         &app,

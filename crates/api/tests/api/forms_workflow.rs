@@ -254,6 +254,47 @@ async fn a_joint_ehpad_goes_from_entry_to_closure(db: TestDb) {
         ["transition", "transition", "validation", "validation"]
     );
     assert!(actions.contains(&"justification_set") && actions.contains(&"correction_message"));
+
+    // The event log (docs/events.md) tells the same story, one event per change.
+    let events: Vec<(String, Value)> = {
+        use diesel::prelude::*;
+        use tdb_api::db::schema::events;
+        let mut conn = state.pool.get().unwrap();
+        events::table
+            .filter(events::structure_finess.eq(EHPAD))
+            .order(events::id)
+            .select((events::event_type, events::payload))
+            .load::<(String, String)>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|(t, p)| (t, serde_json::from_str(&p).unwrap()))
+            .collect()
+    };
+    let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "form.values_changed",
+            "form.submitted",
+            "form.correction_requested",
+            "form.correction_message",
+            "form.values_changed",
+            "form.submitted",
+            "form.validated",
+            "form.validated",
+            "form.closed",
+        ]
+    );
+    let validations: Vec<(&Value, &Value)> = events
+        .iter()
+        .filter(|(t, _)| t == "form.validated")
+        .map(|(_, p)| (&p["authority"], &p["complete"]))
+        .collect();
+    assert_eq!(
+        validations,
+        [(&json!("ars"), &json!(false)), (&json!("cd"), &json!(true))]
+    );
+    assert_eq!(events[8].1, json!({"from": "valide", "to": "cloture"}));
 }
 
 async fn rejected_transitions_write_nothing(db: TestDb) {

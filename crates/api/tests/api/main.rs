@@ -22,6 +22,7 @@ mod cpom_coverage;
 mod cpom_form_alerts;
 mod cpom_updates;
 mod evaluate;
+mod events;
 mod exports;
 mod forms_cache;
 mod forms_concurrency;

@@ -214,7 +214,7 @@ pub struct ApiClient {
     pub client_id: String,
     /// Name shown.
     pub name: String,
-    /// Scopes: `read`, `prefill:write`.
+    /// Scopes: `read`, `prefill:write`, `events:read` (the change feed only).
     pub scopes: Vec<String>,
     /// Prefill source bound to the client (`cnsa`, …), if any.
     pub source: Option<String>,
@@ -236,7 +236,7 @@ pub struct ApiClient {
 pub struct ApiClientCreate {
     /// Name shown.
     pub name: String,
-    /// Scopes: `read`, `prefill:write`.
+    /// Scopes: `read`, `prefill:write`, `events:read` (the change feed only).
     pub scopes: Vec<String>,
     /// Prefill source bound to the client (required with `prefill:write`).
     #[serde(default)]

@@ -10,6 +10,7 @@ mod campaigns;
 mod catalogue;
 mod cpom;
 mod evaluate;
+mod events;
 mod forms;
 mod health;
 mod imports;
@@ -49,6 +50,7 @@ pub use evaluate::{
     EvaluationResult, Explanation, ExplanationInput, IndicatorResult, IndicatorStatus, InvalidValue,
     ItemState, SubmissionResult, ValueErrorCode,
 };
+pub use events::{EVENT_TYPES, Event, EventFeed};
 pub use forms::{
     AuditEntry, Authority, CorrectionItem, CorrectionMessage, CorrectionMessageBody, CorrectionStatus,
     FormCorrection, FormDocument, FormJustification, FormPatch, FormState, FormValidation, FormValueEntry,

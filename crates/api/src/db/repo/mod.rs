@@ -7,6 +7,7 @@ pub mod clients;
 pub mod copy;
 pub mod corrections;
 pub mod cpom;
+pub mod events;
 pub mod exports;
 pub mod fiche_batches;
 pub mod forms;

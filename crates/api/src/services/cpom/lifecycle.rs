@@ -17,6 +17,7 @@ use crate::db::DbConnection;
 use crate::db::repo::cpom::{self as repo, ContractRow, NewContract, PerimeterRow};
 use crate::db::repo::organisations;
 use crate::error::{ApiError, ProblemCode};
+use crate::services::events;
 
 /// Creates a contract `en_negociation` with its initial perimeter (see the module rules).
 pub fn create(
@@ -181,6 +182,22 @@ pub fn transition(
             id,
             json!({"from": previous.code(), "to": row.state.code(), "date": day}),
         )?;
+        let at = now();
+        let payload = json!({"contract_id": id, "from": previous.code(), "to": row.state.code(), "date": day,
+            "version": row.version});
+        let changed: Vec<_> = members
+            .iter()
+            .map(|finess| {
+                events::by(
+                    principal,
+                    events::CPOM_CONTRACT_STATE_CHANGED,
+                    (None, Some(finess.as_str())),
+                    &payload,
+                    at,
+                )
+            })
+            .collect();
+        events::append(conn, &changed)?;
         prefill::push(conn, &members)?;
         to_wire(conn, &row)
     })

@@ -7,11 +7,13 @@ use tdb_domain::contract::FormState;
 use super::access;
 use crate::db::DbConnection;
 use crate::db::repo::audit::{self, NewAuditEntry};
+use crate::db::repo::events::{self as event_log, NewEvent};
 use crate::db::repo::forms;
+use crate::services::events;
 
 /// Moves every form of campaign `year` that is not closed yet to `cloture` (version + 1) and appends
 /// one `transition` audit entry per form (`{"from": <state>, "to": "cloture"}`, channel `system`,
-/// actor `actor`). Returns how many forms were closed.
+/// actor `actor`) and one `form.closed` event per form. Returns how many forms were closed.
 ///
 /// Runs in a transaction of its own, or in a savepoint of the caller's (the campaign's phase change),
 /// so the phase and the forms change together. Structures without a form row have nothing to close:
@@ -22,6 +24,18 @@ pub fn close_forms(conn: &mut DbConnection, year: i32, actor: &str) -> QueryResu
         let open = forms::not_in_state(conn, year, closed)?;
         let at = access::now();
         let n = forms::set_all_states(conn, year, closed, at)?;
+        let closed_events: Vec<NewEvent> = open
+            .iter()
+            .map(|(finess, from)| {
+                events::of(
+                    (actor, events::SYSTEM),
+                    events::FORM_CLOSED,
+                    (Some(year), Some(finess.as_str())),
+                    &json!({"from": from.as_str(), "to": closed.as_str()}),
+                    at,
+                )
+            })
+            .collect();
         let entries: Vec<NewAuditEntry> = open
             .into_iter()
             .map(|(finess, from)| NewAuditEntry {
@@ -38,6 +52,7 @@ pub fn close_forms(conn: &mut DbConnection, year: i32, actor: &str) -> QueryResu
             })
             .collect();
         audit::append(conn, &entries)?;
+        event_log::append(conn, &closed_events)?;
         Ok(n)
     })
 }

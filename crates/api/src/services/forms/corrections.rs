@@ -12,6 +12,7 @@ use crate::db::DbConnection;
 use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::{corrections, forms};
 use crate::error::{ApiError, ProblemCode};
+use crate::services::events;
 
 /// Adds a message to the correction request `id` of a form; answers the whole thread. Allowed to the
 /// structure (`esms`, `og`) and the authorities (`ars`, `cd`, `national`), until the form is closed.
@@ -57,6 +58,16 @@ pub fn post_message(
                 detail: Some(json!({"correction": id}).to_string()),
                 ..journal::entry(&target, principal, "correction_message", now)
             }],
+        )?;
+        events::append(
+            conn,
+            &[journal::event(
+                &target,
+                principal,
+                events::FORM_CORRECTION_MESSAGE,
+                json!({"correction": id, "item": request.item_code}),
+                now,
+            )],
         )?;
         let mut thread = view::with_messages(conn, vec![request])?;
         thread

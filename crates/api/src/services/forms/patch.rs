@@ -18,6 +18,7 @@ use crate::db::repo::forms::{FormRow, FormStamp};
 use crate::db::repo::values::{self, ValueRow};
 use crate::db::{DbConnection, WriteGate};
 use crate::error::{ApiError, ProblemCode};
+use crate::services::events::{self, VALUES_CHANGED};
 use crate::services::if_match::IfMatch;
 use crate::services::values::{SAISIE, parse_json};
 
@@ -205,6 +206,17 @@ fn write(
     }
     view::cache_summary(&mut row, &evaluation);
     access::save(conn, &mut row, previous, now)?;
+    let items: Vec<&str> = plan.writes.iter().map(|w| w.new.item_code.as_str()).collect();
+    events::append(
+        conn,
+        &[journal::event(
+            target,
+            principal,
+            VALUES_CHANGED,
+            json!({"channel": "form", "items": items, "version": row.version}),
+            now,
+        )],
+    )?;
     Ok(Written {
         row: Some(row),
         stored: plan.stored,

@@ -17,9 +17,11 @@ use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::corrections;
+use crate::db::repo::events::NewEvent;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::values;
 use crate::error::{ApiError, ProblemCode};
+use crate::services::events;
 use crate::services::if_match::IfMatch;
 
 /// `POST …/form/submit`: `en_cours` or `correction_demandee` → `soumis`, when the domain says the form
@@ -66,7 +68,15 @@ pub fn submit(
             json!({"resolved_corrections": resolved}),
             now,
         );
-        commit(conn, &target, row, &[entry], now)
+        let event = journal::transition_event(
+            &target,
+            principal,
+            (events::FORM_SUBMITTED, from, FormState::Soumis),
+            None,
+            json!({"resolved_corrections": resolved, "version": row.version + 1}),
+            now,
+        );
+        commit(conn, &target, row, (&[entry], &[event]), now)
     })
 }
 
@@ -93,16 +103,29 @@ pub fn review(
         rules::check_reviewable(&target.phase, from)?;
         let mut row = stored(row)?;
         let now = access::now();
-        let entries = match request {
-            ReviewRequest::Validate { comment } => validate(
-                &target,
-                principal,
-                &mut row,
-                authority,
-                &required,
-                comment.as_deref(),
-                now,
-            )?,
+        let version = row.version + 1;
+        let (entries, event) = match request {
+            ReviewRequest::Validate { comment } => {
+                let entries = validate(
+                    &target,
+                    principal,
+                    &mut row,
+                    authority,
+                    &required,
+                    comment.as_deref(),
+                    now,
+                )?;
+                let event = journal::transition_event(
+                    &target,
+                    principal,
+                    (events::FORM_VALIDATED, from, row.state),
+                    comment.as_deref(),
+                    json!({"authority": authority, "complete": row.state == FormState::Valide,
+                        "version": version}),
+                    now,
+                );
+                (entries, event)
+            }
             ReviewRequest::RequestCorrections { items, comment } => {
                 let mut ids = Vec::with_capacity(items.len());
                 for item in items {
@@ -113,17 +136,30 @@ pub fn review(
                 row.state = FormState::CorrectionDemandee;
                 clear_validations(&mut row);
                 let items: Vec<&str> = items.iter().map(|i| i.item.as_str()).collect();
-                vec![journal::transition(
+                let entries = vec![journal::transition(
                     &target,
                     principal,
                     (from, FormState::CorrectionDemandee),
                     comment.as_deref(),
                     json!({"corrections": ids, "items": items}),
                     now,
-                )]
+                )];
+                let event = journal::transition_event(
+                    &target,
+                    principal,
+                    (
+                        events::FORM_CORRECTION_REQUESTED,
+                        from,
+                        FormState::CorrectionDemandee,
+                    ),
+                    comment.as_deref(),
+                    json!({"corrections": ids, "items": items, "version": version}),
+                    now,
+                );
+                (entries, event)
             }
         };
-        commit(conn, &target, row, &entries, now)
+        commit(conn, &target, row, (&entries, &[event]), now)
     })
 }
 
@@ -214,19 +250,28 @@ pub fn reopen(
         clear_validations(&mut row);
         let now = access::now();
         let entry = journal::transition(&target, principal, (from, to), Some(comment), json!({}), now);
-        commit(conn, &target, row, &[entry], now)
+        let event = journal::transition_event(
+            &target,
+            principal,
+            (events::FORM_REOPENED, from, to),
+            Some(comment),
+            json!({"version": row.version + 1}),
+            now,
+        );
+        commit(conn, &target, row, (&[entry], &[event]), now)
     })
 }
 
-/// Appends the audit entries, saves the next version and answers the document.
+/// Appends the audit entries and the events, saves the next version and answers the document.
 fn commit(
     conn: &mut DbConnection,
     target: &Target,
     mut row: FormRow,
-    entries: &[NewAuditEntry],
+    (entries, new_events): (&[NewAuditEntry], &[NewEvent]),
     now: chrono::NaiveDateTime,
 ) -> Result<FormDocument, ApiError> {
     audit::append(conn, entries)?;
+    events::append(conn, new_events)?;
     let previous = row.version;
     row.version = previous + 1;
     row.updated_at = now;

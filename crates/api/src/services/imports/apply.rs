@@ -13,11 +13,13 @@ use super::Context;
 use super::batch::{FormPlan, State, Write};
 use crate::db::DbConnection;
 use crate::db::repo::audit::NewAuditEntry;
+use crate::db::repo::events::NewEvent;
 use crate::db::repo::forms::FormRow;
 use crate::db::repo::import_rows::AuditInsert;
 use crate::db::repo::imports;
 use crate::db::repo::values::ValueRow;
 use crate::error::{ApiError, ProblemCode};
+use crate::services::events;
 use crate::services::forms::refresh_cache;
 use crate::services::values::parse_json;
 
@@ -95,6 +97,27 @@ pub fn write(
     let detail = json!({"batch_id": ctx.batch_id, "source": ctx.importer.source}).to_string();
     let entries: Vec<AuditInsert<'_>> = writes().map(|w| audit_entry(ctx, w, &detail, now)).collect();
     imports::append_audit_rows(conn, &entries)?;
+    let channel = if ctx.importer.is_saisie() {
+        "import"
+    } else {
+        "prefill"
+    };
+    let changed: Vec<NewEvent> = plans
+        .iter()
+        .zip(&forms)
+        .map(|(plan, form)| {
+            let items: Vec<&str> = plan.writes.iter().map(|w| w.row.item_code.as_str()).collect();
+            events::of(
+                (&ctx.importer.actor, ctx.importer.role),
+                events::VALUES_CHANGED,
+                (Some(ctx.year), Some(plan.finess.as_str())),
+                &json!({"channel": channel, "items": items, "version": form.version,
+                    "source": ctx.importer.source, "batch_id": ctx.batch_id}),
+                now,
+            )
+        })
+        .collect();
+    events::append(conn, &changed)?;
     Ok(plans.len())
 }
 
@@ -214,4 +237,23 @@ pub fn import_entry(
         new_value: None,
         detail: Some(detail.to_string()),
     }
+}
+
+/// The campaign-wide `import.finished` event of an import of a prefill source that wrote something
+/// (`None` for the structures' own imports, whose changes their `form.values_changed` events tell).
+pub fn finished_event(
+    ctx: &Context,
+    summary: &tdb_domain::contract::ImportSummary,
+    now: NaiveDateTime,
+) -> Option<NewEvent> {
+    (!ctx.importer.is_saisie() && summary.written).then(|| {
+        events::of(
+            (&ctx.importer.actor, ctx.importer.role),
+            events::IMPORT_FINISHED,
+            (Some(ctx.year), None),
+            &json!({"batch_id": ctx.batch_id, "source": ctx.importer.source, "partial": ctx.partial,
+                "rows": summary.rows, "forms_updated": summary.forms_updated, "values": summary.values}),
+            now,
+        )
+    })
 }

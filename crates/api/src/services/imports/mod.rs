@@ -38,6 +38,7 @@ pub use rows::{ImportRow, value_count};
 use crate::db::DbConnection;
 use crate::db::repo::{audit, forms};
 use crate::error::{ApiError, ProblemCode};
+use crate::services::events;
 use summary::Tally;
 
 /// Imports of more values than this run as background jobs.
@@ -191,6 +192,9 @@ pub fn run_single(
         apply::write(conn, ctx, state, plans, now)?;
         let summary = tally.finish();
         audit::append(conn, &[apply::import_entry(ctx, &summary, now)])?;
+        if let Some(event) = apply::finished_event(ctx, &summary, now) {
+            events::append(conn, &[event])?;
+        }
         Ok(summary)
     })
 }
@@ -234,7 +238,14 @@ pub fn run_batched(
         tally.merge(write_batch(conn, ctx, rows, groups, processed, progress)?);
     }
     let summary = tally.finish();
-    audit::append(conn, &[apply::import_entry(ctx, &summary, now())])?;
+    let now = now();
+    conn.transaction(|conn| {
+        audit::append(conn, &[apply::import_entry(ctx, &summary, now)])?;
+        if let Some(event) = apply::finished_event(ctx, &summary, now) {
+            events::append(conn, &[event])?;
+        }
+        Ok::<_, ApiError>(())
+    })?;
     Ok(summary)
 }
 

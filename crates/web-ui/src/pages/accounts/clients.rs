@@ -36,6 +36,7 @@ fn scope_label(scope: &str) -> String {
     match scope {
         "read" => "Lecture (read)".to_owned(),
         "prefill:write" => "Préremplissage (prefill:write)".to_owned(),
+        "events:read" => "Flux d'événements (events:read)".to_owned(),
         other => other.to_owned(),
     }
 }
@@ -251,7 +252,7 @@ fn create_form(ctx: Ctx) -> AnyView {
     let scopes = RwSignal::new(vec!["read".to_owned()]);
     let source = RwSignal::new(String::new());
     let submit = Submit::new();
-    let options = ["read", "prefill:write"]
+    let options = ["read", "prefill:write", "events:read"]
         .map(|s| (s.to_owned(), scope_label(s)))
         .to_vec();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
