@@ -51,15 +51,13 @@ pub fn by(
     payload: &serde_json::Value,
     at: NaiveDateTime,
 ) -> NewEvent {
-    NewEvent {
-        event_type: event_type.to_owned(),
-        campaign_year: year,
-        structure_finess: finess.map(str::to_owned),
-        actor: principal.subject.clone(),
-        actor_role: principal.role.as_str().to_owned(),
+    of(
+        (&principal.subject, principal.role.as_str()),
+        event_type,
+        (year, finess),
+        payload,
         at,
-        payload: payload.to_string(),
-    }
+    )
 }
 
 /// An event of `actor` acting as `actor_role` (imports, the CLI, the system).
