@@ -163,6 +163,44 @@ def parse_item(r, axis):
     }
 
 
+# French labels of the enum codes (the dictionary gives codes only, §1.2): shown instead of the codes
+# (docs/catalogue.md, « Libellés des options »). Every code of every enum item must have one.
+OPTION_LABELS = {
+    "public": "Public",
+    "prive_non_lucratif": "Privé non lucratif",
+    "prive_commercial": "Privé commercial",
+    "m22": "M22",
+    "m22bis": "M22 bis",
+    "m21": "M21",
+    "m4": "M4",
+    "m14": "M14",
+    "m57": "M57",
+    "autre": "Autre nomenclature",
+    "partiel_sans_pui": "Tarif partiel, sans pharmacie à usage intérieur",
+    "partiel_avec_pui": "Tarif partiel, avec pharmacie à usage intérieur",
+    "global_sans_pui": "Tarif global, sans pharmacie à usage intérieur",
+    "global_avec_pui": "Tarif global, avec pharmacie à usage intérieur",
+    "oui": "Oui",
+    "non": "Non",
+    "pas_d_hebergement_externe": "Pas d'hébergement externe des données",
+}
+
+
+def labelled(item):
+    """The item with `value_labels` right after `values` when it is an enum."""
+    if not item["values"]:
+        return item
+    missing = [v for v in item["values"] if v not in OPTION_LABELS]
+    if missing:
+        fail(f"enum item {item['code']}: no French label for {missing}")
+    out = {}
+    for key, value in item.items():
+        out[key] = value
+        if key == "values":
+            out["value_labels"] = {v: OPTION_LABELS[v] for v in item["values"]}
+    return out
+
+
 def parse_indicator(r, axis):
     if len(r) != 9:
         fail(f"indicator row with {len(r)} cells: {r}")
@@ -328,14 +366,26 @@ def with_additions(additions, campaign, items, controls):
     return items, controls
 
 
+def with_indicator_scopes(additions, indicators):
+    """Indicators of catalogue 1.1: the scopes narrowed by `indicator_scopes` (docs/catalogue.md,
+    decision 21)."""
+    narrowed = {e["code"]: e["scope"] for e in additions.get("indicator_scopes", [])}
+    known = {i["code"] for i in indicators}
+    for code in narrowed:
+        if code not in known:
+            fail(f"indicator_scopes: unknown indicator {code}")
+    return [dict(i, scope=narrowed.get(i["code"], i["scope"])) for i in indicators]
+
+
 def main():
     source = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_SOURCE
     version, categories, scopes, items, indicators, controls = parse(source)
     additions = load_additions(ADDITIONS, version, scopes, items, controls)
     for campaign in range(FIRST_CAMPAIGN, LAST_CAMPAIGN + 1):
         doc_version, doc_source = version, "shared/spec/catalogue.md"
-        doc_items, doc_controls = items, controls
+        doc_items, doc_controls, doc_indicators = items, controls, indicators
         if campaign >= additions["from_campaign"]:
+            doc_indicators = with_indicator_scopes(additions, indicators)
             doc_version = additions["version"]
             doc_source = "shared/spec/catalogue.md + crates/domain/catalogue/additions_1_1.json"
             doc_items, doc_controls = with_additions(additions, campaign, items, controls)
@@ -346,8 +396,8 @@ def main():
             "completion": completion_rule(campaign),
             "categories": categories,
             "scopes": scopes,
-            "items": doc_items,
-            "indicators": indicators,
+            "items": [labelled(i) for i in doc_items],
+            "indicators": doc_indicators,
             "controls": doc_controls,
         }
         out = os.path.join(HERE, f"{campaign}.json")

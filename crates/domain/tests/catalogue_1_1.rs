@@ -288,3 +288,45 @@ fn the_new_items_count_in_the_completion_rate_from_2026_only() {
         assert!(missing.contains(&code.to_owned()), "{code}");
     }
 }
+
+/// Decision 21 (issue 19): the children's age shares are out of an EHPAD's scope from catalogue 1.1
+/// on, so the engine (server and web app alike) reports them not applicable there and hides them;
+/// a structure for disabled children keeps them, and 2019 (catalogue 1.0) is untouched.
+#[test]
+fn childrens_age_shares_do_not_apply_to_an_ehpad() {
+    use tdb_domain::contract::IndicatorStatus;
+    let status = |campaign: i32, category: &str, code: &str| {
+        let req = EvaluateRequest {
+            campaign,
+            category: category.to_owned(),
+            values: BTreeMap::new(),
+            previous_values: None,
+            justified: Vec::new(),
+        };
+        evaluate_request(&req).unwrap().indicators[code].status
+    };
+    for code in ["part_age_moins_6", "part_age_6_15", "part_age_16_19"] {
+        assert_eq!(
+            status(2024, "ehpad", code),
+            IndicatorStatus::NotApplicable,
+            "{code}"
+        );
+        assert_ne!(
+            status(2024, "ime", code),
+            IndicatorStatus::NotApplicable,
+            "{code}"
+        );
+        assert_ne!(
+            status(2019, "ehpad", code),
+            IndicatorStatus::NotApplicable,
+            "{code}"
+        );
+    }
+    for code in ["part_age_60_74", "part_age_85_plus"] {
+        assert_ne!(
+            status(2024, "ehpad", code),
+            IndicatorStatus::NotApplicable,
+            "{code}"
+        );
+    }
+}

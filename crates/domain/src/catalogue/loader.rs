@@ -443,6 +443,18 @@ fn check_item(item: &crate::contract::ItemDef) -> Result<(), CatalogueError> {
     if (item.item_type == ItemType::Enum) != item.values.as_ref().is_some_and(|v| !v.is_empty()) {
         return invalid("an enum item, and only an enum item, lists its values");
     }
+    if let Some(labels) = &item.value_labels {
+        let codes: Vec<&String> = item.values.iter().flatten().collect();
+        if labels.len() != codes.len()
+            || codes
+                .iter()
+                .any(|c| labels.get(*c).is_none_or(|l| l.trim().is_empty()))
+        {
+            return invalid(
+                "value_labels gives one non-empty label to each of the item's values, and only to them",
+            );
+        }
+    }
     if item.item_type == ItemType::Score && (item.min.is_none() || item.max.is_none()) {
         return invalid("a score item has both bounds");
     }

@@ -225,6 +225,10 @@ pub struct ItemDef {
     pub sans_objet_allowed: bool,
     /// Accepted codes of an `enum` item.
     pub values: Option<Vec<String>>,
+    /// French label of each code of an `enum` item, shown instead of the code (docs/catalogue.md,
+    /// « Libellés des options »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_labels: Option<std::collections::BTreeMap<String, String>>,
     /// First campaign the item exists in.
     pub first_campaign: i32,
 }

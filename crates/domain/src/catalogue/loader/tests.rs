@@ -193,3 +193,45 @@ fn invalid_json_and_invalid_codes() {
         }
     );
 }
+
+#[test]
+fn option_labels_cover_exactly_the_codes_of_an_enum() {
+    let mut v = minimal();
+    v["items"][2] = serde_json::json!({"code": "d", "label": "D", "axis": 0, "type": "enum", "unit": null,
+        "scope": "tous", "required": false, "condition": null, "prefill": null, "min": null, "max": null,
+        "may_be_negative": false, "sans_objet_allowed": false, "values": ["x_y", "z"],
+        "value_labels": {"x_y": "X et Y", "z": "Zed"}, "first_campaign": 2019});
+    let cat = load_value(&v).unwrap();
+    assert_eq!(
+        cat.item("d").unwrap().value_labels.as_ref().unwrap()["x_y"],
+        "X et Y"
+    );
+    for labels in [
+        serde_json::json!({"x_y": "X et Y"}),
+        serde_json::json!({"x_y": "X et Y", "z": "Zed", "w": "W"}),
+        serde_json::json!({"x_y": "X et Y", "w": "W"}),
+        serde_json::json!({"x_y": "X et Y", "z": " "}),
+    ] {
+        v["items"][2]["value_labels"] = labels.clone();
+        assert!(
+            matches!(load_value(&v), Err(CatalogueError::InvalidDefinition { .. })),
+            "{labels}"
+        );
+    }
+}
+
+#[test]
+fn every_shipped_option_has_a_french_label() {
+    for campaign in 2019..=crate::catalogue::LAST_CAMPAIGN {
+        let cat = crate::catalogue_for(campaign).unwrap();
+        for item in cat.items().iter().filter(|i| i.values.is_some()) {
+            let labels = item
+                .value_labels
+                .as_ref()
+                .unwrap_or_else(|| panic!("{campaign} {}", item.code));
+            for code in item.values.iter().flatten() {
+                assert_ne!(&labels[code], code, "{campaign} {}: label of {code}", item.code);
+            }
+        }
+    }
+}
