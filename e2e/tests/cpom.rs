@@ -338,6 +338,36 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     assert!(head.starts_with("%PDF"), "{head:?}");
     shot(&harness, "cpom-comite-pdf").await;
     assert_french(b, "cpom-comite-pdf").await;
+
+    // Issue 19, point 6: terminating the contract asks first; cancelling sends nothing.
+    b.goto(&format!("{}/cpom/{id}", harness.base_url)).await.unwrap();
+    wait_text(b, "[data-testid=contract-state]", "Signé").await;
+    click(b, "[data-testid=contract-actions] details summary").await;
+    type_into(
+        b,
+        "[data-testid=contract-actions] [name=reason]",
+        "Fusion des deux structures avec un autre organisme.",
+    )
+    .await;
+    click(b, "[data-testid=terminate]").await;
+    let question = b.get_alert_text().await.expect("a question before terminating");
+    assert!(
+        question.starts_with("Résilier le contrat ?") && question.contains("définitive"),
+        "{question}"
+    );
+    b.dismiss_alert().await.unwrap();
+    let (_, detail) = api(
+        b,
+        "GET",
+        &format!("/api/v1/cpom/contracts/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(detail["contract"]["state"], "signe", "cancelled, yet sent");
+    click(b, "[data-testid=terminate]").await;
+    b.accept_alert().await.unwrap();
+    wait_text(b, "[data-testid=contract-state]", "Résilié").await;
     harness.stop().await;
 }
 

@@ -225,6 +225,33 @@ async fn sign_in_on_form(harness: &Harness, (email, password): (&str, &str)) {
     click(b, "#onglet-1").await;
 }
 
+/// Confirms the irreversible action whose button was just clicked, in the modal it opened (issue 19,
+/// point 6): the dialog is modal and holds the focus.
+async fn confirm(harness: &Harness) {
+    let b = &harness.browser;
+    wait_css(b, "dialog[open][data-testid=confirm-dialog]")
+        .await
+        .unwrap();
+    wait_until(
+        b,
+        "document.querySelector('dialog[open]').contains(document.activeElement)",
+        "the focus inside the confirmation dialog",
+    )
+    .await;
+    click(b, "dialog[open] [data-testid=confirm-yes]").await;
+}
+
+/// Whether the review queue of the signed-in officer (home page) lists `FINESS`.
+async fn find_in_queue(harness: &Harness) -> bool {
+    let b = &harness.browser;
+    wait_css(b, "[data-testid=review-queue]").await.unwrap();
+    let row = format!("[data-testid=review-queue] tr[data-finess='{FINESS}']");
+    b.execute(&format!("return !!document.querySelector({row:?});"), vec![])
+        .await
+        .unwrap()
+        == serde_json::Value::Bool(true)
+}
+
 async fn state_is(harness: &Harness, label: &str) {
     wait_text(&harness.browser, "[data-testid=form-state]", label).await;
 }
@@ -339,20 +366,41 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
         "submit enabled",
     )
     .await;
+    // Issue 19, point 6: submitting asks first; Escape closes the question, nothing is sent, and
+    // the focus is back on the button.
     click(b, "[data-testid=submit]").await;
+    wait_css(b, "dialog[open][data-testid=confirm-dialog]")
+        .await
+        .unwrap();
+    shot(&harness, "form-confirm-submit").await;
+    b.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    wait_until(
+        b,
+        "!document.querySelector('dialog[open]') && document.activeElement === document.querySelector('[data-testid=submit]')",
+        "the dialog closed by Escape, the focus back on « Soumettre »",
+    )
+    .await;
+    state_is(&harness, "En cours").await;
+    click(b, "[data-testid=submit]").await;
+    confirm(&harness).await;
     state_is(&harness, "Soumis").await;
+    // Issue 19, point 2: the read-only form says why.
+    wait_text(b, "[data-testid=read-only-notice]", "soumis").await;
     shot(&harness, "form-submitted").await;
     assert_french(b, "formulaire soumis").await;
 
     // The ARS sees it in its review queue and asks for a correction of one item.
     sign_out(b).await;
     sign_in(b, ARS.0, ARS.1).await;
-    wait_css(
-        b,
-        &format!("[data-testid=review-queue] tr[data-finess='{FINESS}']"),
-    )
-    .await
-    .unwrap();
+    assert!(
+        find_in_queue(&harness).await,
+        "the submitted form is not in the ARS queue"
+    );
     wait_css(b, "[data-testid=progress] tbody tr").await.unwrap();
     shot(&harness, "home-ars").await;
     assert_french(b, "accueil de l'ARS").await;
@@ -407,13 +455,16 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     )
     .await;
     click(b, "[data-testid=submit]").await;
+    confirm(&harness).await;
     state_is(&harness, "Soumis").await;
 
     // The ARS validates; the form awaits the CD, which validates too.
     sign_out(b).await;
     sign_in(b, ARS.0, ARS.1).await;
+    assert!(find_in_queue(&harness).await);
     open_form(&harness).await;
     click(b, "[data-testid=validate]").await;
+    confirm(&harness).await;
     // Issue 19, point 4: the form still waits for the CD, and says so.
     wait_text(
         b,
@@ -426,19 +477,20 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     b.goto(&format!("{}/", harness.base_url)).await.unwrap();
     wait_css(b, "[data-testid=review-queue]").await.unwrap();
     wait_css(b, "[data-testid=progress] tbody tr").await.unwrap();
-    let still_listed: serde_json::Value = b
-        .execute(
-            &format!("return document.querySelectorAll(\"[data-testid=review-queue] tr[data-finess='{FINESS}']\").length;"),
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(still_listed, 0, "the ARS queue still lists the form it validated");
+    assert!(
+        !find_in_queue(&harness).await,
+        "the ARS queue still lists the form it validated (on one of its pages)"
+    );
     shot(&harness, "home-ars-after-validation").await;
     sign_out(b).await;
     sign_in(b, CD.0, CD.1).await;
+    assert!(
+        find_in_queue(&harness).await,
+        "the form awaiting the CD is not in its queue"
+    );
     open_form(&harness).await;
     click(b, "[data-testid=validate]").await;
+    confirm(&harness).await;
     wait_text(b, "[data-testid=flash]", "Formulaire validé").await;
     state_is(&harness, "Validé").await;
     shot(&harness, "form-validated").await;

@@ -12,6 +12,17 @@
 
 use tdb_domain::display::{NARROW_NBSP, format_decimal};
 
+/// A capacity in words: « aucune place », « 1 place », « 1 234 places ».
+pub fn places(n: f64) -> String {
+    if n == 0.0 {
+        "aucune place".to_owned()
+    } else if n == 1.0 {
+        "1 place".to_owned()
+    } else {
+        format!("{} places", number(n))
+    }
+}
+
 /// A number as typed or stored, with up to two decimals and no trailing zeros: `1 234,5`.
 pub fn number(x: f64) -> String {
     let text = format_decimal(x, 2);
@@ -223,6 +234,13 @@ pub fn countdown(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capacities_read_as_words() {
+        assert_eq!(places(0.0), "aucune place");
+        assert_eq!(places(1.0), "1 place");
+        assert_eq!(places(1234.0), "1\u{202F}234 places");
+    }
 
     #[test]
     fn french_numbers_and_dates() {

@@ -2,7 +2,7 @@
 //! units, axes.
 
 use tdb_domain::contract::{
-    AccountStatus, Authority, FormState, IndicatorStatus, IndicatorUnit, ItemState, ItemType, Role,
+    AccountStatus, Authority, FormState, IndicatorStatus, IndicatorUnit, ItemDef, ItemState, ItemType, Role,
 };
 
 /// « En cours »…
@@ -15,6 +15,16 @@ pub fn state(state: FormState) -> &'static str {
         FormState::Valide => "Validé",
         FormState::Cloture => "Clôturé",
     }
+}
+
+/// The French label of the option `code` of an enum item, from the catalogue's `value_labels`
+/// (« Privé non lucratif » for `prive_non_lucratif`); the code with spaces when the catalogue has none.
+pub fn option(item: &ItemDef, code: &str) -> String {
+    item.value_labels
+        .as_ref()
+        .and_then(|labels| labels.get(code))
+        .cloned()
+        .unwrap_or_else(|| code.replace('_', " "))
 }
 
 /// DSFR badge class of a state.

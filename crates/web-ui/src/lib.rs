@@ -11,6 +11,7 @@ pub mod download;
 pub mod drafts;
 pub mod format;
 pub mod labels;
+pub mod leave_guard;
 pub mod live;
 pub mod pages;
 pub mod session;

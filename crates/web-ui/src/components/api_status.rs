@@ -11,14 +11,14 @@ pub fn ApiStatus() -> impl IntoView {
     let health = LocalResource::new(api::health);
     view! {
         <div role="status" aria-live="polite" data-testid="api-status">
-            <Transition fallback=|| view! { <p class="fr-badge fr-badge--info">"Connexion à l'API…"</p> }>
+            <Transition fallback=|| view! { <p class="fr-badge fr-badge--info tdb-sentence">"Connexion à l'API…"</p> }>
                 {move || Suspend::new(async move {
                     match health.await {
                         Ok(health) => view! {
-                            <p class="fr-badge fr-badge--success">{available_label(&health)}</p>
+                            <p class="fr-badge fr-badge--success tdb-sentence">{available_label(&health)}</p>
                         }.into_any(),
                         Err(error) => view! {
-                            <p class="fr-badge fr-badge--error" title=error.message()>"API indisponible"</p>
+                            <p class="fr-badge fr-badge--error tdb-sentence" title=error.message()>"API indisponible"</p>
                         }.into_any(),
                     }
                 })}

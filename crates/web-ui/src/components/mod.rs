@@ -2,6 +2,7 @@
 
 pub mod api_status;
 pub mod charts;
+pub mod confirm;
 pub mod draft_notice;
 pub mod footer;
 pub mod header;

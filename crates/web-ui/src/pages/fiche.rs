@@ -52,7 +52,7 @@ fn capacity(fiche: &Fiche) -> String {
         .identity
         .capacity
         .iter()
-        .map(|c| format!("{} : {} places", c.label, format::number(c.places)))
+        .map(|c| format!("{} : {}", c.label, format::places(c.places)))
         .collect::<Vec<_>>()
         .join(" ; ")
 }

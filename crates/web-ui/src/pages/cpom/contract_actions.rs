@@ -1,5 +1,5 @@
 //! The actions on a whole contract: its state (« Signer », « Démarrer », « Constater l'échéance »,
-//! « Résilier » with a reason), its terms while negotiated (`PUT` with `If-Match`), an amendment
+//! « Résilier » with a reason; the last two, irreversible, asked first), its terms while negotiated (`PUT` with `If-Match`), an amendment
 //! (structures joining or leaving), and an extra committee.
 
 use leptos::prelude::*;
@@ -56,10 +56,34 @@ fn transitions(state: ContractState, ctx: ContractCtx) -> AnyView {
                 on:click=move |_| send(action)>{label}</button>
         }
     };
+    // The irreversible actions ask first (the browser's own dialog: modal, Escape cancels, the focus
+    // comes back to the button), then send.
+    let asking = move |action: ContractAction,
+                       label: &'static str,
+                       testid: &'static str,
+                       question: &'static str| {
+        view! {
+            <button type="button" class="fr-btn fr-mr-2w" data-testid=testid disabled=move || submit.busy.get()
+                on:click=move |_| {
+                    let text = format!("{question} Date : {}. Cette action est définitive.", day.get_untracked());
+                    if web_sys::window().is_some_and(|w| w.confirm_with_message(&text).unwrap_or(false)) {
+                        send(action);
+                    }
+                }>{label}</button>
+        }
+    };
     let main = match state {
-        ContractState::EnNegociation => Some(button(ContractAction::Sign, "Signer", "sign")),
-        ContractState::Signe => Some(button(ContractAction::Start, "Démarrer", "start")),
-        ContractState::EnCours => Some(button(ContractAction::Expire, "Constater l'échéance", "expire")),
+        ContractState::EnNegociation => Some(button(ContractAction::Sign, "Signer", "sign").into_any()),
+        ContractState::Signe => Some(button(ContractAction::Start, "Démarrer", "start").into_any()),
+        ContractState::EnCours => Some(
+            asking(
+                ContractAction::Expire,
+                "Constater l'échéance",
+                "expire",
+                "Constater l'échéance du contrat ?",
+            )
+            .into_any(),
+        ),
         ContractState::Echu | ContractState::Resilie => None,
     };
     let terminable = matches!(state, ContractState::Signe | ContractState::EnCours);
@@ -72,7 +96,7 @@ fn transitions(state: ContractState, ctx: ContractCtx) -> AnyView {
                 <details class="fr-mt-2w">
                     <summary>"Résilier le contrat"</summary>
                     {form::text_area("reason", "Motif de la résiliation (10 caractères au moins)", reason)}
-                    {button(ContractAction::Terminate, "Résilier", "terminate")}
+                    {asking(ContractAction::Terminate, "Résilier", "terminate", "Résilier le contrat ?")}
                 </details>
             })}
             {form::problem(submit)}

@@ -1,5 +1,8 @@
 //! Saving (with `If-Match`, and a clear message on a conflict) and submitting (enabled only when the
-//! engine says `can_submit`, with the reason shown otherwise); the announced message area.
+//! engine says `can_submit`, with the reason shown otherwise, and confirmed in a modal); the announced
+//! message area. Both live in the action bar, which sticks to the bottom of the window along the
+//! tabs: the buttons and the message of the last action stay next to the field being typed, however
+//! deep in a tab.
 
 use std::collections::BTreeMap;
 
@@ -9,20 +12,20 @@ use tdb_domain::contract::{FormPatch, FormState};
 
 use super::state::{FlashKind, FormCtx};
 use crate::api::{self, UiError};
+use crate::components::confirm::confirm_dialog;
 use crate::components::draft_notice;
 use crate::format;
 
 /// The message of the last action, announced to screen readers.
-#[component]
-pub fn Flash(ctx: FormCtx) -> impl IntoView {
+fn flash(ctx: FormCtx) -> impl IntoView {
     view! {
         <div aria-live="polite" data-testid="flash">
             {move || ctx.flash.get().map(|(kind, message)| match kind {
                 FlashKind::Success => view! {
-                    <div class="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status"><p>{message}</p></div>
+                    <div class="fr-alert fr-alert--success fr-alert--sm fr-mb-1w" role="status"><p>{message}</p></div>
                 }.into_any(),
                 FlashKind::Error => view! {
-                    <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert"><p>{message}</p></div>
+                    <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-1w" role="alert"><p>{message}</p></div>
                 }.into_any(),
             })}
         </div>
@@ -68,6 +71,7 @@ pub fn save(ctx: FormCtx, busy: RwSignal<bool>) {
             FlashKind::Error,
             "Certaines valeurs sont invalides : corrigez les champs signalés avant d'enregistrer.",
         );
+        ctx.focus_first_error();
         return;
     }
     let values = ctx.changes();
@@ -109,6 +113,7 @@ pub fn save(ctx: FormCtx, busy: RwSignal<bool>) {
                         Some((item.to_owned(), message))
                     })
                     .collect();
+                let refused_fields = !fields.is_empty();
                 ctx.server_errors.set(fields);
                 let message = match error {
                     UiError::Api(ref p) if p.status == 422 => {
@@ -117,6 +122,9 @@ pub fn save(ctx: FormCtx, busy: RwSignal<bool>) {
                     other => other.message(),
                 };
                 ctx.say(FlashKind::Error, message);
+                if refused_fields {
+                    ctx.focus_first_error();
+                }
             }
         }
         busy.set(false);
@@ -144,12 +152,15 @@ pub fn DraftNotice(ctx: FormCtx) -> impl IntoView {
     )
 }
 
-/// Save and submit buttons of a structure.
+/// The action bar, sticky at the bottom of the window along the tabs: the message of the last action
+/// (for everyone), and for a structure that may write: whether everything is saved, « Enregistrer »,
+/// « Soumettre le formulaire » (after a confirmation) and why it cannot be submitted yet.
 #[component]
-pub fn Actions(ctx: FormCtx) -> impl IntoView {
+pub fn ActionBar(ctx: FormCtx) -> impl IntoView {
     let busy = RwSignal::new(false);
     let save = move |_| save(ctx, busy);
-    let submit = move |_| {
+    let confirming = RwSignal::new(false);
+    let submit = Callback::new(move |()| {
         let version = ctx.doc.with(|d| d.version);
         let finess = ctx.finess.get_value();
         busy.set(true);
@@ -166,7 +177,7 @@ pub fn Actions(ctx: FormCtx) -> impl IntoView {
             }
             busy.set(false);
         });
-    };
+    });
     let submittable_state = move || {
         ctx.doc.with(|d| {
             matches!(
@@ -175,34 +186,49 @@ pub fn Actions(ctx: FormCtx) -> impl IntoView {
             )
         })
     };
+    let shown = move || ctx.writable() || ctx.flash.with(Option::is_some);
     view! {
-        <Show when=move || ctx.writable()>
-            <section class="fr-p-2w fr-mb-3w tdb-panel" aria-labelledby="actions-titre">
-                <h2 class="fr-h5" id="actions-titre">"Enregistrer et soumettre"</h2>
-                <p class="fr-text--sm" aria-live="polite" data-testid="dirty">
-                    {move || if ctx.dirty() { "Modifications non enregistrées." } else { "Tout est enregistré." }}
-                </p>
-                <ul class="fr-btns-group fr-btns-group--sm">
-                    <li>
-                        <button type="button" class="fr-btn" data-testid="save"
-                            disabled=move || busy.get() on:click=save>
-                            "Enregistrer"
-                        </button>
-                    </li>
-                    <Show when=submittable_state>
+        <section class:tdb-action-bar=shown aria-label="Actions du formulaire" data-testid="action-bar">
+            {flash(ctx)}
+            <Show when=move || ctx.writable()>
+                <div class="tdb-action-bar__row">
+                    <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
                         <li>
-                            <button type="button" class="fr-btn fr-btn--secondary" data-testid="submit"
-                                aria-describedby="raison-soumission"
-                                disabled=move || busy.get() || blocker(ctx).is_some() on:click=submit>
-                                "Soumettre le formulaire"
+                            <button type="button" class="fr-btn" data-testid="save"
+                                disabled=move || busy.get() on:click=save>
+                                "Enregistrer"
                             </button>
                         </li>
-                    </Show>
-                </ul>
-                <p class="fr-text--sm" id="raison-soumission" aria-live="polite" data-testid="submit-reason">
+                        <Show when=submittable_state>
+                            <li>
+                                <button type="button" class="fr-btn fr-btn--secondary" data-testid="submit"
+                                    aria-describedby="raison-soumission"
+                                    disabled=move || busy.get() || blocker(ctx).is_some()
+                                    on:click=move |_| confirming.set(true)>
+                                    "Soumettre le formulaire"
+                                </button>
+                            </li>
+                        </Show>
+                    </ul>
+                    <p class="fr-text--sm fr-mb-0" aria-live="polite" data-testid="dirty">
+                        {move || if ctx.dirty() { "Modifications non enregistrées." } else { "Tout est enregistré." }}
+                    </p>
+                </div>
+                <p class="fr-text--xs fr-mb-0" id="raison-soumission" aria-live="polite" data-testid="submit-reason">
                     {move || blocker(ctx).unwrap_or_else(|| "Le formulaire peut être soumis.".to_owned())}
                 </p>
-            </section>
-        </Show>
+            </Show>
+            {confirm_dialog(
+                "confirmer-soumission",
+                confirming,
+                "Soumettre le formulaire ?",
+                Signal::derive(|| {
+    "Le formulaire ne sera plus modifiable, sauf demande de correction."
+                        .to_owned()
+                }),
+                "Soumettre",
+                submit,
+            )}
+        </section>
     }
 }

@@ -14,7 +14,7 @@ use crate::components::draft_notice;
 use crate::format;
 use crate::labels;
 
-/// The tab list and the selected tab's items and indicators.
+/// The tab list and the selected tab's items, then its indicators.
 #[component]
 pub fn Tabs(ctx: FormCtx) -> impl IntoView {
     let select = move |axis: u8| {
@@ -68,9 +68,10 @@ pub fn Tabs(ctx: FormCtx) -> impl IntoView {
                     <div role="tabpanel" class="tdb-tabs__panel" id=format!("panneau-{axis}")
                         aria-labelledby=format!("onglet-{axis}") tabindex="-1">
                         <h2 class="fr-h4">{labels::AXIS_TITLES[usize::from(axis)]}</h2>
-                        <IndicatorsPanel ctx axis/>
-                        <h3 class="fr-h5 fr-mt-4w">"Données à renseigner"</h3>
+                        // The fields first (the person came to type), the indicators they feed after.
+                        <h3 class="fr-h5">"Données à renseigner"</h3>
                         {items_of(ctx, axis)}
+                        <IndicatorsPanel ctx axis/>
                     </div>
                 }
             }}
@@ -157,6 +158,10 @@ fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
             data-item=item.code.clone()>
             <label class="fr-label" for=id.clone()>
                 {item.label.clone()}
+                {move || (ctx.writable() && locked()).then(|| view! {
+                    <span class="fr-badge fr-badge--sm fr-badge--icon-left fr-icon-lock-line fr-ml-1w"
+                        data-testid="locked-badge">"Non modifiable"</span>
+                })}
                 {hint.map(|hint| view! { <span class="fr-hint-text">{hint}</span> })}
             </label>
             {input}
@@ -206,7 +211,7 @@ fn input_for(
                 options.push(("false".to_owned(), "Non".to_owned()));
             } else {
                 options.extend(item.values.clone().unwrap_or_default().into_iter().map(|v| {
-                    let label = v.replace('_', " ");
+                    let label = labels::option(item, &v);
                     (v, label)
                 }));
             }

@@ -24,7 +24,7 @@ pub fn IndicatorsPanel(ctx: FormCtx, axis: u8) -> impl IntoView {
             .collect()
     });
     view! {
-        <h3 class="fr-h5">"Indicateurs (calculés pendant la saisie)"</h3>
+        <h3 class="fr-h5 fr-mt-4w">"Indicateurs (calculés pendant la saisie)"</h3>
         <ul class="tdb-indicators" data-testid="indicators">
             {defs.into_iter().map(|def| view! { <Indicator ctx def/> }).collect_view()}
         </ul>

@@ -23,6 +23,7 @@ use tdb_domain::contract::{FormDocument, Structure};
 
 use crate::api::{self, UiError};
 use crate::labels;
+use crate::leave_guard;
 use crate::live::Engine;
 use crate::pages::home::error_alert;
 use crate::session::use_session;
@@ -49,7 +50,7 @@ pub fn FormPage() -> impl IntoView {
         }
     });
     view! {
-        <Transition fallback=|| view! { <p role="status">"Chargement du formulaire…"</p> }>
+        <Transition fallback=|| view! { <p role="status" aria-busy="true" class="tdb-loading">"Chargement du formulaire…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
                     Ok((doc, engine, structure)) => view! { <FormView doc engine structure/> }.into_any(),
@@ -95,6 +96,7 @@ fn compile(json: String) -> Result<Catalogue, UiError> {
 fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl IntoView {
     let session = use_session();
     let ctx = FormCtx::new(doc, engine, session.role(), session.email());
+    leave_guard::guard(move || ctx.writable() && ctx.dirty());
     let title = format!("{} — campagne {}", structure.name, ctx.year);
     view! {
         <div data-testid="form-page">
@@ -106,8 +108,14 @@ fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl
                     <span class=labels::state_badge(d.state) data-testid="form-state">{labels::state(d.state)}</span>
                 })}
             </p>
+            {move || ctx.read_only_reason().map(|reason| view! {
+                <div class="fr-notice fr-notice--info fr-mb-2w" data-testid="read-only-notice">
+                    <div class="fr-notice__body">
+                        <p class="fr-notice__title">{reason}</p>
+                    </div>
+                </div>
+            })}
             <actions::DraftNotice ctx/>
-            <actions::Flash ctx/>
             {move || ctx.live.with(|l| l.is_none()).then(|| view! {
                 <div class="fr-alert fr-alert--error" role="alert">
                     <p>"La catégorie de cette structure est inconnue du catalogue : le calcul est impossible."</p>
@@ -116,11 +124,11 @@ fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl
             <div class="fr-grid-row fr-grid-row--gutters">
                 <div class="fr-col-12 fr-col-lg-8">
                     <fields::Tabs ctx/>
+                    <actions::ActionBar ctx/>
                 </div>
                 <div class="fr-col-12 fr-col-lg-4">
                     <completion::CompletionPanel ctx/>
                     <controls::ControlsPanel ctx/>
-                    <actions::Actions ctx/>
                     <review::ReviewPanel ctx/>
                 </div>
             </div>

@@ -1,5 +1,5 @@
 //! Review by an ARS or CD officer: a correction request per item (written next to the field), then
-//! « Demander les corrections » or « Valider le formulaire ».
+//! « Envoyer les demandes de correction » or « Valider le formulaire » (confirmed in a modal).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,6 +7,7 @@ use tdb_domain::contract::{Authority, CorrectionItem, FormDocument, FormState, R
 
 use super::state::{FlashKind, FormCtx};
 use crate::api;
+use crate::components::confirm::confirm_dialog;
 use crate::format;
 use crate::labels;
 
@@ -93,7 +94,7 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
             busy.set(false);
         });
     };
-    let request = move |_| {
+    let request = Callback::new(move |()| {
         let items: Vec<CorrectionItem> = ctx.requests.with(|r| {
             r.iter()
                 .map(|(item, message)| CorrectionItem {
@@ -112,8 +113,12 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
         decide(ReviewRequest::RequestCorrections { items, comment: None }, |_| {
             "Demande de correction envoyée à la structure.".to_owned()
         });
-    };
-    let validate = move |_| decide(ReviewRequest::Validate { comment: None }, validation_message);
+    });
+    let validate = Callback::new(move |()| {
+        decide(ReviewRequest::Validate { comment: None }, validation_message);
+    });
+    let confirm_validate = RwSignal::new(false);
+
     let chain = move || {
         ctx.doc.with(|d| {
             let required = d
@@ -165,19 +170,27 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
                     <li>
                         <button type="button" class="fr-btn fr-btn--secondary" data-testid="send-corrections"
                             disabled=move || busy.get() || ctx.requests.with(|r| r.is_empty())
-                            on:click=request>
+                            on:click=move |_| request.run(())>
                             "Envoyer les demandes de correction"
                         </button>
                     </li>
                     <li>
                         <button type="button" class="fr-btn" data-testid="validate"
                             disabled=move || busy.get() || ctx.requests.with(|r| !r.is_empty())
-                            on:click=validate>
+                            on:click=move |_| confirm_validate.set(true)>
                             "Valider le formulaire"
                         </button>
                     </li>
                 </ul>
             </Show>
+            {confirm_dialog(
+                "confirmer-validation",
+                confirm_validate,
+                "Valider le formulaire ?",
+                Signal::derive(|| "Votre validation est définitive.".to_owned()),
+                "Valider",
+                validate,
+            )}
         </section>
     }
 }

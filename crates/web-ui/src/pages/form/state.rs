@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tdb_domain::contract::{Authority, FormDocument, Role};
+use tdb_domain::contract::{Authority, FormDocument, FormState, Role};
 use wasm_bindgen::JsCast;
 
 use crate::drafts::{self, Earlier};
@@ -137,6 +137,35 @@ impl FormCtx {
         matches!(self.role, Some(Role::Esms | Role::Og)) && self.doc.with(|d| d.editable)
     }
 
+    /// Why the signed-in user cannot write the form, when they cannot (the notice of a read-only form).
+    pub fn read_only_reason(&self) -> Option<&'static str> {
+        self.doc
+            .with(|d| read_only_reason(self.role, d.state, d.editable))
+    }
+
+    /// Moves the keyboard focus to the first field (in the catalogue's order) the engine or the server
+    /// refused, opening its tab: the person sees what to correct where they are.
+    pub fn focus_first_error(&self) {
+        let first = self.engine.with_value(|e| {
+            let live = self.live.with_untracked(|l| {
+                l.as_ref()
+                    .map(|l| l.errors.keys().cloned().collect::<BTreeSet<_>>())
+                    .unwrap_or_default()
+            });
+            let server = self
+                .server_errors
+                .with_untracked(|s| s.keys().cloned().collect::<BTreeSet<_>>());
+            e.catalogue
+                .items()
+                .iter()
+                .find(|i| live.contains(&i.code) || server.contains(&i.code))
+                .map(|i| i.code.clone())
+        });
+        if let Some(code) = first {
+            self.focus_item(&code);
+        }
+    }
+
     /// The reviewing authority of the signed-in user, if any.
     pub fn authority(&self) -> Option<Authority> {
         match self.role {
@@ -207,6 +236,26 @@ impl FormCtx {
     }
 }
 
+/// Why a form in `state` is read-only for `role` (`editable`: the server lets the structure write it
+/// now); `None` when the person may write.
+pub fn read_only_reason(role: Option<Role>, state: FormState, editable: bool) -> Option<&'static str> {
+    match role {
+        Some(Role::Esms | Role::Og) if editable => None,
+        Some(Role::Esms | Role::Og) => Some(match state {
+            FormState::Soumis => {
+                "Lecture seule : formulaire soumis, en attente de l'examen de l'autorité de contrôle."
+            }
+            FormState::Valide => "Lecture seule : le formulaire est validé.",
+            _ => "Lecture seule : la campagne n'est plus ouverte à la saisie.",
+        }),
+        Some(Role::Ars | Role::Cd) => {
+            Some("Lecture seule : l'autorité de contrôle examine et valide, la structure saisit.")
+        }
+        Some(Role::National) => Some("Lecture seule : le niveau national consulte sans saisir."),
+        Some(Role::Partner) | None => Some("Lecture seule : votre accès ne permet pas la saisie."),
+    }
+}
+
 /// Whether two texts typed for `code` are the same value (`12` and `12,0`; texts that do not read are
 /// compared as typed).
 fn same_entry(engine: &Engine, code: &str, a: &str, b: &str) -> bool {
@@ -219,5 +268,28 @@ fn same_entry(engine: &Engine, code: &str, a: &str, b: &str) -> bool {
     match (live::parse_entry(item, a), live::parse_entry(item, b)) {
         (Ok(x), Ok(y)) => live::same_value(&x, &y),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_only_form_says_why() {
+        assert_eq!(read_only_reason(Some(Role::Esms), FormState::EnCours, true), None);
+        assert_eq!(
+            read_only_reason(Some(Role::Og), FormState::CorrectionDemandee, true),
+            None
+        );
+        let submitted = read_only_reason(Some(Role::Esms), FormState::Soumis, false).unwrap();
+        assert!(submitted.contains("soumis"), "{submitted}");
+        let valid = read_only_reason(Some(Role::Og), FormState::Valide, false).unwrap();
+        assert!(valid.contains("validé"), "{valid}");
+        let closed = read_only_reason(Some(Role::Esms), FormState::Cloture, false).unwrap();
+        assert!(closed.contains("campagne"), "{closed}");
+        let ars = read_only_reason(Some(Role::Ars), FormState::Soumis, true).unwrap();
+        assert!(ars.contains("autorité de contrôle"), "{ars}");
+        assert!(read_only_reason(Some(Role::National), FormState::Valide, false).is_some());
     }
 }
