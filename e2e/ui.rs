@@ -67,11 +67,18 @@ pub async fn text(browser: &Client, css: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Clicks the element matching `css`.
+/// Clicks the element matching `css`, first scrolled to the middle of the window (as a person would:
+/// the form's action bar sticks to the bottom of the window and may cover what lies there).
 pub async fn click(browser: &Client, css: &str) {
-    wait_css(browser, css)
+    let element = wait_css(browser, css)
         .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    if let Ok(reference) = serde_json::to_value(&element) {
+        let _ = browser
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![reference])
+            .await;
+    }
+    element
         .click()
         .await
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
