@@ -18,10 +18,10 @@ pub fn confirm_dialog(
 ) -> AnyView {
     let dialog = NodeRef::<Dialog>::new();
     Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
+        if let Some(dialog) = dialog.get()
+            && !dialog.open()
+        {
+            let _ = dialog.show_modal();
         }
     });
     let close = move || {
