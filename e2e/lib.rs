@@ -119,7 +119,8 @@ impl Harness {
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {
             let mut conn = state.pool.get().map_err(|e| err("database connection")(&e))?;
-            tdb_api::seed::demo::run(&mut conn).map_err(|e| err("demo data")(&e))?;
+            tdb_api::seed::demo::run(&mut conn, tdb_api::seed::Calendar::reference())
+                .map_err(|e| err("demo data")(&e))?;
         }
 
         // The mail dispatcher `tdb serve` runs, writing `.eml` files.

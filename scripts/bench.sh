@@ -34,3 +34,7 @@ scripts/bench-peers.sh
 
 step "memory: peak RSS of tdb serve during a 2.2 M-value import, ten parallel regional exports, bomb files (scripts/bench-memory.sh)"
 scripts/bench-memory.sh
+
+step "web app: Lighthouse on seven pages, mobile profile, release server (scripts/lighthouse.sh; targets performance ≥ 90, accessibility 100, best practices ≥ 95)"
+[ -f crates/web-ui/dist/index.html ] || scripts/web-build.sh
+TDB_RELEASE=1 scripts/lighthouse.sh

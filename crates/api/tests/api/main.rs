@@ -29,6 +29,7 @@ mod forms_concurrency;
 mod forms_fixtures;
 mod forms_scopes;
 mod forms_values;
+mod forms_weight;
 mod forms_workflow;
 mod hardening;
 mod health;

@@ -92,7 +92,7 @@ pub struct ExplanationInput {
 }
 
 /// How an indicator was computed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Explanation {
     /// The formula, as written in the catalogue.
@@ -118,8 +118,10 @@ pub struct IndicatorResult {
     /// Empty items, ascending ASCII, without duplicates; only when `status` is `missing_input`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<Vec<String>>,
-    /// Formula and inputs.
-    pub explanation: Explanation,
+    /// Formula and inputs: always in `POST /evaluate`; in form documents only when asked
+    /// (`?explain=true`), since the web app explains with its own engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
 }
 
 /// Completion counts of one axis (§5.2).

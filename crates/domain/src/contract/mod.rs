@@ -53,8 +53,8 @@ pub use evaluate::{
 pub use events::{EVENT_TYPES, Event, EventFeed};
 pub use forms::{
     AuditEntry, Authority, CorrectionItem, CorrectionMessage, CorrectionMessageBody, CorrectionStatus,
-    FormCorrection, FormDocument, FormJustification, FormPatch, FormState, FormValidation, FormValueEntry,
-    JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
+    FormCorrection, FormDocument, FormJustification, FormPatch, FormPatchSummary, FormState, FormValidation,
+    FormValueEntry, JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use imports::{

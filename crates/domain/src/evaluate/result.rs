@@ -13,6 +13,16 @@ impl Evaluation<'_> {
     /// The evaluation result of §9 (`invalid` is left out: see
     /// [`evaluate_request_lenient`](super::evaluate_request_lenient)).
     pub fn to_result(&self) -> EvaluationResult {
+        self.result(true)
+    }
+
+    /// The same result without the indicators' explanations, which are not even built (form
+    /// documents, unless asked: the web app explains with its own engine).
+    pub fn to_lean_result(&self) -> EvaluationResult {
+        self.result(false)
+    }
+
+    fn result(&self, explained: bool) -> EvaluationResult {
         let cat = self.catalogue;
         let doc = &cat.doc;
         let code_of = |i: u16| doc.items[usize::from(i)].code.clone();
@@ -22,6 +32,17 @@ impl Evaluation<'_> {
             .zip(&cat.indicators)
             .zip(&self.indicators)
             .map(|((def, ind), outcome)| {
+                let missing = (outcome.status == IndicatorStatus::MissingInput)
+                    .then(|| self.missing(outcome).map(str::to_owned).collect());
+                if !explained {
+                    let result = IndicatorResult {
+                        status: outcome.status,
+                        value: outcome.value,
+                        missing,
+                        explanation: None,
+                    };
+                    return (def.code.clone(), result);
+                }
                 let condition_items =
                     ind.condition
                         .iter()
@@ -50,18 +71,16 @@ impl Evaluation<'_> {
                         }
                     })
                     .collect();
-                let missing = (outcome.status == IndicatorStatus::MissingInput)
-                    .then(|| self.missing(outcome).map(str::to_owned).collect());
                 let result = IndicatorResult {
                     status: outcome.status,
                     value: outcome.value,
                     missing,
-                    explanation: Explanation {
+                    explanation: Some(Explanation {
                         formula: def.formula.clone(),
                         condition: def.condition.clone(),
                         condition_state: outcome.condition,
                         inputs,
-                    },
+                    }),
                 };
                 (def.code.clone(), result)
             })

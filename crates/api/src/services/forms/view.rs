@@ -33,6 +33,19 @@ pub fn document(
     document_with(conn, target, row, stored)
 }
 
+/// The document of `target` with the explanation of each indicator (formula, inputs), which
+/// [`document`] leaves out: for `GET …/form?explain=true`.
+pub fn explained_document(
+    conn: &mut DbConnection,
+    target: &Target,
+    row: Option<&FormRow>,
+) -> Result<FormDocument, ApiError> {
+    let stored = values::load(conn, target.year, target.finess())?;
+    let context = Context::load(conn, target)?;
+    let evaluation = context.evaluate_explained(target, &stored)?;
+    assemble(conn, target, row, stored, context, evaluation)
+}
+
 /// The document of `target` whose values are `stored` (sorted by item code), reading the rest.
 pub fn document_with(
     conn: &mut DbConnection,
@@ -73,8 +86,27 @@ impl Context {
         })
     }
 
-    /// Evaluates the values `stored` of the form of `target` in this context.
+    /// Evaluates the values `stored` of the form of `target` in this context, without the indicators'
+    /// explanations.
     pub fn evaluate(&self, target: &Target, stored: &[ValueRow]) -> Result<EvaluationResult, ApiError> {
+        self.evaluation(target, stored, false)
+    }
+
+    /// The same with the explanation of each indicator.
+    pub fn evaluate_explained(
+        &self,
+        target: &Target,
+        stored: &[ValueRow],
+    ) -> Result<EvaluationResult, ApiError> {
+        self.evaluation(target, stored, true)
+    }
+
+    fn evaluation(
+        &self,
+        target: &Target,
+        stored: &[ValueRow],
+        explained: bool,
+    ) -> Result<EvaluationResult, ApiError> {
         let justified: BTreeSet<String> = self
             .justifications
             .iter()
@@ -84,20 +116,23 @@ impl Context {
             target.catalogue,
             stored.iter().map(|v| (&v.item_code, &v.value_json)),
         );
-        Ok(evaluate(
+        let evaluation = evaluate(
             target.catalogue,
             &target.structure.category,
             &current,
             self.previous.as_deref(),
             &justified,
         )
-        .map_err(engine_error)?
-        .to_result())
+        .map_err(engine_error)?;
+        Ok(match explained {
+            true => evaluation.to_result(),
+            false => evaluation.to_lean_result(),
+        })
     }
 }
 
-/// The document of `target` from its row, values, context and their `evaluation`; reads the open
-/// correction requests and their threads.
+/// The document of `target` from its row, values, context and their `evaluation` (see
+/// [`Context::evaluate`]); reads the open correction requests and their threads.
 pub fn assemble(
     conn: &mut DbConnection,
     target: &Target,
