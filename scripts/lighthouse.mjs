@@ -64,6 +64,9 @@ async function audit(browser, name, path) {
     const failing = Object.values(lhr.audits)
         .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary')
         .map((a) => a.id);
+    if (lhr.runtimeError) {
+        failing.unshift(`runtime error ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+    }
     return { page: name, path, ...scores, lcp_ms: Math.round(lhr.audits['largest-contentful-paint']?.numericValue ?? 0), failing };
 }
 

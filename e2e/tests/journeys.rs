@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
-use tdb_domain::contract::IndicatorUnit;
+use tdb_domain::contract::{IndicatorUnit, ItemType};
 use tdb_domain::display::format_indicator;
 use tdb_domain::{FormValues, catalogue_for, evaluate};
 use tdb_e2e::Harness;
@@ -106,10 +106,12 @@ async fn prepare(harness: &Harness) -> (String, String, u32, u32) {
         let e = evaluate(catalogue, &category, &form, None, &BTreeSet::new()).unwrap();
         for code in e.to_result().completion.missing {
             let item = catalogue.item(&code).unwrap();
-            let value = if item.sans_objet_allowed {
-                json!("sans_objet")
-            } else {
-                json!(0)
+            let value = match item.item_type {
+                _ if item.sans_objet_allowed => json!("sans_objet"),
+                ItemType::Bool => json!(false),
+                ItemType::Enum => json!(item.values.as_ref().and_then(|v| v.first()).unwrap()),
+                ItemType::Date => json!(format!("{}-01-01", YEAR - 1)),
+                _ => item.min.filter(|m| *m > 0.0).map_or(json!(0), |m| json!(m)),
             };
             full.insert(code, value);
         }

@@ -148,6 +148,7 @@ async fn explanations_come_only_when_asked_and_forms_travel_compressed(db: TestD
         summary["completion_rate"]
     );
     assert_eq!(read.body["evaluation"]["submission"], summary["submission"]);
+    assert_eq!(read.body["cpom_alerts"], summary["cpom_alerts"]);
 
     // Without the preference, the whole form (without explanations), gzipped when accepted.
     let request = test::TestRequest::patch()

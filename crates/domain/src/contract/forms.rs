@@ -273,6 +273,8 @@ pub struct FormPatchSummary {
     pub can_submit: bool,
     /// Failing controls by key.
     pub submission: SubmissionResult,
+    /// CPOM items of the form that disagree with the structure's CPOM contracts (as in the form).
+    pub cpom_alerts: Vec<super::CpomMismatch>,
 }
 
 impl FormPatchSummary {
@@ -302,6 +304,7 @@ impl FormPatchSummary {
             threshold_reached: completion.reached,
             can_submit: completion.can_submit,
             submission: document.evaluation.submission.clone(),
+            cpom_alerts: document.cpom_alerts.clone(),
         }
     }
 }

@@ -232,6 +232,7 @@ fn apply_summary(doc: &mut FormDocument, summary: FormPatchSummary) {
     completion.reached = summary.threshold_reached;
     completion.can_submit = summary.can_submit;
     doc.evaluation.submission = summary.submission;
+    doc.cpom_alerts = summary.cpom_alerts;
 }
 
 /// Whether two texts typed for `code` are the same value (`12` and `12,0`; texts that do not read are
