@@ -156,7 +156,8 @@ pub fn cursor(position: Position) -> String {
     format!("{}.{}", position.tx, position.id)
 }
 
-fn parse_cursor(text: &str) -> Option<Position> {
+/// The position of a cursor of the feed (`None`: not one the feed gives).
+pub fn parse_cursor(text: &str) -> Option<Position> {
     let (tx, id) = text.split_once('.')?;
     let tx: i64 = tx.parse().ok()?;
     let id: i64 = id.parse().ok()?;
@@ -195,7 +196,8 @@ pub fn feed(
     })
 }
 
-fn wire(row: EventRow, hide_actor: bool) -> Event {
+/// The wire form of an event (`hide_actor`: for partners, the role only).
+pub fn wire(row: EventRow, hide_actor: bool) -> Event {
     Event {
         id: row.id,
         event_type: row.event_type,

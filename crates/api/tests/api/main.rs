@@ -54,3 +54,5 @@ mod sessions;
 mod sessions_replicas;
 mod spa;
 mod structures;
+mod webhooks;
+mod webhooks_replicas;
