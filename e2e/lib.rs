@@ -114,6 +114,7 @@ impl Harness {
                 mail_dir: data.path().join("mail"),
                 ..tdb_api::config::MailConfig::default()
             },
+            webhooks: tdb_api::config::WebhookConfig::default(),
         };
         let mail_dir = config.mail.mail_dir.clone();
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;

@@ -29,6 +29,7 @@ pub mod security;
 pub mod session_cookie;
 pub mod structures;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa_actix_web::scope;
@@ -91,6 +92,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(exports::configure)
             .configure(cpom::configure)
             .service(events::list_events)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::create_webhook)
+            .service(webhooks::get_webhook)
+            .service(webhooks::update_webhook)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::rotate_webhook_secret)
+            .service(webhooks::replay_webhook)
+            .service(webhooks::list_webhook_deliveries)
             .default_service(web::to(not_found)),
     );
 }

@@ -1244,6 +1244,25 @@ async fn partner_clients(db: TestDb) {
     .await;
 }
 
+/// Webhook subscriptions (docs/events.md): national and partners with `read`/`events:read` only, the
+/// same inside and outside (a webhook is not about one structure). A public literal address, so the
+/// creation resolves nothing.
+async fn webhooks(db: TestDb) {
+    const HOOKS: [u16; 8] = [401, 403, 403, 403, 403, 200, 200, 403];
+    check(
+        &db.sibling(),
+        row(Method::GET, "/api/v1/webhooks", None, HOOKS, HOOKS),
+    )
+    .await;
+    let created = HOOKS.map(|s| if s == 200 { 201 } else { s });
+    let create = json!({"url": "https://93.184.215.14/hook", "types": ["form.submitted"]});
+    check(
+        &db,
+        row(Method::POST, "/api/v1/webhooks", Some(create), created, created),
+    )
+    .await;
+}
+
 /// The self-service password endpoints need no token: the same answer for everyone (a link that
 /// does not exist is 410 to all).
 async fn password_self_service(db: TestDb) {
@@ -1287,5 +1306,6 @@ on_both_backends!(
     accounts_invite,
     accounts_change,
     partner_clients,
+    webhooks,
     password_self_service
 );

@@ -55,3 +55,5 @@ mod sessions;
 mod sessions_replicas;
 mod spa;
 mod structures;
+mod webhooks;
+mod webhooks_replicas;

@@ -21,6 +21,7 @@ mod reference;
 mod referential;
 mod stored;
 mod structures;
+mod webhooks;
 
 pub use accounts::{
     AccountStatus, ApiClient, ApiClientCreate, ApiClientSecret, ApiClientUpdate, InvitationRejection,
@@ -69,4 +70,7 @@ pub use referential::{FinessJob, FinessRejection, FinessReport};
 pub use stored::UnknownCode;
 pub use structures::{
     LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,
+};
+pub use webhooks::{
+    WebhookCreate, WebhookDelivery, WebhookReplay, WebhookSecret, WebhookSubscription, WebhookUpdate,
 };
