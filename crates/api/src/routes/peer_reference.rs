@@ -9,6 +9,7 @@ use tdb_domain::contract::{PeerReference, Problem};
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
+use crate::auth::principal::StructureScope;
 use crate::error::ApiError;
 use crate::services::benchmarks::reference;
 use crate::state::AppState;
@@ -33,7 +34,8 @@ pub struct ReferenceParams {
 /// absolute deviation. A value whose robust z-score `0.6745 × (x − median) ÷ MAD` (IQR fallback when
 /// the MAD is 0) is beyond the campaign's threshold in one group raises the alert
 /// `ecart_pairs.<indicator>`; send this body as `peer_reference` to `POST /evaluate` to get the same
-/// flags. The body never changes for a given `ETag`; send `If-None-Match` to get 304. Any
+/// flags. A published campaign (`restitution`, `archivee`) not frozen yet is frozen first, as its first
+/// statistics read would. The body never changes for a given `ETag`; send `If-None-Match` to get 304. Any
 /// authenticated caller (a partner needs `read`): these figures are anonymous.
 #[utoipa::path(
     tag = "restitution",
@@ -62,6 +64,9 @@ pub async fn peer_reference(
 ) -> Result<HttpResponse, ApiError> {
     let year = year.into_inner();
     let params = params.into_inner();
+    if principal.scope != StructureScope::Nothing {
+        reference::ensure_frozen(&state.peer_source(), year).await?;
+    }
     let body: PeerReference = state
         .db(move |conn| {
             reference::served(

@@ -366,7 +366,38 @@ async fn the_reference_endpoint_gives_the_figures_with_an_etag(db: TestDb) {
     assert_eq!(refused.status, 403);
 }
 
+async fn a_published_campaign_not_frozen_yet_is_frozen_for_the_reference(db: TestDb) {
+    let state = world(&db, "collecte");
+    fixtures::insert_campaign(&state, FROZEN, "restitution");
+    let esms = auth::esms(&state, &[EHPAD]);
+    let app = app(state.clone()).await;
+    let read = send(&app, Method::GET, &form_url(EHPAD, ""), Some(&esms), None, None).await;
+    assert!(
+        !read.body["evaluation"]["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "ecart_pairs")
+    );
+    let url = format!("/api/v1/campaigns/{YEAR}/peer-reference?category=ehpad");
+    let reference = send(&app, Method::GET, &url, Some(&esms), None, None).await;
+    assert_eq!(reference.status, 200, "{}", reference.body);
+    assert_eq!(reference.body["campaign"].as_i64(), Some(i64::from(FROZEN)));
+    assert!(reference.body["frozen_at"].is_string());
+    assert_eq!(
+        reference.body["indicators"]["taux_occupation_hp"]["national"]["withheld"],
+        true
+    );
+    // From then on the form compares (every group withheld here: not evaluable, no alert).
+    let read = send(&app, Method::GET, &form_url(EHPAD, ""), Some(&esms), None, None).await;
+    assert_eq!(
+        peer_entry(&read.body["evaluation"], "taux_occupation_hp")["status"],
+        "not_evaluable"
+    );
+}
+
 on_both_backends!(
+    a_published_campaign_not_frozen_yet_is_frozen_for_the_reference,
     flags_on_patch_and_evaluate_justified_before_submission_counted_in_the_queue,
     a_typical_value_passes_and_without_a_frozen_campaign_nothing_flags,
     the_reference_endpoint_gives_the_figures_with_an_etag,

@@ -19,12 +19,12 @@ use tdb_domain::stats::outliers::group_spread;
 use tdb_domain::stats::sort_values;
 use tdb_domain::{Catalogue, OutlierReference, catalogue_for};
 
-use super::in_scope;
 use super::inputs::parse_values;
+use super::{PeerSource, campaign_peers, in_scope};
 use crate::auth::Principal;
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
-use crate::db::repo::{forms, peers};
+use crate::db::repo::{campaigns, forms, peers};
 use crate::error::{ApiError, ProblemCode};
 use crate::services::values::rfc3339;
 
@@ -156,6 +156,25 @@ fn build(
         category: category.to_owned(),
         indicators,
     })
+}
+
+/// Freezes the last published campaign before `year` if its figures are not frozen yet (seeded data, or
+/// data loaded before the snapshots existed: as its first statistics read would), so that the forms of
+/// `year` get their reference.
+pub async fn ensure_frozen(source: &PeerSource, year: i32) -> Result<(), ApiError> {
+    let published = source
+        .pool
+        .run(move |conn| {
+            let Some(published) = campaigns::last_published_before(conn, year)? else {
+                return Ok(None);
+            };
+            Ok::<_, ApiError>(peers::frozen_at(conn, published)?.is_none().then_some(published))
+        })
+        .await?;
+    if let Some(published) = published {
+        campaign_peers(source, published).await?;
+    }
+    Ok(())
 }
 
 /// `GET /campaigns/{year}/peer-reference`: the reference of `category` (and of `region`'s groups when
