@@ -92,15 +92,26 @@ pub fn peer_stats_unsorted(values: &mut [f64]) -> PeerStats {
 /// Position of `v` against the sorted peer values (§7.3), computed whatever the group size; `None`
 /// when the group is empty. `v` need not be one of the values.
 pub fn position(sorted: &[f64], v: f64, direction: Direction) -> Option<Position> {
-    let stats = summary(sorted)?;
+    let bounds = quartile_bounds(sorted)?;
     let lower = sorted.partition_point(|x| *x < v);
     let lower_or_equal = sorted.partition_point(|x| *x <= v);
     Some(place(
         (lower, lower_or_equal - lower, sorted.len()),
         v,
-        &stats,
+        bounds,
         direction,
     ))
+}
+
+/// `(q1, median, q3)` of a sorted slice (constant time: no pass over the values); `None` when empty.
+fn quartile_bounds(sorted: &[f64]) -> Option<(f64, f64, f64)> {
+    (!sorted.is_empty()).then(|| {
+        (
+            quantile(sorted, 0.25),
+            quantile(sorted, 0.5),
+            quantile(sorted, 0.75),
+        )
+    })
 }
 
 /// Position of a **simulated** value `v` of a structure in a published group (sorted values, n ≥ 5):
@@ -117,7 +128,7 @@ pub fn position_replacing(
     if sorted.len() < MIN_GROUP {
         return None;
     }
-    let stats = summary(sorted)?;
+    let bounds = quartile_bounds(sorted)?;
     let mut lower = sorted.partition_point(|x| *x < v);
     let mut lower_or_equal = sorted.partition_point(|x| *x <= v);
     let mut n = sorted.len();
@@ -134,7 +145,7 @@ pub fn position_replacing(
         n += 1;
         lower_or_equal += 1;
     }
-    Some(place((lower, lower_or_equal - lower, n), v, &stats, direction))
+    Some(place((lower, lower_or_equal - lower, n), v, bounds, direction))
 }
 
 /// Rank, position, percentile and quartile of `v` from the counts of values strictly lower and equal in
@@ -142,7 +153,7 @@ pub fn position_replacing(
 fn place(
     (lower, equal, n): (usize, usize, usize),
     v: f64,
-    stats: &Summary,
+    (q1, median, q3): (f64, f64, f64),
     direction: Direction,
 ) -> Position {
     let greater = n - lower - equal;
@@ -151,11 +162,11 @@ fn place(
         Direction::LowerBetter => (Some(lower), greater),
         Direction::Neutral => (None, lower),
     };
-    let quartile = if v <= stats.q1 {
+    let quartile = if v <= q1 {
         1
-    } else if v <= stats.median {
+    } else if v <= median {
         2
-    } else if v <= stats.q3 {
+    } else if v <= q3 {
         3
     } else {
         4
