@@ -1,6 +1,6 @@
-//! Calls of the peer outlier reference and of the what-if simulation (docs/restitution.md).
+//! The call of the peer outlier reference (docs/catalogue.md « Peer outliers »).
 
-use tdb_domain::contract::{PeerReference, SimulateRequest, Simulation};
+use tdb_domain::contract::PeerReference;
 
 use super::{Call, UiError, send};
 
@@ -10,9 +10,4 @@ pub async fn peer_reference(year: i32, category: &str, region: &str) -> Result<P
         "/api/v1/campaigns/{year}/peer-reference?category={category}&region={region}"
     )))
     .await
-}
-
-/// `POST /api/v1/campaigns/{year}/structures/{finess}/simulate`.
-pub async fn simulate(year: i32, finess: &str, request: &SimulateRequest) -> Result<Simulation, UiError> {
-    send(Call::post(&format!("/api/v1/campaigns/{year}/structures/{finess}/simulate")).json(request)?).await
 }

@@ -8,5 +8,4 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod restitution;
-pub mod simulate;
 pub mod territory;

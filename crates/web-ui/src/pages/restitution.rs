@@ -14,7 +14,6 @@ use crate::api::{self, UiError};
 use crate::components::charts::{BoxPlot, Sparkline, position_text, shown};
 use crate::format;
 use crate::pages::home::error_alert;
-use crate::pages::simulate::SimulatePanel;
 
 /// `(year, finess)` of a page under `/…/:year/:finess`.
 pub fn year_and_finess() -> impl Fn() -> (Option<i32>, String) + Copy {
@@ -109,7 +108,6 @@ fn Restitution(benchmark: StructureBenchmark, fiche: Fiche) -> impl IntoView {
                 )}
             </p>
             <p class="fr-text--sm" data-testid="frozen">{frozen_notice(benchmark.frozen_at.as_deref())}</p>
-            <SimulatePanel year finess=finess.clone()/>
             <p>
                 <a class="fr-link" href=format!("/fiche/{year}/{finess}") data-testid="to-fiche">
                     "Fiche de synthèse (imprimable)"
