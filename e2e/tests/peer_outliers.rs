@@ -1,5 +1,5 @@
-//! Issue 21 in headless Chromium, on the demo data: the structure types an occupation far from its
-//! peers of the last published campaign and the `ecart_pairs` alert shows before anything is saved
+//! Issue 21 in headless Chromium, on the demo data: the structure types places that make its occupation
+//! far from its peers of the last published campaign and the `ecart_pairs` alert shows before anything is saved
 //! (evaluated in the browser with the reference fetched once), « à justifier avant la soumission »;
 //! the server refuses the submission on that alert until it is justified. (The « Simuler » panel is not
 //! in the web app: over the wasm budget, see the branch `peer21-simulate-ui`.)
@@ -17,6 +17,7 @@ use tdb_e2e::ui::{api, api_token, assert_french, click, sign_in, type_into, wait
 const YEAR: i32 = 2024;
 const FINESS: &str = "591000005";
 const ESMS: (&str, &str) = ("direction.ehpad@demo.tdb.fr", "demo-esms-2024");
+const ARS: (&str, &str) = ("ars.hdf@demo.tdb.fr", "demo-ars-2024");
 const KEY: &str = "ecart_pairs.taux_occupation_hp";
 
 async fn shot(harness: &Harness, name: &str) {
@@ -30,7 +31,6 @@ async fn a_far_value_is_flagged_while_typing_and_blocks_the_submission_until_jus
     let b = &harness.browser;
     b.goto(&format!("{}/", harness.base_url)).await.unwrap();
     wait_css(b, "[data-testid=login-form]").await.unwrap();
-    sign_in(b, ESMS.0, ESMS.1).await;
     let esms = api_token(b, ESMS.0, ESMS.1).await;
     let form_path = format!("/api/v1/campaigns/{YEAR}/structures/{FINESS}/form");
 
@@ -47,20 +47,44 @@ async fn a_far_value_is_flagged_while_typing_and_blocks_the_submission_until_jus
     let national = &reference["indicators"]["taux_occupation_hp"]["national"];
     let median = national["median"].as_f64().unwrap();
     // An occupation of a fifth of the national median is far below any robust spread of the demo.
-    let (_, doc) = api(b, "GET", &form_path, Some(&esms), None).await;
+    let (_, mut doc) = api(b, "GET", &form_path, Some(&esms), None).await;
+    if matches!(doc["state"].as_str(), Some("soumis" | "valide")) {
+        let ars = api_token(b, ARS.0, ARS.1).await;
+        let body = json!({"comment": "Remise en saisie pour le test des écarts aux pairs."});
+        let (status, answer) = api(b, "POST", &format!("{form_path}/reopen"), Some(&ars), Some(body)).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    // The items of the occupation rate, when the demo left them empty.
+    let mut missing = serde_json::Map::new();
+    for (item, fallback) in [
+        ("journees_realisees_hp", 27_740),
+        ("places_financees_hp", 80),
+        ("jours_ouverture_hp", 365),
+        ("journees_absence_moins_72h_hp", 310),
+    ] {
+        if doc["values"][item]["value"].is_null() {
+            missing.insert(item.to_owned(), json!(fallback));
+        }
+    }
+    if !missing.is_empty() {
+        let body = json!({"values": missing});
+        let (status, answer) = api(b, "PATCH", &form_path, Some(&esms), Some(body)).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    doc = api(b, "GET", &form_path, Some(&esms), None).await.1;
     let number = |item: &str| doc["values"][item]["value"].as_f64().unwrap_or(0.0);
-    let capacity = number("places_financees_hp") * number("jours_ouverture_hp");
-    assert!(capacity > 0.0, "{doc}");
-    let days = (median / 5.0 * capacity - number("journees_absence_moins_72h_hp"))
-        .max(0.0)
-        .round();
+    let days = number("journees_realisees_hp") + number("journees_absence_moins_72h_hp");
+    assert!(days > 0.0 && number("jours_ouverture_hp") > 0.0, "{doc}");
+    // Five times the places: an occupation about a fifth of the usual one.
+    let places = (days / (median / 5.0 * number("jours_ouverture_hp"))).round();
 
-    b.goto(&format!("{}/formulaire/{YEAR}/{FINESS}", harness.base_url))
-        .await
-        .unwrap();
+    sign_in(b, ESMS.0, ESMS.1).await;
+    let link = format!("a[href='/formulaire/{YEAR}/{FINESS}']");
+    wait_css(b, &link).await.unwrap();
+    click(b, &link).await;
     wait_css(b, "[data-testid=form-ready]").await.unwrap();
     click(b, "#onglet-1").await;
-    type_into(b, "#item-journees_realisees_hp", &format!("{days}")).await;
+    type_into(b, "#item-places_financees_hp", &format!("{places}")).await;
     let alert = format!("[data-testid=alert][data-key='{KEY}']");
     wait_text(b, &alert, "écart robuste").await;
     wait_text(b, &alert, "À justifier avant la soumission").await;
