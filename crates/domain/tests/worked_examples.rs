@@ -21,6 +21,7 @@ fn request(campaign: i32, category: &str, pairs: &[(&str, Json)]) -> EvaluateReq
         values: values(pairs),
         previous_values: None,
         justified: Vec::new(),
+        peer_reference: None,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod imports;
 pub mod organisations;
 pub mod pagination;
 pub mod passwords;
+pub mod peer_reference;
 pub mod preconditions;
 pub mod principal;
 pub mod progress;
@@ -27,6 +28,7 @@ pub mod referential;
 pub mod regions;
 pub mod security;
 pub mod session_cookie;
+pub mod simulate;
 pub mod structures;
 pub mod users;
 pub mod webhooks;
@@ -86,6 +88,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(benchmarks::group_benchmark)
             .service(benchmarks::structure_benchmark)
             .service(benchmarks::indicator_table)
+            .service(peer_reference::peer_reference)
+            .service(simulate::simulate)
             .service(campaigns::change_phase)
             .service(campaigns::get_campaign)
             .configure(imports::configure)

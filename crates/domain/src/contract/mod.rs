@@ -19,6 +19,7 @@ mod problem;
 mod progress;
 mod reference;
 mod referential;
+mod simulate;
 mod stored;
 mod structures;
 mod webhooks;
@@ -37,7 +38,8 @@ pub use benchmarks::{
 pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, PhaseChange, PhaseChangeResult};
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
-    IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
+    IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PeerOutlierRule, PrefillSource, Public, ScopeDef,
+    Severity,
 };
 pub use cpom::{
     ActionSheet, ActionSheetCreate, ActionTheme, Amendment, AmendmentCreate, Committee, CommitteeCreate,
@@ -62,11 +64,14 @@ pub use imports::{
     ImportConflict, ImportCounts, ImportJob, ImportProblem, ImportRejection, ImportRequest,
     ImportRequestProblem, ImportRequestRow, ImportSummary, ImportUnprocessable, JobState,
 };
-pub use peer::{PeerStats, Position, Summary, WithheldReason};
+pub use peer::{
+    GroupSpread, IndicatorReference, PeerReference, PeerStats, Position, Summary, WithheldReason,
+};
 pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
 pub use referential::{FinessJob, FinessRejection, FinessReport};
+pub use simulate::{SimulateRequest, SimulatedIndicator, SimulatedLevel, SimulatedObjective, Simulation};
 pub use stored::UnknownCode;
 pub use structures::{
     LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,

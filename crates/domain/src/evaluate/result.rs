@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::Evaluation;
 use crate::contract::{
     AxisCompletion, CompletionResult, ControlResult, EvaluationResult, Explanation, ExplanationInput,
-    IndicatorResult, IndicatorStatus, ItemState, SubmissionResult,
+    IndicatorResult, IndicatorStatus, ItemState, Severity, SubmissionResult,
 };
 use crate::expr::Operand;
 
@@ -101,12 +101,7 @@ impl Evaluation<'_> {
                 (axis.to_string(), entry)
             })
             .collect::<BTreeMap<_, _>>();
-        let keys = |entries: &[u16]| -> Vec<String> {
-            entries
-                .iter()
-                .map(|e| self.control_key(&self.controls[usize::from(*e)]))
-                .collect()
-        };
+        let keys = |entries: &[u16]| -> Vec<String> { entries.iter().map(|e| self.entry_key(*e)).collect() };
         let controls = self
             .controls
             .iter()
@@ -123,6 +118,14 @@ impl Evaluation<'_> {
                     message: def.message.clone(),
                 }
             })
+            .chain(self.peers.iter().map(|outcome| ControlResult {
+                code: super::PEER_CONTROL.to_owned(),
+                indicator: Some(doc.indicators[usize::from(outcome.indicator)].code.clone()),
+                severity: Severity::Alerte,
+                status: outcome.status,
+                passed: outcome.passed,
+                message: super::peers::message(cat, self.category, outcome),
+            }))
             .collect();
         EvaluationResult {
             category: self.category().to_owned(),

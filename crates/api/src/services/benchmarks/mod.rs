@@ -10,6 +10,8 @@
 pub mod inputs;
 pub mod memo;
 pub mod peers;
+pub mod reference;
+pub mod simulate;
 pub mod table;
 pub mod territory;
 
