@@ -22,7 +22,7 @@ run: web
     cargo build -p tdb-api
     ./target/debug/tdb migrate
     ./target/debug/tdb seed --demo
-    ./target/debug/tdb serve
+    TDB_WEBHOOK_ALLOW="${TDB_WEBHOOK_ALLOW:-127.0.0.1,localhost}" ./target/debug/tdb serve
 
 # The whole check: format, lints, unit and API tests (SQLite and PostgreSQL), wasm builds, browser test.
 test: setup

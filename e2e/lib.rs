@@ -114,12 +114,14 @@ impl Harness {
                 mail_dir: data.path().join("mail"),
                 ..tdb_api::config::MailConfig::default()
             },
+            webhooks: tdb_api::config::WebhookConfig::default(),
         };
         let mail_dir = config.mail.mail_dir.clone();
         let state = tdb_api::server::build_state(config).map_err(|e| err("database")(&e))?;
         if demo {
             let mut conn = state.pool.get().map_err(|e| err("database connection")(&e))?;
-            tdb_api::seed::demo::run(&mut conn).map_err(|e| err("demo data")(&e))?;
+            tdb_api::seed::demo::run(&mut conn, tdb_api::seed::Calendar::reference())
+                .map_err(|e| err("demo data")(&e))?;
         }
 
         // The mail dispatcher `tdb serve` runs, writing `.eml` files.

@@ -228,6 +228,75 @@ pub async fn readable_text(browser: &Client) -> String {
         .unwrap_or_default()
 }
 
+/// The WCAG rule sets axe-core runs: WCAG 2.0 and 2.1, levels A and AA (RGAA 4 follows WCAG 2.1 AA).
+const WCAG_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/// axe-core's script (npm `axe-core`, pinned in `package.json`, installed by `just setup`).
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = crate::workspace_root().join("node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "axe-core is not installed ({}: {e}): run `just setup`",
+                path.display()
+            )
+        })
+    })
+}
+
+/// The WCAG 2.1 A/AA violations axe-core finds on the page as it is now (its current state: open
+/// dialogs, errors shown, charts drawn), one line each: rule, impact, help and the selectors of the
+/// elements at fault. axe is injected into the page when it is not there yet.
+pub async fn accessibility_violations(browser: &Client) -> Vec<String> {
+    let present = browser
+        .execute("return typeof window.axe !== 'undefined';", vec![])
+        .await
+        .unwrap_or(Value::Bool(false));
+    if present != Value::Bool(true)
+        && let Err(e) = browser.execute(axe_source(), vec![]).await
+    {
+        panic!("axe-core could not be injected into the page: {e}");
+    }
+    let script = r"
+        const [tags, done] = arguments;
+        axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+            .then(r => done(r.violations.map(v =>
+                `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(' ')).join(' | ')}`)))
+            .catch(e => done([`axe failed: ${e}`]));
+    ";
+    let found = match browser
+        .execute_async(script, vec![serde_json::json!(WCAG_TAGS)])
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => panic!("axe-core did not run: {e}"),
+    };
+    found
+        .as_array()
+        .map(|v| v.iter().filter_map(|l| l.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// Fails when axe-core finds a WCAG 2.1 A/AA violation on the page as it is now; `state` names the page
+/// and its state in the message, which lists each violation with its selectors.
+pub async fn assert_accessible(browser: &Client, state: &str) {
+    let violations = accessibility_violations(browser).await;
+    assert!(
+        violations.is_empty(),
+        "axe-core: {} WCAG 2.1 A/AA violation(s) on {state}:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+}
+
+/// The checks every page visited by the browser tests passes: all in French ([`assert_french`]) and
+/// no WCAG 2.1 A/AA violation ([`assert_accessible`]).
+pub async fn check_page(browser: &Client, page: &str) {
+    assert_french(browser, page).await;
+    assert_accessible(browser, page).await;
+}
+
 /// Fails when the current page shows an English word; `page` names it in the message.
 pub async fn assert_french(browser: &Client, page: &str) {
     let text = readable_text(browser).await;

@@ -22,6 +22,10 @@ step "imports: engine vs raw multi-row INSERT, 22,000 structures × 100 values, 
 # PostgreSQL from TDB_BENCH_POSTGRES_URL (or TDB_TEST_POSTGRES_URL); without it only SQLite runs.
 cargo bench -p tdb-api --bench imports
 
+step "events and webhooks: feed read of 100,000 events, deliveries to a local receiver per replica (release)"
+# Targets: the feed read < 1 s; ≥ 2,000 events/s per replica.
+cargo bench -p tdb-api --bench webhooks
+
 step "FINESS referential: a generated 100,000-line extract (then 200,000) into SQLite, lines/s and peak memory (release)"
 # Target ≥ 50,000 lines/s; the peak memory of the two sizes shows it does not follow the file size.
 cargo bench -p tdb-api --bench finess
@@ -34,3 +38,7 @@ scripts/bench-peers.sh
 
 step "memory: peak RSS of tdb serve during a 2.2 M-value import, ten parallel regional exports, bomb files (scripts/bench-memory.sh)"
 scripts/bench-memory.sh
+
+step "web app: Lighthouse on seven pages, mobile profile, release server (scripts/lighthouse.sh; targets performance ≥ 90, accessibility 100, best practices ≥ 95)"
+[ -f crates/web-ui/dist/index.html ] || scripts/web-build.sh
+TDB_RELEASE=1 scripts/lighthouse.sh

@@ -41,5 +41,8 @@ cargo test -p tdb-web-ui --lib
 step "web app build (trunk, release wasm)"
 scripts/web-build.sh
 
+step "Lighthouse floors on seven pages: accessibility 100, best practices ≥ 95 (scripts/lighthouse.sh)"
+LIGHTHOUSE_FLOORS="accessibility=100,best-practices=95" scripts/lighthouse.sh
+
 step "browser tests (headless Chromium)"
 cargo test -p tdb-e2e -- --nocapture --test-threads=1

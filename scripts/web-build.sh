@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the web app into crates/web-ui/dist: DSFR assets copied from npm (never committed), release wasm
 # optimised by wasm-opt. Prints the wasm size, raw and gzipped, and fails above the budget
-# (TDB_WASM_BUDGET_KB, 800 KB gzipped by default: docs/decisions/006-account-pages-and-the-size-budget.md).
+# (TDB_WASM_BUDGET_KB, 820 KB gzipped by default: docs/decisions/007-usability-fixes-and-the-size-budget.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm's wasm-opt (binaryen) first, as the justfile does, so the script also works when run on its own.
@@ -20,7 +20,7 @@ cp -r "$dsfr/fonts" "$dsfr/favicon" "$dsfr/icons" "$vendor/"
 wasm=$(ls crates/web-ui/dist/*.wasm)
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-budget_kb=${TDB_WASM_BUDGET_KB:-800}
+budget_kb=${TDB_WASM_BUDGET_KB:-820}
 printf 'web app built: %s — wasm %d KB raw, %d KB gzipped (budget %d KB gzipped)\n' "$wasm" $((raw / 1024)) $((gz / 1024)) "$budget_kb"
 if [ "$gz" -gt $((budget_kb * 1024)) ]; then
     echo "web-build: the gzipped wasm ($((gz / 1024)) KB) is over the budget of $budget_kb KB" >&2

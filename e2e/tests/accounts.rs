@@ -9,7 +9,7 @@
 )]
 
 use tdb_e2e::Harness;
-use tdb_e2e::ui::{assert_french, click, sign_in, sign_out, type_into, wait_css, wait_text};
+use tdb_e2e::ui::{check_page, click, sign_in, sign_out, type_into, wait_css, wait_text};
 
 const ARS: (&str, &str) = ("ars.hdf@demo.tdb.fr", "demo-ars-2024");
 const FINESS: &str = "591000005";
@@ -25,7 +25,7 @@ async fn an_ars_officer_invites_a_director_who_sets_a_password_and_sees_the_form
         .unwrap();
     sign_in(b, ARS.0, ARS.1).await;
     wait_css(b, "[data-testid=invite-form]").await.unwrap();
-    assert_french(b, "utilisateurs").await;
+    check_page(b, "utilisateurs").await;
 
     type_into(b, "[data-testid=invite-form] input[name=email]", DIRECTOR).await;
     type_into(
@@ -56,7 +56,7 @@ async fn an_ars_officer_invites_a_director_who_sets_a_password_and_sees_the_form
     sign_out(b).await;
     b.goto(&link).await.unwrap();
     wait_text(b, "[data-testid=link-account]", DIRECTOR).await;
-    assert_french(b, "definir-mot-de-passe").await;
+    check_page(b, "definir-mot-de-passe").await;
     // The token leaves the address bar once read.
     let address = b.current_url().await.unwrap();
     assert!(!address.as_str().contains("jeton"), "{address}");

@@ -111,9 +111,28 @@ async fn home_page_asks_to_sign_in_in_french_and_shows_the_api_status() {
         "DSFR CSS not applied: {font_loaded}"
     );
 
-    ui::assert_french(&harness.browser, "connexion").await;
+    ui::check_page(&harness.browser, "connexion").await;
     let shot = harness.screenshot("home").await.unwrap();
     eprintln!("e2e: screenshot saved to {}", shot.display());
+
+    // The accessibility check bites: an input whose label is removed is a violation, named with its
+    // selector.
+    harness
+        .browser
+        .execute(
+            "document.querySelectorAll('label').forEach(l => l.remove()); \
+             document.querySelectorAll('input').forEach(i => { i.removeAttribute('aria-label'); \
+             i.removeAttribute('aria-labelledby'); i.removeAttribute('title'); \
+             i.removeAttribute('placeholder'); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations = ui::accessibility_violations(&harness.browser).await;
+    assert!(
+        violations.iter().any(|v| v.starts_with("label (")),
+        "no label violation found once the labels are removed: {violations:?}"
+    );
     harness.stop().await;
 }
 
@@ -136,7 +155,7 @@ async fn unknown_client_route_shows_the_french_not_found_page() {
         .await
         .unwrap();
     assert_eq!(title, "Page introuvable");
-    ui::assert_french(&harness.browser, "page introuvable").await;
+    ui::check_page(&harness.browser, "page introuvable").await;
     harness.screenshot("not-found").await.unwrap();
     harness.stop().await;
 }

@@ -12,7 +12,7 @@
 use serde_json::Value;
 use tdb_e2e::Harness;
 use tdb_e2e::ui::{
-    api, api_token, assert_french, click, sign_in, text, type_into, wait_css, wait_text, wait_until,
+    api, api_token, check_page, click, sign_in, text, type_into, wait_css, wait_text, wait_until,
 };
 
 const ARS: (&str, &str) = ("ars.hdf@demo.tdb.fr", "demo-ars-2024");
@@ -45,7 +45,7 @@ async fn ars_officer_sees_the_status_of_each_objective_of_a_contract() {
     wait_css(b, "[data-testid=contracts] [data-testid=contract-link]")
         .await
         .unwrap();
-    assert_french(b, "cpom-liste").await;
+    check_page(b, "cpom-liste").await;
     let token = api_token(b, ARS.0, ARS.1).await;
     let (status, contracts) = api(b, "GET", "/api/v1/cpom/contracts", Some(&token), None).await;
     assert_eq!(status, 200, "{contracts}");
@@ -102,13 +102,13 @@ async fn ars_officer_sees_the_status_of_each_objective_of_a_contract() {
         .unwrap();
     assert_eq!(charts.as_u64(), Some(expected.len() as u64));
     shot(&harness, "cpom-contrat").await;
-    assert_french(b, "cpom-contrat").await;
+    check_page(b, "cpom-contrat").await;
 
     // The mid-term committee's report.
     click(b, "[data-testid=committees] a").await;
     wait_css(b, "[data-testid=report-counts]").await.unwrap();
     shot(&harness, "cpom-comite").await;
-    assert_french(b, "cpom-comite").await;
+    check_page(b, "cpom-comite").await;
 
     // Coverage by department, reached from the CPOM list (the session lives in the page).
     click(b, "[data-testid=nav-cpom]").await;
@@ -116,7 +116,7 @@ async fn ars_officer_sees_the_status_of_each_objective_of_a_contract() {
     wait_css(b, "[data-testid=coverage] tbody tr").await.unwrap();
     wait_text(b, "[data-testid=coverage-summary]", "Structures sous CPOM").await;
     shot(&harness, "cpom-couverture").await;
-    assert_french(b, "cpom-couverture").await;
+    check_page(b, "cpom-couverture").await;
     harness.stop().await;
 }
 
@@ -223,7 +223,7 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
         )
         .await;
     }
-    assert_french(b, "cpom-nouveau").await;
+    check_page(b, "cpom-nouveau").await;
     shot(&harness, "cpom-nouveau").await;
     click(b, "[data-testid=contract-form] button[type=submit]").await;
     wait_text(b, "[data-testid=contract-title]", TITLE).await;
@@ -272,7 +272,7 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
         "Libellé : Le libellé de l'objectif est obligatoire.",
     )
     .await;
-    assert_french(b, "cpom-objectif").await;
+    check_page(b, "cpom-objectif").await;
     type_into(b, "[data-testid=objective-form] [name=label]", OBJECTIVE).await;
     click(b, "[data-testid=objective-form] button[type=submit]").await;
     wait_text(b, "[data-testid=objective]", OBJECTIVE).await;
@@ -283,7 +283,7 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     wait_text(b, "[data-testid=objective]", OBJECTIVE).await;
     wait_text(b, "[data-testid=objective]", "80,0").await;
     shot(&harness, "cpom-signe").await;
-    assert_french(b, "cpom-signe").await;
+    check_page(b, "cpom-signe").await;
 
     // The API agrees.
     let (status, contracts) = api(b, "GET", "/api/v1/cpom/contracts", Some(&token), None).await;
@@ -337,7 +337,7 @@ async fn ars_officer_writes_a_contract_through_the_forms() {
     assert_eq!(status, 200, "{head}");
     assert!(head.starts_with("%PDF"), "{head:?}");
     shot(&harness, "cpom-comite-pdf").await;
-    assert_french(b, "cpom-comite-pdf").await;
+    check_page(b, "cpom-comite-pdf").await;
 
     // Issue 19, point 6: terminating the contract asks first; cancelling sends nothing.
     b.goto(&format!("{}/cpom/{id}", harness.base_url)).await.unwrap();
@@ -436,6 +436,6 @@ async fn a_form_contradicting_the_contract_shows_the_cpom_alert_under_the_item()
     assert_eq!(form["cpom_alerts"][0]["item"], "cpom_en_cours", "{form}");
     assert_eq!(form["cpom_alerts"][0]["contract_id"], id);
     shot(&harness, "cpom-alerte-formulaire").await;
-    assert_french(b, "cpom-alerte-formulaire").await;
+    check_page(b, "cpom-alerte-formulaire").await;
     harness.stop().await;
 }

@@ -14,12 +14,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
-use tdb_domain::contract::IndicatorUnit;
+use tdb_domain::contract::{IndicatorUnit, ItemType};
 use tdb_domain::display::format_indicator;
 use tdb_domain::{FormValues, catalogue_for, evaluate};
 use tdb_e2e::Harness;
 use tdb_e2e::ui::{
-    api, api_token, assert_french, click, sign_in, sign_out, text, type_into, wait_css, wait_text, wait_until,
+    api, api_token, check_page, click, sign_in, sign_out, text, type_into, wait_css, wait_text, wait_until,
 };
 
 const YEAR: i32 = 2024;
@@ -106,10 +106,12 @@ async fn prepare(harness: &Harness) -> (String, String, u32, u32) {
         let e = evaluate(catalogue, &category, &form, None, &BTreeSet::new()).unwrap();
         for code in e.to_result().completion.missing {
             let item = catalogue.item(&code).unwrap();
-            let value = if item.sans_objet_allowed {
-                json!("sans_objet")
-            } else {
-                json!(0)
+            let value = match item.item_type {
+                _ if item.sans_objet_allowed => json!("sans_objet"),
+                ItemType::Bool => json!(false),
+                ItemType::Enum => json!(item.values.as_ref().and_then(|v| v.first()).unwrap()),
+                ItemType::Date => json!(format!("{}-01-01", YEAR - 1)),
+                _ => item.min.filter(|m| *m > 0.0).map_or(json!(0), |m| json!(m)),
             };
             full.insert(code, value);
         }
@@ -264,7 +266,7 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     wait_css(b, "[data-testid=login-form]").await.unwrap();
     let (days, places, filled, required) = prepare(&harness).await;
     shot(&harness, "login").await;
-    assert_french(b, "connexion").await;
+    check_page(b, "connexion").await;
 
     // The structure signs in: its home lists its form with state, completion and deadline.
     sign_in(b, ESMS.0, ESMS.1).await;
@@ -277,12 +279,12 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
         "{home}"
     );
     shot(&harness, "home-structure").await;
-    assert_french(b, "accueil de la structure").await;
+    check_page(b, "accueil de la structure").await;
 
     let first_render = open_form(&harness).await;
     eprintln!("e2e: form page first render in {first_render:.0} ms");
     shot(&harness, "form").await;
-    assert_french(b, "formulaire").await;
+    check_page(b, "formulaire").await;
     let counts = |n: u32| format!("{n} données sur {required}");
     wait_text(b, "[data-testid=completion-rate]", &counts(filled)).await;
 
@@ -392,7 +394,7 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     // Issue 19, point 2: the read-only form says why.
     wait_text(b, "[data-testid=read-only-notice]", "soumis").await;
     shot(&harness, "form-submitted").await;
-    assert_french(b, "formulaire soumis").await;
+    check_page(b, "formulaire soumis").await;
 
     // The ARS sees it in its review queue and asks for a correction of one item.
     sign_out(b).await;
@@ -403,14 +405,14 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     );
     wait_css(b, "[data-testid=progress] tbody tr").await.unwrap();
     shot(&harness, "home-ars").await;
-    assert_french(b, "accueil de l'ARS").await;
+    check_page(b, "accueil de l'ARS").await;
     open_form(&harness).await;
     click(b, "#onglet-1").await;
     click(b, &format!("[data-item={DAYS}] [data-testid=request-correction]")).await;
     let message = "Les journées semblent inclure l'accueil de jour : merci de vérifier.";
     type_into(b, &format!("#demande-{DAYS}"), message).await;
     shot(&harness, "review").await;
-    assert_french(b, "examen").await;
+    check_page(b, "examen").await;
     click(b, "[data-testid=send-corrections]").await;
     state_is(&harness, "Correction demandée").await;
 
@@ -427,7 +429,7 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     )
     .await;
     shot(&harness, "form-correction").await;
-    assert_french(b, "demande de correction").await;
+    check_page(b, "demande de correction").await;
 
     // The structure answers in the thread; the ARS reads the answer next to the field.
     let thread = format!("[data-item={DAYS}] [data-testid=correction]");
@@ -494,6 +496,6 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     wait_text(b, "[data-testid=flash]", "Formulaire validé").await;
     state_is(&harness, "Validé").await;
     shot(&harness, "form-validated").await;
-    assert_french(b, "formulaire validé").await;
+    check_page(b, "formulaire validé").await;
     harness.stop().await;
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::{Value, json};
 use tdb_domain::catalogue_for;
-use tdb_e2e::ui::{assert_french, click, sign_in, text, type_into, wait_css, wait_text, wait_until};
+use tdb_e2e::ui::{check_page, click, sign_in, text, type_into, wait_css, wait_text, wait_until};
 use tdb_e2e::{Harness, all_cookies, http};
 
 const YEAR: i32 = 2024;
@@ -219,7 +219,7 @@ async fn sessions_outlive_the_access_token_survive_reloads_keep_drafts_and_end_o
     click(b, &format!("#onglet-{axis}")).await;
     assert_eq!(input_value(&harness, DAYS).await, format!("{days2}"));
     assert_eq!(input_value(&harness, PLACES).await, format!("{places2}"));
-    assert_french(b, "formulaire avec saisies restaurées").await;
+    check_page(b, "formulaire avec saisies restaurées").await;
     harness.screenshot("draft-restored").await.unwrap();
     click(b, "[data-testid=draft-save]").await;
     wait_text(b, "[data-testid=flash]", "Modifications enregistrées").await;

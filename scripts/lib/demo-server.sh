@@ -2,9 +2,16 @@
 # `tdb serve` on a fresh demo SQLite database in a temporary directory and stops it on exit.
 # After `start_demo_server`: URL (the server's address), WORK (the temporary directory, removed on exit),
 # SERVER_PID; `demo_token ROLE SUBJECT [tdb token options…]` mints a token with the server's key.
+# TDB_RELEASE=1 builds and serves the release binary instead of the debug one.
+
+tdb_binary() {
+    local profile=debug
+    [ -n "${TDB_RELEASE:-}" ] && profile=release
+    echo "${CARGO_TARGET_DIR:-target}/$profile/tdb"
+}
 
 start_demo_server() {
-    cargo build -p tdb-api --quiet
+    cargo build -p tdb-api --quiet ${TDB_RELEASE:+--release}
     WORK="$(mktemp -d)"
     SERVER_PID=""
     trap stop_demo_server EXIT
@@ -15,8 +22,8 @@ start_demo_server() {
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     export TDB_BIND="127.0.0.1:$port"
     URL="http://127.0.0.1:$port"
-    ./target/debug/tdb seed --demo > /dev/null
-    ./target/debug/tdb serve > "$WORK/server.log" 2>&1 &
+    "$(tdb_binary)" seed --demo > /dev/null
+    "$(tdb_binary)" serve > "$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
         curl -fsS "$URL/api/v1/health" > /dev/null 2>&1 && return 0
@@ -34,5 +41,5 @@ stop_demo_server() {
 demo_token() {
     local role="$1" subject="$2"
     shift 2
-    ./target/debug/tdb token --role "$role" --subject "$subject" "$@"
+    "$(tdb_binary)" token --role "$role" --subject "$subject" "$@"
 }

@@ -107,6 +107,66 @@ pub struct Config {
     /// Mail: SMTP relay, sender, and where mails go without a relay.
     #[command(flatten)]
     pub mail: MailConfig,
+
+    /// Webhooks: the SSRF allow-list, timeouts, retries and the dispatcher of each replica.
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
+}
+
+/// Webhook delivery settings (docs/events.md).
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Destinations allowed although private, loopback or link-local, and allowed over plain
+    /// `http://` (comma-separated host names, IPs or CIDR blocks: `127.0.0.1,hooks.internal,10.1.0.0/16`).
+    /// Empty (the default): only `https://` to public addresses.
+    #[arg(long, env = "TDB_WEBHOOK_ALLOW", default_value = "")]
+    pub allow: String,
+
+    /// Time allowed to a receiver to answer one delivery, in milliseconds.
+    #[arg(long, env = "TDB_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout_ms: u64,
+
+    /// Delay before the first retry of a failed delivery, in milliseconds; it doubles with each failure
+    /// (up to an hour), with jitter.
+    #[arg(long, env = "TDB_WEBHOOK_RETRY_BASE_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub retry_base_ms: u64,
+
+    /// A subscription failing for longer than this many seconds is disabled and its owner told.
+    #[arg(long, env = "TDB_WEBHOOK_RETRY_HORIZON_SECONDS", default_value_t = 3 * 24 * 3600)]
+    pub retry_horizon_seconds: u64,
+
+    /// Lease of a dispatcher on a subscription, in seconds: the work of a replica that died is taken
+    /// up by another after this.
+    #[arg(long, env = "TDB_WEBHOOK_LEASE_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub lease_seconds: u64,
+
+    /// Delivery threads of each replica (0: no webhook dispatcher in this replica).
+    #[arg(long, env = "TDB_WEBHOOK_WORKERS", default_value_t = 4)]
+    pub workers: usize,
+
+    /// How often an idle delivery thread looks for work, in milliseconds.
+    #[arg(long, env = "TDB_WEBHOOK_POLL_MS", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub poll_ms: u64,
+}
+
+impl Default for WebhookConfig {
+    /// No allow-list, 10 s timeout, first retry after about 5 s, disabled after 3 days of failures,
+    /// 60 s leases, 4 threads looking every 500 ms.
+    fn default() -> Self {
+        Self {
+            allow: String::new(),
+            timeout_ms: 10_000,
+            retry_base_ms: 5_000,
+            retry_horizon_seconds: 3 * 24 * 3600,
+            lease_seconds: 60,
+            workers: 4,
+            poll_ms: 500,
+        }
+    }
 }
 
 /// How long the previous secret of a partner client works after a rotation by default (24 hours).

@@ -118,7 +118,59 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut document = document;
     utoipa::Modify::modify(&CommonResponses, &mut document);
+    add_webhooks(&mut document);
     document
+}
+
+/// The deliveries of webhook subscriptions as the OpenAPI 3.1 `webhooks` of the document (utoipa has
+/// no field for it: it goes in through the flattened extensions, whose keys are written as given): one
+/// entry per event type, a signed `POST` of an [`Event`](tdb_domain::contract::Event).
+fn add_webhooks(document: &mut utoipa::openapi::OpenApi) {
+    use serde_json::{Map, Value, json};
+    let header = |name: &str, description: &str, example: &str| {
+        json!({"name": name, "in": "header", "required": true, "description": description,
+               "schema": {"type": "string"}, "example": example})
+    };
+    let parameters = json!([
+        header(
+            "webhook-id",
+            "Identifier of the message: `evt_<event id>`, the same on every retry (deduplicate on it).",
+            "evt_1042"
+        ),
+        header(
+            "webhook-timestamp",
+            "Unix time of the attempt, in seconds (refuse old ones: replays).",
+            "1715502600"
+        ),
+        header(
+            "webhook-signature",
+            "`v1,<base64 HMAC-SHA256 of \"<webhook-id>.<webhook-timestamp>.<body>\">`, keyed with the base64-decoded part of the secret after `whsec_`; two signatures separated by a space during the 24 hours after a rotation (Standard Webhooks).",
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        ),
+    ]);
+    let mut hooks = Map::new();
+    for event_type in tdb_domain::contract::EVENT_TYPES {
+        hooks.insert(
+            event_type.to_owned(),
+            json!({"post": {
+                "tags": ["events"],
+                "summary": format!("Event `{event_type}` delivered to a webhook subscription"),
+                "description": "Posted to the `url` of each active subscription whose `types` include it (or are empty), in feed order, one at a time per subscription; retried with exponential backoff until a 2xx answer (a redirect is a failure). Payload: docs/events.md.",
+                "operationId": format!("webhook_{}", event_type.replace('.', "_")),
+                "parameters": parameters,
+                "requestBody": {"required": true, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Event"}}}},
+                "responses": {
+                    "2XX": {"description": "Received: the next event follows."},
+                    "default": {"description": "Any other answer, or none within `TDB_WEBHOOK_TIMEOUT_MS`: retried later."}
+                }
+            }}),
+        );
+    }
+    document
+        .extensions
+        .get_or_insert_with(Default::default)
+        .insert("webhooks".to_owned(), Value::Object(hooks));
 }
 
 /// The contract as pretty-printed JSON, exactly as committed in `openapi/openapi.json` (without the

@@ -127,6 +127,7 @@ pub fn run(config: Config) -> Result<(), crate::cli::error::CliError> {
     };
     sweep_jobs(&state);
     start_mail(&state)?;
+    start_webhooks(&state)?;
     if state.config.public_url.is_none() && state.config.public_url().is_unspecified_address() {
         tracing::warn!(
             "TDB_PUBLIC_URL is not set and the server listens on every interface: no browser sends the \
@@ -172,6 +173,22 @@ fn start_mail(state: &AppState) -> Result<(), crate::cli::error::CliError> {
         tracing::info!(dir = %mail.mail_dir.display(), "no TDB_SMTP_URL: mails are written as .eml files");
     }
     dispatcher.spawn(std::time::Duration::from_millis(mail.mail_poll_ms))?;
+    Ok(())
+}
+
+/// Starts the webhook delivery threads of this replica (`TDB_WEBHOOK_WORKERS`, none when 0).
+fn start_webhooks(state: &AppState) -> Result<(), crate::cli::error::CliError> {
+    let hooks = &state.config.webhooks;
+    if hooks.workers == 0 {
+        return Ok(());
+    }
+    let dispatcher = crate::services::webhooks::dispatcher::Dispatcher::new(
+        state.pool.clone(),
+        hooks,
+        &state.config.public_url().origin(),
+    )
+    .map_err(crate::cli::error::CliError::Webhooks)?;
+    dispatcher.spawn(hooks.workers, std::time::Duration::from_millis(hooks.poll_ms))?;
     Ok(())
 }
 

@@ -5,12 +5,15 @@
 //!     campaign before), on every core available;
 //! (c) peer statistics (n, min, d1, q1, median, q3, d9, max, mean) of 114 indicators × 20 categories ×
 //!     (national, 18 regions, 101 departments) over 22 000 structures, with synthetic data of the shape
-//!     of `shared/bench/pandas_peer_baseline.py`.
+//!     of `shared/bench/pandas_peer_baseline.py`;
+//! (d) peer outlier flags of one complete EHPAD form (evaluation with the `ecart_pairs` entries, against
+//!     a reference of national and regional groups), and the what-if simulation of one structure
+//!     (evaluation + position of every indicator in scope in its 3 groups, own value replaced).
 //!
 //! Each case is timed several times; the table gives the median and the best wall time, and for
 //! single-threaded cases the median time the thread spent on a CPU (which leaves out the time other
 //! processes held the cores). `--machine` adds one `key=value` line of medians; `--only form`,
-//! `--only recompute` or `--only peer` runs one case.
+//! `--only recompute`, `--only peer` or `--only outliers` runs one case.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,9 +21,14 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use serde_json::json;
-use tdb_domain::contract::{EvaluateRequest, ItemType};
+use tdb_domain::contract::{EvaluateRequest, IndicatorReference, ItemType, Level, PeerReference};
 use tdb_domain::stats::groups::{PeerGroups, PeerKey};
-use tdb_domain::{Catalogue, Evaluation, FormValues, Value, catalogue_for, evaluate, evaluate_request};
+use tdb_domain::stats::outliers::group_spread;
+use tdb_domain::stats::{position_replacing, sort_values};
+use tdb_domain::{
+    Catalogue, Evaluation, FormValues, OutlierReference, Value, catalogue_for, evaluate, evaluate_request,
+    evaluate_with_peers,
+};
 
 const STRUCTURES: usize = 22_000;
 const INDICATORS: usize = 114;
@@ -209,6 +217,7 @@ fn bench_one_form() -> (Timing, Timing, Timing) {
         values: json_values.clone(),
         previous_values: Some(json_values),
         justified: Vec::new(),
+        peer_reference: None,
     };
     let json_path = time(9, || {
         for _ in 0..iters / 10 {
@@ -217,6 +226,106 @@ fn bench_one_form() -> (Timing, Timing, Timing) {
     })
     .scaled(1e6 / (iters / 10) as f64);
     (compact, full, json_path)
+}
+
+/// Sorted synthetic values around `mean`.
+fn sorted_group(rng: &mut Rng, n: usize, mean: f64) -> Vec<f64> {
+    let mut v: Vec<f64> = (0..n)
+        .map(|_| rng.normal(mean, mean.abs() * 0.1 + 0.01))
+        .collect();
+    sort_values(&mut v);
+    v
+}
+
+/// (flags: evaluation with and without the peer entries; simulation of one structure), in µs.
+fn bench_outliers() -> (Timing, Timing, Timing) {
+    let cat = catalogue_for(2024).unwrap();
+    let previous_cat = catalogue_for(2023).unwrap();
+    let json_values = ehpad_json(cat);
+    let form = FormValues::from_json(cat, &json_values).unwrap();
+    let previous_form = FormValues::from_json(previous_cat, &json_values).unwrap();
+    let none = BTreeSet::new();
+    let previous = evaluate(previous_cat, "ehpad", &previous_form, None, &none).unwrap();
+    let plain = evaluate(cat, "ehpad", &form, Some(&previous), &none).unwrap();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    // Groups around each indicator's own value: national 7,000, region 400, department 70.
+    let groups: Vec<[Vec<f64>; 3]> = plain
+        .indicators()
+        .iter()
+        .map(|o| {
+            let mean = o.value.unwrap_or(1.0);
+            [7_000, 400, 70].map(|n| sorted_group(&mut rng, n, mean))
+        })
+        .collect();
+    let reference = PeerReference {
+        campaign: 2023,
+        category: "ehpad".to_owned(),
+        region: Some("32".to_owned()),
+        frozen_at: None,
+        indicators: cat
+            .indicators()
+            .iter()
+            .zip(&groups)
+            .filter(|(def, _)| def.level == Level::Dialogue)
+            .map(|(def, g)| {
+                (
+                    def.code.clone(),
+                    IndicatorReference {
+                        national: group_spread(&g[0]),
+                        region: Some(group_spread(&g[1])),
+                    },
+                )
+            })
+            .collect(),
+    };
+    let compiled = OutlierReference::new(cat, &reference);
+    let flagged = evaluate_with_peers(cat, "ehpad", &form, Some(&previous), &none, Some(&compiled)).unwrap();
+    assert!(flagged.peer_outcomes().iter().any(|o| o.z_region.is_some()));
+
+    let iters = 2_000;
+    let without = time(15, || {
+        for _ in 0..iters {
+            black_box(evaluate(cat, black_box("ehpad"), &form, Some(&previous), &none).unwrap());
+        }
+    })
+    .scaled(1e6 / iters as f64);
+    let with = time(15, || {
+        for _ in 0..iters {
+            black_box(
+                evaluate_with_peers(
+                    cat,
+                    black_box("ehpad"),
+                    &form,
+                    Some(&previous),
+                    &none,
+                    Some(&compiled),
+                )
+                .unwrap(),
+            );
+        }
+    })
+    .scaled(1e6 / iters as f64);
+    let own: Vec<Option<f64>> = plain.indicators().iter().map(|o| o.value).collect();
+    let directions: Vec<_> = cat.indicators().iter().map(|d| d.direction).collect();
+    let simulate = time(15, || {
+        for _ in 0..iters / 4 {
+            let simulated = evaluate(cat, black_box("ehpad"), &form, None, &none).unwrap();
+            for (index, outcome) in simulated.indicators().iter().enumerate() {
+                let Some(v) = outcome.value else { continue };
+                let counts = simulated.peer_value(index).is_some();
+                for group in &groups[index] {
+                    black_box(position_replacing(
+                        group,
+                        own[index],
+                        (v, counts),
+                        directions[index],
+                    ));
+                }
+            }
+        }
+    })
+    .scaled(1e6 / (iters / 4) as f64);
+    (without, with, simulate)
 }
 
 fn bench_recompute(threads: usize) -> (Timing, usize) {
@@ -379,6 +488,27 @@ fn main() {
         row(&format!("    same, {cores} thread(s)"), peer, "ms");
         line.push(format!("peer_stats_ms={:.1}", peer.median));
         line.push(format!("peer_stats_1t_ms={:.1}", peer_1.median));
+    }
+    if runs("outliers") {
+        let (without, with, simulate) = bench_outliers();
+        row(
+            "(d) evaluate one complete EHPAD form, no peer reference",
+            without,
+            "µs",
+        );
+        row(
+            "    same with the peer outlier flags (28 dialogue indicators)",
+            with,
+            "µs",
+        );
+        row(
+            "    simulate one structure: evaluation + 3 group positions per indicator",
+            simulate,
+            "µs",
+        );
+        line.push(format!("flags_extra_us={:.3}", with.median - without.median));
+        line.push(format!("evaluate_with_flags_us={:.3}", with.median));
+        line.push(format!("simulate_us={:.3}", simulate.median));
     }
     if machine {
         println!("BENCH {} cores={cores}", line.join(" "));

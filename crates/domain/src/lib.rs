@@ -27,7 +27,7 @@ pub use catalogue::{
     Affected, Catalogue, CatalogueError, CategoryCode, FIRST_CAMPAIGN, LAST_CAMPAIGN, catalogue_for,
 };
 pub use evaluate::{
-    EvaluateError, Evaluation, RejectedValue, ValueField, evaluate, evaluate_request,
-    evaluate_request_lenient,
+    EvaluateError, Evaluation, OutlierReference, RejectedValue, ValueField, evaluate, evaluate_request,
+    evaluate_request_lenient, evaluate_with_peers,
 };
 pub use values::{FormValues, Value, ValueError, validate_value};

@@ -51,6 +51,7 @@ fn run(campaign: i32, category: &str, values: &Value) -> EvaluationResult {
         values,
         previous_values: None,
         justified: Vec::new(),
+        peer_reference: None,
     })
     .unwrap()
 }
@@ -240,6 +241,7 @@ fn rooms_above_the_beds_raise_an_alert() {
         values: BTreeMap::from([("chambres_installees_31_12".to_owned(), json!("sans_objet"))]),
         previous_values: None,
         justified: Vec::new(),
+        peer_reference: None,
     });
     assert!(refused.is_err());
     let result = run(2024, "ssiad", &json!({"chambres_installees_31_12": 3}));

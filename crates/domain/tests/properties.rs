@@ -77,7 +77,8 @@ proptest! {
         previous in proptest::option::of(any_values()),
         justified in proptest::collection::vec("[a-z_.]{0,30}", 0..4),
     ) {
-        let req = EvaluateRequest { campaign, category, values, previous_values: previous, justified };
+        let req = EvaluateRequest { campaign, category, values, previous_values: previous, justified,
+            peer_reference: None };
         match evaluate_request_lenient(&req) {
             Ok(result) => {
                 prop_assert_eq!(result.indicators.len(), 114);
@@ -182,7 +183,7 @@ proptest! {
             values.insert(format!("depenses_groupe_{}", i + 1), json!(*g as f64 / 100.0));
         }
         let req = EvaluateRequest { campaign: 2024, category: "ehpad".into(), values,
-            previous_values: None, justified: Vec::new() };
+            previous_values: None, justified: Vec::new(), peer_reference: None };
         let result = evaluate_request(&req).unwrap();
         for prefix in ["part_gir_", "part_age_", "part_etp_", "part_depenses_groupe_"] {
             let shares: Vec<f64> = result.indicators.iter().filter(|(c, _)| c.starts_with(prefix))

@@ -49,7 +49,10 @@ fn compact_evaluation_and_its_accessors() {
     );
 
     let result = e.to_result();
-    let explanation = &result.indicators["taux_occupation_ht"].explanation;
+    let explanation = result.indicators["taux_occupation_ht"]
+        .explanation
+        .as_ref()
+        .unwrap();
     assert_eq!(explanation.condition.as_deref(), Some("places_installees_ht > 0"));
     assert_eq!(explanation.condition_state, Some(ConditionState::Unknown));
     let last = explanation.inputs.last().unwrap();

@@ -21,6 +21,7 @@ fn request(campaign: i32, category: &str, pairs: &[(&str, Json)]) -> EvaluateReq
         values: values(pairs),
         previous_values: None,
         justified: Vec::new(),
+        peer_reference: None,
     }
 }
 
@@ -57,6 +58,8 @@ fn s8_1_taux_occupation_hp() {
     assert_eq!(ind.missing, None);
     let inputs: Vec<_> = ind
         .explanation
+        .as_ref()
+        .unwrap()
         .inputs
         .iter()
         .map(|i| (i.item.as_str(), i.value))
@@ -71,7 +74,7 @@ fn s8_1_taux_occupation_hp() {
         ]
     );
     assert_eq!(
-        ind.explanation.formula,
+        ind.explanation.as_ref().unwrap().formula,
         "(journees_realisees_hp + journees_absence_moins_72h_hp) / (places_financees_hp * jours_ouverture_hp)"
     );
 }
@@ -89,6 +92,8 @@ fn s8_1_variants_missing_division_by_zero_not_applicable() {
     );
     let absent = ind
         .explanation
+        .as_ref()
+        .unwrap()
         .inputs
         .iter()
         .find(|i| i.item == "journees_absence_moins_72h_hp")
@@ -194,6 +199,8 @@ fn s8_4_ime_without_ht_or_aj_counts_them_as_zero() {
     assert_eq!((act.status, act.value), (IndicatorStatus::Ok, Some(0.9)));
     let ht = act
         .explanation
+        .as_ref()
+        .unwrap()
         .inputs
         .iter()
         .find(|i| i.item == "journees_realisees_ht")

@@ -4,13 +4,15 @@
 //! The catalogue comes from the API (`GET /api/v1/catalogue/{year}`) and is compiled by
 //! `Catalogue::from_json`, so the wasm embeds no catalogue file (docs/decisions/004). When the server
 //! used the previous campaign for the year-over-year control, that form and catalogue are loaded too
-//! and evaluated the same way, so live alerts match the server's.
+//! and evaluated the same way, so live alerts match the server's. The reference distribution of the
+//! structure's category (`GET …/peer-reference`, fetched once) gives the peer outlier alerts
+//! (`ecart_pairs.<indicator>`) while typing, computed as the server computes them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use tdb_domain::contract::{EvaluationResult, FormValueEntry, ItemDef, ItemState, ItemType};
 use tdb_domain::values::validate_json;
-use tdb_domain::{Catalogue, FormValues, evaluate};
+use tdb_domain::{Catalogue, FormValues, OutlierReference, evaluate, evaluate_with_peers};
 
 use crate::format;
 
@@ -22,6 +24,8 @@ pub struct Engine {
     pub category: String,
     /// Catalogue and values of campaign N−1, when the server used them.
     pub previous: Option<(Catalogue, BTreeMap<String, serde_json::Value>)>,
+    /// The peer outlier reference compiled for the catalogue, when a campaign before is frozen.
+    pub peers: Option<OutlierReference>,
 }
 
 /// The live state of a form: evaluation of the valid values, item states and the rejected entries.
@@ -61,12 +65,13 @@ impl Engine {
             let (form, _) = FormValues::from_json_lenient(catalogue, values);
             evaluate(catalogue, &self.category, &form, None, &BTreeSet::new()).ok()
         });
-        let result = evaluate(
+        let result = evaluate_with_peers(
             &self.catalogue,
             &self.category,
             &form,
             previous.as_ref(),
             justified,
+            self.peers.as_ref(),
         )
         .ok()?;
         let states = self

@@ -32,4 +32,7 @@ pub enum CliError {
     /// The mail settings cannot be used.
     #[error("mail: {0}")]
     Mail(String),
+    /// The webhook settings cannot be used.
+    #[error("webhooks: {0}")]
+    Webhooks(String),
 }

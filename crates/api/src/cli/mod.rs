@@ -141,6 +141,10 @@ pub struct SeedArgs {
     /// user per role (credentials printed at the end).
     #[arg(long)]
     pub demo: bool,
+    /// The day the demo is seen from (YYYY-MM-DD): its year's campaign is in collecte around that day.
+    /// Default: today in Europe/Paris.
+    #[arg(long, requires = "demo", value_name = "YYYY-MM-DD")]
+    pub on: Option<chrono::NaiveDate>,
     /// National-scale data over every department, for load and performance work.
     #[arg(long)]
     pub national: bool,
@@ -276,7 +280,8 @@ fn run_seed(args: &SeedArgs) -> Result<(), CliError> {
     let mut conn = pool.get()?;
     let started = std::time::Instant::now();
     if args.demo {
-        let summary = seed::demo::run(&mut conn)?;
+        let calendar = args.on.map_or_else(seed::Calendar::today, seed::Calendar::on);
+        let summary = seed::demo::run(&mut conn, calendar)?;
         report_demo(&summary, started.elapsed());
     } else {
         let summary = seed::national::run(&mut conn, args.structures, |done, total| {

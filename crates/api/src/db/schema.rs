@@ -757,6 +757,84 @@ diesel::joinable!(one_time_links -> users (user_email));
 diesel::joinable!(user_structures -> structures (structure_finess));
 diesel::joinable!(cpom_perimeter -> cpom_contracts (contract_id));
 diesel::joinable!(cpom_objective_values -> cpom_objectives (objective_id));
+diesel::table! {
+    /// Webhook subscriptions (docs/events.md): each follows the event log from its own cursor.
+    webhook_subscriptions (id) {
+        /// Sequence.
+        id -> BigInt,
+        /// Partner client id or national user's e-mail.
+        owner -> Text,
+        /// `partner` or `national`.
+        owner_role -> Text,
+        /// Destination.
+        url -> Text,
+        /// Event types, comma-separated (empty: every type).
+        event_types -> Text,
+        /// `active` or `disabled`.
+        state -> Text,
+        /// Why disabled.
+        disabled_reason -> Nullable<Text>,
+        /// Cursor: transaction of the last event delivered.
+        cursor_tx -> BigInt,
+        /// Cursor: id of the last event delivered.
+        cursor_id -> BigInt,
+        /// Failed attempts in a row on the next event.
+        failures -> Integer,
+        /// Start of the current run of failures.
+        failing_since -> Nullable<Timestamp>,
+        /// Not before.
+        next_attempt_at -> Timestamp,
+        /// Dispatcher holding the lease.
+        lease_owner -> Nullable<Text>,
+        /// End of the lease.
+        lease_until -> Nullable<Timestamp>,
+        /// Creation.
+        created_at -> Timestamp,
+        /// Last change.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The signing secrets of the webhook subscriptions (never returned after creation).
+    webhook_secrets (subscription_id) {
+        /// Subscription.
+        subscription_id -> BigInt,
+        /// Signing secret (`whsec_…`).
+        secret -> Text,
+        /// The secret before the last rotation, also used until `previous_secret_until`.
+        previous_secret -> Nullable<Text>,
+        /// End of the rotation overlap.
+        previous_secret_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The webhook delivery log: one row per attempt.
+    webhook_deliveries (id) {
+        /// Sequence.
+        id -> BigInt,
+        /// Subscription.
+        subscription_id -> BigInt,
+        /// Event delivered.
+        event_id -> BigInt,
+        /// Attempt number for the event.
+        attempt -> Integer,
+        /// Start of the attempt.
+        at -> Timestamp,
+        /// HTTP status answered.
+        status_code -> Nullable<Integer>,
+        /// Milliseconds to the answer or failure.
+        latency_ms -> BigInt,
+        /// 2xx answered.
+        succeeded -> Bool,
+        /// What went wrong.
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_secrets -> webhook_subscriptions (subscription_id));
 diesel::joinable!(cpom_perimeter -> structures (structure_finess));
 diesel::joinable!(correction_messages -> correction_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -776,6 +854,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     audit_log,
     events,
+    webhook_subscriptions,
+    webhook_secrets,
+    webhook_deliveries,
     correction_requests,
     correction_messages,
     regions,

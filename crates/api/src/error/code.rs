@@ -90,6 +90,8 @@ pub enum ProblemCode {
     UnknownAlert,
     /// Unknown category.
     UnknownCategory,
+    /// No campaign before this one is frozen: no reference distribution for the peer outlier flags.
+    NoPeerReference,
 
     // 409: the action conflicts with the resource's state.
     /// The resource already exists.

@@ -20,6 +20,7 @@ pub mod imports;
 pub mod organisations;
 pub mod pagination;
 pub mod passwords;
+pub mod peer_reference;
 pub mod preconditions;
 pub mod principal;
 pub mod progress;
@@ -27,8 +28,10 @@ pub mod referential;
 pub mod regions;
 pub mod security;
 pub mod session_cookie;
+pub mod simulate;
 pub mod structures;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa_actix_web::scope;
@@ -85,12 +88,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(benchmarks::group_benchmark)
             .service(benchmarks::structure_benchmark)
             .service(benchmarks::indicator_table)
+            .service(peer_reference::peer_reference)
+            .service(simulate::simulate)
             .service(campaigns::change_phase)
             .service(campaigns::get_campaign)
             .configure(imports::configure)
             .configure(exports::configure)
             .configure(cpom::configure)
             .service(events::list_events)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::create_webhook)
+            .service(webhooks::get_webhook)
+            .service(webhooks::update_webhook)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::rotate_webhook_secret)
+            .service(webhooks::replay_webhook)
+            .service(webhooks::list_webhook_deliveries)
             .default_service(web::to(not_found)),
     );
 }

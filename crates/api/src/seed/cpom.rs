@@ -9,16 +9,19 @@ use tdb_domain::contract::{
     ObjectiveValueInput, Sense,
 };
 
-use super::SeedError;
 use super::world::World;
 use super::writer::ValueRow;
+use super::{Calendar, SeedError};
 use crate::auth::principal::StructureScope;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::services::cpom::{lifecycle, objectives, sheets, validate};
 
-/// Contracts start on this date (baseline: campaign 2022).
-const START: &str = "2023-01-01";
+/// Contracts start on 1 January of the year before the current campaign (baseline: the campaign two
+/// years before it), run five years, and are signed on 15 December before their start.
+fn start(calendar: Calendar) -> String {
+    format!("{}-01-01", calendar.shift(2023))
+}
 
 fn failed(error: crate::error::ApiError) -> SeedError {
     SeedError::InvalidValues(format!("CPOM de démonstration : {error}"))
@@ -100,14 +103,15 @@ pub fn mark_contracted(world: &mut World, planned: &[(String, Vec<String>, bool)
 /// Aligns the CPOM items of the generated forms with the demo contracts from their start year on (the
 /// forms of earlier campaigns keep the previous CPOM drawn for the structure, which the platform does
 /// not record): validated forms are never pushed to, so they must agree from the start.
-pub fn align_forms(values: &mut [ValueRow], planned: &[(String, Vec<String>, bool)]) {
-    let start = chrono::NaiveDate::parse_from_str(START, "%Y-%m-%d").unwrap_or_default();
+pub fn align_forms(values: &mut [ValueRow], planned: &[(String, Vec<String>, bool)], calendar: Calendar) {
+    let start_text = start(calendar);
+    let start = chrono::NaiveDate::parse_from_str(&start_text, "%Y-%m-%d").unwrap_or_default();
     let start_year = chrono::Datelike::year(&start);
     let end = validate::default_end(start).map_or_else(String::new, |d| d.to_string());
     for row in values.iter_mut().filter(|v| v.campaign_year >= start_year) {
         let value = match row.item_code.as_str() {
             "cpom_en_cours" => "true".to_owned(),
-            "date_debut_cpom" => format!("\"{START}\""),
+            "date_debut_cpom" => format!("\"{start_text}\""),
             "date_fin_cpom" => format!("\"{end}\""),
             _ => continue,
         };
@@ -124,7 +128,11 @@ pub fn align_forms(values: &mut [ValueRow], planned: &[(String, Vec<String>, boo
 }
 
 /// Writes the demo contracts; returns how many.
-pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -> Result<usize, SeedError> {
+pub fn write(
+    conn: &mut DbConnection,
+    planned: &[(String, Vec<String>, bool)],
+    calendar: Calendar,
+) -> Result<usize, SeedError> {
     let ars = Principal {
         subject: "ars.hdf@demo.tdb.fr".to_owned(),
         role: Role::Ars,
@@ -135,10 +143,10 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
     for (body, members, with_cd) in planned {
         let input = ContractCreate {
             organisation_finess: body.clone(),
-            title: "CPOM 2023-2027".to_owned(),
+            title: format!("CPOM {}-{}", calendar.shift(2023), calendar.shift(2027)),
             signatory_ars: true,
             signatory_cd: *with_cd,
-            start_date: START.to_owned(),
+            start_date: start(calendar),
             end_date: None,
             structures: members.clone(),
         };
@@ -149,6 +157,7 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
             id,
             ActionTheme::SystemeInformation,
             "Informatiser le dossier de l'usager",
+            calendar,
         )?;
         for (indicator, label, target) in [
             (
@@ -162,7 +171,7 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
                 0.8,
             ),
         ] {
-            objective(conn, &ars, id, si, (indicator, label), target, None)?;
+            objective(conn, &ars, id, si, (indicator, label), (target, calendar), None)?;
         }
         let rh = sheet(
             conn,
@@ -170,17 +179,41 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
             id,
             ActionTheme::GpecAbsenteismeRisques,
             "Réduire l'absentéisme",
+            calendar,
         )?;
         let absences = "Ramener l'absentéisme à 6 %";
-        objective(conn, &ars, id, rh, ("taux_absenteisme", absences), 0.06, None)?;
-        let patrimoine = sheet(conn, &ars, id, ActionTheme::Patrimoine, "Rénover les chambres")?;
+        objective(
+            conn,
+            &ars,
+            id,
+            rh,
+            ("taux_absenteisme", absences),
+            (0.06, calendar),
+            None,
+        )?;
+        let patrimoine = sheet(
+            conn,
+            &ars,
+            id,
+            ActionTheme::Patrimoine,
+            "Rénover les chambres",
+            calendar,
+        )?;
         let rooms = "Rénover 40 chambres";
-        let free = objective(conn, &ars, id, patrimoine, ("", rooms), 40.0, Some((2022, 5.0)))?;
+        let free = objective(
+            conn,
+            &ars,
+            id,
+            patrimoine,
+            ("", rooms),
+            (40.0, calendar),
+            Some((calendar.shift(2022), 5.0)),
+        )?;
         objectives::put_value(
             conn,
             &ars,
             free,
-            2023,
+            calendar.shift(2023),
             &ObjectiveValueInput {
                 value: 12.0,
                 comment: None,
@@ -188,12 +221,12 @@ pub fn write(conn: &mut DbConnection, planned: &[(String, Vec<String>, bool)]) -
         )
         .map_err(failed)?;
         for (action, date) in [
-            (ContractAction::Sign, "2022-12-15"),
-            (ContractAction::Start, START),
+            (ContractAction::Sign, format!("{}-12-15", calendar.shift(2022))),
+            (ContractAction::Start, start(calendar)),
         ] {
             let transition = ContractTransition {
                 action,
-                date: Some(date.to_owned()),
+                date: Some(date),
                 reason: None,
             };
             lifecycle::transition(conn, &ars, id, &transition).map_err(failed)?;
@@ -208,6 +241,7 @@ fn sheet(
     id: i64,
     theme: ActionTheme,
     title: &str,
+    calendar: Calendar,
 ) -> Result<i64, SeedError> {
     let input = ActionSheetCreate {
         theme,
@@ -215,22 +249,23 @@ fn sheet(
         title: title.to_owned(),
         actions: None,
         owner: Some("Direction générale".to_owned()),
-        deadline: Some("2027-12-31".to_owned()),
+        deadline: Some(format!("{}-12-31", calendar.shift(2027))),
     };
     Ok(sheets::add_action_sheet(conn, ars, id, &input)
         .map_err(failed)?
         .id)
 }
 
-/// An objective `(indicator, label)` aggregated over the perimeter, or a free one (label "Chambres
-/// rénovées") when its baseline `(year, value)` is given.
+/// An objective `(indicator, label)` aggregated over the perimeter with its `(target, calendar)` (the
+/// target year is the contract's last), or a free one (label "Chambres rénovées") when its baseline
+/// `(year, value)` is given.
 fn objective(
     conn: &mut DbConnection,
     ars: &Principal,
     id: i64,
     sheet: i64,
     (indicator, label): (&str, &str),
-    target: f64,
+    (target, calendar): (f64, Calendar),
     free: Option<(i32, f64)>,
 ) -> Result<i64, SeedError> {
     let input = ObjectiveCreate {
@@ -242,7 +277,7 @@ fn objective(
         baseline_year: free.map(|(year, _)| year),
         baseline_value: free.map(|(_, value)| value),
         target_value: target,
-        target_year: 2027,
+        target_year: calendar.shift(2027),
         sense: free.map(|_| Sense::HigherBetter),
     };
     Ok(objectives::add_objective(conn, ars, id, &input)

@@ -1,7 +1,9 @@
 //! `tdb seed --demo`: Hauts-de-France (its 5 departments), Île-de-France and Grand Est; about 600
-//! structures of every category with their managing bodies; campaigns 2022–2024 with forms; one user
-//! per role and a partner client; a few CPOM in force (see `cpom`). Skipped, with the same
-//! credentials, when already loaded.
+//! structures of every category with their managing bodies; three campaigns with forms, seen from the
+//! day of the [`Calendar`] (the current year's in collecte with its deadline ahead, the two before it
+//! published and archived); one user per role and a partner client; a few CPOM in force (see `cpom`).
+//! The demo `esms` user's form of the open campaign is editable, partly filled, with prefilled values
+//! and an alert to justify. Skipped, with the same credentials, when already loaded.
 
 use diesel::Connection;
 use rand::SeedableRng;
@@ -9,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::forms::generate;
 use super::world::World;
-use super::{SeedError, campaign_data, ensure_campaigns, writer};
+use super::{Calendar, SeedError, campaign_data, ensure_campaigns, writer};
 use crate::auth::password;
 use crate::db::DbConnection;
 use crate::db::repo::users::{self, NewApiClient, NewUser};
@@ -66,10 +68,11 @@ fn credential(role: &'static str, login: &str, secret: &str, scope: String) -> C
     }
 }
 
-/// Loads the demo unless it is there.
-pub fn run(conn: &mut DbConnection) -> Result<DemoSummary, SeedError> {
+/// Loads the demo, seen from the day of `calendar` ([`Calendar::today`] for `tdb seed --demo`), unless
+/// it is there.
+pub fn run(conn: &mut DbConnection, calendar: Calendar) -> Result<DemoSummary, SeedError> {
     let mut rng = ChaCha8Rng::seed_from_u64(0x7db_2024);
-    let campaigns = campaign_data()?;
+    let campaigns = campaign_data(calendar)?;
     let catalogue = campaigns[0].catalogue();
     let mut world = World::default();
     let mut plan: Vec<(String, String, usize)> = HAUTS_DE_FRANCE
@@ -148,10 +151,11 @@ pub fn run(conn: &mut DbConnection) -> Result<DemoSummary, SeedError> {
     let planned: Vec<_> = world.structures.iter().map(|s| s.row.clone()).collect();
     let contracted = super::cpom::contracted(&world, &og_organisation, &esms_structure);
     super::cpom::mark_contracted(&mut world, &contracted);
-    let mut rows = generate(&world.structures, &campaigns, at, &mut rng)?;
-    super::cpom::align_forms(&mut rows.values, &contracted);
+    let showcase = (esms_structure.as_str(), calendar.current_year());
+    let mut rows = generate(&world.structures, &campaigns, Some(showcase), at, &mut rng)?;
+    super::cpom::align_forms(&mut rows.values, &contracted, calendar);
     conn.transaction(|conn| {
-        ensure_campaigns(conn, at)?;
+        ensure_campaigns(conn, calendar, at)?;
         writer::organisations(conn, &world.organisations)?;
         writer::structures(conn, &planned)?;
         writer::forms(conn, &rows.forms)?;
@@ -191,7 +195,7 @@ pub fn run(conn: &mut DbConnection) -> Result<DemoSummary, SeedError> {
                 users::add_structure(conn, &c.login, &esms_structure)?;
             }
         }
-        super::cpom::write(conn, &contracted)?;
+        super::cpom::write(conn, &contracted, calendar)?;
         Ok::<_, SeedError>(())
     })?;
     Ok(DemoSummary {

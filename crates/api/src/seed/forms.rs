@@ -1,6 +1,6 @@
 //! Forms of generated structures: a state per campaign phase, values, and the cached evaluation.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use rand::Rng;
@@ -112,12 +112,30 @@ pub struct Batch {
     pub values: Vec<ValueRow>,
 }
 
+/// The form a newcomer opens first (the demo `esms` user's, in the campaign being collected): FINESS
+/// and campaign year.
+pub type Showcase<'a> = (&'a str, i32);
+
+/// Items kept whole in the showcase form: the GIR breakdown and the headcount it must equal (the
+/// `gir_egal_effectif` alert is raised on them).
+const SHOWCASE_ALERT_ITEMS: [&str; 7] = [
+    "personnes_gir_1",
+    "personnes_gir_2",
+    "personnes_gir_3",
+    "personnes_gir_4",
+    "personnes_gir_5",
+    "personnes_gir_6",
+    "personnes_accompagnees_31_12",
+];
+
 /// Generates the forms of `structures` for `campaigns` (ascending years): values drawn from each
 /// structure's profile, completion and readiness computed by the domain engine (with the previous
-/// campaign for the year-over-year control).
+/// campaign for the year-over-year control). The `showcase` form, if any, is made to show the product
+/// working ([`showcase_values`]).
 pub fn generate(
     structures: &[Planned],
     campaigns: &[CampaignData],
+    showcase: Option<Showcase<'_>>,
     at: NaiveDateTime,
     rng: &mut ChaCha8Rng,
 ) -> Result<Batch, SeedError> {
@@ -126,7 +144,15 @@ pub fn generate(
     for planned in structures {
         let mut previous: Option<Evaluation<'static>> = None;
         for campaign in campaigns {
-            let Fate::Form { state, fill } = fate(campaign.phase, rng) else {
+            let is_showcase = showcase == Some((planned.row.finess.as_str(), campaign.year));
+            let fate = match fate(campaign.phase, rng) {
+                _ if is_showcase => Fate::Form {
+                    state: "en_cours",
+                    fill: 1.0,
+                },
+                fate => fate,
+            };
+            let Fate::Form { state, fill } = fate else {
                 previous = None;
                 continue;
             };
@@ -142,6 +168,9 @@ pub fn generate(
             );
             if fill < 1.0 {
                 values::retain_share(&mut all, || rng.gen_bool(fill));
+            }
+            if is_showcase {
+                showcase_values(&mut all, campaign);
             }
             let typed = FormValues::from_json(campaign.catalogue, &all).map_err(|errors| {
                 SeedError::InvalidValues(
@@ -213,4 +242,26 @@ pub fn generate(
         }
     }
     Ok(batch)
+}
+
+/// The showcase form: about two values in three kept (the rest left to type), every value pushed by a
+/// partner kept (prefilled, shown with its source), and one more GIR 1 resident than the headcount
+/// allows, so the `gir_egal_effectif` alert waits for a justification.
+fn showcase_values(all: &mut BTreeMap<String, serde_json::Value>, campaign: &CampaignData) {
+    let full = all.clone();
+    let mut turn = 0_u32;
+    values::retain_share(all, || {
+        turn += 1;
+        !turn.is_multiple_of(3)
+    });
+    for (code, value) in &full {
+        if campaign.prefill.contains_key(code) || SHOWCASE_ALERT_ITEMS.contains(&code.as_str()) {
+            all.insert(code.clone(), value.clone());
+        }
+    }
+    if let Some(gir_1) = all.get_mut("personnes_gir_1")
+        && let Some(n) = gir_1.as_i64()
+    {
+        *gir_1 = serde_json::Value::from(n + 1);
+    }
 }

@@ -1,5 +1,6 @@
 //! `tdb seed --national --structures N`: N structures spread over every department, with forms and
-//! values for campaigns 2022–2024, written in batches of multi-row INSERTs, one transaction per batch.
+//! values for campaigns 2022–2024 (the fixed [`Calendar::reference`], so benchmark runs compare the same
+//! data whatever the date), written in batches of multi-row INSERTs, one transaction per batch.
 
 use diesel::Connection;
 use diesel::prelude::*;
@@ -8,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::forms::generate;
 use super::world::World;
-use super::{SeedError, campaign_data, ensure_campaigns, writer};
+use super::{Calendar, SeedError, campaign_data, ensure_campaigns, writer};
 use crate::db::DbConnection;
 use crate::db::schema::{departments, structures};
 
@@ -48,7 +49,7 @@ pub fn run(
         });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(0x7db_0022);
-    let campaigns = campaign_data()?;
+    let campaigns = campaign_data(Calendar::reference())?;
     let departments: Vec<(String, String)> = departments::table
         .select((departments::code, departments::region_code))
         .order(departments::code)
@@ -62,7 +63,7 @@ pub fn run(
     }
     let at = chrono::Utc::now().naive_utc();
     conn.transaction(|conn| {
-        ensure_campaigns(conn, at)?;
+        ensure_campaigns(conn, Calendar::reference(), at)?;
         writer::organisations(conn, &world.organisations)?;
         let rows: Vec<_> = world.structures.iter().map(|s| s.row.clone()).collect();
         writer::structures(conn, &rows)?;
@@ -70,7 +71,7 @@ pub fn run(
     })?;
     let (mut forms, mut values) = (0, 0);
     for (i, chunk) in world.structures.chunks(STRUCTURES_PER_BATCH).enumerate() {
-        let rows = generate(chunk, &campaigns, at, &mut rng)?;
+        let rows = generate(chunk, &campaigns, None, at, &mut rng)?;
         conn.transaction(|conn| {
             writer::forms(conn, &rows.forms)?;
             writer::values(conn, &rows.values)

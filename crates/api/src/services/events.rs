@@ -33,6 +33,13 @@ pub const IMPORT_FINISHED: &str = "import.finished";
 
 /// A CPOM contract changed state (one event per structure of its perimeter).
 pub const CPOM_CONTRACT_STATE_CHANGED: &str = "cpom.contract_state_changed";
+/// An import job of a prefill source failed or was interrupted (a restart, a dead replica).
+pub const IMPORT_FAILED: &str = "import.failed";
+/// A CPOM contract was created (one event per structure of its initial perimeter).
+pub const CPOM_CONTRACT_CREATED: &str = "cpom.contract_created";
+/// An amendment of a CPOM contract was signed (one event per structure of the perimeter, joining ones
+/// included).
+pub const CPOM_AMENDMENT_SIGNED: &str = "cpom.amendment_signed";
 
 /// Default number of events of a page of the feed.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -156,7 +163,8 @@ pub fn cursor(position: Position) -> String {
     format!("{}.{}", position.tx, position.id)
 }
 
-fn parse_cursor(text: &str) -> Option<Position> {
+/// The position of a cursor of the feed (`None`: not one the feed gives).
+pub fn parse_cursor(text: &str) -> Option<Position> {
     let (tx, id) = text.split_once('.')?;
     let tx: i64 = tx.parse().ok()?;
     let id: i64 = id.parse().ok()?;
@@ -195,7 +203,8 @@ pub fn feed(
     })
 }
 
-fn wire(row: EventRow, hide_actor: bool) -> Event {
+/// The wire form of an event (`hide_actor`: for partners, the role only).
+pub fn wire(row: EventRow, hide_actor: bool) -> Event {
     Event {
         id: row.id,
         event_type: row.event_type,

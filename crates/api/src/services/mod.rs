@@ -23,3 +23,4 @@ pub mod sessions;
 pub mod structures;
 pub mod text;
 pub mod values;
+pub mod webhooks;

@@ -666,6 +666,39 @@ async fn restitution_reads(db: TestDb) {
     .await;
 }
 
+async fn what_if_and_peer_reference(db: TestDb) {
+    // What-if simulation: the callers of the structure's benchmark (nothing is written, but each cell
+    // still gets its own world as any POST).
+    //                 anon esms  og  ars  cd  nat read push
+    let own_only_in = [401, 200, 200, 200, 200, 200, 200, 404];
+    let own_only_out = [401, 404, 404, 404, 404, 200, 200, 404];
+    check(
+        &db.sibling(),
+        row(
+            Method::POST,
+            "/api/v1/campaigns/2024/structures/{finess}/simulate",
+            Some(json!({"values": {"journees_realisees_hp": 27740}})),
+            own_only_in,
+            own_only_out,
+        ),
+    )
+    .await;
+    // The reference distribution: anonymous figures, refused to a partner without `read`; this world
+    // has no frozen campaign before 2024, so whoever may read gets 404 `no_peer_reference`.
+    let reference = [401, 404, 404, 404, 404, 404, 404, 403];
+    check(
+        &db.sibling(),
+        row(
+            Method::GET,
+            "/api/v1/campaigns/2024/peer-reference?category=ehpad",
+            None,
+            reference,
+            reference,
+        ),
+    )
+    .await;
+}
+
 async fn organisation_template(db: TestDb) {
     check(
         &db,
@@ -1063,6 +1096,7 @@ on_both_backends!(
     structure_template,
     organisation_template,
     restitution_reads,
+    what_if_and_peer_reference,
     restitution_batches,
     structure_read,
     structure_list,
@@ -1244,6 +1278,25 @@ async fn partner_clients(db: TestDb) {
     .await;
 }
 
+/// Webhook subscriptions (docs/events.md): national and partners with `read`/`events:read` only, the
+/// same inside and outside (a webhook is not about one structure). A public literal address, so the
+/// creation resolves nothing.
+async fn webhooks(db: TestDb) {
+    const HOOKS: [u16; 8] = [401, 403, 403, 403, 403, 200, 200, 403];
+    check(
+        &db.sibling(),
+        row(Method::GET, "/api/v1/webhooks", None, HOOKS, HOOKS),
+    )
+    .await;
+    let created = HOOKS.map(|s| if s == 200 { 201 } else { s });
+    let create = json!({"url": "https://93.184.215.14/hook", "types": ["form.submitted"]});
+    check(
+        &db,
+        row(Method::POST, "/api/v1/webhooks", Some(create), created, created),
+    )
+    .await;
+}
+
 /// The self-service password endpoints need no token: the same answer for everyone (a link that
 /// does not exist is 410 to all).
 async fn password_self_service(db: TestDb) {
@@ -1287,5 +1340,6 @@ on_both_backends!(
     accounts_invite,
     accounts_change,
     partner_clients,
+    webhooks,
     password_self_service
 );

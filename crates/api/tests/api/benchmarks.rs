@@ -125,7 +125,11 @@ fn check_stats(got: &Value, mut values: Vec<f64>, context: &str) {
 /// evaluation; and one structure's rank and percentile.
 async fn statistics_match_an_independent_computation(db: TestDb) {
     let state = state(&db);
-    tdb_api::seed::demo::run(&mut state.pool.get().unwrap()).unwrap();
+    tdb_api::seed::demo::run(
+        &mut state.pool.get().unwrap(),
+        tdb_api::seed::Calendar::reference(),
+    )
+    .unwrap();
     let app = app(state.clone()).await;
     let national = auth::national(&state);
     let ehpads = ehpads(&state);
@@ -586,7 +590,11 @@ async fn fiche_pdf_of_a_demo_structure(db: TestDb) {
         return;
     }
     let state = state(&db);
-    tdb_api::seed::demo::run(&mut state.pool.get().unwrap()).unwrap();
+    tdb_api::seed::demo::run(
+        &mut state.pool.get().unwrap(),
+        tdb_api::seed::Calendar::reference(),
+    )
+    .unwrap();
     let app = app(state.clone()).await;
     let (finess, _, _) = ehpads(&state).into_iter().find(|e| e.1 == "59").unwrap();
     let uri = format!("/api/v1/structures/{finess}/fiche.pdf?campaign=2024");

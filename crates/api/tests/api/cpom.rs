@@ -166,6 +166,17 @@ async fn contract_life(db: TestDb) {
     assert_eq!(created.body["structures"], 2);
     let id = created.body["id"].as_i64().unwrap();
     let base = format!("/api/v1/cpom/contracts/{id}");
+    // One `cpom.contract_created` event per structure of the initial perimeter.
+    let created_events = crate::events::stored_of(&state, "cpom.contract_created");
+    assert_eq!(
+        created_events,
+        [EHPAD, IME]
+            .map(|f| (
+                Some(f.to_owned()),
+                json!({"contract_id": id, "state": "en_negociation", "version": 1})
+            ))
+            .to_vec()
+    );
 
     // A structure of another managing body cannot join.
     let foreign = send(
@@ -511,6 +522,16 @@ async fn contract_life(db: TestDb) {
     )
     .await;
     assert_eq!(amended.status, 201, "{}", amended.body);
+    // One `cpom.amendment_signed` event per structure of the perimeter, the joining one included.
+    let signed = crate::events::stored_of(&state, "cpom.amendment_signed");
+    let mut told: Vec<String> = signed.iter().map(|(f, _)| f.clone().unwrap()).collect();
+    told.sort();
+    assert_eq!(told, [EHPAD, IME, LATER].map(str::to_owned).to_vec());
+    assert!(
+        signed
+            .iter()
+            .all(|(_, p)| p["added"] == json!([LATER]) && p["amendment_id"] == amended.body["id"])
+    );
     put_form(&state, 2026, EHPAD, "valide", &files(96, 100));
     put_form(&state, 2026, IME, "valide", &files(10, 10));
     put_form(&state, 2026, LATER, "en_cours", &files(10, 40));

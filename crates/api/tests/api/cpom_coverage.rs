@@ -20,7 +20,7 @@ fn close(a: &Value, b: f64) -> bool {
 async fn coverage_matches_an_independent_computation(db: TestDb) {
     let state = state(&db);
     let mut conn = state.pool.get().unwrap();
-    seed::demo::run(&mut conn).unwrap();
+    seed::demo::run(&mut conn, seed::Calendar::reference()).unwrap();
     let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
     let under = under_cpom_today(&mut conn, &today);
     assert!(under.len() >= 4, "the demo has contracts in force: {under:?}");
@@ -178,7 +178,7 @@ fn under_cpom_today(conn: &mut tdb_api::db::DbConnection, today: &str) -> BTreeS
 async fn fiche_and_coverage_agree_on_cpom(db: TestDb) {
     let state = state(&db);
     let mut conn = state.pool.get().unwrap();
-    seed::demo::run(&mut conn).unwrap();
+    seed::demo::run(&mut conn, seed::Calendar::reference()).unwrap();
     let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
     let under = under_cpom_today(&mut conn, &today);
     let declared: BTreeSet<String> = {
@@ -272,7 +272,7 @@ async fn fiche_and_coverage_agree_on_cpom(db: TestDb) {
 async fn a_committee_due_and_never_held_is_late(db: TestDb) {
     let state = state(&db);
     let mut conn = state.pool.get().unwrap();
-    seed::demo::run(&mut conn).unwrap();
+    seed::demo::run(&mut conn, seed::Calendar::reference()).unwrap();
     let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
     use tdb_api::db::schema::cpom_committees;
     let committees: Vec<(i64, i64, String, Option<String>)> = cpom_committees::table

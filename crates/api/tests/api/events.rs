@@ -430,10 +430,87 @@ async fn pages_after_a_cursor_give_every_event_exactly_once(db: TestDb) {
     assert_eq!(next.body["items"].as_array().unwrap().len(), 1);
 }
 
+/// `(type, payload)` of the stored events of `event_type`.
+pub fn stored_of(state: &AppState, event_type: &str) -> Vec<(Option<String>, Value)> {
+    use tdb_api::db::schema::events;
+    let mut conn = state.pool.get().unwrap();
+    let rows: Vec<(Option<String>, String)> = events::table
+        .filter(events::event_type.eq(event_type))
+        .order(events::id)
+        .select((events::structure_finess, events::payload))
+        .load(&mut conn)
+        .unwrap();
+    rows.into_iter()
+        .map(|(f, p)| (f, serde_json::from_str(&p).unwrap()))
+        .collect()
+}
+
+/// A campaign already in `restitution` without frozen figures (data loaded before freezing existed)
+/// is frozen on its first read: `benchmarks.frozen` with `lazy`, once.
+async fn a_lazy_freeze_writes_its_event_once(db: TestDb) {
+    let state = world(&db, "restitution");
+    let app = app(state.clone()).await;
+    let national = auth::national(&state);
+    let url = format!("/api/v1/campaigns/2024/structures/{EHPAD}/benchmark");
+    for _ in 0..2 {
+        let read = send(&app, Method::GET, &url, Some(&national), None, None).await;
+        assert_eq!(read.status, 200, "{}", read.body);
+    }
+    assert_eq!(
+        stored_of(&state, "benchmarks.frozen"),
+        vec![(None, json!({"lazy": true}))]
+    );
+}
+
+/// An import job of a prefill source left unfinished by a dead process is marked interrupted by the
+/// sweep, with an `import.failed` event; a structure's own import (`saisie`) writes none (its forms'
+/// events tell what it wrote).
+async fn an_interrupted_prefill_job_writes_import_failed(db: TestDb) {
+    use tdb_api::db::repo::jobs::{self, JobRow};
+    use tdb_domain::contract::JobState;
+    let state = world(&db, "collecte");
+    let old = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    let mut conn = state.pool.get().unwrap();
+    for (id, source) in [("job-prefill", "cnsa_errd"), ("job-saisie", "saisie")] {
+        jobs::insert(
+            &mut conn,
+            &JobRow {
+                id: id.to_owned(),
+                campaign_year: 2024,
+                source: source.to_owned(),
+                actor: "client-partenaire".to_owned(),
+                owner: "dead-replica".to_owned(),
+                state: JobState::Running,
+                dry_run: false,
+                partial: false,
+                total: 100,
+                processed: 40,
+                result_status: None,
+                result: None,
+                created_at: old,
+                heartbeat_at: old,
+                finished_at: None,
+            },
+        )
+        .unwrap();
+    }
+    let swept = tdb_api::services::imports::jobs::sweep(&mut conn, "this-replica").unwrap();
+    assert_eq!(swept, 2);
+    assert_eq!(
+        stored_of(&state, "import.failed"),
+        vec![(
+            None,
+            json!({"job": "job-prefill", "source": "cnsa_errd", "state": "interrupted", "processed": 40, "total": 100})
+        )]
+    );
+}
+
 on_both_backends!(
     the_feed_shows_each_caller_its_scope_only,
     an_event_is_written_with_its_change_and_never_without,
     pages_after_a_cursor_give_every_event_exactly_once,
+    a_lazy_freeze_writes_its_event_once,
+    an_interrupted_prefill_job_writes_import_failed,
 );
 
 /// The `payload.i` of the events of the feed after `cursor`, and the next cursor.

@@ -16,7 +16,7 @@ use crate::support::{TestDb, app, auth, state};
 async fn demo_seed_loads_a_realistic_world(db: TestDb) {
     let state = state(&db);
     let mut conn = state.pool.get().unwrap();
-    let summary = seed::demo::run(&mut conn).unwrap();
+    let summary = seed::demo::run(&mut conn, seed::Calendar::reference()).unwrap();
     assert!(!summary.already_loaded);
     assert!((550..=650).contains(&summary.structures), "{summary:?}");
 
@@ -116,7 +116,7 @@ async fn demo_seed_loads_a_realistic_world(db: TestDb) {
     }
     assert_valid_form_evaluates_cleanly(&mut conn);
 
-    let again = seed::demo::run(&mut conn).unwrap();
+    let again = seed::demo::run(&mut conn, seed::Calendar::reference()).unwrap();
     assert!(again.already_loaded);
     assert_eq!(again.credentials, summary.credentials);
     let count: i64 = structures::table.count().get_result(&mut conn).unwrap();
@@ -329,7 +329,78 @@ async fn regional_export_fills_every_column_the_pipelines_read(state: &tdb_api::
     assert_eq!(checked, 41);
 }
 
+/// What a newcomer sees on the demo seeded today: the current campaign in collecte with a deadline ahead,
+/// and the demo `esms` user's form editable, partly filled, with a prefilled value and an alert.
+async fn the_demo_seeded_today_is_live_for_the_structure_user(db: TestDb) {
+    let state = state(&db);
+    let calendar = seed::Calendar::today();
+    let summary = seed::demo::run(&mut state.pool.get().unwrap(), calendar).unwrap();
+    let esms = summary.credentials.iter().find(|c| c.role == "esms").unwrap();
+    let app = app(state.clone()).await;
+    let login = test::TestRequest::post()
+        .uri("/api/v1/auth/login")
+        .peer_addr("10.0.0.9:50000".parse().unwrap())
+        .set_json(serde_json::json!({"email": esms.login, "password": esms.secret}))
+        .to_request();
+    let answer = test::call_service(&app, login).await;
+    assert_eq!(answer.status(), 200);
+    let body: Value = test::read_body_json(answer).await;
+    let bearer = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let get = |uri: String| {
+        test::TestRequest::get()
+            .uri(&uri)
+            .insert_header(("Authorization", bearer.clone()))
+            .to_request()
+    };
+
+    let campaigns: Value = test::call_and_read_body_json(&app, get("/api/v1/campaigns".to_owned())).await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+        .to_string();
+    let open: Vec<&Value> = campaigns
+        .as_array()
+        .or_else(|| campaigns["items"].as_array())
+        .unwrap()
+        .iter()
+        .filter(|c| c["phase"] == "collecte")
+        .collect();
+    assert_eq!(open.len(), 1, "{campaigns}");
+    let year = open[0]["year"].as_i64().unwrap();
+    assert_eq!(year, i64::from(calendar.current_year()));
+    let closes = open[0]["dates"]["collecte_closes_on"].as_str().unwrap();
+    let opened = open[0]["dates"]["collecte_opens_on"].as_str().unwrap();
+    assert!(closes > today.as_str(), "deadline {closes} is not after {today}");
+    assert!(opened <= today.as_str(), "collecte opens {opened}, after {today}");
+
+    let finess = esms.scope.trim_start_matches("structure ");
+    let form: Value = test::call_and_read_body_json(
+        &app,
+        get(format!("/api/v1/campaigns/{year}/structures/{finess}/form")),
+    )
+    .await;
+    assert_eq!(form["editable"], true, "{}", form["state"]);
+    assert_eq!(form["state"], "en_cours");
+    let rate = form["evaluation"]["completion"]["rate"].as_f64().unwrap();
+    assert!(rate > 0.3 && rate < 0.9, "completion {rate}");
+    let prefilled = form["values"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|v| v["prefill_source"].is_string())
+        .count();
+    assert!(prefilled > 0, "no prefilled value");
+    let alerts = form["evaluation"]["submission"]["unjustified_alerts"]
+        .as_array()
+        .unwrap();
+    assert!(
+        alerts.iter().any(|a| a == "gir_egal_effectif"),
+        "alerts: {alerts:?}"
+    );
+}
+
 on_both_backends!(
+    the_demo_seeded_today_is_live_for_the_structure_user,
     demo_seed_loads_a_realistic_world,
     national_seed_spreads_structures_over_every_department
 );

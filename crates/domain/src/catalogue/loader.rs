@@ -163,6 +163,14 @@ pub(super) fn load(raw: Cow<'static, str>) -> Result<Catalogue, CatalogueError> 
             reason: format!("threshold {} % is not within 1–100", rule.threshold_percent),
         });
     }
+    if let Some(rule) = &doc.peer_outliers
+        && !(rule.threshold.is_finite() && rule.threshold > 0.0)
+    {
+        return Err(CatalogueError::InvalidDefinition {
+            owner: "peer outlier rule".to_owned(),
+            reason: format!("threshold {} is not a positive number", rule.threshold),
+        });
+    }
 
     // Categories: codes, FINESS codes and aliases share one lookup.
     if doc.categories.len() > 64 {

@@ -181,6 +181,14 @@ impl Catalogue {
         )
     }
 
+    /// Threshold of the peer outlier alerts of the campaign: the catalogue's `peer_outliers.threshold`,
+    /// or [`DEFAULT_THRESHOLD`](crate::stats::outliers::DEFAULT_THRESHOLD) (3.5) when it sets none.
+    pub fn peer_outlier_threshold(&self) -> f64 {
+        self.doc
+            .peer_outliers
+            .map_or(crate::stats::outliers::DEFAULT_THRESHOLD, |rule| rule.threshold)
+    }
+
     /// Completion rule of the campaign (§5.1).
     pub fn completion_rule(&self) -> &CompletionRule {
         &self.doc.completion

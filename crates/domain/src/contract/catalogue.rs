@@ -28,6 +28,18 @@ pub struct CatalogueDocument {
     pub indicators: Vec<IndicatorDef>,
     /// Coherence controls, in table order (§6.2).
     pub controls: Vec<ControlDef>,
+    /// Peer outlier rule of the campaign (`ecart_pairs` alerts); absent: the default threshold 3.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_outliers: Option<PeerOutlierRule>,
+}
+
+/// How far from its peers a dialogue indicator may stand before it raises an `ecart_pairs` alert.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PeerOutlierRule {
+    /// A value is flagged when the absolute robust z-score of one of its groups exceeds this (> 0).
+    pub threshold: f64,
 }
 
 /// Completion rule of one campaign (§5.1).

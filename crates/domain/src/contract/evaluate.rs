@@ -30,9 +30,13 @@ pub struct EvaluateRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub previous_values: Option<BTreeMap<String, serde_json::Value>>,
     /// Keys of the failing alerts that have a written justification: a control code, or
-    /// `variation_annuelle.<indicator code>`.
+    /// `variation_annuelle.<indicator code>`, or `ecart_pairs.<indicator code>`.
     #[serde(default)]
     pub justified: Vec<String>,
+    /// Reference distribution of the category (`GET …/peer-reference`): when given, the result carries
+    /// one `ecart_pairs` entry per dialogue indicator in scope (peer outlier alerts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_reference: Option<super::peer::PeerReference>,
 }
 
 /// Outcome of one indicator (§1.8).
@@ -92,7 +96,7 @@ pub struct ExplanationInput {
 }
 
 /// How an indicator was computed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Explanation {
     /// The formula, as written in the catalogue.
@@ -118,8 +122,10 @@ pub struct IndicatorResult {
     /// Empty items, ascending ASCII, without duplicates; only when `status` is `missing_input`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<Vec<String>>,
-    /// Formula and inputs.
-    pub explanation: Explanation,
+    /// Formula and inputs: always in `POST /evaluate`; in form documents only when asked
+    /// (`?explain=true`), since the web app explains with its own engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
 }
 
 /// Completion counts of one axis (§5.2).
@@ -179,7 +185,7 @@ pub enum ControlStatus {
 pub struct ControlResult {
     /// Control code.
     pub code: String,
-    /// Indicator code, for `variation_annuelle` entries only.
+    /// Indicator code, for `variation_annuelle` and `ecart_pairs` entries only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
     /// `bloquant` or `alerte`.
@@ -198,7 +204,8 @@ pub struct ControlResult {
 pub struct SubmissionResult {
     /// Keys of the failing `bloquant` controls.
     pub blocking: Vec<String>,
-    /// Keys of the failing `alerte` controls (`variation_annuelle.<indicator>` for year-over-year).
+    /// Keys of the failing `alerte` controls (`variation_annuelle.<indicator>` for year-over-year,
+    /// `ecart_pairs.<indicator>` for peer outliers).
     pub alerts: Vec<String>,
     /// The failing alerts without a justification.
     pub unjustified_alerts: Vec<String>,
@@ -256,7 +263,8 @@ pub struct EvaluationResult {
     /// Completion rate and submission readiness.
     pub completion: CompletionResult,
     /// Controls of §6.2 in table order, then one `variation_annuelle` entry per dialogue indicator in
-    /// scope, in catalogue order.
+    /// scope, in catalogue order, then (with a peer reference) one `ecart_pairs` entry per dialogue
+    /// indicator in scope, in catalogue order.
     pub controls: Vec<ControlResult>,
     /// Failing controls by key.
     pub submission: SubmissionResult,

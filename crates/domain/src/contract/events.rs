@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Every event type, in the order of docs/events.md. Stable: a type is never renamed or reused.
-pub const EVENT_TYPES: [&str; 11] = [
+pub const EVENT_TYPES: [&str; 14] = [
     "form.values_changed",
     "form.submitted",
     "form.correction_requested",
@@ -15,6 +15,9 @@ pub const EVENT_TYPES: [&str; 11] = [
     "benchmarks.frozen",
     "import.finished",
     "cpom.contract_state_changed",
+    "import.failed",
+    "cpom.contract_created",
+    "cpom.amendment_signed",
 ];
 
 /// One event of the feed.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::evaluate::EvaluationResult;
+use super::evaluate::{EvaluationResult, SubmissionResult};
 
 /// Workflow state of a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -238,6 +238,75 @@ pub struct FormDocument {
     /// block the submission.
     #[serde(default)]
     pub cpom_alerts: Vec<super::CpomMismatch>,
+}
+
+/// The answer of `PATCH …/form` sent with `Prefer: return=minimal`: what the write left on the items it
+/// named, the form's new version and state, and its completion — a few hundred bytes instead of the
+/// whole document (which `GET …/form` reads, from the cache the write filled).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FormPatchSummary {
+    /// Campaign year N.
+    pub campaign: i32,
+    /// FINESS ET of the structure.
+    pub finess: String,
+    /// Workflow state after the write.
+    pub state: FormState,
+    /// The form's new version (also the `ETag`).
+    pub version: i64,
+    /// Whether the structure may still write.
+    pub editable: bool,
+    /// Last change of the form (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// The items of the request as they are now, with their provenance (an item emptied by the request
+    /// has a null value).
+    pub values: BTreeMap<String, FormValueEntry>,
+    /// The items of the request the form holds nothing for (never written).
+    pub absent: Vec<String>,
+    /// Completion rate of the form (`filled ÷ required`).
+    pub completion_rate: f64,
+    /// Whether the campaign's threshold is reached.
+    pub threshold_reached: bool,
+    /// Threshold reached, no blocking control failing, every failing alert justified.
+    pub can_submit: bool,
+    /// Failing controls by key.
+    pub submission: SubmissionResult,
+    /// CPOM items of the form that disagree with the structure's CPOM contracts (as in the form).
+    pub cpom_alerts: Vec<super::CpomMismatch>,
+}
+
+impl FormPatchSummary {
+    /// The summary of `document` (the form after a write) for the items `requested`.
+    pub fn of<'a>(document: &FormDocument, requested: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut values = BTreeMap::new();
+        let mut absent = Vec::new();
+        for item in requested {
+            match document.values.get(item) {
+                Some(entry) => {
+                    values.insert(item.to_owned(), entry.clone());
+                }
+                None => absent.push(item.to_owned()),
+            }
+        }
+        let completion = &document.evaluation.completion;
+        Self {
+            campaign: document.campaign,
+            finess: document.finess.clone(),
+            state: document.state,
+            version: document.version,
+            editable: document.editable,
+            updated_at: document.updated_at.clone(),
+            values,
+            absent,
+            completion_rate: completion.rate,
+            threshold_reached: completion.reached,
+            can_submit: completion.can_submit,
+            submission: document.evaluation.submission.clone(),
+            cpom_alerts: document.cpom_alerts.clone(),
+        }
+    }
 }
 
 /// `PATCH …/form`: values to set (null clears) and the reasons of overridden prefilled values.

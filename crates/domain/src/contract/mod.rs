@@ -19,8 +19,10 @@ mod problem;
 mod progress;
 mod reference;
 mod referential;
+mod simulate;
 mod stored;
 mod structures;
+mod webhooks;
 
 pub use accounts::{
     AccountStatus, ApiClient, ApiClientCreate, ApiClientSecret, ApiClientUpdate, InvitationRejection,
@@ -36,7 +38,8 @@ pub use benchmarks::{
 pub use campaigns::{Campaign, CampaignCreate, CampaignDates, CampaignPhase, PhaseChange, PhaseChangeResult};
 pub use catalogue::{
     Basis, CatalogueDocument, CategoryDef, CategoryKind, CompletionRule, ControlDef, Direction, Funder,
-    IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PrefillSource, Public, ScopeDef, Severity,
+    IndicatorDef, IndicatorUnit, ItemDef, ItemType, Level, PeerOutlierRule, PrefillSource, Public, ScopeDef,
+    Severity,
 };
 pub use cpom::{
     ActionSheet, ActionSheetCreate, ActionTheme, Amendment, AmendmentCreate, Committee, CommitteeCreate,
@@ -53,20 +56,26 @@ pub use evaluate::{
 pub use events::{EVENT_TYPES, Event, EventFeed};
 pub use forms::{
     AuditEntry, Authority, CorrectionItem, CorrectionMessage, CorrectionMessageBody, CorrectionStatus,
-    FormCorrection, FormDocument, FormJustification, FormPatch, FormState, FormValidation, FormValueEntry,
-    JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
+    FormCorrection, FormDocument, FormJustification, FormPatch, FormPatchSummary, FormState, FormValidation,
+    FormValueEntry, JustificationBody, ReopenRequest, ReviewRequest, ValidationStamp,
 };
 pub use health::{DatabaseBackend, Health, HealthStatus};
 pub use imports::{
     ImportConflict, ImportCounts, ImportJob, ImportProblem, ImportRejection, ImportRequest,
     ImportRequestProblem, ImportRequestRow, ImportSummary, ImportUnprocessable, JobState,
 };
-pub use peer::{PeerStats, Position, Summary, WithheldReason};
+pub use peer::{
+    GroupSpread, IndicatorReference, PeerReference, PeerStats, Position, Summary, WithheldReason,
+};
 pub use problem::{FieldError, Problem};
 pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
 pub use referential::{FinessJob, FinessRejection, FinessReport};
+pub use simulate::{SimulateRequest, SimulatedIndicator, SimulatedLevel, SimulatedObjective, Simulation};
 pub use stored::UnknownCode;
 pub use structures::{
     LegalStatus, Organisation, OrganisationCreate, Structure, StructureCreate, StructureForm, StructureUpdate,
+};
+pub use webhooks::{
+    WebhookCreate, WebhookDelivery, WebhookReplay, WebhookSecret, WebhookSubscription, WebhookUpdate,
 };

@@ -62,3 +62,65 @@ pub struct Position {
     /// 1 to 4, by value against q1, median and q3.
     pub quartile: u8,
 }
+
+/// What a published peer group keeps to judge a typed value (peer outliers): its size and, when it is
+/// not withheld, its median, quartiles and median absolute deviation (type-7 quantiles, §7.2).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpread {
+    /// Number of structures that count.
+    pub n: u32,
+    /// True when `n < 5`: every figure is withheld and the group flags nothing.
+    pub withheld: bool,
+    /// Median.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+    /// First quartile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q1: Option<f64>,
+    /// Third quartile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q3: Option<f64>,
+    /// Median of the absolute deviations from the median.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mad: Option<f64>,
+}
+
+/// The groups one indicator is judged against: its category nationally and in the structure's region.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorReference {
+    /// National group of the category.
+    pub national: GroupSpread,
+    /// Regional group of the category, when a region was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<GroupSpread>,
+}
+
+/// The reference distribution of a category for the peer outlier flags: the figures of the last
+/// frozen campaign before the one being entered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "campaign": 2023, "category": "ehpad", "region": "32", "frozen_at": "2024-01-15T10:00:00Z",
+    "indicators": {"taux_occupation_hp": {
+        "national": {"n": 6954, "withheld": false, "median": 0.95, "q1": 0.91, "q3": 0.98, "mad": 0.03},
+        "region": {"n": 31, "withheld": false, "median": 0.96, "q1": 0.92, "q3": 0.98, "mad": 0.025}}}
+})))]
+pub struct PeerReference {
+    /// The frozen campaign the figures come from.
+    pub campaign: i32,
+    /// Category code (aliases resolved).
+    pub category: String,
+    /// Region code of the regional groups; none: national groups only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// When that campaign's figures were frozen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_at: Option<String>,
+    /// Dialogue indicators in scope of the category, by code.
+    pub indicators: std::collections::BTreeMap<String, IndicatorReference>,
+}

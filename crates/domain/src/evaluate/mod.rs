@@ -10,6 +10,7 @@ mod controls;
 mod indicator_outcome;
 mod indicators;
 mod items;
+mod peers;
 mod request;
 mod result;
 
@@ -18,6 +19,7 @@ use std::collections::BTreeSet;
 pub use completion::{Completion, Counts};
 pub use controls::ControlOutcome;
 pub use indicator_outcome::IndicatorOutcome;
+pub use peers::{OutlierReference, PEER_CONTROL, PeerLevel, PeerOutcome};
 pub use request::{
     EvaluateError, RejectedValue, ValueField, evaluate_request, evaluate_request_lenient, previous_catalogue,
 };
@@ -38,6 +40,9 @@ pub struct Evaluation<'c> {
     /// Missing items of every `missing_input` indicator; each outcome points at its range.
     missing_pool: Vec<u16>,
     controls: Vec<ControlOutcome>,
+    /// Peer outlier entries, when a reference was given; failure entries past `controls.len()` point
+    /// here.
+    peers: Vec<PeerOutcome>,
     completion: Completion,
     blocking: Vec<u16>,
     alerts: Vec<u16>,
@@ -54,6 +59,19 @@ pub fn evaluate<'c>(
     values: &FormValues,
     previous: Option<&Evaluation<'_>>,
     justified: &BTreeSet<String>,
+) -> Result<Evaluation<'c>, EvaluateError> {
+    evaluate_with_peers(catalogue, category, values, previous, justified, None)
+}
+
+/// [`evaluate`], plus the peer outlier alerts (`ecart_pairs.<indicator>`) against `peers`, a reference
+/// distribution compiled for `catalogue`. A reference of another category is ignored (no entry).
+pub fn evaluate_with_peers<'c>(
+    catalogue: &'c Catalogue,
+    category: &str,
+    values: &FormValues,
+    previous: Option<&Evaluation<'_>>,
+    justified: &BTreeSet<String>,
+    peers: Option<&OutlierReference>,
 ) -> Result<Evaluation<'c>, EvaluateError> {
     let category_index =
         catalogue
@@ -84,6 +102,10 @@ pub fn evaluate<'c>(
         &shared,
         previous.map(|_| &lookup as controls::PreviousLookup<'_>),
     );
+    let peers = peers
+        .filter(|r| r.category() == catalogue.doc.categories[category_index].code)
+        .map(|r| peers::evaluate_peers(catalogue, 1u64 << category_index, &indicators, r))
+        .unwrap_or_default();
     let completion = completion::completion(catalogue, &items);
     let mut evaluation = Evaluation {
         catalogue,
@@ -92,6 +114,7 @@ pub fn evaluate<'c>(
         indicators,
         missing_pool,
         controls,
+        peers,
         completion,
         blocking: Vec::new(),
         alerts: Vec::new(),
@@ -124,6 +147,41 @@ impl<'c> Evaluation<'c> {
                 }
             }
         }
+        for (offset, outcome) in self.peers.iter().enumerate() {
+            if outcome.passed != Some(false) {
+                continue;
+            }
+            let entry = u16::try_from(self.controls.len() + offset).unwrap_or(u16::MAX);
+            self.alerts.push(entry);
+            key.clear();
+            self.write_peer_key(outcome, &mut key);
+            if !justified.contains(key.as_str()) {
+                self.unjustified.push(entry);
+            }
+        }
+    }
+
+    /// The justification key of a peer outlier entry: `ecart_pairs.<indicator>`.
+    fn write_peer_key(&self, outcome: &PeerOutcome, key: &mut String) {
+        key.push_str(PEER_CONTROL);
+        key.push('.');
+        key.push_str(&self.catalogue.doc.indicators[usize::from(outcome.indicator)].code);
+    }
+
+    /// The key of a failure entry: a control entry, or past them a peer outlier entry.
+    fn entry_key(&self, entry: u16) -> String {
+        let entry = usize::from(entry);
+        let mut key = String::new();
+        match self.controls.get(entry) {
+            Some(outcome) => self.write_control_key(outcome, &mut key),
+            None => self.write_peer_key(&self.peers[entry - self.controls.len()], &mut key),
+        }
+        key
+    }
+
+    /// Peer outlier entries (empty without a reference), in catalogue order.
+    pub fn peer_outcomes(&self) -> &[PeerOutcome] {
+        &self.peers
     }
 
     fn control_code(&self, outcome: &ControlOutcome) -> &'c str {
@@ -137,12 +195,6 @@ impl<'c> Evaluation<'c> {
             key.push('.');
             key.push_str(&self.catalogue.doc.indicators[usize::from(i)].code);
         }
-    }
-
-    fn control_key(&self, outcome: &ControlOutcome) -> String {
-        let mut key = String::new();
-        self.write_control_key(outcome, &mut key);
-        key
     }
 
     /// Missing items of an indicator outcome of this evaluation (codes, ascending ASCII).

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Evaluation, evaluate};
+use super::{Evaluation, OutlierReference, evaluate, evaluate_with_peers};
 use crate::catalogue::{Catalogue, CatalogueError, catalogue_for};
 use crate::contract::{EvaluateRequest, EvaluationResult};
 use crate::values::{FormValues, ValueError};
@@ -126,12 +126,17 @@ fn run(req: &EvaluateRequest, p: &Prepared) -> Result<EvaluationResult, Evaluate
         .as_ref()
         .map(|(cat, values)| evaluate(cat, &req.category, values, None, &BTreeSet::new()))
         .transpose()?;
-    Ok(evaluate(
+    let peers = req
+        .peer_reference
+        .as_ref()
+        .map(|r| OutlierReference::new(p.catalogue, r));
+    Ok(evaluate_with_peers(
         p.catalogue,
         &req.category,
         &p.values,
         previous.as_ref(),
         &justified,
+        peers.as_ref(),
     )?
     .to_result())
 }

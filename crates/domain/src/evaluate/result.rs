@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::Evaluation;
 use crate::contract::{
     AxisCompletion, CompletionResult, ControlResult, EvaluationResult, Explanation, ExplanationInput,
-    IndicatorResult, IndicatorStatus, ItemState, SubmissionResult,
+    IndicatorResult, IndicatorStatus, ItemState, Severity, SubmissionResult,
 };
 use crate::expr::Operand;
 
@@ -13,6 +13,16 @@ impl Evaluation<'_> {
     /// The evaluation result of §9 (`invalid` is left out: see
     /// [`evaluate_request_lenient`](super::evaluate_request_lenient)).
     pub fn to_result(&self) -> EvaluationResult {
+        self.result(true)
+    }
+
+    /// The same result without the indicators' explanations, which are not even built (form
+    /// documents, unless asked: the web app explains with its own engine).
+    pub fn to_lean_result(&self) -> EvaluationResult {
+        self.result(false)
+    }
+
+    fn result(&self, explained: bool) -> EvaluationResult {
         let cat = self.catalogue;
         let doc = &cat.doc;
         let code_of = |i: u16| doc.items[usize::from(i)].code.clone();
@@ -22,6 +32,17 @@ impl Evaluation<'_> {
             .zip(&cat.indicators)
             .zip(&self.indicators)
             .map(|((def, ind), outcome)| {
+                let missing = (outcome.status == IndicatorStatus::MissingInput)
+                    .then(|| self.missing(outcome).map(str::to_owned).collect());
+                if !explained {
+                    let result = IndicatorResult {
+                        status: outcome.status,
+                        value: outcome.value,
+                        missing,
+                        explanation: None,
+                    };
+                    return (def.code.clone(), result);
+                }
                 let condition_items =
                     ind.condition
                         .iter()
@@ -50,18 +71,16 @@ impl Evaluation<'_> {
                         }
                     })
                     .collect();
-                let missing = (outcome.status == IndicatorStatus::MissingInput)
-                    .then(|| self.missing(outcome).map(str::to_owned).collect());
                 let result = IndicatorResult {
                     status: outcome.status,
                     value: outcome.value,
                     missing,
-                    explanation: Explanation {
+                    explanation: Some(Explanation {
                         formula: def.formula.clone(),
                         condition: def.condition.clone(),
                         condition_state: outcome.condition,
                         inputs,
-                    },
+                    }),
                 };
                 (def.code.clone(), result)
             })
@@ -82,12 +101,7 @@ impl Evaluation<'_> {
                 (axis.to_string(), entry)
             })
             .collect::<BTreeMap<_, _>>();
-        let keys = |entries: &[u16]| -> Vec<String> {
-            entries
-                .iter()
-                .map(|e| self.control_key(&self.controls[usize::from(*e)]))
-                .collect()
-        };
+        let keys = |entries: &[u16]| -> Vec<String> { entries.iter().map(|e| self.entry_key(*e)).collect() };
         let controls = self
             .controls
             .iter()
@@ -104,6 +118,14 @@ impl Evaluation<'_> {
                     message: def.message.clone(),
                 }
             })
+            .chain(self.peers.iter().map(|outcome| ControlResult {
+                code: super::PEER_CONTROL.to_owned(),
+                indicator: Some(doc.indicators[usize::from(outcome.indicator)].code.clone()),
+                severity: Severity::Alerte,
+                status: outcome.status,
+                passed: outcome.passed,
+                message: super::peers::message(cat, self.category, outcome),
+            }))
             .collect();
         EvaluationResult {
             category: self.category().to_owned(),

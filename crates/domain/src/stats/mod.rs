@@ -3,9 +3,11 @@
 //! Sort a group's values once with [`sort_values`], then every statistic reads the sorted slice:
 //! [`summary`] (type-7 quantiles, ascending-order mean), [`peer_stats`] (with withholding under 5
 //! values), [`position`] (rank, position, percentile, quartile). [`groups`] computes every group of
-//! every territory level for one indicator in one pass.
+//! every territory level for one indicator in one pass. [`outliers`] judges a typed value against a
+//! published group (robust z-score).
 
 pub mod groups;
+pub mod outliers;
 
 pub use crate::contract::{Direction, PeerStats, Position, Summary, WithheldReason};
 
@@ -90,33 +92,92 @@ pub fn peer_stats_unsorted(values: &mut [f64]) -> PeerStats {
 /// Position of `v` against the sorted peer values (§7.3), computed whatever the group size; `None`
 /// when the group is empty. `v` need not be one of the values.
 pub fn position(sorted: &[f64], v: f64, direction: Direction) -> Option<Position> {
-    let stats = summary(sorted)?;
-    let n = sorted.len();
+    let bounds = quartile_bounds(sorted)?;
     let lower = sorted.partition_point(|x| *x < v);
     let lower_or_equal = sorted.partition_point(|x| *x <= v);
-    let equal = lower_or_equal - lower;
-    let greater = n - lower_or_equal;
+    Some(place(
+        (lower, lower_or_equal - lower, sorted.len()),
+        v,
+        bounds,
+        direction,
+    ))
+}
+
+/// `(q1, median, q3)` of a sorted slice (constant time: no pass over the values); `None` when empty.
+fn quartile_bounds(sorted: &[f64]) -> Option<(f64, f64, f64)> {
+    (!sorted.is_empty()).then(|| {
+        (
+            quantile(sorted, 0.25),
+            quantile(sorted, 0.5),
+            quantile(sorted, 0.75),
+        )
+    })
+}
+
+/// Position of a **simulated** value `v` of a structure in a published group (sorted values, n ≥ 5):
+/// the group as if the structure's own value `own` (when it counts in the group) were replaced by `v`
+/// (when `counts`: completion reached and indicator `ok` under the simulated values). Ranks, positions
+/// and percentiles count in that group; the quartile reads the published quartiles (the box plot does
+/// not move). `None` when the group is withheld. With `v = own` and `counts`, this is [`peer_position`].
+pub fn position_replacing(
+    sorted: &[f64],
+    own: Option<f64>,
+    (v, counts): (f64, bool),
+    direction: Direction,
+) -> Option<Position> {
+    if sorted.len() < MIN_GROUP {
+        return None;
+    }
+    let bounds = quartile_bounds(sorted)?;
+    let mut lower = sorted.partition_point(|x| *x < v);
+    let mut lower_or_equal = sorted.partition_point(|x| *x <= v);
+    let mut n = sorted.len();
+    if let Some(own) = own {
+        n -= 1;
+        if own < v {
+            lower -= 1;
+            lower_or_equal -= 1;
+        } else if own == v {
+            lower_or_equal -= 1;
+        }
+    }
+    if counts {
+        n += 1;
+        lower_or_equal += 1;
+    }
+    Some(place((lower, lower_or_equal - lower, n), v, bounds, direction))
+}
+
+/// Rank, position, percentile and quartile of `v` from the counts of values strictly lower and equal in
+/// a group of `n` (§7.3).
+fn place(
+    (lower, equal, n): (usize, usize, usize),
+    v: f64,
+    (q1, median, q3): (f64, f64, f64),
+    direction: Direction,
+) -> Position {
+    let greater = n - lower - equal;
     let (better, worse) = match direction {
         Direction::HigherBetter => (Some(greater), lower),
         Direction::LowerBetter => (Some(lower), greater),
         Direction::Neutral => (None, lower),
     };
-    let quartile = if v <= stats.q1 {
+    let quartile = if v <= q1 {
         1
-    } else if v <= stats.median {
+    } else if v <= median {
         2
-    } else if v <= stats.q3 {
+    } else if v <= q3 {
         3
     } else {
         4
     };
     let as_u32 = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-    Some(Position {
+    Position {
         rank: better.map(|b| as_u32(b + 1)),
         position: as_u32(lower + 1),
         percentile: 100.0 * (worse as f64 + 0.5 * equal as f64) / n as f64,
         quartile,
-    })
+    }
 }
 
 /// [`position`] with withholding: `None` when fewer than [`MIN_GROUP`] values count (§7.1).
@@ -198,6 +259,43 @@ mod tests {
         let p = position(&v, 16.0, Direction::HigherBetter).unwrap();
         // Better than 12, 15, 15: percentile 100 × 3 ÷ 8; worse than five values: rank 6.
         assert_eq!((p.rank, p.position, p.percentile), (Some(6), 4, 37.5));
+    }
+
+    #[test]
+    fn a_simulated_value_replaces_the_structures_own_value() {
+        let v = example();
+        // Unchanged: the published position.
+        assert_eq!(
+            position_replacing(&v, Some(15.0), (15.0, true), Direction::HigherBetter),
+            peer_position(&v, 15.0, Direction::HigherBetter)
+        );
+        // From 15 to 41: above every other value, rank 1 (its old 15 no longer counts), n stays 8.
+        let p = position_replacing(&v, Some(15.0), (41.0, true), Direction::HigherBetter).unwrap();
+        assert_eq!(
+            (p.rank, p.position, p.percentile, p.quartile),
+            (Some(1), 8, 93.75, 4)
+        );
+        // Placed against the whole group (its own 15 still in it), its position would be 9.
+        assert_eq!(position(&v, 41.0, Direction::HigherBetter).unwrap().position, 9);
+        // From 40 (the best) to 39: still rank 1 once its 40 is gone.
+        let p = position_replacing(&v, Some(40.0), (39.0, true), Direction::HigherBetter).unwrap();
+        assert_eq!((p.rank, p.position), (Some(1), 8));
+        // A value that stops counting: placed against the 7 others.
+        let p = position_replacing(&v, Some(20.0), (20.0, false), Direction::HigherBetter).unwrap();
+        assert_eq!(
+            (p.rank, p.position, p.percentile),
+            (Some(4), 5, 100.0 * 4.0 / 7.0)
+        );
+        // A structure outside the group that starts counting: n = 9.
+        let p = position_replacing(&v, None, (16.0, true), Direction::HigherBetter).unwrap();
+        assert_eq!(
+            (p.rank, p.position, p.percentile),
+            (Some(6), 4, 100.0 * 3.5 / 9.0)
+        );
+        assert_eq!(
+            position_replacing(&v[..4], None, (16.0, true), Direction::HigherBetter),
+            None
+        );
     }
 
     #[test]

@@ -10,11 +10,13 @@
 mod accounts;
 mod cpom;
 mod error;
+mod peers;
 mod tokens;
 
 pub use accounts::*;
 pub use cpom::*;
 pub use error::{SESSION_EXPIRED, UiError};
+pub use peers::peer_reference;
 pub use tokens::{
     access_token_present, on_session_expired, refresh, refresh_delay_ms, set_token, start_session,
 };
@@ -23,9 +25,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tdb_domain::contract::{
-    AuditEntry, Campaign, CampaignProgress, CorrectionMessageBody, Fiche, FormDocument, FormPatch, Health,
-    IndicatorTable, JustificationBody, LoginRequest, LoginResponse, Page, Problem, ReviewRequest, Structure,
-    StructureBenchmark,
+    AuditEntry, Campaign, CampaignProgress, CorrectionMessageBody, Fiche, FormDocument, FormPatch,
+    FormPatchSummary, Health, IndicatorTable, JustificationBody, LoginRequest, LoginResponse, Page, Problem,
+    ReviewRequest, Structure, StructureBenchmark,
 };
 use wasm_bindgen::JsValue;
 
@@ -260,15 +262,18 @@ pub async fn form(year: i32, finess: &str) -> Result<FormDocument, UiError> {
     send(Call::get(&form_url(year, finess))).await
 }
 
-/// `PATCH …/form` with `If-Match: "<version>"`; a stale version is [`UiError::Stale`].
+/// `PATCH …/form` with `If-Match: "<version>"` and `Prefer: return=minimal` (the summary of the change,
+/// not the whole form: the page evaluates with its own engine); a stale version is [`UiError::Stale`].
 pub async fn patch_form(
     year: i32,
     finess: &str,
     version: i64,
     patch: &FormPatch,
-) -> Result<FormDocument, UiError> {
+) -> Result<FormPatchSummary, UiError> {
     send_json(
-        Call::patch(&form_url(year, finess)).header("If-Match", &format!("\"{version}\"")),
+        Call::patch(&form_url(year, finess))
+            .header("If-Match", &format!("\"{version}\""))
+            .header("Prefer", "return=minimal"),
         patch,
     )
     .await

@@ -65,6 +65,17 @@ pub fn list(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(Ve
     Ok((rows, total))
 }
 
+/// The last campaign before `year` whose phase publishes frozen figures (`restitution`, `archivee`).
+pub fn last_published_before(conn: &mut DbConnection, year: i32) -> QueryResult<Option<i32>> {
+    campaigns::table
+        .filter(campaigns::year.lt(year))
+        .filter(campaigns::phase.eq_any(["restitution", "archivee"]))
+        .order(campaigns::year.desc())
+        .select(campaigns::year)
+        .first(conn)
+        .optional()
+}
+
 /// The campaign of `year`.
 pub fn find(conn: &mut DbConnection, year: i32) -> QueryResult<Option<CampaignRow>> {
     campaigns::table

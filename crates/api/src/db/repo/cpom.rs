@@ -434,6 +434,16 @@ pub fn objectives(conn: &mut DbConnection, contract: i64) -> QueryResult<Vec<Obj
         .load(conn)
 }
 
+/// The catalogue objectives measured on the structure `finess` alone, by id.
+pub fn objectives_of_structure(conn: &mut DbConnection, finess: &str) -> QueryResult<Vec<ObjectiveRow>> {
+    cpom_objectives::table
+        .filter(cpom_objectives::structure_finess.eq(finess))
+        .filter(cpom_objectives::indicator_code.is_not_null())
+        .select(ObjectiveRow::as_select())
+        .order(cpom_objectives::id)
+        .load(conn)
+}
+
 /// One objective.
 pub fn objective(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ObjectiveRow>> {
     cpom_objectives::table

@@ -134,3 +134,20 @@ pub fn after(
         .select(EventRow::as_select())
         .load(conn)
 }
+
+/// The position of the last event of the feed (below the watermark on PostgreSQL; run it in one
+/// snapshot): a new follower starting there receives every event committed from now on.
+pub fn head(conn: &mut DbConnection) -> QueryResult<Position> {
+    let mut query = events::table.into_boxed();
+    if let DbConnection::Postgres(_) = conn {
+        query = query.filter(events::tx.lt(sql::<BigInt>(
+            "((pg_snapshot_xmin(pg_current_snapshot())::text)::bigint)",
+        )));
+    }
+    let last: Option<(i64, i64)> = query
+        .order((events::tx.desc(), events::id.desc()))
+        .select((events::tx, events::id))
+        .first(conn)
+        .optional()?;
+    Ok(last.map_or_else(Position::default, |(tx, id)| Position { tx, id }))
+}

@@ -20,6 +20,8 @@ pub struct StructureContext {
     pub category: String,
     /// `ARS`, `CD` or `ARS_CD`.
     pub competence: String,
+    /// Region code (the regional group of the peer outlier flags).
+    pub region: String,
 }
 
 /// Everything a form's document depends on besides the rows it is computed from, read in one
@@ -44,6 +46,9 @@ pub struct FormStamp {
     /// Sum of the versions of the CPOM contracts whose perimeter holds (or held) the structure: every
     /// change of such a contract moves it, and so may the document's CPOM alerts.
     pub cpom: Option<i64>,
+    /// The last campaign before this one whose figures are frozen: the reference of the peer outlier
+    /// flags (a campaign frozen since moves it).
+    pub reference: Option<i32>,
 }
 
 /// A stored form.
@@ -167,12 +172,18 @@ pub fn stamp(
         .filter(structures::finess.eq(finess))
         .filter(visible_structures(scope))
         .select((
-            (structures::finess, structures::category, structures::competence),
+            (
+                structures::finess,
+                structures::category,
+                structures::competence,
+                structures::region_code,
+            ),
             phase,
             version,
             previous_version,
             last_message,
             cpom_contracts_stamp(),
+            reference_campaign(year),
         ))
         .first(conn)
         .optional()
@@ -186,6 +197,15 @@ fn cpom_contracts_stamp()
         "(SELECT CAST(SUM(c.version) AS BIGINT) FROM cpom_contracts c \
          JOIN cpom_perimeter p ON p.contract_id = c.id WHERE p.structure_finess = structures.finess)",
     )
+}
+
+/// [`FormStamp::reference`] of campaign `year` (an integer, formatted into the statement).
+fn reference_campaign(
+    year: i32,
+) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Integer>> {
+    diesel::dsl::sql(&format!(
+        "(SELECT MAX(b.campaign_year) FROM benchmark_snapshots b WHERE b.campaign_year < {year})"
+    ))
 }
 
 /// The form of `finess` for `year`, if it has a row.

@@ -95,7 +95,12 @@ pub fn visible_among(
     structures::table
         .filter(structures::finess.eq_any(finess))
         .filter(visible_structures(scope))
-        .select((structures::finess, structures::category, structures::competence))
+        .select((
+            structures::finess,
+            structures::category,
+            structures::competence,
+            structures::region_code,
+        ))
         .load(conn)
 }
 

@@ -32,3 +32,4 @@ pub mod stored;
 pub mod structures;
 pub mod users;
 pub mod values;
+pub mod webhooks;

@@ -199,6 +199,33 @@ pub fn frozen_at(conn: &mut DbConnection, year: i32) -> QueryResult<Option<Naive
         .optional()
 }
 
+/// The last campaign before `year` whose figures are frozen, with when they were.
+pub fn last_frozen_before(conn: &mut DbConnection, year: i32) -> QueryResult<Option<(i32, NaiveDateTime)>> {
+    benchmark_snapshots::table
+        .filter(benchmark_snapshots::campaign_year.lt(year))
+        .order(benchmark_snapshots::campaign_year.desc())
+        .select((benchmark_snapshots::campaign_year, benchmark_snapshots::frozen_at))
+        .first(conn)
+        .optional()
+}
+
+/// `(region, reached, values JSON)` of the frozen rows of campaign `year` in `category`.
+pub fn snapshot_of_category(
+    conn: &mut DbConnection,
+    year: i32,
+    category: &str,
+) -> QueryResult<Vec<(String, bool, String)>> {
+    benchmark_snapshot_inputs::table
+        .filter(benchmark_snapshot_inputs::campaign_year.eq(year))
+        .filter(benchmark_snapshot_inputs::category.eq(category))
+        .select((
+            benchmark_snapshot_inputs::region_code,
+            benchmark_snapshot_inputs::reached,
+            benchmark_snapshot_inputs::values_json,
+        ))
+        .load(conn)
+}
+
 /// Freezes campaign `year` with `rows`, unless it is already frozen; true when written.
 pub fn freeze(
     conn: &mut DbConnection,

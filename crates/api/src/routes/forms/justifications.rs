@@ -16,7 +16,8 @@ type JustificationPath = web::Path<(i32, String, String)>;
 /// Justify a failing alert.
 ///
 /// Writes (or replaces) the justification of the alert `key`: the code of an `alerte` control, or
-/// `variation_annuelle.<indicator>` for the year-over-year control. A key that names no alert of this
+/// `variation_annuelle.<indicator>` for the year-over-year control, `ecart_pairs.<indicator>` for a value
+/// far from its peers (robust z-score beyond the campaign's threshold). A key that names no alert of this
 /// form answers 404 `unknown_alert`; an alert that does not fail now answers 409 `alert_not_failing`.
 /// Audited; the form's version and submission readiness change with it. `If-Match` is checked when
 /// sent. Same roles, phase and state rules as `PATCH …/form`.

@@ -1,7 +1,10 @@
 //! `PATCH …/form`.
 
+use actix_web::http::header::{ETag, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, patch, web};
-use tdb_domain::contract::{FormDocument, FormPatch, Problem};
+use serde::Serialize;
+use tdb_domain::contract::{FormDocument, FormPatch, FormPatchSummary, Problem};
+use utoipa::ToSchema;
 
 use super::{FormPath, body_response};
 use crate::auth::Principal;
@@ -9,6 +12,29 @@ use crate::error::ApiError;
 use crate::routes::preconditions::if_match;
 use crate::services::forms;
 use crate::state::AppState;
+
+/// The answer of a patch: the whole form, or its summary when the client prefers `return=minimal`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PatchAnswer {
+    /// The form after the change (default).
+    Document(Box<FormDocument>),
+    /// What the change left (`Prefer: return=minimal`).
+    Summary(FormPatchSummary),
+}
+
+/// Whether the request's `Prefer` headers (RFC 7240) ask for `return=minimal`.
+fn prefers_minimal(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all("Prefer")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|preference| preference.split(';').next())
+        .any(|p| {
+            let p: String = p.chars().filter(|c| !c.is_whitespace()).collect();
+            p.eq_ignore_ascii_case("return=minimal")
+        })
+}
 
 /// Write values of a form.
 ///
@@ -22,7 +48,10 @@ use crate::state::AppState;
 /// `en_cours`.
 ///
 /// `If-Match` is required: the form's `ETag` (the version the change was made on), or `*` to write
-/// over whatever version is current. The answer is the recomputed form, with its new `ETag`.
+/// over whatever version is current. The answer is the recomputed form, with its new `ETag`; with
+/// `Prefer: return=minimal` (RFC 7240) it is its summary (`FormPatchSummary`: the named items as they
+/// are now, the new version and state, completion and failing controls; `Preference-Applied:
+/// return=minimal`), a few hundred bytes — the web app's choice, since it evaluates with its own engine.
 ///
 /// Roles `esms` and `og` (others: 403). Allowed in phase `collecte` while the form is `non_commence`,
 /// `en_cours` or `correction_demandee`, and in `fiabilisation` when it is `correction_demandee`.
@@ -33,11 +62,15 @@ use crate::state::AppState;
         ("finess" = String, Path, description = "FINESS ET of the structure.", example = "590000011"),
         ("If-Match" = String, Header, description = "ETag of the version being changed (`\"3\"`), or `*` \
             (RFC 9110: any current version, also before the first write). A stale or weak tag answers 412."),
+        ("Prefer" = Option<String>, Header, description = "`return=minimal` (RFC 7240): answer the summary of \
+            the change instead of the whole form.", example = "return=minimal"),
     ),
     request_body = FormPatch,
     responses(
-        (status = 200, description = "The form after the change.", body = FormDocument,
-            headers(("ETag" = String, description = "New version of the form"))),
+        (status = 200, description = "The form after the change, or its summary with `Prefer: return=minimal`.",
+            body = PatchAnswer,
+            headers(("ETag" = String, description = "New version of the form"),
+                ("Preference-Applied" = String, description = "`return=minimal` when the summary is answered"))),
         (status = 400, description = "The body is not a JSON patch.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller's role does not write forms.", body = Problem, content_type = "application/problem+json"),
@@ -74,9 +107,44 @@ pub async fn patch_form(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
     let condition = if_match(&req).required()?;
+    let minimal = prefers_minimal(&req);
+    let requested: Vec<String> = body.values.keys().cloned().collect();
     let gate = state.pool.write_gate();
     let patched = state
         .db(move |conn| forms::patch(conn, &gate, &principal, (year, &finess), &condition, &body))
         .await?;
-    Ok(body_response(forms::publish(&state.forms, year, patched)?))
+    let summary =
+        minimal.then(|| FormPatchSummary::of(&patched.document, requested.iter().map(String::as_str)));
+    let body = forms::publish(&state.forms, year, patched)?;
+    Ok(match summary {
+        None => body_response(body),
+        Some(summary) => HttpResponse::Ok()
+            .insert_header(ETag(EntityTag::new_strong(summary.version.to_string())))
+            .insert_header(("Preference-Applied", "return=minimal"))
+            .json(summary),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::prefers_minimal;
+
+    #[test]
+    fn return_minimal_is_found_among_other_preferences() {
+        let asks = |values: &[&str]| {
+            let mut request = TestRequest::patch();
+            for v in values {
+                request = request.append_header(("Prefer", *v));
+            }
+            prefers_minimal(&request.to_http_request())
+        };
+        assert!(asks(&["return=minimal"]));
+        assert!(asks(&["respond-async, Return = Minimal; foo=bar"]));
+        assert!(asks(&["wait=10", "return=minimal"]));
+        assert!(!asks(&[]));
+        assert!(!asks(&["return=representation"]));
+        assert!(!asks(&["return=minimalist"]));
+    }
 }

@@ -172,6 +172,7 @@ fn values_json(values: &[Option<f64>]) -> Result<String, ApiError> {
     serde_json::to_string(values).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-fn parse_values(json: &str) -> Result<Vec<Option<f64>>, ApiError> {
+/// Reads the JSON array of indicator values of a snapshot row.
+pub fn parse_values(json: &str) -> Result<Vec<Option<f64>>, ApiError> {
     serde_json::from_str(json).map_err(|e| ApiError::Internal(format!("peer inputs: {e}")))
 }

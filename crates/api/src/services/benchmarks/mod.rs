@@ -10,6 +10,8 @@
 pub mod inputs;
 pub mod memo;
 pub mod peers;
+pub mod reference;
+pub mod simulate;
 pub mod table;
 pub mod territory;
 
@@ -29,6 +31,7 @@ use crate::db::repo::scope::visible_structures;
 use crate::db::repo::{forms, structures};
 use crate::db::{DbConnection, DbPool};
 use crate::error::{ApiError, ProblemCode};
+use crate::services::events;
 use crate::services::values::rfc3339;
 
 pub use memo::{PeerMemo, Stamp};
@@ -53,6 +56,23 @@ pub fn is_frozen_phase(phase: &str) -> bool {
 pub fn freeze(conn: &mut DbConnection, year: i32, at: NaiveDateTime) -> Result<bool, ApiError> {
     let catalogue = catalogue_for(year)?;
     inputs::freeze(conn, year, catalogue, at)
+}
+
+/// Freezes campaign `year` on first read (data loaded before freezing existed, or seeded), with its
+/// `benchmarks.frozen` event (actor `system`, payload `{"lazy": true}`) when this call froze it.
+fn freeze_lazily(conn: &mut DbConnection, year: i32, at: NaiveDateTime) -> Result<bool, ApiError> {
+    let frozen = freeze(conn, year, at)?;
+    if frozen {
+        let event = events::of(
+            (events::SYSTEM, events::SYSTEM),
+            events::BENCHMARKS_FROZEN,
+            (Some(year), None),
+            &serde_json::json!({"lazy": true}),
+            at,
+        );
+        events::append(conn, &[event])?;
+    }
+    Ok(frozen)
 }
 
 enum Lookup {
@@ -87,7 +107,7 @@ pub async fn campaign_peers(source: &PeerSource, year: i32) -> Result<Arc<Campai
                 let at = chrono::Utc::now().naive_utc();
                 source
                     .pool
-                    .run_write(move |conn| conn.transaction(|conn| freeze(conn, year, at)))
+                    .run_write(move |conn| conn.transaction(|conn| freeze_lazily(conn, year, at)))
                     .await?;
             }
         }

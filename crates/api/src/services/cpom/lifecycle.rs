@@ -104,6 +104,22 @@ pub fn create(
             repo::join(conn, id, finess, &start_text, None)?;
         }
         journal(conn, principal, "contract_created", id, json!({"input": input}))?;
+        let at = now();
+        let payload = json!({"contract_id": id, "state": ContractState::EnNegociation.code(), "version": 1});
+        let created: Vec<_> = input
+            .structures
+            .iter()
+            .map(|finess| {
+                events::by(
+                    principal,
+                    events::CPOM_CONTRACT_CREATED,
+                    (None, Some(finess.as_str())),
+                    &payload,
+                    at,
+                )
+            })
+            .collect();
+        events::append(conn, &created)?;
         let row = repo::find(conn, id)?.ok_or_else(|| ApiError::Internal("contract vanished".to_owned()))?;
         to_wire(conn, &row)
     })
@@ -298,6 +314,24 @@ pub fn amend(
         )?;
         let mut touched = members;
         touched.extend(input.add_structures.iter().cloned());
+        let at = now();
+        let payload = json!({
+            "contract_id": id, "amendment_id": amendment, "signed_on": day,
+            "added": input.add_structures, "removed": input.remove_structures, "version": row.version,
+        });
+        let signed: Vec<_> = touched
+            .iter()
+            .map(|finess| {
+                events::by(
+                    principal,
+                    events::CPOM_AMENDMENT_SIGNED,
+                    (None, Some(finess.as_str())),
+                    &payload,
+                    at,
+                )
+            })
+            .collect();
+        events::append(conn, &signed)?;
         prefill::push(conn, &touched)?;
         Ok(Amendment {
             id: amendment,

@@ -125,12 +125,14 @@ mod tests {
                 finess: finess.to_owned(),
                 category: "ehpad".to_owned(),
                 competence: "ARS_CD".to_owned(),
+                region: "32".to_owned(),
             },
             phase: Some("collecte".to_owned()),
             version: Some(version),
             previous_version: None,
             last_message: None,
             cpom: None,
+            reference: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! `PUT`/`DELETE …/form/justifications/{key}`: the structure's written justification of a failing alert.
 //!
 //! The key must name an `alerte` entry of the form's evaluation (a control code, or
-//! `variation_annuelle.<indicator>` for an indicator in scope): any other key answers 404
+//! `variation_annuelle.<indicator>` or `ecart_pairs.<indicator>` for an indicator in scope): any other key answers 404
 //! `unknown_alert`. Writing needs the alert to be failing now (409 `alert_not_failing`); removing needs
 //! a stored justification (404 `justification_not_found`). Same roles, phase and state rules as a
 //! patch of values; the form's version and cached readiness change with it.
@@ -136,7 +136,7 @@ fn alert_failing(document: &FormDocument, key: &str) -> Result<bool, ApiError> {
             code: ProblemCode::UnknownAlert,
             detail: format!(
                 "« {key} » n'est pas une alerte de ce formulaire (code d'un contrôle d'alerte, ou \
-                 variation_annuelle.<indicateur>)."
+                 variation_annuelle.<indicateur>, ou ecart_pairs.<indicateur>)."
             ),
         }),
     }

@@ -78,6 +78,22 @@ pub fn document(
     })
 }
 
+/// The document of `finess` for campaign `year` with the explanations of its indicators, read and
+/// evaluated in one snapshot (not cached: `?explain=true` is for the occasional reader).
+pub fn explained(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    year: i32,
+    finess: &str,
+) -> Result<FormBody, ApiError> {
+    let document = read_snapshot(conn, |conn| {
+        let target = access::locate(conn, principal, year, finess)?;
+        let row = forms::find(conn, year, finess)?;
+        view::explained_document(conn, &target, row.as_ref())
+    })?;
+    FormBody::of(&document)
+}
+
 /// Serialises the document a patch answers and caches it under the form's new stamp.
 pub fn publish(cache: &FormCache, year: i32, patched: Patched) -> Result<FormBody, ApiError> {
     let body = FormBody::of(&patched.document)?;

@@ -9,7 +9,7 @@ use tdb_domain::contract::{
     FormJustification, FormState, FormValidation, FormValueEntry, ValidationStamp,
 };
 use tdb_domain::evaluate::previous_catalogue;
-use tdb_domain::{Catalogue, Evaluation, FormValues, evaluate};
+use tdb_domain::{Catalogue, Evaluation, FormValues, OutlierReference, evaluate, evaluate_with_peers};
 
 use super::access::{Target, state_of};
 use super::previous;
@@ -20,6 +20,7 @@ use crate::db::repo::forms::FormRow;
 use crate::db::repo::justifications::{self, JustificationRow};
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
+use crate::services::benchmarks::reference;
 use crate::services::cpom::prefill;
 use crate::services::values::{parse_json, rfc3339, typed_values};
 
@@ -31,6 +32,19 @@ pub fn document(
 ) -> Result<FormDocument, ApiError> {
     let stored = values::load(conn, target.year, target.finess())?;
     document_with(conn, target, row, stored)
+}
+
+/// The document of `target` with the explanation of each indicator (formula, inputs), which
+/// [`document`] leaves out: for `GET …/form?explain=true`.
+pub fn explained_document(
+    conn: &mut DbConnection,
+    target: &Target,
+    row: Option<&FormRow>,
+) -> Result<FormDocument, ApiError> {
+    let stored = values::load(conn, target.year, target.finess())?;
+    let context = Context::load(conn, target)?;
+    let evaluation = context.evaluate_explained(target, &stored)?;
+    assemble(conn, target, row, stored, context, evaluation)
 }
 
 /// The document of `target` whose values are `stored` (sorted by item code), reading the rest.
@@ -45,11 +59,13 @@ pub fn document_with(
     assemble(conn, target, row, stored, context, evaluation)
 }
 
-/// What a form's evaluation reads besides its values: its justifications and, when the structure
-/// had a form in campaign N−1, that form's evaluation (for the year-over-year control).
+/// What a form's evaluation reads besides its values: its justifications, when the structure had a
+/// form in campaign N−1 that form's evaluation (for the year-over-year control), and when a campaign
+/// before N is frozen the reference distribution of its category (peer outlier flags).
 pub struct Context {
     justifications: Vec<JustificationRow>,
     previous: Option<Arc<Evaluation<'static>>>,
+    peers: Option<OutlierReference>,
 }
 
 impl Context {
@@ -67,14 +83,35 @@ impl Context {
             )?),
             None => None,
         };
+        let peers = peer_reference(conn, target)?;
         Ok(Self {
             justifications,
             previous,
+            peers,
         })
     }
 
-    /// Evaluates the values `stored` of the form of `target` in this context.
+    /// Evaluates the values `stored` of the form of `target` in this context, without the indicators'
+    /// explanations.
     pub fn evaluate(&self, target: &Target, stored: &[ValueRow]) -> Result<EvaluationResult, ApiError> {
+        self.evaluation(target, stored, false)
+    }
+
+    /// The same with the explanation of each indicator.
+    pub fn evaluate_explained(
+        &self,
+        target: &Target,
+        stored: &[ValueRow],
+    ) -> Result<EvaluationResult, ApiError> {
+        self.evaluation(target, stored, true)
+    }
+
+    fn evaluation(
+        &self,
+        target: &Target,
+        stored: &[ValueRow],
+        explained: bool,
+    ) -> Result<EvaluationResult, ApiError> {
         let justified: BTreeSet<String> = self
             .justifications
             .iter()
@@ -84,20 +121,34 @@ impl Context {
             target.catalogue,
             stored.iter().map(|v| (&v.item_code, &v.value_json)),
         );
-        Ok(evaluate(
+        let evaluation = evaluate_with_peers(
             target.catalogue,
             &target.structure.category,
             &current,
             self.previous.as_deref(),
             &justified,
+            self.peers.as_ref(),
         )
-        .map_err(engine_error)?
-        .to_result())
+        .map_err(engine_error)?;
+        Ok(match explained {
+            true => evaluation.to_result(),
+            false => evaluation.to_lean_result(),
+        })
     }
 }
 
-/// The document of `target` from its row, values, context and their `evaluation`; reads the open
-/// correction requests and their threads.
+/// The reference of the peer outlier flags of the form of `target`, when a campaign before it is frozen.
+fn peer_reference(conn: &mut DbConnection, target: &Target) -> Result<Option<OutlierReference>, ApiError> {
+    if target.stamp.reference.is_none() {
+        return Ok(None);
+    }
+    let structure = &target.structure;
+    Ok(reference::for_campaign(conn, target.year, &structure.category)?
+        .map(|r| r.compiled(target.catalogue, &structure.region)))
+}
+
+/// The document of `target` from its row, values, context and their `evaluation` (see
+/// [`Context::evaluate`]); reads the open correction requests and their threads.
 pub fn assemble(
     conn: &mut DbConnection,
     target: &Target,
@@ -259,7 +310,8 @@ pub fn with_messages(
         .collect())
 }
 
-/// The justification key of a control result: its code, or `variation_annuelle.<indicator>`.
+/// The justification key of a control result: its code, or `<code>.<indicator>` (`variation_annuelle`,
+/// `ecart_pairs`).
 pub fn control_key(control: &tdb_domain::contract::ControlResult) -> String {
     match &control.indicator {
         Some(indicator) => format!("{}.{indicator}", control.code),
@@ -270,20 +322,21 @@ pub fn control_key(control: &tdb_domain::contract::ControlResult) -> String {
 /// Recomputes the cached evaluation summary of `row` (a form of a structure of `category`, under the
 /// campaign's `catalogue`) from the form's typed values `current`, for a write that does not read the
 /// whole document (imports): `previous` holds the values of campaign N−1 when the structure had a form
-/// then, `justified` the keys of the form's justifications. The same figures as [`cache_summary`] of the
+/// then, `justified` the keys of the form's justifications, `peers` the reference of the peer outlier
+/// flags. The same figures as [`cache_summary`] of the
 /// document's evaluation, read from the engine's evaluation without building the wire result.
 pub fn refresh_cache(
     (catalogue, category): (&'static Catalogue, &str),
     row: &mut FormRow,
     current: &FormValues,
     previous: Option<&[(String, String)]>,
-    justified: &BTreeSet<String>,
+    (justified, peers): (&BTreeSet<String>, Option<&OutlierReference>),
 ) -> Result<(), ApiError> {
     let previous = previous
         .map(|rows| previous_evaluation(row.campaign_year, category, rows))
         .transpose()?;
-    let evaluation =
-        evaluate(catalogue, category, current, previous.as_ref(), justified).map_err(engine_error)?;
+    let evaluation = evaluate_with_peers(catalogue, category, current, previous.as_ref(), justified, peers)
+        .map_err(engine_error)?;
     let overall = &evaluation.completion().overall;
     row.completion_rate = overall.rate();
     row.filled = i32::try_from(overall.filled).unwrap_or(i32::MAX);

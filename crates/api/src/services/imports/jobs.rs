@@ -11,6 +11,7 @@
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::Connection;
 use tdb_domain::contract::{ImportJob, ImportSummary, JobState};
 
 use super::{Context, ImportRow, Progress, is_refused, now, run_batched};
@@ -20,7 +21,8 @@ use crate::db::repo::idempotency;
 use crate::db::repo::jobs::{self, JobRow};
 use crate::db::{DbConnection, DbPool};
 use crate::error::{ApiError, ProblemCode};
-use crate::services::values::rfc3339;
+use crate::services::events;
+use crate::services::values::{SAISIE, rfc3339};
 
 /// A running job without a heartbeat for this long is considered dead.
 pub const STALE_AFTER_SECS: i64 = 120;
@@ -84,19 +86,26 @@ fn run(pool: &DbPool, ctx: &Context, rows: &[ImportRow]) {
         Ok(summary) => {
             let status = if is_refused(&summary) { 422 } else { 200 };
             let body = serde_json::to_string(&summary).unwrap_or_default();
-            jobs::finish(&mut conn, id, JobState::Done, Some(status), &body, now())
+            jobs::finish(&mut conn, id, JobState::Done, Some(status), &body, now()).map_err(ApiError::from)
         }
         Err(error) => {
             tracing::error!(job = id, %error, "import job failed");
-            let failed = jobs::finish(
-                &mut conn,
-                id,
-                JobState::Failed,
-                None,
-                &error.to_problem().detail,
-                now(),
-            );
-            failed.and_then(|f| idempotency::release_jobs(&mut conn, &[id.to_owned()]).map(|_| f))
+            let detail = error.to_problem().detail;
+            conn.transaction(|conn| -> Result<bool, ApiError> {
+                let failed = jobs::finish(conn, id, JobState::Failed, None, &detail, now())?;
+                if failed && !ctx.importer.is_saisie() {
+                    let event = events::of(
+                        (&ctx.importer.actor, ctx.importer.role),
+                        events::IMPORT_FAILED,
+                        (Some(ctx.year), None),
+                        &serde_json::json!({"job": id, "source": ctx.importer.source, "state": "failed"}),
+                        now(),
+                    );
+                    events::append(conn, &[event])?;
+                }
+                idempotency::release_jobs(conn, &[id.to_owned()])?;
+                Ok(failed)
+            })
         }
     };
     if let Err(error) = ended {
@@ -161,15 +170,37 @@ fn interrupt(conn: &mut DbConnection, ids: &[String]) -> Result<usize, ApiError>
                    comptées inchangées.";
     let mut n = 0;
     for id in ids {
-        if jobs::finish(conn, id, JobState::Interrupted, None, message, now())? {
-            n += 1;
+        let interrupted = conn.transaction(|conn| -> Result<bool, ApiError> {
+            if !jobs::finish(conn, id, JobState::Interrupted, None, message, now())? {
+                return Ok(false);
+            }
             if let Some(row) = jobs::find(conn, id)? {
                 audit::append(conn, &[interrupted_entry(&row)])?;
+                if row.source != SAISIE {
+                    events::append(conn, &[interrupted_event(&row)])?;
+                }
             }
-        }
+            Ok(true)
+        })?;
+        n += usize::from(interrupted);
     }
     idempotency::release_jobs(conn, ids)?;
     Ok(n)
+}
+
+/// The campaign-wide `import.failed` event of an interrupted job of a prefill source (the system
+/// noticed it: actor `system`).
+fn interrupted_event(row: &JobRow) -> crate::db::repo::events::NewEvent {
+    events::of(
+        (events::SYSTEM, events::SYSTEM),
+        events::IMPORT_FAILED,
+        (Some(row.campaign_year), None),
+        &serde_json::json!({
+            "job": row.id, "source": row.source, "state": "interrupted",
+            "processed": row.processed, "total": row.total,
+        }),
+        now(),
+    )
 }
 
 /// The summary audit entry of an interrupted job: who started it, how far it went.

@@ -99,6 +99,25 @@ fn message(subject: String, paragraphs: &[String], link: &str, button: &str) -> 
     Message { subject, text, html }
 }
 
+/// The owner of a webhook subscription is told it was disabled after failing past the retry horizon;
+/// `link` is the subscription's delivery log in the API.
+pub fn webhook_disabled(url: &str, reason: &str, link: &str) -> Message {
+    let subject = "Un webhook a été désactivé".to_owned();
+    let paragraphs = vec![
+        "Bonjour,".to_owned(),
+        format!(
+            "Les envois vers « {url} » échouent depuis trop longtemps : l'abonnement a été désactivé et \
+             plus aucun événement ne lui est envoyé."
+        ),
+        format!("Dernière cause : {reason}"),
+        "Corrigez le récepteur, puis réactivez l'abonnement (PATCH avec « enabled »: true) : les \
+         événements reprendront là où ils se sont arrêtés. Le journal des envois est à l'adresse \
+         ci-dessous."
+            .to_owned(),
+    ];
+    message(subject, &paragraphs, link, "Voir le journal des envois")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

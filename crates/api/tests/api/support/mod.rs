@@ -12,6 +12,7 @@ pub mod contract;
 pub mod db;
 pub mod fixtures;
 pub mod matrix;
+pub mod receiver;
 pub mod serve;
 
 use std::path::PathBuf;
@@ -44,6 +45,7 @@ pub fn config(db: &TestDb, web_dist: PathBuf) -> Config {
         trusted_proxies: tdb_api::config::TrustedProxies::default(),
         client_secret_grace_seconds: tdb_api::config::DEFAULT_CLIENT_SECRET_GRACE_SECONDS,
         mail: tdb_api::config::MailConfig::default(),
+        webhooks: tdb_api::config::WebhookConfig::default(),
     }
 }
 

@@ -92,13 +92,13 @@ pub fn save(ctx: FormCtx, busy: RwSignal<bool>) {
     spawn_local(async move {
         let patch = FormPatch { values, reasons };
         match api::patch_form(ctx.year, &finess, version, &patch).await {
-            Ok(doc) => {
-                let at = doc
+            Ok(summary) => {
+                let at = summary
                     .updated_at
                     .as_deref()
                     .map(format::date_time)
                     .unwrap_or_default();
-                ctx.replace(doc, true);
+                ctx.apply(summary);
                 ctx.restored.set(0);
                 ctx.say(FlashKind::Success, format!("Modifications enregistrées le {at}."));
             }

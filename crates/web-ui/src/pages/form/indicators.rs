@@ -89,7 +89,8 @@ fn explain(ctx: FormCtx, result: IndicatorResult) -> impl IntoView {
         IndicatorStatus::MissingInput => Some("Il manque les données suivantes :".to_owned()),
     };
     let missing = result.missing.clone().unwrap_or_default();
-    let explanation = result.explanation;
+    // The live result (the engine in the browser) always carries its explanation.
+    let explanation = result.explanation.unwrap_or_default();
     view! {
         <div class="fr-p-2w tdb-explain">
             <p class="fr-mb-1w">"Formule : " <code>{explanation.formula}</code></p>

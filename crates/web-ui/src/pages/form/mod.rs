@@ -18,8 +18,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use tdb_domain::Catalogue;
 use tdb_domain::contract::{FormDocument, Structure};
+use tdb_domain::{Catalogue, OutlierReference};
 
 use crate::api::{self, UiError};
 use crate::labels;
@@ -80,12 +80,19 @@ async fn load(year: i32, finess: String) -> Result<(FormDocument, Rc<Engine>, St
     } else {
         None
     };
+    let structure = structure?;
+    // No reference (nothing frozen before, or refused): no peer outlier alert, as on the server.
+    let peers = api::peer_reference(year, &doc.category, &structure.region_code)
+        .await
+        .ok()
+        .map(|reference| OutlierReference::new(&catalogue, &reference));
     let engine = Engine {
         catalogue,
         category: doc.category.clone(),
         previous,
+        peers,
     };
-    Ok((doc, Rc::new(engine), structure?))
+    Ok((doc, Rc::new(engine), structure))
 }
 
 fn compile(json: String) -> Result<Catalogue, UiError> {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tdb_domain::contract::{Authority, FormDocument, FormState, Role};
+use tdb_domain::contract::{Authority, FormDocument, FormPatchSummary, FormState, Role};
 use wasm_bindgen::JsCast;
 
 use crate::drafts::{self, Earlier};
@@ -234,6 +234,34 @@ impl FormCtx {
         self.server_errors.set(BTreeMap::new());
         self.doc.set(doc);
     }
+
+    /// Applies the summary of a saved change (`PATCH` with `Prefer: return=minimal`) to the document:
+    /// the named items as the server stored them, the new version, state and completion; the entries
+    /// become the saved values.
+    pub fn apply(&self, summary: FormPatchSummary) {
+        self.doc.update(|doc| apply_summary(doc, summary));
+        self.drafts.set(self.doc.with(|d| live::drafts_of(&d.values)));
+        self.reasons.set(BTreeMap::new());
+        self.server_errors.set(BTreeMap::new());
+    }
+}
+
+/// The document `doc` after the change `summary` describes.
+fn apply_summary(doc: &mut FormDocument, summary: FormPatchSummary) {
+    doc.version = summary.version;
+    doc.state = summary.state;
+    doc.editable = summary.editable;
+    doc.updated_at = summary.updated_at;
+    for item in &summary.absent {
+        doc.values.remove(item);
+    }
+    doc.values.extend(summary.values);
+    let completion = &mut doc.evaluation.completion;
+    completion.rate = summary.completion_rate;
+    completion.reached = summary.threshold_reached;
+    completion.can_submit = summary.can_submit;
+    doc.evaluation.submission = summary.submission;
+    doc.cpom_alerts = summary.cpom_alerts;
 }
 
 /// Why a form in `state` is read-only for `role` (`editable`: the server lets the structure write it

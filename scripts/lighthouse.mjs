@@ -1,0 +1,109 @@
+// Lighthouse (npm `lighthouse`, pinned in package.json) on the pages of the web app, mobile profile with
+// its default (simulated) throttling, in Debian's Chromium, offline on a local `tdb serve`:
+// performance, accessibility and best practices of each page, printed as a table and written as JSON.
+//
+// Usage: node scripts/lighthouse.mjs BASE_URL OUT.json
+// Environment: LIGHTHOUSE_ESMS / LIGHTHOUSE_ARS ("email:password" of the demo accounts),
+// LIGHTHOUSE_YEAR (the campaign in collecte), LIGHTHOUSE_FINESS (the esms user's structure),
+// LIGHTHOUSE_FLOORS ("accessibility=100,best-practices=95": exit 1 when a page scores below),
+// CHROMIUM (default /usr/bin/chromium).
+// Signed-in pages: the script signs in through the login page in the same browser, then Lighthouse
+// loads each page with the session cookie (storage is not reset, so the session stays).
+import fs from 'node:fs';
+import lighthouse from 'lighthouse';
+import puppeteer from 'puppeteer-core';
+
+const [base, out] = process.argv.slice(2);
+if (!base || !out) {
+    console.error('usage: node scripts/lighthouse.mjs BASE_URL OUT.json');
+    process.exit(2);
+}
+const year = Number(process.env.LIGHTHOUSE_YEAR);
+const previous = year - 1;
+const finess = process.env.LIGHTHOUSE_FINESS;
+const account = (name) => {
+    const [email, ...rest] = (process.env[name] || '').split(':');
+    return { email, password: rest.join(':') };
+};
+const categories = ['performance', 'accessibility', 'best-practices'];
+
+async function launch() {
+    return puppeteer.launch({
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-dev-shm-usage', '--no-first-run'],
+    });
+}
+
+async function signIn(browser, { email, password }) {
+    const page = await browser.newPage();
+    await page.goto(base, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#login-email');
+    await page.type('#login-email', email);
+    await page.type('#login-password', password);
+    await Promise.all([
+        page.waitForSelector('[data-testid=login-form]', { hidden: true, timeout: 30000 }),
+        page.click('[data-testid=login-form] button[type=submit]'),
+    ]);
+    await page.close();
+}
+
+async function audit(browser, name, path) {
+    const port = Number(new URL(browser.wsEndpoint()).port);
+    const result = await lighthouse(`${base}${path}`, {
+        port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: categories,
+        disableStorageReset: true,
+    });
+    const lhr = result.lhr;
+    const scores = Object.fromEntries(
+        categories.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
+    );
+    const failing = Object.values(lhr.audits)
+        .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary')
+        .map((a) => a.id);
+    if (lhr.runtimeError) {
+        failing.unshift(`runtime error ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+    }
+    return { page: name, path, ...scores, lcp_ms: Math.round(lhr.audits['largest-contentful-paint']?.numericValue ?? 0), failing };
+}
+
+const results = [];
+{
+    const browser = await launch();
+    results.push(await audit(browser, 'connexion', '/'));
+    await signIn(browser, account('LIGHTHOUSE_ESMS'));
+    results.push(await audit(browser, 'accueil', '/'));
+    results.push(await audit(browser, 'formulaire', `/formulaire/${year}/${finess}`));
+    results.push(await audit(browser, 'restitution', `/restitution/${previous}/${finess}`));
+    results.push(await audit(browser, 'fiche', `/fiche/${previous}/${finess}`));
+    await browser.close();
+}
+{
+    const browser = await launch();
+    await signIn(browser, account('LIGHTHOUSE_ARS'));
+    results.push(await audit(browser, 'territoire', `/territoire/${previous}`));
+    results.push(await audit(browser, 'cpom', '/cpom'));
+    await browser.close();
+}
+
+fs.writeFileSync(out, JSON.stringify(results, null, 2));
+console.log('| page | performance | accessibility | best practices | LCP (ms) | binary audits failed |');
+console.log('|---|---|---|---|---|---|');
+for (const r of results) {
+    console.log(`| ${r.page} | ${r.performance} | ${r.accessibility} | ${r['best-practices']} | ${r.lcp_ms} | ${r.failing.join(', ') || '—'} |`);
+}
+const floors = (process.env.LIGHTHOUSE_FLOORS || '')
+    .split(',')
+    .filter(Boolean)
+    .map((f) => f.split('='))
+    .map(([category, floor]) => [category, Number(floor)]);
+const below = results.flatMap((r) =>
+    floors.filter(([c, floor]) => r[c] < floor).map(([c, floor]) => `${r.page}: ${c} ${r[c]} < ${floor}`),
+);
+if (below.length > 0) {
+    console.error(`lighthouse: below the floors:\n${below.join('\n')}`);
+    process.exit(1);
+}
