@@ -116,18 +116,6 @@ pub struct Batch {
 /// and campaign year.
 pub type Showcase<'a> = (&'a str, i32);
 
-/// Items kept whole in the showcase form: the GIR breakdown and the headcount it must equal (the
-/// `gir_egal_effectif` alert is raised on them).
-const SHOWCASE_ALERT_ITEMS: [&str; 7] = [
-    "personnes_gir_1",
-    "personnes_gir_2",
-    "personnes_gir_3",
-    "personnes_gir_4",
-    "personnes_gir_5",
-    "personnes_gir_6",
-    "personnes_accompagnees_31_12",
-];
-
 /// Generates the forms of `structures` for `campaigns` (ascending years): values drawn from each
 /// structure's profile, completion and readiness computed by the domain engine (with the previous
 /// campaign for the year-over-year control). The `showcase` form, if any, is made to show the product
@@ -244,21 +232,16 @@ pub fn generate(
     Ok(batch)
 }
 
-/// The showcase form: about two values in three kept (the rest left to type), every value pushed by a
-/// partner kept (prefilled, shown with its source), and one more GIR 1 resident than the headcount
-/// allows, so the `gir_egal_effectif` alert waits for a justification.
+/// The showcase form: the activity and staff axes (0 to 2) filled, of the finance and objectives axes
+/// only the values pushed by a partner (prefilled, shown with their source) — what a director has
+/// typed before the accounts are closed —, and one more GIR 1 resident than the headcount allows, so the
+/// `gir_egal_effectif` alert waits for a justification. Whole axes are left, not scattered items, so
+/// the coherence controls of what is filled hold.
 fn showcase_values(all: &mut BTreeMap<String, serde_json::Value>, campaign: &CampaignData) {
-    let full = all.clone();
-    let mut turn = 0_u32;
-    values::retain_share(all, || {
-        turn += 1;
-        !turn.is_multiple_of(3)
+    let catalogue = campaign.catalogue;
+    all.retain(|code, _| {
+        campaign.prefill.contains_key(code) || catalogue.item(code).is_some_and(|item| item.axis < 3)
     });
-    for (code, value) in &full {
-        if campaign.prefill.contains_key(code) || SHOWCASE_ALERT_ITEMS.contains(&code.as_str()) {
-            all.insert(code.clone(), value.clone());
-        }
-    }
     if let Some(gir_1) = all.get_mut("personnes_gir_1")
         && let Some(n) = gir_1.as_i64()
     {
