@@ -130,6 +130,11 @@ async fn prepare(harness: &Harness) -> (String, String, u32, u32) {
         .iter()
         .filter(|(code, value)| current.get(*code) != Some(*value))
         .collect();
+    // The peer reference (campaign N−1) is frozen when first asked for, as the page does: ask before
+    // writing, so the server's alerts include the peer outliers the page will show.
+    let reference = format!("/api/v1/campaigns/{YEAR}/peer-reference?category={category}&region=32");
+    let (status, answer) = api(b, "GET", &reference, Some(&esms), None).await;
+    assert!(matches!(status, 200 | 404), "{status} {answer}");
     let patch = json!({"values": changed});
     let (status, answer) = api(b, "PATCH", &form_path(), Some(&esms), Some(patch)).await;
     assert_eq!(status, 200, "{answer}");
