@@ -304,6 +304,7 @@ fn childrens_age_shares_do_not_apply_to_an_ehpad() {
             values: BTreeMap::new(),
             previous_values: None,
             justified: Vec::new(),
+            peer_reference: None,
         };
         evaluate_request(&req).unwrap().indicators[code].status
     };

@@ -20,7 +20,7 @@ pub enum PatchAnswer {
     /// The form after the change (default).
     Document(Box<FormDocument>),
     /// What the change left (`Prefer: return=minimal`).
-    Summary(FormPatchSummary),
+    Summary(Box<FormPatchSummary>),
 }
 
 /// Whether the request's `Prefer` headers (RFC 7240) ask for `return=minimal`.
