@@ -48,16 +48,25 @@ async function signIn(browser, { email, password }) {
     await page.close();
 }
 
+// Lighthouse sometimes fails to record the trace of a load (NO_NAVSTART, NO_FCP: « Please run
+// Lighthouse again »); such a run has no scores, so it is run again, up to three times.
+const ATTEMPTS = 3;
+
 async function audit(browser, name, path) {
     const port = Number(new URL(browser.wsEndpoint()).port);
-    const result = await lighthouse(`${base}${path}`, {
-        port,
-        output: 'json',
-        logLevel: 'error',
-        onlyCategories: categories,
-        disableStorageReset: true,
-    });
-    const lhr = result.lhr;
+    let lhr;
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+        const result = await lighthouse(`${base}${path}`, {
+            port,
+            output: 'json',
+            logLevel: 'error',
+            onlyCategories: categories,
+            disableStorageReset: true,
+        });
+        lhr = result.lhr;
+        if (!lhr.runtimeError) break;
+        console.error(`lighthouse: ${name}, attempt ${attempt}: ${lhr.runtimeError.code}`);
+    }
     const scores = Object.fromEntries(
         categories.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
     );
