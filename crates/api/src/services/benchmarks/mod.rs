@@ -160,6 +160,41 @@ fn lookup(
     Ok(Lookup::Built(peers, stale))
 }
 
+/// A fault of a statistics query, at `path`.
+fn field(path: &str, code: &str, message: String) -> FieldError {
+    FieldError {
+        path: path.to_owned(),
+        code: code.to_owned(),
+        message,
+    }
+}
+
+/// The `category` of a statistics query (`/query/category`): required and known to the campaign's
+/// catalogue (a code, a FINESS category or an alias); its fault, if any, added to `errors`.
+fn query_category(
+    catalogue: &Catalogue,
+    category: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<tdb_domain::CategoryCode> {
+    let Some(code) = category else {
+        errors.push(field(
+            "/query/category",
+            "required",
+            "Indiquez une catégorie.".to_owned(),
+        ));
+        return None;
+    };
+    let found = catalogue.resolve_category(code);
+    if found.is_none() {
+        errors.push(field(
+            "/query/category",
+            "unknown_category",
+            format!("La catégorie « {code} » n'existe pas dans le catalogue de la campagne."),
+        ));
+    }
+    found
+}
+
 fn campaign_not_found(year: i32) -> ApiError {
     ApiError::NotFound {
         code: ProblemCode::CampaignNotFound,
@@ -187,14 +222,9 @@ struct CheckedQuery {
 
 fn check_query(catalogue: &Catalogue, query: &GroupQuery) -> Result<CheckedQuery, ApiError> {
     let mut errors = Vec::new();
-    let error = |path: &str, code: &str, message: String| FieldError {
-        path: path.to_owned(),
-        code: code.to_owned(),
-        message,
-    };
     let indicator = match query.indicator.as_deref() {
         None => {
-            errors.push(error(
+            errors.push(field(
                 "/query/indicator",
                 "required",
                 "Indiquez un indicateur.".to_owned(),
@@ -204,7 +234,7 @@ fn check_query(catalogue: &Catalogue, query: &GroupQuery) -> Result<CheckedQuery
         Some(code) => {
             let found = catalogue.indicator_index(code);
             if found.is_none() {
-                errors.push(error(
+                errors.push(field(
                     "/query/indicator",
                     "unknown_indicator",
                     format!("L'indicateur « {code} » n'existe pas dans le catalogue de la campagne."),
@@ -213,27 +243,8 @@ fn check_query(catalogue: &Catalogue, query: &GroupQuery) -> Result<CheckedQuery
             found
         }
     };
-    let category = match query.category.as_deref() {
-        None => {
-            errors.push(error(
-                "/query/category",
-                "required",
-                "Indiquez une catégorie.".to_owned(),
-            ));
-            None
-        }
-        Some(code) => {
-            let found = catalogue.resolve_category(code);
-            if found.is_none() {
-                errors.push(error(
-                    "/query/category",
-                    "unknown_category",
-                    format!("La catégorie « {code} » n'existe pas dans le catalogue de la campagne."),
-                ));
-            }
-            found.map(|c| c.as_str().to_owned())
-        }
-    };
+    let category =
+        query_category(catalogue, query.category.as_deref(), &mut errors).map(|c| c.as_str().to_owned());
     let territory = match Territory::parse(
         query.territory.as_deref().unwrap_or("national"),
         "/query/territory",

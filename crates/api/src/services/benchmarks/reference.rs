@@ -14,13 +14,13 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDateTime;
 use parking_lot::Mutex;
-use tdb_domain::contract::{FieldError, GroupSpread, IndicatorReference, Level, PeerReference};
+use tdb_domain::contract::{GroupSpread, IndicatorReference, Level, PeerReference};
 use tdb_domain::stats::outliers::group_spread;
 use tdb_domain::stats::sort_values;
 use tdb_domain::{Catalogue, OutlierReference, catalogue_for};
 
 use super::inputs::parse_values;
-use super::{PeerSource, campaign_peers, in_scope};
+use super::{PeerSource, campaign_not_found, campaign_peers, field, in_scope, query_category};
 use crate::auth::Principal;
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
@@ -192,34 +192,11 @@ pub fn served(
         ));
     }
     if forms::campaign_phase(conn, year)?.is_none() {
-        return Err(ApiError::NotFound {
-            code: ProblemCode::CampaignNotFound,
-            detail: format!("La campagne {year} n'existe pas."),
-        });
+        return Err(campaign_not_found(year));
     }
     let catalogue = catalogue_for(year)?;
     let mut errors = Vec::new();
-    let resolved = match category {
-        None => {
-            errors.push(field(
-                "/query/category",
-                "required",
-                "Indiquez une catégorie.".to_owned(),
-            ));
-            None
-        }
-        Some(code) => {
-            let found = catalogue.resolve_category(code);
-            if found.is_none() {
-                errors.push(field(
-                    "/query/category",
-                    "unknown_category",
-                    format!("La catégorie « {code} » n'existe pas dans le catalogue de la campagne."),
-                ));
-            }
-            found
-        }
-    };
+    let resolved = query_category(catalogue, category, &mut errors);
     if let Some(code) = region
         && !peers::region_exists(conn, code)?
     {
@@ -239,12 +216,4 @@ pub fn served(
         ),
     })?;
     Ok(reference.wire(region))
-}
-
-fn field(path: &str, code: &str, message: String) -> FieldError {
-    FieldError {
-        path: path.to_owned(),
-        code: code.to_owned(),
-        message,
-    }
 }
