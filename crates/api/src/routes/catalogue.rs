@@ -1,11 +1,12 @@
 //! `GET /api/v1/catalogue/{campaign}`: the data dictionary of a campaign, public and cacheable.
 
-use actix_web::http::header::{self, ETag, EntityTag, IfNoneMatch};
+use actix_web::http::header::EntityTag;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use tdb_domain::catalogue_for;
 use tdb_domain::contract::{CatalogueDocument, Problem};
 
 use crate::error::ApiError;
+use crate::routes::preconditions::conditional_json;
 
 /// The catalogue of a campaign.
 ///
@@ -28,23 +29,7 @@ use crate::error::ApiError;
 pub async fn get_catalogue(req: HttpRequest, campaign: web::Path<i32>) -> Result<HttpResponse, ApiError> {
     let catalogue = catalogue_for(campaign.into_inner())?;
     let tag = EntityTag::new_strong(catalogue.etag().trim_matches('"').to_owned());
-    let unchanged = match <IfNoneMatch as header::Header>::parse(&req) {
-        Ok(IfNoneMatch::Any) => true,
-        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
-        Err(_) => false,
-    };
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(ETag(tag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"));
-    if unchanged {
-        return Ok(response.finish());
-    }
-    Ok(response
-        .content_type("application/json")
-        .body(catalogue.raw_json().to_owned()))
+    Ok(conditional_json(&req, tag, "public, max-age=3600", || {
+        catalogue.raw_json().as_bytes().to_vec()
+    }))
 }

@@ -1,7 +1,7 @@
 //! `GET /api/v1/campaigns/{year}/peer-reference`: the reference distribution of a category for the peer
 //! outlier flags, fetched once by the web app (cacheable, `ETag` / `If-None-Match`).
 
-use actix_web::http::header::{self, ETag, EntityTag, IfNoneMatch};
+use actix_web::http::header::EntityTag;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use tdb_domain::catalogue::fnv1a64;
@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 use crate::auth::Principal;
 use crate::auth::principal::StructureScope;
 use crate::error::ApiError;
+use crate::routes::preconditions::conditional_json;
 use crate::services::benchmarks::reference;
 use crate::state::AppState;
 
@@ -79,21 +80,5 @@ pub async fn peer_reference(
         .await?;
     let json = serde_json::to_vec(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
     let tag = EntityTag::new_strong(format!("tdb-peer-{}-{:016x}", body.campaign, fnv1a64(&json)));
-    let unchanged = match <IfNoneMatch as header::Header>::parse(&req) {
-        Ok(IfNoneMatch::Any) => true,
-        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
-        Err(_) => false,
-    };
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(ETag(tag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"));
-    if unchanged {
-        return Ok(response.finish());
-    }
-    Ok(response.content_type("application/json").body(json))
+    Ok(conditional_json(&req, tag, "private, no-cache", || json))
 }

@@ -1,7 +1,8 @@
-//! Reads the `If-Match` header of a request (actix's RFC 9110 parser) into the services' [`IfMatch`].
+//! Conditional requests: the `If-Match` of a write (actix's RFC 9110 parser) into the services' [`IfMatch`],
+//! and the `If-None-Match` of a read answered 304 or 200 ([`conditional_json`]).
 
-use actix_web::HttpRequest;
-use actix_web::http::header::{self, Header};
+use actix_web::http::header::{self, ETag, EntityTag, Header, IfNoneMatch};
+use actix_web::{HttpRequest, HttpResponse};
 
 use crate::services::if_match::IfMatch;
 
@@ -17,6 +18,34 @@ pub fn if_match(req: &HttpRequest) -> IfMatch {
         }
         Err(_) => IfMatch::Versions(Vec::new()),
     }
+}
+
+/// A JSON answer tagged `tag` for a conditional `GET`: 304 without a body when the request's
+/// `If-None-Match` names `tag` (weakly) or is `*`, 200 with `body()` otherwise; both carry the `ETag`
+/// and `cache_control`.
+pub fn conditional_json(
+    req: &HttpRequest,
+    tag: EntityTag,
+    cache_control: &'static str,
+    body: impl FnOnce() -> Vec<u8>,
+) -> HttpResponse {
+    let unchanged = match <IfNoneMatch as Header>::parse(req) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
+        Err(_) => false,
+    };
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(ETag(tag))
+        .insert_header((header::CACHE_CONTROL, cache_control));
+    if unchanged {
+        return response.finish();
+    }
+    response.content_type("application/json").body(body())
 }
 
 #[cfg(test)]
