@@ -9,7 +9,7 @@ export PATH := justfile_directory() + "/node_modules/.bin:" + env_var("HOME") + 
 default:
     @just --list
 
-# Install what the build needs, idempotently (wasm target, trunk, wasm-bindgen-cli, npm packages, chromium).
+# Install what the build needs, idempotently (wasm target, wasm-split-cli, wasm-bindgen-cli, npm packages, chromium).
 setup:
     scripts/setup.sh
 

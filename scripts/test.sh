@@ -38,7 +38,7 @@ scripts/generated-client.sh
 step "web app unit tests, native (French formats, text alternatives of charts)"
 cargo test -p tdb-web-ui --lib
 
-step "web app build (trunk, release wasm)"
+step "web app build (release wasm split by route, budget of the first load)"
 scripts/web-build.sh
 
 step "Lighthouse floors on seven pages: accessibility 100, best practices ≥ 95 (scripts/lighthouse.sh)"

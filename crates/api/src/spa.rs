@@ -1,5 +1,6 @@
 //! Serves the built web app at `/`, falling back to `index.html` for client-side routes; compressed
-//! (gzip, brotli or zstd, as the browser accepts), and the files trunk names with their content hash
+//! (gzip, brotli or zstd, as the browser accepts), and the files `scripts/web-build.sh` names with their
+//! content hash (the `pkg-<hash>/` directory of the wasm modules and their JS, `app-<hash>.css`)
 //! cached for a year as immutable (a new build has new names; `index.html`, which names them, is never
 //! cached without revalidation). docs/decisions/005-web-app-size-and-delivery.md.
 //!
@@ -22,7 +23,7 @@ pub fn is_built(dist: &Path) -> bool {
 }
 
 /// The Content-Security-Policy sources (`'sha256-…'`) of the inline scripts of the built `index.html`
-/// (trunk writes one that loads the wasm module), so the policy allows them and nothing else inline.
+/// (`scripts/web-build.sh` writes one that loads the wasm module), so the policy allows them and nothing else inline.
 pub fn inline_script_hashes(dist: &Path) -> Vec<String> {
     use base64::Engine as _;
     use sha2::Digest as _;
@@ -105,14 +106,17 @@ pub fn is_static_file_path(path: &str, asset_dirs: &[String]) -> bool {
     })
 }
 
-/// Whether trunk named the file of `path` with its content hash (`tdb-web-ui-997d2f0c9b46f81c_bg.wasm`,
-/// `app-1a2b….css`): the name changes whenever the content does.
+/// Whether the file of `path` is named by its content hash, so that its name changes whenever its
+/// content does: anything under `/pkg-<16 hex>/` (the wasm modules, chunks and JS glue of one build),
+/// or a file named `<stem>-<16 hex>.<ext>` (`app-1a2b….css`).
 pub fn is_hashed_asset(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let stem = name.split('.').next().unwrap_or(name);
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    let is_hash = |hash: &str| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    let trimmed = path.trim_start_matches('/');
+    if let Some((dir, rest)) = trimmed.split_once('/') {
+        return !rest.is_empty() && dir.strip_prefix("pkg-").is_some_and(is_hash);
+    }
+    let stem = trimmed.split('.').next().unwrap_or(trimmed);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hash(hash))
 }
 
 /// Marks the successful answers for hashed assets as cacheable for a year, immutable.

@@ -4,12 +4,18 @@
 //! the session is being resumed at startup, and the notice shown on the login page (e.g. after an
 //! expiry). At startup (a reload, a new tab) [`Session::provide`] first asks the server to refresh the
 //! session from its `HttpOnly` cookie: when it answers, the person stays signed in on the same page.
+//! It asks only when this browser signed in before ([`HINT`], a flag in `localStorage` that holds no
+//! token): a first visit shows the login page at once, without a refused request in the console.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tdb_domain::contract::{LoginResponse, Role, SessionUser};
 
 use crate::api;
+
+/// The `localStorage` key saying that this browser holds a session cookie worth refreshing (`"1"`). Not a
+/// secret: the refresh token stays in its `HttpOnly` cookie.
+pub const HINT: &str = "tdb-session";
 
 /// Who is signed in, and the notice of the login page.
 #[derive(Debug, Clone, Copy)]
@@ -29,25 +35,30 @@ impl Session {
         let session = Self {
             user: RwSignal::new(None),
             notice: RwSignal::new(None),
-            resuming: RwSignal::new(true),
+            resuming: RwSignal::new(hint()),
         };
         provide_context(session);
         api::on_session_expired(move || {
+            set_hint(false);
             session.user.set(None);
             session.notice.set(Some(api::SESSION_EXPIRED.to_owned()));
         });
-        spawn_local(async move {
-            if let Ok(answer) = api::refresh().await {
-                session.sign_in(answer);
-            }
-            session.resuming.set(false);
-        });
+        if session.resuming.get_untracked() {
+            spawn_local(async move {
+                match api::refresh().await {
+                    Ok(answer) => session.sign_in(answer),
+                    Err(_) => set_hint(false),
+                }
+                session.resuming.set(false);
+            });
+        }
         session
     }
 
     /// Signs in with the answer of a login or a refresh.
     pub fn sign_in(&self, answer: LoginResponse) {
         api::start_session(&answer);
+        set_hint(true);
         self.notice.set(None);
         self.user.set(Some(answer.user));
     }
@@ -63,6 +74,7 @@ impl Session {
                 api::logout().await
             };
             api::set_token(None);
+            set_hint(false);
             session.user.set(None);
             session.notice.set(Some(match (done, everywhere) {
                 (Ok(()), false) => "Vous êtes déconnecté.".to_owned(),
@@ -81,6 +93,26 @@ impl Session {
     pub fn email(&self) -> Option<String> {
         self.user.with(|u| u.as_ref().map(|u| u.email.clone()))
     }
+}
+
+/// Whether this browser signed in before and may resume its session.
+fn hint() -> bool {
+    storage().and_then(|s| s.get_item(HINT).ok().flatten()).is_some()
+}
+
+/// Records (or forgets) that this browser holds a session.
+fn set_hint(signed_in: bool) {
+    if let Some(storage) = storage() {
+        let _ = if signed_in {
+            storage.set_item(HINT, "1")
+        } else {
+            storage.remove_item(HINT)
+        };
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
 }
 
 /// The session of the app.

@@ -1,7 +1,7 @@
 //! What every answer gets, whatever served it (`docs/security.md`):
 //!
 //! * security headers: a Content-Security-Policy (the web app's own, with the hashes of the inline
-//!   scripts trunk writes into `index.html` and `'wasm-unsafe-eval'` for the wasm module; `default-src
+//!   scripts `scripts/web-build.sh` writes into `index.html` and `'wasm-unsafe-eval'` for the wasm module; `default-src
 //!   'none'` on the API), `frame-ancestors 'none'` and `X-Frame-Options: DENY`, `X-Content-Type-Options:
 //!   nosniff`, `Referrer-Policy: no-referrer`, `Cache-Control: no-store` on authenticated `/api` answers
 //!   (they hold personal data), `Strict-Transport-Security` when `TDB_HSTS_SECONDS` is set;

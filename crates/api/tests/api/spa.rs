@@ -72,7 +72,8 @@ async fn web_app_files_are_compressed_and_hashed_ones_cached_for_good() {
     .unwrap();
     // A wasm-like file: repetitive, so it compresses well.
     let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
-    let hashed = "tdb-web-ui-997d2f0c9b46f81c_bg.wasm";
+    let hashed = "pkg-997d2f0c9b46f81c/tdb-web-ui_bg.wasm";
+    std::fs::create_dir(dist.path().join("pkg-997d2f0c9b46f81c")).unwrap();
     std::fs::write(dist.path().join(hashed), &wasm).unwrap();
     std::fs::write(dist.path().join("plain.js"), "console.log('tdb')").unwrap();
     let state = tdb_api::server::build_state(config(&db, dist.path().to_path_buf())).unwrap();
@@ -116,11 +117,16 @@ async fn web_app_files_are_compressed_and_hashed_ones_cached_for_good() {
 }
 
 #[actix_web::test]
-async fn trunk_hashed_names_are_recognised() {
+async fn content_hashed_names_are_recognised() {
     use tdb_api::spa::is_hashed_asset;
-    assert!(is_hashed_asset("/tdb-web-ui-997d2f0c9b46f81c_bg.wasm"));
-    assert!(is_hashed_asset("/tdb-web-ui-997d2f0c9b46f81c.js"));
+    assert!(is_hashed_asset("/pkg-997d2f0c9b46f81c/tdb-web-ui_bg.wasm"));
+    assert!(is_hashed_asset("/pkg-997d2f0c9b46f81c/tdb-web-ui.js"));
+    assert!(is_hashed_asset("/pkg-997d2f0c9b46f81c/__wasm_split.js"));
+    assert!(is_hashed_asset("/pkg-997d2f0c9b46f81c/split_home_page_1.wasm"));
     assert!(is_hashed_asset("/app-0a1b2c3d4e5f6a7b.css"));
+    assert!(!is_hashed_asset("/pkg-997d2f0c9b46f81c"));
+    assert!(!is_hashed_asset("/pkg-notahash/tdb-web-ui.js"));
+    assert!(!is_hashed_asset("/snippets/x-997d2f0c9b46f81c/inline0.js"));
     assert!(!is_hashed_asset("/dsfr/dsfr.min.css"));
     assert!(!is_hashed_asset("/index.html"));
     assert!(!is_hashed_asset("/dsfr/fonts/Marianne-Bold.woff2"));

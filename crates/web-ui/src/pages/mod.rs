@@ -5,6 +5,7 @@ pub mod cpom;
 pub mod fiche;
 pub mod form;
 pub mod home;
+pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod restitution;
