@@ -20,9 +20,10 @@ const FINESS: &str = "591000005";
 const ESMS: (&str, &str) = ("direction.ehpad@demo.tdb.fr", "demo-esms-2024");
 const ARS: (&str, &str) = ("ars.hdf@demo.tdb.fr", "demo-ars-2024");
 const DAYS: &str = "journees_realisees_hp";
-/// The WebDriver codes of the Tab and Enter keys.
+/// The WebDriver codes of the Tab, Enter and right arrow keys.
 const TAB: &str = "\u{e004}";
 const ENTER: &str = "\u{e007}";
+const ARROW_RIGHT: &str = "\u{e014}";
 
 fn form_path() -> String {
     format!("/api/v1/campaigns/{YEAR}/structures/{FINESS}/form")
@@ -34,14 +35,15 @@ async fn focused(b: &fantoccini::Client, css: &str) -> bool {
     b.execute(script, vec![Value::from(css)]).await.unwrap() == Value::Bool(true)
 }
 
-/// A description of the focused element when it shows no focus indicator (outline or box shadow, or
-/// inside a label that shows it), `None` when it does.
+/// A description of the focused element when it shows no focus indicator (an outline or a box shadow on
+/// the element or on its `::before`/`::after`, where the DSFR draws the ring of enlarged links), `None`
+/// when it does.
 async fn focus_invisible(b: &fantoccini::Client) -> Option<String> {
     let script = "const e = document.activeElement;
         if (!e || e === document.body) return null;
-        const shows = (el) => { const s = getComputedStyle(el);
+        const shows = (pseudo) => { const s = getComputedStyle(e, pseudo);
             return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; };
-        if (shows(e)) return null;
+        if (shows(null) || shows('::before') || shows('::after')) return null;
         return e.tagName + (e.id ? '#' + e.id : '') + ' ' + (e.getAttribute('class') || '') + ' « '
             + (e.textContent || '').trim().slice(0, 40) + ' »';";
     b.execute(script, vec![])
@@ -136,11 +138,17 @@ async fn at_200_percent_zoom_the_keyboard_alone_signs_in_fills_and_saves_a_form(
     assert!(!scrolls_sideways(b).await, "the form scrolls sideways at 200 %");
     check_page(b, "formulaire à 200 %").await;
 
-    // The tab of the item, then the item, then « Enregistrer ».
+    // The tab of the item (Tab to the tab list, then the arrow keys of the ARIA tabs pattern), then the
+    // item, then « Enregistrer ».
     let axis = catalogue_for(YEAR).unwrap().item(DAYS).unwrap().axis;
-    let tab = format!("#onglet-{axis}");
-    tab_to(b, &tab, 60).await;
-    type_keys(b, ENTER).await;
+    tab_to(b, "[role=tab][aria-selected=true]", 60).await;
+    for _ in 0..axis {
+        type_keys(b, ARROW_RIGHT).await;
+    }
+    assert!(
+        focused(b, &format!("#onglet-{axis}")).await,
+        "the arrow keys do not move along the tabs"
+    );
     let field = format!("#item-{DAYS}");
     let presses = tab_to(b, &field, 200).await;
     eprintln!("e2e: {field} reached with {presses} presses of Tab after its tab");
