@@ -579,6 +579,16 @@ mod tests {
     }
 
     #[test]
+    fn reminder_days_are_sorted_deduplicated_and_checked() {
+        use super::ReminderDays;
+        assert_eq!("14, 3,14".parse::<ReminderDays>(), Ok(ReminderDays(vec![3, 14])));
+        assert_eq!("".parse::<ReminderDays>(), Ok(ReminderDays(Vec::new())));
+        assert!("3,x".parse::<ReminderDays>().is_err());
+        assert!("400".parse::<ReminderDays>().is_err());
+        assert!("-1".parse::<ReminderDays>().is_err());
+    }
+
+    #[test]
     fn the_origin_drops_paths_default_ports_and_case() {
         assert_eq!(
             url("https://TDB.example.fr/app/").origin(),
