@@ -1,7 +1,9 @@
 //! Collecte reminders sent by two real `tdb serve` replicas sharing one PostgreSQL, through a real SMTP
 //! server (aiosmtpd, as in `mail_smtp`): both replicas run the reminder job (every second here) and
 //! their mail dispatchers at once; each structure below the completion threshold gets exactly one
-//! reminder, those above none.
+//! reminder, those above none. The reminder becomes due only once both replicas run (the closing date
+//! is moved then), and there are enough structures (one transaction each) for the two jobs to work on
+//! the same list at the same time: the primary key of `reminders_sent` is what keeps it to one.
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpListener};
@@ -21,7 +23,7 @@ use crate::support::fixtures::{insert_campaign, small_world};
 use crate::support::{TestDb, serve, state};
 
 /// Structures added to the small world: the even ones reach the threshold, the odd ones do not.
-const EXTRA: usize = 40;
+const EXTRA: usize = 400;
 const YEAR: i32 = 2024;
 
 /// A replica with its mail dispatcher and reminder job; killed when dropped.
@@ -53,19 +55,15 @@ impl Drop for Replica {
 }
 
 /// The world: the small world plus `EXTRA` structures of managing body 590000001, one person each
-/// (and one for each small-world structure), campaign 2024 in collecte closing in 3 days (Paris).
-/// Returns the FINESS expected to be reminded, with their person.
+/// (and one for each small-world structure), campaign 2024 in collecte closing in 60 days (no
+/// reminder due yet). Returns the FINESS expected to be reminded, with their person.
 fn seed(db: &TestDb) -> BTreeMap<String, String> {
     let setup = state(db);
     small_world(&setup);
     insert_campaign(&setup, YEAR, "collecte");
     let mut conn = setup.pool.get().unwrap();
     let now = Utc::now().naive_utc();
-    let closes = paris_today(now) + chrono::Duration::days(3);
-    diesel::update(campaigns::table.find(YEAR))
-        .set(campaigns::collecte_closes_on.eq(Some(closes.format("%Y-%m-%d").to_string())))
-        .execute(&mut conn)
-        .unwrap();
+    closes_in(&mut conn, 60);
     let mut finess: Vec<String> = vec![
         "590000011".to_owned(),
         "590000021".to_owned(),
@@ -142,6 +140,15 @@ fn seed(db: &TestDb) -> BTreeMap<String, String> {
     expected
 }
 
+/// Moves the end of the collecte of 2024 to `days` days from today (Paris).
+fn closes_in(conn: &mut tdb_api::db::DbConnection, days: i64) {
+    let closes = paris_today(Utc::now().naive_utc()) + chrono::Duration::days(days);
+    diesel::update(campaigns::table.find(YEAR))
+        .set(campaigns::collecte_closes_on.eq(Some(closes.format("%Y-%m-%d").to_string())))
+        .execute(conn)
+        .unwrap();
+}
+
 #[test]
 fn two_replicas_send_each_structure_below_the_threshold_one_reminder() {
     let Some(db) = TestDb::postgres() else {
@@ -149,10 +156,12 @@ fn two_replicas_send_each_structure_below_the_threshold_one_reminder() {
     };
     let smtp = SmtpServer::start();
     let expected = seed(&db);
-    assert_eq!(expected.len(), 22);
+    assert_eq!(expected.len(), (4 + EXTRA) / 2);
     let check = state(&db);
     let _a = Replica::start(&db, &smtp);
     let _b = Replica::start(&db, &smtp);
+    let mut conn = check.pool.get().unwrap();
+    closes_in(&mut conn, 3);
 
     let reminders = || -> Vec<String> {
         let mut to: Vec<String> = smtp
@@ -167,7 +176,7 @@ fn two_replicas_send_each_structure_below_the_threshold_one_reminder() {
         to
     };
     let wanted: Vec<String> = expected.values().cloned().collect();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while reminders().len() < wanted.len() {
         assert!(
             Instant::now() < deadline,
@@ -189,7 +198,6 @@ fn two_replicas_send_each_structure_below_the_threshold_one_reminder() {
     }
     assert_eq!(reminders(), wanted, "each structure below the threshold, once");
 
-    let mut conn = check.pool.get().unwrap();
     let recorded: Vec<(String, i32)> = reminders_sent::table
         .order(reminders_sent::structure_finess)
         .select((reminders_sent::structure_finess, reminders_sent::days))
