@@ -7,7 +7,10 @@
 //! and recomputed forms), then the raw baselines on fresh databases: the same value rows in plain
 //! multi-row INSERTs and, on PostgreSQL, in plain `COPY` (the engine's own write path there). Prints
 //! values/s, the ratio to the faster baseline, the peak resident memory of each run and the engine's
-//! time by step (its `import.*` tracing spans; nested spans are not subtracted).
+//! time by step (its `import.*` tracing spans; nested spans are not subtracted). The engine runs twice,
+//! on two fresh databases: with its events written (as always in production) and without them
+//! (`Context::write_events = false`, a service-level switch only this benchmark turns off), and the
+//! loss of throughput that writing the events costs is printed (target ≤ 10 %, issue 20).
 
 #![allow(
     clippy::print_stdout,
@@ -263,8 +266,13 @@ struct Run {
     peak: f64,
 }
 
-fn engine(backend: &str, base: Option<&str>, finess: &[String], items: &[(String, Value)]) -> Run {
-    let fresh = Fresh::new(backend, base, "engine");
+fn engine(
+    backend: &str,
+    base: Option<&str>,
+    (finess, items): (&[String], &[(String, Value)]),
+    write_events: bool,
+) -> Run {
+    let fresh = Fresh::new(backend, base, if write_events { "engine" } else { "noevents" });
     let pool = tdb_api::db::connect(fresh.url()).unwrap();
     seed(&pool, finess);
     let codes: Vec<std::sync::Arc<str>> = items
@@ -293,11 +301,25 @@ fn engine(backend: &str, base: Option<&str>, finess: &[String], items: &[(String
     };
     reset_peak();
     let start = Instant::now();
-    let ctx = Context::new(&mut conn, Importer::system("saisie").unwrap(), YEAR, options).unwrap();
+    let mut ctx = Context::new(&mut conn, Importer::system("saisie").unwrap(), YEAR, options).unwrap();
+    ctx.write_events = write_events;
     let summary = run_batched(&mut conn, &ctx, &rows, &mut Quiet).unwrap();
     let seconds = start.elapsed().as_secs_f64();
     let expected = (finess.len() * items.len()) as u64;
     assert_eq!(summary.values.created, expected, "{:?}", summary.rejected.first());
+    let logged: i64 = tdb_api::db::schema::events::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    if write_events {
+        assert_eq!(
+            logged,
+            finess.len() as i64,
+            "one form.values_changed per structure"
+        );
+    } else {
+        assert_eq!(logged, 0, "no event written");
+    }
     Run {
         seconds,
         peak: peak_mib(),
@@ -421,8 +443,10 @@ fn main() {
         println!("postgres   SKIPPED: set TDB_BENCH_POSTGRES_URL (or TDB_TEST_POSTGRES_URL)");
     }
     for backend in backends {
-        let ours = engine(backend, postgres.as_deref(), &finess, &items);
+        let ours = engine(backend, postgres.as_deref(), (&finess, &items), true);
         let spans = take_spans(ours.seconds);
+        let silent = engine(backend, postgres.as_deref(), (&finess, &items), false);
+        let _ = take_spans(silent.seconds);
         let insert = baseline(backend, postgres.as_deref(), &finess, &items, Raw::Insert);
         let copy = (backend == "postgres")
             .then(|| baseline(backend, postgres.as_deref(), &finess, &items, Raw::Copy));
@@ -442,9 +466,19 @@ fn main() {
             raw_peak
         );
         println!("{:<10} engine time by step: {spans}", "");
+        println!(
+            "{:<10} events on {:.0} values/s ({:.1} s), events off {:.0} values/s ({:.1} s): loss {:.1} %",
+            "",
+            values / ours.seconds,
+            ours.seconds,
+            values / silent.seconds,
+            silent.seconds,
+            (1.0 - silent.seconds / ours.seconds) * 100.0
+        );
     }
     println!(
         "target: engine ≥ 50,000 values/s and ratio ≥ 0.30 against the faster baseline (the engine also checks \
-         every value first, writes one audit entry per value, recomputes and versions every form)"
+         every value first, writes one audit entry per value, recomputes and versions every form); events on loses \
+         ≤ 10 % of the throughput of events off"
     );
 }

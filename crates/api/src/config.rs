@@ -194,19 +194,58 @@ pub struct MailConfig {
     #[arg(long, env = "TDB_MAIL_POLL_MS", default_value_t = 2000,
           value_parser = clap::value_parser!(u64).range(10..))]
     pub mail_poll_ms: u64,
+
+    /// Collecte reminders: days before a campaign's collecte closes at which the people of every
+    /// structure below the completion threshold get a reminder (comma-separated: `14,3`; empty: none).
+    #[arg(long, env = "TDB_REMINDER_DAYS", default_value = "14,3")]
+    pub reminder_days: ReminderDays,
+
+    /// How often each replica looks for due collecte reminders, in seconds.
+    #[arg(long, env = "TDB_REMINDER_POLL_SECONDS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub reminder_poll_seconds: u64,
+}
+
+/// The days before the end of the collecte at which reminders leave (`14,3`), sorted, without
+/// duplicates.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReminderDays(pub Vec<u32>);
+
+impl std::str::FromStr for ReminderDays {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let mut days = value
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| {
+                d.parse::<u32>()
+                    .ok()
+                    .filter(|n| *n <= 366)
+                    .ok_or_else(|| format!("TDB_REMINDER_DAYS: « {d} » is not a number of days (0 to 366)"))
+            })
+            .collect::<Result<Vec<u32>, String>>()?;
+        days.sort_unstable();
+        days.dedup();
+        Ok(Self(days))
+    }
 }
 
 /// Sender of the mails by default.
 pub const DEFAULT_MAIL_FROM: &str = "Tableau de bord médico-social <ne-pas-repondre@tdb.localhost>";
 
 impl Default for MailConfig {
-    /// No relay (files under `data/mail`), the default sender, a look every 2 seconds.
+    /// No relay (files under `data/mail`), the default sender, a look every 2 seconds, reminders 14
+    /// and 3 days before the collecte closes, looked for every hour.
     fn default() -> Self {
         Self {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             mail_dir: PathBuf::from("data/mail"),
             mail_poll_ms: 2000,
+            reminder_days: ReminderDays(vec![3, 14]),
+            reminder_poll_seconds: 3600,
         }
     }
 }
@@ -537,6 +576,16 @@ mod tests {
 
     fn url(text: &str) -> PublicUrl {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn reminder_days_are_sorted_deduplicated_and_checked() {
+        use super::ReminderDays;
+        assert_eq!("14, 3,14".parse::<ReminderDays>(), Ok(ReminderDays(vec![3, 14])));
+        assert_eq!("".parse::<ReminderDays>(), Ok(ReminderDays(Vec::new())));
+        assert!("3,x".parse::<ReminderDays>().is_err());
+        assert!("400".parse::<ReminderDays>().is_err());
+        assert!("-1".parse::<ReminderDays>().is_err());
     }
 
     #[test]

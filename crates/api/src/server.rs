@@ -127,6 +127,7 @@ pub fn run(config: Config) -> Result<(), crate::cli::error::CliError> {
     };
     sweep_jobs(&state);
     start_mail(&state)?;
+    start_reminders(&state)?;
     start_webhooks(&state)?;
     if state.config.public_url.is_none() && state.config.public_url().is_unspecified_address() {
         tracing::warn!(
@@ -173,6 +174,23 @@ fn start_mail(state: &AppState) -> Result<(), crate::cli::error::CliError> {
         tracing::info!(dir = %mail.mail_dir.display(), "no TDB_SMTP_URL: mails are written as .eml files");
     }
     dispatcher.spawn(std::time::Duration::from_millis(mail.mail_poll_ms))?;
+    Ok(())
+}
+
+/// Starts the collecte reminder job of this replica (none when `TDB_REMINDER_DAYS` is empty).
+fn start_reminders(state: &AppState) -> Result<(), crate::cli::error::CliError> {
+    let mail = &state.config.mail;
+    if mail.reminder_days.0.is_empty() {
+        return Ok(());
+    }
+    let job = crate::services::notifications::reminders::ReminderJob {
+        pool: state.pool.clone(),
+        base: crate::services::passwords::LinkBase {
+            origin: state.config.public_url().origin(),
+        },
+        days: mail.reminder_days.0.clone(),
+    };
+    job.spawn(std::time::Duration::from_secs(mail.reminder_poll_seconds))?;
     Ok(())
 }
 

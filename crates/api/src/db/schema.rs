@@ -833,6 +833,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// People who turned off the non-essential mails.
+    notification_opt_outs (user_email) {
+        /// The person.
+        user_email -> Text,
+        /// When they chose.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Collecte reminders queued: once per campaign, structure and reminder.
+    reminders_sent (campaign_year, structure_finess, days) {
+        /// Campaign year N.
+        campaign_year -> Integer,
+        /// The structure reminded.
+        structure_finess -> Text,
+        /// The reminder: days before the collecte closes.
+        days -> Integer,
+        /// When its mails were queued.
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_secrets -> webhook_subscriptions (subscription_id));
 diesel::joinable!(cpom_perimeter -> structures (structure_finess));
@@ -857,6 +881,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_secrets,
     webhook_deliveries,
+    notification_opt_outs,
+    reminders_sent,
     correction_requests,
     correction_messages,
     regions,

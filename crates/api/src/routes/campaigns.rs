@@ -10,6 +10,7 @@ use crate::db::repo;
 use crate::error::ApiError;
 use crate::routes::pagination::PageParams;
 use crate::services::campaigns as service;
+use crate::services::passwords::LinkBase;
 use crate::state::AppState;
 
 /// List the campaigns.
@@ -142,8 +143,11 @@ pub async fn change_phase(
     body: web::Json<PhaseChange>,
 ) -> Result<web::Json<PhaseChangeResult>, ApiError> {
     let (year, input) = (year.into_inner(), body.into_inner());
+    let base = LinkBase {
+        origin: state.config.public_url().origin(),
+    };
     state
-        .db_write(move |conn| service::change_phase(conn, &principal, year, &input))
+        .db_write(move |conn| service::change_phase(conn, &principal, (year, &base), &input))
         .await
         .map(web::Json)
 }

@@ -17,6 +17,7 @@ pub mod fiches;
 pub mod forms;
 pub mod health;
 pub mod imports;
+pub mod notifications;
 pub mod organisations;
 pub mod pagination;
 pub mod passwords;
@@ -55,6 +56,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(passwords::password_link)
             .service(passwords::set_password)
             .service(passwords::change_password)
+            .service(notifications::get_notifications)
+            .service(notifications::put_notifications)
             .service(users::list_users)
             .service(users::invite_user)
             .service(users::invite_users_csv)

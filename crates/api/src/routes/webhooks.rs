@@ -166,7 +166,7 @@ pub async fn delete_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     state
-        .db_write(move |conn| service::delete(conn, &principal, id))
+        .db_write(move |conn| service::delete(conn, &principal, id, Utc::now().naive_utc()))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

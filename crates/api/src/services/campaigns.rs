@@ -14,6 +14,8 @@ use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks;
 use crate::services::events;
 use crate::services::forms::close_forms;
+use crate::services::notifications;
+use crate::services::passwords::LinkBase;
 use crate::services::structures::is_iso_date;
 
 /// The wire form of a stored campaign.
@@ -147,11 +149,12 @@ pub fn create(
 }
 
 /// `POST /campaigns/{year}/phase` (`national`): moves to the next phase, sets the dates sent, audits
-/// the change, and closes every form when leaving `fiabilisation`, all in one transaction.
+/// the change, queues the mail telling every structure's people that the phase opened, and closes
+/// every form when leaving `fiabilisation`, all in one transaction.
 pub fn change_phase(
     conn: &mut DbConnection,
     principal: &Principal,
-    year: i32,
+    (year, base): (i32, &LinkBase),
     input: &PhaseChange,
 ) -> Result<PhaseChangeResult, ApiError> {
     principal.require_role(&[Role::National], "changer la phase d'une campagne")?;
@@ -224,6 +227,12 @@ pub fn change_phase(
             ));
         }
         events::append(conn, &new_events)?;
+        let ends_on = match input.phase {
+            CampaignPhase::Collecte => row.collecte_closes_on.as_deref(),
+            CampaignPhase::Fiabilisation => row.fiabilisation_closes_on.as_deref(),
+            _ => None,
+        };
+        notifications::phase_opened(conn, base, (year, input.phase), ends_on, row.updated_at)?;
         let closed = if from == CampaignPhase::Fiabilisation {
             close_forms(conn, year, &principal.subject)?
         } else {

@@ -16,6 +16,7 @@ pub mod heavy;
 pub mod if_match;
 pub mod imports;
 pub mod mail;
+pub mod notifications;
 pub mod passwords;
 pub mod pdf;
 pub mod progress;

@@ -117,6 +117,11 @@ impl LinkBase {
     pub fn link(&self, token: &str) -> String {
         format!("{}/definir-mot-de-passe#jeton={token}", self.origin)
     }
+
+    /// The page of the web app at `path` (`/formulaire/2026/590000011`).
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
 }
 
 /// Issues a link of `purpose` for `email` (cancelling its older links) and queues its mail, in the

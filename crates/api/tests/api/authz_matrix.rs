@@ -1297,6 +1297,28 @@ async fn webhooks(db: TestDb) {
     .await;
 }
 
+/// The signed-in person's notification mails: every person (not about a structure: the same inside and
+/// outside), never a partner client (no address).
+async fn notification_preferences(db: TestDb) {
+    const PEOPLE: [u16; 8] = [401, 200, 200, 200, 200, 200, 403, 403];
+    check(
+        &db.sibling(),
+        row(Method::GET, "/api/v1/me/notifications", None, PEOPLE, PEOPLE),
+    )
+    .await;
+    check(
+        &db,
+        row(
+            Method::PUT,
+            "/api/v1/me/notifications",
+            Some(json!({"non_essential_mails": false})),
+            PEOPLE,
+            PEOPLE,
+        ),
+    )
+    .await;
+}
+
 /// The self-service password endpoints need no token: the same answer for everyone (a link that
 /// does not exist is 410 to all).
 async fn password_self_service(db: TestDb) {
@@ -1341,5 +1363,6 @@ on_both_backends!(
     accounts_change,
     partner_clients,
     webhooks,
+    notification_preferences,
     password_self_service
 );

@@ -56,15 +56,15 @@ fn python() -> PathBuf {
     python
 }
 
-/// A running aiosmtpd writing into a Maildir.
-struct SmtpServer {
+/// A running aiosmtpd writing into a Maildir (also used by `reminders_replicas`).
+pub struct SmtpServer {
     child: Option<Child>,
     port: u16,
     maildir: tempfile::TempDir,
 }
 
 impl SmtpServer {
-    fn start() -> Self {
+    pub fn start() -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -105,12 +105,12 @@ impl SmtpServer {
         }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Every mail received: `(recipient, subject, text body)`.
-    fn received(&self) -> Vec<(String, String, String)> {
+    pub fn received(&self) -> Vec<(String, String, String)> {
         let new = self.maildir.path().join("box/new");
         let Ok(entries) = std::fs::read_dir(new) else {
             return Vec::new();

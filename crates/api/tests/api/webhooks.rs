@@ -577,7 +577,113 @@ async fn each_owner_manages_its_own_subscriptions(db: TestDb) {
     assert_eq!(deleted.status, 204);
 }
 
+/// Every change of a subscription is in the audit log, with its actor and never its secret; a refused
+/// change writes nothing.
+async fn subscription_changes_are_audited(db: TestDb) {
+    use tdb_api::db::schema::audit_log;
+    let state = state_with(&db, hooks());
+    let app = app(state.clone()).await;
+    let receiver = Receiver::start();
+    let mut claims = tdb_api::auth::Claims::new("client-alpha", tdb_api::auth::Role::Partner);
+    claims.scopes = vec!["events:read".to_owned()];
+    let alpha = auth::bearer(&state, &claims);
+    let national = auth::national(&state);
+    let created = send(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        Some(&alpha),
+        None,
+        Some(json!({"url": receiver.url("/alpha"), "types": ["form.submitted"]})),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["subscription"]["id"].as_i64().unwrap();
+    let first_secret = created.body["secret"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/webhooks/{id}");
+    let steps = [
+        (
+            Method::PATCH,
+            url.clone(),
+            Some(json!({"types": ["form.validated"]})),
+            200,
+        ),
+        (Method::PATCH, url.clone(), Some(json!({"enabled": false})), 200),
+        (Method::PATCH, url.clone(), Some(json!({"enabled": true})), 200),
+        (Method::POST, format!("{url}/secret"), None, 200),
+        (
+            Method::POST,
+            format!("{url}/replay"),
+            Some(json!({"after": "0.0"})),
+            200,
+        ),
+    ];
+    let mut secrets = vec![first_secret];
+    for (method, uri, body, status) in steps {
+        let answer = send(&app, method.clone(), &uri, Some(&alpha), None, body).await;
+        assert_eq!(answer.status, status, "{method} {uri}: {}", answer.body);
+        if let Some(secret) = answer.body["secret"].as_str() {
+            secrets.push(secret.to_owned());
+        }
+    }
+    // Refused: an unknown type, another client; nothing audited for them.
+    let bad = send(
+        &app,
+        Method::PATCH,
+        &url,
+        Some(&alpha),
+        None,
+        Some(json!({"types": ["inconnu"]})),
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    let beta = auth::partner(&state, &["read"], None);
+    let foreign = send(&app, Method::DELETE, &url, Some(&beta), None, None).await;
+    assert_eq!(foreign.status, 404);
+    let deleted = send(&app, Method::DELETE, &url, Some(&national), None, None).await;
+    assert_eq!(deleted.status, 204);
+
+    let mut conn = state.pool.get().unwrap();
+    let entries: Vec<(String, String, Option<String>)> = audit_log::table
+        .filter(audit_log::action.like("webhook_%"))
+        .order(audit_log::id)
+        .select((audit_log::actor, audit_log::action, audit_log::detail))
+        .load(&mut conn)
+        .unwrap();
+    let actions: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(actor, action, _)| (actor.as_str(), action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("client-alpha", "webhook_created"),
+            ("client-alpha", "webhook_updated"),
+            ("client-alpha", "webhook_updated"),
+            ("client-alpha", "webhook_reenabled"),
+            ("client-alpha", "webhook_secret_rotated"),
+            ("client-alpha", "webhook_replayed"),
+            ("admin@national.test", "webhook_deleted"),
+        ]
+    );
+    for (_, action, detail) in &entries {
+        let detail: Value = serde_json::from_str(detail.as_deref().unwrap()).unwrap();
+        assert_eq!(detail["subscription"], id, "{action}");
+        for secret in &secrets {
+            assert!(
+                !detail.to_string().contains(secret.as_str()),
+                "{action} shows a secret"
+            );
+        }
+    }
+    let created: Value = serde_json::from_str(entries[0].2.as_deref().unwrap()).unwrap();
+    assert_eq!(created["url"], receiver.url("/alpha"));
+    let disabled: Value = serde_json::from_str(entries[2].2.as_deref().unwrap()).unwrap();
+    assert_eq!(disabled["enabled"], false);
+}
+
 on_both_backends!(
+    subscription_changes_are_audited,
     deliveries_are_signed_ordered_logged_rotated_and_replayed,
     failures_are_retried_in_order_then_the_subscription_is_disabled,
     the_ssrf_guard_refuses_private_plain_and_redirected_destinations,

@@ -276,3 +276,16 @@ impl std::fmt::Debug for ApiClientSecret {
             .finish_non_exhaustive()
     }
 }
+
+/// `GET` / `PUT /api/v1/me/notifications`: which mails the signed-in person receives. The essential
+/// ones (account and password links, a disabled webhook, corrections requested on a form, a reopened
+/// form) are always sent; the others can be turned off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(example = json!({"non_essential_mails": false})))]
+pub struct NotificationPreferences {
+    /// Receive the non-essential mails: a campaign phase opening, the collecte reminders, a form
+    /// submitted (authorities) or validated (structures).
+    pub non_essential_mails: bool,
+}

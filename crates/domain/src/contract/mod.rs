@@ -26,8 +26,8 @@ mod webhooks;
 
 pub use accounts::{
     AccountStatus, ApiClient, ApiClientCreate, ApiClientSecret, ApiClientUpdate, InvitationRejection,
-    InvitationReport, LinkInfo, LinkPurpose, LinkToken, PasswordChange, PasswordForgot, PasswordSet,
-    UserAccount, UserInvite, UserUpdate,
+    InvitationReport, LinkInfo, LinkPurpose, LinkToken, NotificationPreferences, PasswordChange,
+    PasswordForgot, PasswordSet, UserAccount, UserInvite, UserUpdate,
 };
 pub use auth::{ClientCredentialsRequest, LoginRequest, LoginResponse, Me, Role, SessionUser, TokenResponse};
 pub use benchmarks::{

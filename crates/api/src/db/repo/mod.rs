@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod justifications;
 pub mod links;
 pub mod login_attempts;
+pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod peers;

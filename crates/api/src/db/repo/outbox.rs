@@ -54,6 +54,16 @@ pub fn enqueue(conn: &mut DbConnection, mail: &NewMail) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Queues mails (in chunks that stay below the bound-parameter limit of SQLite).
+pub fn enqueue_all(conn: &mut DbConnection, mails: &[NewMail]) -> QueryResult<()> {
+    for chunk in mails.chunks(500) {
+        crate::on_backend!(conn, c => diesel::insert_into(mail_outbox::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
 /// Claims up to `limit` due mails for `owner` until `lease_until`, oldest first.
 pub fn claim(
     conn: &mut DbConnection,

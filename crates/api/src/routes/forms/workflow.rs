@@ -8,6 +8,7 @@ use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::routes::preconditions::if_match;
 use crate::services::forms;
+use crate::services::passwords::LinkBase;
 use crate::state::AppState;
 
 /// Submit a form.
@@ -55,8 +56,11 @@ pub async fn submit_form(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
     let condition = if_match(&req);
+    let base = LinkBase {
+        origin: state.config.public_url().origin(),
+    };
     let document = state
-        .db_write(move |conn| forms::submit(conn, &principal, (year, &finess), &condition))
+        .db_write(move |conn| forms::submit(conn, &principal, (year, &finess), (&condition, &base)))
         .await?;
     Ok(form_response(document))
 }
@@ -105,8 +109,11 @@ pub async fn review_form(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
     let condition = if_match(&req);
+    let base = LinkBase {
+        origin: state.config.public_url().origin(),
+    };
     let document = state
-        .db_write(move |conn| forms::review(conn, &principal, (year, &finess), &condition, &body))
+        .db_write(move |conn| forms::review(conn, &principal, (year, &finess), (&condition, &base), &body))
         .await?;
     Ok(form_response(document))
 }
@@ -149,8 +156,11 @@ pub async fn reopen_form(
 ) -> Result<HttpResponse, ApiError> {
     let (year, finess) = path.into_inner();
     let condition = if_match(&req);
+    let base = LinkBase {
+        origin: state.config.public_url().origin(),
+    };
     let document = state
-        .db_write(move |conn| forms::reopen(conn, &principal, (year, &finess), &condition, &body))
+        .db_write(move |conn| forms::reopen(conn, &principal, (year, &finess), (&condition, &base), &body))
         .await?;
     Ok(form_response(document))
 }

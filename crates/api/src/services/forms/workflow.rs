@@ -1,7 +1,8 @@
 //! Workflow transitions: submission by the structure, review and reopening by the authorities.
 //!
 //! Each runs in one transaction that takes the form's write lock first (checking `If-Match` when sent),
-//! bumps the version and appends a `transition` audit entry `{from, to, comment?, …}`.
+//! bumps the version, appends a `transition` audit entry `{from, to, comment?, …}` and its event, and
+//! queues the notification mails of the change (services::notifications).
 
 use diesel::Connection;
 use serde_json::json;
@@ -23,6 +24,8 @@ use crate::db::repo::values;
 use crate::error::{ApiError, ProblemCode};
 use crate::services::events;
 use crate::services::if_match::IfMatch;
+use crate::services::notifications::{self, FormChange};
+use crate::services::passwords::LinkBase;
 
 /// `POST …/form/submit`: `en_cours` or `correction_demandee` → `soumis`, when the domain says the form
 /// can be submitted; resolves the open correction requests whose item changed since they were made.
@@ -30,7 +33,7 @@ pub fn submit(
     conn: &mut DbConnection,
     principal: &Principal,
     (year, finess): (i32, &str),
-    if_match: &IfMatch,
+    (if_match, base): (&IfMatch, &LinkBase),
 ) -> Result<FormDocument, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
     principal.require_role(&[Role::Esms, Role::Og], "soumettre un formulaire")?;
@@ -76,6 +79,7 @@ pub fn submit(
             json!({"resolved_corrections": resolved, "version": row.version + 1}),
             now,
         );
+        notifications::form_changed(conn, base, (year, finess), FormChange::Submitted, now)?;
         commit(conn, &target, row, (&[entry], &[event]), now)
     })
 }
@@ -86,7 +90,7 @@ pub fn review(
     conn: &mut DbConnection,
     principal: &Principal,
     (year, finess): (i32, &str),
-    if_match: &IfMatch,
+    (if_match, base): (&IfMatch, &LinkBase),
     request: &ReviewRequest,
 ) -> Result<FormDocument, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
@@ -124,6 +128,15 @@ pub fn review(
                         "version": version}),
                     now,
                 );
+                let awaiting = required.iter().copied().find(|a| match a {
+                    Authority::Ars => row.ars_validated_at.is_none(),
+                    Authority::Cd => row.cd_validated_at.is_none(),
+                });
+                let change = FormChange::Validated {
+                    by: authority,
+                    awaiting,
+                };
+                notifications::form_changed(conn, base, (year, finess), change, now)?;
                 (entries, event)
             }
             ReviewRequest::RequestCorrections { items, comment } => {
@@ -156,6 +169,11 @@ pub fn review(
                     json!({"corrections": ids, "items": items, "version": version}),
                     now,
                 );
+                let change = FormChange::CorrectionRequested {
+                    items: items.len(),
+                    comment: comment.as_deref(),
+                };
+                notifications::form_changed(conn, base, (year, finess), change, now)?;
                 (entries, event)
             }
         };
@@ -223,7 +241,7 @@ pub fn reopen(
     conn: &mut DbConnection,
     principal: &Principal,
     (year, finess): (i32, &str),
-    if_match: &IfMatch,
+    (if_match, base): (&IfMatch, &LinkBase),
     request: &ReopenRequest,
 ) -> Result<FormDocument, ApiError> {
     let target = access::locate(conn, principal, year, finess)?;
@@ -258,6 +276,8 @@ pub fn reopen(
             json!({"version": row.version + 1}),
             now,
         );
+        let change = FormChange::Reopened { comment };
+        notifications::form_changed(conn, base, (year, finess), change, now)?;
         commit(conn, &target, row, (&[entry], &[event]), now)
     })
 }

@@ -113,22 +113,24 @@ pub fn write(
     } else {
         "prefill"
     };
-    let changed: Vec<NewEvent> = plans
-        .iter()
-        .zip(&forms)
-        .map(|(plan, form)| {
-            let items: Vec<&str> = plan.writes.iter().map(|w| w.row.item_code.as_str()).collect();
-            events::of(
-                (&ctx.importer.actor, ctx.importer.role),
-                events::VALUES_CHANGED,
-                (Some(ctx.year), Some(plan.finess.as_str())),
-                &json!({"channel": channel, "items": items, "version": form.version,
-                    "source": ctx.importer.source, "batch_id": ctx.batch_id}),
-                now,
-            )
-        })
-        .collect();
-    events::append(conn, &changed)?;
+    if ctx.write_events {
+        let changed: Vec<NewEvent> = plans
+            .iter()
+            .zip(&forms)
+            .map(|(plan, form)| {
+                let items: Vec<&str> = plan.writes.iter().map(|w| w.row.item_code.as_str()).collect();
+                events::of(
+                    (&ctx.importer.actor, ctx.importer.role),
+                    events::VALUES_CHANGED,
+                    (Some(ctx.year), Some(plan.finess.as_str())),
+                    &json!({"channel": channel, "items": items, "version": form.version,
+                        "source": ctx.importer.source, "batch_id": ctx.batch_id}),
+                    now,
+                )
+            })
+            .collect();
+        events::append(conn, &changed)?;
+    }
     Ok(plans.len())
 }
 
@@ -257,7 +259,7 @@ pub fn finished_event(
     summary: &tdb_domain::contract::ImportSummary,
     now: NaiveDateTime,
 ) -> Option<NewEvent> {
-    (!ctx.importer.is_saisie() && summary.written).then(|| {
+    (ctx.write_events && !ctx.importer.is_saisie() && summary.written).then(|| {
         events::of(
             (&ctx.importer.actor, ctx.importer.role),
             events::IMPORT_FINISHED,

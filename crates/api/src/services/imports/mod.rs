@@ -85,6 +85,10 @@ pub struct Context {
     pub cells: Option<std::sync::Arc<xlsx_input::Cells>>,
     /// A large import's place among the large requests running at once, held until its job ends.
     pub permit: Option<std::sync::Arc<crate::services::heavy::Permit>>,
+    /// Write the events of the import (`form.values_changed`, `import.finished`). Always `true`
+    /// ([`Context::new`]) but in the benchmark that measures what writing them costs
+    /// (`benches/imports.rs`, events on vs off in the same run).
+    pub write_events: bool,
 }
 
 impl Context {
@@ -127,6 +131,7 @@ impl Context {
             batch_values: options.batch_values.max(1),
             cells: None,
             permit: None,
+            write_events: true,
         })
     }
 

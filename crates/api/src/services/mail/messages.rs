@@ -118,6 +118,145 @@ pub fn webhook_disabled(url: &str, reason: &str, link: &str) -> Message {
     message(subject, &paragraphs, link, "Voir le journal des envois")
 }
 
+/// The structure a workflow mail is about: « EHPAD Les Tilleuls (FINESS 590000011) ».
+fn named(structure: &str, finess: &str) -> String {
+    format!("{structure} (FINESS {finess})")
+}
+
+/// The structure's people: an authority sent the form back with correction requests.
+pub fn correction_requested(
+    (year, structure, finess): (i32, &str, &str),
+    items: usize,
+    comment: Option<&str>,
+    link: &str,
+) -> Message {
+    let subject = format!("Corrections demandées sur le formulaire {year} de {structure}");
+    let mut paragraphs = vec![
+        "Bonjour,".to_owned(),
+        format!(
+            "L'autorité de contrôle demande des corrections sur le formulaire {year} de {} : {items} \
+             donnée(s) à revoir. Chaque demande est accompagnée d'un message dans le formulaire.",
+            named(structure, finess)
+        ),
+    ];
+    if let Some(comment) = comment.filter(|c| !c.trim().is_empty()) {
+        paragraphs.push(format!("Commentaire : {comment}"));
+    }
+    paragraphs.push(
+        "Corrigez les données concernées (ou répondez aux messages), puis soumettez de nouveau le \
+         formulaire."
+            .to_owned(),
+    );
+    message(subject, &paragraphs, link, "Ouvrir le formulaire")
+}
+
+/// The reviewing authorities: a structure submitted its form.
+pub fn submitted((year, structure, finess): (i32, &str, &str), link: &str) -> Message {
+    let subject = format!("Formulaire {year} soumis : {structure}");
+    let paragraphs = vec![
+        "Bonjour,".to_owned(),
+        format!(
+            "Le formulaire {year} de {} a été soumis et attend votre examen.",
+            named(structure, finess)
+        ),
+        "Vous pouvez le valider ou demander des corrections depuis le formulaire.".to_owned(),
+    ];
+    message(subject, &paragraphs, link, "Examiner le formulaire")
+}
+
+/// The structure's people: an authority validated the form; `awaiting` names the authority whose
+/// validation is still expected (a structure of joint competence), none when the form is validated.
+pub fn validated(
+    (year, structure, finess): (i32, &str, &str),
+    by: &str,
+    awaiting: Option<&str>,
+    link: &str,
+) -> Message {
+    let (subject, state) = match awaiting {
+        None => (
+            format!("Formulaire {year} validé : {structure}"),
+            "Le formulaire est validé : aucune autre action n'est attendue de votre part.".to_owned(),
+        ),
+        Some(other) => (
+            format!("Formulaire {year} validé par {by} : {structure}"),
+            format!("La validation {other} est encore attendue."),
+        ),
+    };
+    let paragraphs = vec![
+        "Bonjour,".to_owned(),
+        format!(
+            "Le formulaire {year} de {} a été validé par {by}.",
+            named(structure, finess)
+        ),
+        state,
+    ];
+    message(subject, &paragraphs, link, "Voir le formulaire")
+}
+
+/// The structure's people: an authority reopened the form, with its reason.
+pub fn reopened((year, structure, finess): (i32, &str, &str), comment: &str, link: &str) -> Message {
+    let subject = format!("Formulaire {year} rouvert : {structure}");
+    let paragraphs = vec![
+        "Bonjour,".to_owned(),
+        format!(
+            "Le formulaire {year} de {} a été rouvert par l'autorité de contrôle : il peut de \
+             nouveau être modifié, puis doit être soumis de nouveau.",
+            named(structure, finess)
+        ),
+        format!("Motif : {comment}"),
+    ];
+    message(subject, &paragraphs, link, "Ouvrir le formulaire")
+}
+
+/// Every structure's people: a phase of a campaign opens (`phase` in French: « collecte »…);
+/// `closes_on` is the end of the phase when known (« 30/06/2026 »).
+pub fn phase_opened(year: i32, phase: &str, what: &str, closes_on: Option<&str>, link: &str) -> Message {
+    let subject = format!("Campagne {year} : ouverture de la phase « {phase} »");
+    let mut paragraphs = vec![
+        "Bonjour,".to_owned(),
+        format!("La phase « {phase} » de la campagne {year} du tableau de bord est ouverte. {what}"),
+    ];
+    if let Some(date) = closes_on {
+        paragraphs.push(format!("Elle se termine le {date}."));
+    }
+    message(subject, &paragraphs, link, "Ouvrir le tableau de bord")
+}
+
+/// The structure's people: the collecte closes in `days_left` days and the form is below the
+/// completion threshold (`completion`: items filled and required, none before its first write).
+pub fn reminder(
+    (year, structure, finess): (i32, &str, &str),
+    (days_left, closes_on): (i64, &str),
+    (completion, threshold): (Option<(i32, i32)>, i32),
+    link: &str,
+) -> Message {
+    let when = match days_left {
+        0 => "aujourd'hui".to_owned(),
+        1 => "demain".to_owned(),
+        n => format!("dans {n} jours"),
+    };
+    let subject = format!("Rappel : la collecte {year} se termine {when} ({structure})");
+    let state = match completion {
+        Some((filled, required)) => format!(
+            "Le formulaire de {} compte {filled} donnée(s) renseignée(s) sur {required}",
+            named(structure, finess)
+        ),
+        None => format!(
+            "Le formulaire de {} n'a pas encore été commencé",
+            named(structure, finess)
+        ),
+    };
+    let paragraphs = vec![
+        "Bonjour,".to_owned(),
+        format!(
+            "La collecte {year} se termine le {closes_on}. {state} : le seuil de {threshold} % \
+             nécessaire à la soumission n'est pas atteint."
+        ),
+        "Complétez le formulaire, puis soumettez-le avant la date de clôture.".to_owned(),
+    ];
+    message(subject, &paragraphs, link, "Compléter le formulaire")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +284,27 @@ mod tests {
         );
         // 12:00 UTC in July is 14:00 in Paris.
         assert!(mail.text.contains("01/07/2026 à 14:00"), "{}", mail.text);
+    }
+
+    #[test]
+    fn reminders_say_when_the_collecte_closes_and_how_far_the_form_is() {
+        let mail = reminder(
+            (2026, "EHPAD <Les Tilleuls>", "590000011"),
+            (3, "30/06/2026"),
+            (Some((12, 150)), 90),
+            "https://tdb.fr/formulaire/2026/590000011",
+        );
+        assert_eq!(
+            mail.subject,
+            "Rappel : la collecte 2026 se termine dans 3 jours (EHPAD <Les Tilleuls>)"
+        );
+        assert!(
+            mail.text.contains("12 donnée(s) renseignée(s) sur 150"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains("seuil de 90 %"), "{}", mail.text);
+        assert!(mail.html.contains("EHPAD &lt;Les Tilleuls&gt;"));
+        assert!(mail.text.contains("https://tdb.fr/formulaire/2026/590000011"));
     }
 }

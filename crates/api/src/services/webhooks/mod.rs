@@ -15,6 +15,7 @@ use tdb_domain::contract::{
 };
 
 use crate::auth::principal::Principal;
+use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::events::{self as log, Position};
 use crate::db::repo::webhooks::{
     self as repo, DeliveryRow, NewSubscription, SubscriptionChange, SubscriptionRow,
@@ -170,22 +171,27 @@ pub fn create(
     }
     let head = read_snapshot(conn, log::head)?;
     let secret = signature::new_secret()?;
-    let id = repo::insert(
-        conn,
-        &NewSubscription {
-            owner: principal.subject.clone(),
-            owner_role: principal.role.as_str().to_owned(),
-            url,
-            event_types,
-            state: "active".to_owned(),
-            cursor_tx: head.tx,
-            cursor_id: head.id,
-            next_attempt_at: now,
-            created_at: now,
-            updated_at: now,
-        },
-        &secret,
-    )?;
+    let id = conn.transaction(|conn| {
+        let detail = serde_json::json!({"url": url, "types": event_types});
+        let id = repo::insert(
+            conn,
+            &NewSubscription {
+                owner: principal.subject.clone(),
+                owner_role: principal.role.as_str().to_owned(),
+                url,
+                event_types,
+                state: "active".to_owned(),
+                cursor_tx: head.tx,
+                cursor_id: head.id,
+                next_attempt_at: now,
+                created_at: now,
+                updated_at: now,
+            },
+            &secret,
+        )?;
+        audited(conn, principal, ("webhook_created", id), detail, now)?;
+        Ok::<_, ApiError>(id)
+    })?;
     let row = owned(conn, principal, id)?;
     Ok(WebhookSecret {
         subscription: wire(&row, None, now),
@@ -218,6 +224,7 @@ pub fn update(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let mut action = "webhook_updated";
     match body.enabled {
         Some(false) => {
             change.state = Some("disabled".to_owned());
@@ -229,19 +236,33 @@ pub fn update(
             change.failures = Some(0);
             change.failing_since = Some(None);
             change.next_attempt_at = Some(now);
+            action = "webhook_reenabled";
         }
         _ => {}
     }
-    repo::update(conn, id, &change)?;
+    let detail = serde_json::json!({"url": change.url, "types": change.event_types,
+        "enabled": body.enabled});
+    conn.transaction(|conn| {
+        repo::update(conn, id, &change)?;
+        audited(conn, principal, (action, id), detail, now)
+    })?;
     let row = owned(conn, principal, id)?;
     shown(conn, &row, now)
 }
 
 /// `DELETE /webhooks/{id}`: the subscription and its delivery log.
-pub fn delete(conn: &mut DbConnection, principal: &Principal, id: i64) -> Result<(), ApiError> {
-    owned(conn, principal, id)?;
-    repo::delete(conn, id)?;
-    Ok(())
+pub fn delete(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let row = owned(conn, principal, id)?;
+    conn.transaction(|conn| {
+        repo::delete(conn, id)?;
+        let detail = serde_json::json!({"url": row.url});
+        audited(conn, principal, ("webhook_deleted", id), detail, now)
+    })
 }
 
 /// `POST /webhooks/{id}/secret`: a new secret, shown this once; the previous one keeps signing (a
@@ -263,7 +284,9 @@ pub fn rotate(
                 updated_at: Some(now),
                 ..SubscriptionChange::default()
             },
-        )
+        )?;
+        let detail = serde_json::json!({"overlap_hours": ROTATION_OVERLAP_HOURS});
+        audited(conn, principal, ("webhook_secret_rotated", id), detail, now)
     })?;
     let row = owned(conn, principal, id)?;
     Ok(WebhookSecret {
@@ -293,23 +316,50 @@ pub fn replay(
             )])
         })?,
     };
-    repo::update(
-        conn,
-        id,
-        &SubscriptionChange {
-            cursor_tx: Some(position.tx),
-            cursor_id: Some(position.id),
-            failures: Some(0),
-            failing_since: Some(None),
-            next_attempt_at: Some(now),
-            lease_owner: Some(None),
-            lease_until: Some(None),
-            updated_at: Some(now),
-            ..SubscriptionChange::default()
-        },
-    )?;
+    conn.transaction(|conn| {
+        repo::update(
+            conn,
+            id,
+            &SubscriptionChange {
+                cursor_tx: Some(position.tx),
+                cursor_id: Some(position.id),
+                failures: Some(0),
+                failing_since: Some(None),
+                next_attempt_at: Some(now),
+                lease_owner: Some(None),
+                lease_until: Some(None),
+                updated_at: Some(now),
+                ..SubscriptionChange::default()
+            },
+        )?;
+        let detail = serde_json::json!({"after": cursor(position)});
+        audited(conn, principal, ("webhook_replayed", id), detail, now)
+    })?;
     let row = owned(conn, principal, id)?;
     shown(conn, &row, now)
+}
+
+/// Appends the audit entry of a change to subscription `id` (never its secret), in the caller's
+/// transaction.
+fn audited(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    (action, id): (&str, i64),
+    mut detail: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    detail["subscription"] = serde_json::Value::from(id);
+    audit::append(
+        conn,
+        &[NewAuditEntry::about_account(
+            now,
+            &principal.subject,
+            principal.channel(),
+            action,
+            &detail,
+        )],
+    )?;
+    Ok(())
 }
 
 /// `GET /webhooks/{id}/deliveries`: the latest attempts, newest first.

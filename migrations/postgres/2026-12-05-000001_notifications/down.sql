@@ -1,0 +1,2 @@
+DROP TABLE reminders_sent;
+DROP TABLE notification_opt_outs;
