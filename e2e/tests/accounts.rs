@@ -89,3 +89,51 @@ async fn an_ars_officer_invites_a_director_who_sets_a_password_and_sees_the_form
     wait_css(b, "[data-testid=link-gone]").await.unwrap();
     harness.stop().await;
 }
+
+/// « Mon compte »: the director turns the information mails off and on again; the switch says what it
+/// did and the API keeps the choice.
+#[actix_web::test]
+async fn a_director_turns_the_information_mails_off_and_on() {
+    const ESMS: (&str, &str) = ("direction.ehpad@demo.tdb.fr", "demo-esms-2024");
+    let harness = Harness::start_with_demo().await.unwrap_or_else(|e| panic!("{e}"));
+    let b = &harness.browser;
+    b.goto(&format!("{}/mon-compte", harness.base_url)).await.unwrap();
+    sign_in(b, ESMS.0, ESMS.1).await;
+    let toggle = "[data-testid=non-essential-mails]";
+    tdb_e2e::ui::wait_until(
+        b,
+        &format!("document.querySelector('{toggle}') && !document.querySelector('{toggle}').disabled"),
+        "the mail switch loaded",
+    )
+    .await;
+    let token = tdb_e2e::ui::api_token(b, ESMS.0, ESMS.1).await;
+    let stored = async |b: &fantoccini::Client| {
+        let (status, body) = tdb_e2e::ui::api(b, "GET", "/api/v1/me/notifications", Some(&token), None).await;
+        assert_eq!(status, 200, "{body}");
+        body["non_essential_mails"].as_bool().unwrap()
+    };
+    assert!(stored(b).await, "information mails are on by default");
+    assert_eq!(
+        b.find(fantoccini::Locator::Css(toggle))
+            .await
+            .unwrap()
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    check_page(b, "mon compte, courriels").await;
+
+    click(b, "label[for=courriels-information]").await;
+    wait_text(
+        b,
+        "[data-testid=my-mails] [data-testid=success]",
+        "ne recevrez plus",
+    )
+    .await;
+    assert!(!stored(b).await, "the switch did not turn the mails off");
+    click(b, "label[for=courriels-information]").await;
+    wait_text(b, "[data-testid=my-mails] [data-testid=success]", "de nouveau").await;
+    assert!(stored(b).await, "the switch did not turn the mails back on");
+}

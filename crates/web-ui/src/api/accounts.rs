@@ -3,7 +3,8 @@
 
 use tdb_domain::contract::{
     ApiClient, ApiClientCreate, ApiClientSecret, ApiClientUpdate, InvitationReport, LinkInfo, LinkToken, Me,
-    Page, PasswordChange, PasswordForgot, PasswordSet, UserAccount, UserInvite, UserUpdate,
+    NotificationPreferences, Page, PasswordChange, PasswordForgot, PasswordSet, UserAccount, UserInvite,
+    UserUpdate,
 };
 
 use super::{Call, UiError, checked, execute, send, send_json};
@@ -63,6 +64,18 @@ pub async fn invite_csv(file: web_sys::Blob, dry_run: bool) -> Result<Invitation
 /// `GET /api/v1/auth/me`.
 pub async fn me() -> Result<Me, UiError> {
     send(Call::get("/api/v1/auth/me")).await
+}
+
+/// `GET /api/v1/me/notifications`: which mails the signed-in person receives.
+pub async fn notification_preferences() -> Result<NotificationPreferences, UiError> {
+    send(Call::get("/api/v1/me/notifications")).await
+}
+
+/// `PUT /api/v1/me/notifications`: the preferences as stored after the change.
+pub async fn set_notification_preferences(
+    wanted: &NotificationPreferences,
+) -> Result<NotificationPreferences, UiError> {
+    send_json(Call::put("/api/v1/me/notifications"), wanted).await
 }
 
 /// `POST /api/v1/auth/password` (204; the person's other sessions end).

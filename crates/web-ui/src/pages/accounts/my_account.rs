@@ -1,12 +1,13 @@
-//! « Mon compte »: who the signed-in person is (`GET /api/v1/auth/me`) and the change of their password
-//! (`POST /api/v1/auth/password`, which ends their other sessions).
+//! « Mon compte »: who the signed-in person is (`GET /api/v1/auth/me`), the mails they receive
+//! (`GET`/`PUT /api/v1/me/notifications`: the non-essential ones can be turned off) and the change of
+//! their password (`POST /api/v1/auth/password`, which ends their other sessions).
 
 use leptos::prelude::*;
-use tdb_domain::contract::{Me, PasswordChange};
+use tdb_domain::contract::{Me, NotificationPreferences, PasswordChange};
 
 use super::password::{matching, new_password_fields};
 use super::{checked_input, refusal, rules, success};
-use crate::api;
+use crate::api::{self, UiError};
 use crate::labels;
 use crate::pages::cpom::form::{self, Submit};
 use crate::session::use_session;
@@ -23,6 +24,10 @@ pub fn MyAccountPage() -> impl IntoView {
         <section aria-labelledby="identite" data-testid="my-identity">
             <h2 id="identite" class="fr-h4">"Identité"</h2>
             {form::when_loaded(me, move |me| identity(me, name.clone()))}
+        </section>
+        <section class="fr-mt-4w" aria-labelledby="courriels" data-testid="my-mails">
+            <h2 id="courriels" class="fr-h4">"Courriels"</h2>
+            {mails()}
         </section>
         <section class="fr-mt-4w" aria-labelledby="mot-de-passe">
             <h2 id="mot-de-passe" class="fr-h4">"Changer mon mot de passe"</h2>
@@ -50,6 +55,74 @@ fn identity(me: &Me, name: Option<String>) -> AnyView {
             {line("Rôle", labels::account_role(me.role).to_owned())}
             {scope.map(|(label, value)| line(label, value))}
         </dl>
+    }
+    .into_any()
+}
+
+/// The non-essential mails on or off. The essential ones (account and password links, a disabled
+/// webhook, corrections requested, a reopened form) are always sent.
+fn mails() -> AnyView {
+    let wanted = RwSignal::new(None::<bool>);
+    let submit = Submit::new();
+    let done = RwSignal::new(None::<String>);
+    let loaded = form::fetched(api::notification_preferences());
+    Effect::new(move || {
+        if let Some(on) = loaded.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .map(|p| p.non_essential_mails)
+        }) {
+            wanted.set(Some(on));
+        }
+    });
+    let load_refused =
+        move || loaded.with(|l| l.as_ref().and_then(|l| l.as_ref().err()).map(UiError::message));
+    let on_change = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        done.set(None);
+        let body = NotificationPreferences {
+            non_essential_mails: on,
+        };
+        submit.run(
+            async move { api::set_notification_preferences(&body).await },
+            move |stored: NotificationPreferences| {
+                wanted.set(Some(stored.non_essential_mails));
+                done.set(Some(
+                    if stored.non_essential_mails {
+                        "Vous recevrez de nouveau les courriels d'information."
+                    } else {
+                        "Vous ne recevrez plus les courriels d'information ; les courriels indispensables restent envoyés."
+                    }
+                    .to_owned(),
+                ));
+            },
+        );
+    };
+    view! {
+        <p class="fr-text--sm">
+            "Les courriels indispensables vous sont toujours envoyés : liens de compte et de mot de passe, \
+             demandes de correction et réouverture d'un formulaire, abonnement webhook désactivé."
+        </p>
+        <div class="fr-toggle">
+            <input type="checkbox" class="fr-toggle__input" id="courriels-information"
+                aria-describedby="courriels-information-aide" data-testid="non-essential-mails"
+                prop:checked=move || wanted.get().unwrap_or(true)
+                disabled=move || wanted.get().is_none() || submit.busy.get()
+                on:change=on_change/>
+            <label class="fr-toggle__label" for="courriels-information"
+                data-fr-checked-label="Activé" data-fr-unchecked-label="Désactivé">
+                "Recevoir les courriels d'information"
+            </label>
+            <p class="fr-hint-text" id="courriels-information-aide">
+                "Ouverture d'une phase de campagne, rappels avant la clôture de la collecte, formulaire \
+                 soumis ou validé."
+            </p>
+        </div>
+        {move || load_refused().map(|message| view! {
+            <div class="fr-alert fr-alert--error fr-alert--sm fr-my-2w" role="alert"><p>{message}</p></div>
+        })}
+        {refusal(submit)}
+        {success(done)}
     }
     .into_any()
 }
