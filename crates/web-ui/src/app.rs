@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/formulaire/:year/:finess") view=|| signed_in(form_page)/>
                     <Route path=path!("/restitution/:year/:finess") view=|| signed_in(restitution_page)/>
                     <Route path=path!("/fiche/:year/:finess") view=|| signed_in(fiche_page)/>
+                    <Route path=path!("/simulation/:year/:finess") view=|| signed_in(simulation_page)/>
                     <Route path=path!("/territoire/:year") view=|| signed_in(territory_page)/>
                     <Route path=path!("/cpom") view=|| signed_in(contracts_page)/>
                     <Route path=path!("/cpom/couverture") view=|| signed_in(coverage_page)/>

@@ -9,7 +9,8 @@ use send_wrapper::SendWrapper;
 use crate::pages::accounts::{ClientsPage, ForgotPasswordPage, MyAccountPage, SetPasswordPage, UsersPage};
 use crate::pages::cpom::{CommitteePage, ContractPage, ContractsPage, CoveragePage};
 use crate::pages::{
-    fiche::FichePage, form::FormPage, home::HomePage, restitution::RestitutionPage, territory::TerritoryPage,
+    fiche::FichePage, form::FormPage, home::HomePage, restitution::RestitutionPage,
+    simulation::SimulationPage, territory::TerritoryPage,
 };
 
 /// Shows the page `load` gives once its chunk has arrived, with a loading notice meanwhile.
@@ -38,6 +39,12 @@ pub fn form_page() -> AnyView {
 #[lazy]
 pub fn restitution_page() -> AnyView {
     view! { <RestitutionPage/> }.into_any()
+}
+
+/// What-if simulation of a structure (« Simuler »): nothing is saved.
+#[lazy]
+pub fn simulation_page() -> AnyView {
+    view! { <SimulationPage/> }.into_any()
 }
 
 /// A structure's synthesis sheet over three years.
