@@ -122,6 +122,14 @@ async fn settled(harness: &Harness, changed: &str) {
     .await;
 }
 
+/// The inputs of the occupation and activity rates (dialogue indicators of the EHPAD), tried in turn.
+const CANDIDATES: [(&str, &str); 4] = [
+    ("taux_occupation_hp", "places_financees_hp"),
+    ("taux_occupation_hp", "journees_realisees_hp"),
+    ("taux_realisation_activite", "journees_realisees_hp"),
+    ("taux_occupation_aj", "places_financees_aj"),
+];
+
 /// The first change of one stored number feeding a dialogue indicator that moves one of its ranks:
 /// `(item, value, indicator, level)`, with the API's answer.
 async fn rank_moving_change(
@@ -130,53 +138,31 @@ async fn rank_moving_change(
     doc: &Value,
     simulate: &str,
 ) -> (String, f64, String, String, Value) {
-    let (status, none) = api(
-        &harness.browser,
-        "POST",
-        simulate,
-        Some(token),
-        Some(json!({"values": {}})),
-    )
-    .await;
-    assert_eq!(status, 200, "{none}");
-    for indicator in none["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["level"] == "dialogue")
-    {
-        let code = indicator["indicator"].as_str().unwrap();
-        let inputs = doc["evaluation"]["indicators"][code]["explanation"]["inputs"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for input in inputs {
-            let item = input["item"].as_str().unwrap();
-            let Some(stored) = doc["values"][item]["value"].as_f64().filter(|v| *v > 1.0) else {
+    for (code, item) in CANDIDATES {
+        let Some(stored) = doc["values"][item]["value"].as_f64().filter(|v| *v > 1.0) else {
+            continue;
+        };
+        for factor in [0.5, 2.0, 0.1, 10.0] {
+            let value = (stored * factor).round();
+            let body = json!({"values": {item: value}});
+            let (status, answer) = api(&harness.browser, "POST", simulate, Some(token), Some(body)).await;
+            if status != 200 {
                 continue;
-            };
-            for factor in [0.5, 2.0, 0.1, 10.0] {
-                let value = (stored * factor).round();
-                let body = json!({"values": {item: value}});
-                let (status, answer) = api(&harness.browser, "POST", simulate, Some(token), Some(body)).await;
-                if status != 200 {
-                    continue;
-                }
-                let simulated = answer["indicators"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|i| i["indicator"] == code)
-                    .unwrap();
-                for level in LEVELS {
-                    let group = &simulated[level];
-                    let rank = |which: &str| group[which]["rank"].as_u64();
-                    if group["withheld"] == false
-                        && rank("current").is_some()
-                        && rank("current") != rank("simulated")
-                    {
-                        return (item.to_owned(), value, code.to_owned(), level.to_owned(), answer);
-                    }
+            }
+            let simulated = answer["indicators"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["indicator"] == code)
+                .unwrap();
+            for level in LEVELS {
+                let group = &simulated[level];
+                let rank = |which: &str| group[which]["rank"].as_u64();
+                if group["withheld"] == false
+                    && rank("current").is_some()
+                    && rank("current") != rank("simulated")
+                {
+                    return (item.to_owned(), value, code.to_owned(), level.to_owned(), answer);
                 }
             }
         }
