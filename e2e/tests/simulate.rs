@@ -255,6 +255,10 @@ async fn simuler_moves_the_rank_with_the_numbers_of_the_simulate_api() {
     .await;
     wait_text(b, "[data-testid=stored-value]", "Valeur enregistrée").await;
     shot(&harness, "simulation-changed").await;
+    let card =
+        format!("return document.querySelector(\"section[data-indicator='{indicator}']\").scrollIntoView();");
+    b.execute(&card, vec![]).await.unwrap();
+    shot(&harness, "simulation-positions").await;
     check_page(b, "simulation (valeur modifiée)").await;
 
     // « Réinitialiser »: the stored values and the figures of no change are back; nothing was saved.

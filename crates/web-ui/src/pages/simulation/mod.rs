@@ -282,7 +282,7 @@ fn Simulator(page: Loaded) -> impl IntoView {
     let frozen = frozen_notice(page.simulation.frozen_at.as_deref());
     let ctx = SimCtx::new(year, finess.clone(), page);
     view! {
-        <div data-testid="simulation-page">
+        <div class="tdb-simulation" data-testid="simulation-page">
             <h1>{title}</h1>
             <p class="fr-text--sm">{identity}</p>
             <div class="fr-notice fr-notice--info fr-mb-2w" data-testid="nothing-saved">

@@ -33,7 +33,8 @@ pub(super) fn Results(ctx: SimCtx) -> impl IntoView {
                     <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w" data-testid="not-reached">
                         <p>
                             "Avec ces valeurs, le taux de complétude requis n'est pas atteint : la structure ne \
-                             compterait pas dans ses groupes de comparaison."
+                             compte pas dans l'effectif de ses groupes, sa position y est donnée à titre \
+                             indicatif."
                         </p>
                     </div>
                 })
