@@ -3,7 +3,8 @@
 //! shown moves; every indicator value, rank and quartile on the page equals the simulate API's answer
 //! for the same values (asked by the test with the structure's own login); « Réinitialiser » brings the
 //! stored figures back; nothing was saved; a structure outside its scope gets the API's refusal in
-//! French. Each state is checked by axe-core.
+//! French; the form page links to the simulation; the region's ARS simulates the structure with the
+//! API's numbers for its own login. Each state is checked by axe-core.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,11 +14,14 @@
 
 use serde_json::{Value, json};
 use tdb_e2e::Harness;
-use tdb_e2e::ui::{api, api_token, check_page, click, sign_in, type_into, wait_css, wait_text, wait_until};
+use tdb_e2e::ui::{
+    api, api_token, check_page, click, sign_in, sign_out, type_into, wait_css, wait_text, wait_until,
+};
 
 const YEAR: i32 = 2024;
 const FINESS: &str = "591000005";
 const ESMS: (&str, &str) = ("direction.ehpad@demo.tdb.fr", "demo-esms-2024");
+const ARS: (&str, &str) = ("ars.hdf@demo.tdb.fr", "demo-ars-2024");
 const LEVELS: [&str; 3] = ["department", "region", "national"];
 
 async fn shot(harness: &Harness, name: &str) {
@@ -291,5 +295,30 @@ async fn simuler_moves_the_rank_with_the_numbers_of_the_simulate_api() {
         .unwrap();
     wait_text(b, "main .fr-alert--error", refused["detail"].as_str().unwrap()).await;
     check_page(b, "simulation refusée").await;
+
+    // The form page leads to the same simulation.
+    b.goto(&format!("{}/formulaire/{YEAR}/{FINESS}", harness.base_url))
+        .await
+        .unwrap();
+    wait_css(b, "[data-testid=form-ready]").await.unwrap();
+    wait_css(
+        b,
+        &format!("a[data-testid=to-simulation][href='/simulation/{YEAR}/{FINESS}']"),
+    )
+    .await
+    .unwrap();
+
+    // The ARS of the region simulates the structure too, with the API's numbers for its own login.
+    sign_out(b).await;
+    sign_in(b, ARS.0, ARS.1).await;
+    b.goto(&format!("{}/simulation/{YEAR}/{FINESS}", harness.base_url))
+        .await
+        .unwrap();
+    wait_css(b, "[data-testid=simulation-ready]").await.unwrap();
+    let ars = api_token(b, ARS.0, ARS.1).await;
+    let (status, seen) = api(b, "POST", &simulate, Some(&ars), Some(json!({"values": {}}))).await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(shown(&harness).await, expected(&seen));
+    check_page(b, "simulation (ARS)").await;
     harness.stop().await;
 }
