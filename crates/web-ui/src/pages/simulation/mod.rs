@@ -232,7 +232,7 @@ fn count(n: usize, none: &str, one: &str, many: &str) -> String {
 }
 
 /// The one sentence the live region says after an answer.
-pub(crate) fn summary(simulation: &Simulation, invalid: &[String]) -> String {
+fn summary(simulation: &Simulation, invalid: &[String]) -> String {
     let dialogue = || {
         simulation
             .indicators
@@ -317,5 +317,104 @@ fn Simulator(page: Loaded) -> impl IntoView {
             </div>
             <span data-testid="simulation-ready" hidden=true></span>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tdb_domain::contract::{
+        Direction, IndicatorUnit, PeerStats, Position, SimulatedIndicator, SimulatedLevel,
+    };
+
+    use super::*;
+
+    fn level(territory: &str, current: Option<u32>, simulated: Option<u32>) -> SimulatedLevel {
+        let position = |rank| Position {
+            rank: Some(rank),
+            position: 1,
+            percentile: 50.0,
+            quartile: 2,
+        };
+        SimulatedLevel {
+            territory: territory.to_owned(),
+            peers: PeerStats {
+                n: 10,
+                withheld: false,
+                reason: None,
+                stats: None,
+            },
+            current: current.map(position),
+            simulated: simulated.map(position),
+        }
+    }
+
+    fn indicator(
+        code: &str,
+        level_of: Level,
+        values: (f64, f64),
+        national: (u32, u32),
+    ) -> SimulatedIndicator {
+        SimulatedIndicator {
+            indicator: code.to_owned(),
+            label: code.to_owned(),
+            level: level_of,
+            unit: IndicatorUnit::Ratio,
+            direction: Direction::HigherBetter,
+            current: Some(values.0),
+            simulated: Some(values.1),
+            department: level("department:59", Some(3), Some(3)),
+            region: level("region:32", Some(5), Some(5)),
+            national: level("national", Some(national.0), Some(national.1)),
+        }
+    }
+
+    fn simulation(changed: &[&str], indicators: Vec<SimulatedIndicator>) -> Simulation {
+        Simulation {
+            campaign: 2024,
+            finess: "591000005".to_owned(),
+            category: "ehpad".to_owned(),
+            department: "59".to_owned(),
+            region: "32".to_owned(),
+            frozen_at: None,
+            reached: true,
+            changed: changed.iter().map(|c| (*c).to_owned()).collect(),
+            indicators,
+            objectives: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn one_sentence_counts_the_changes_of_the_dialogue_indicators_only() {
+        let moved = simulation(
+            &["places_financees_hp"],
+            vec![
+                indicator("taux_occupation_hp", Level::Dialogue, (0.9, 1.8), (72, 1)),
+                indicator("taux_realisation_activite", Level::Dialogue, (0.9, 0.9), (40, 40)),
+                // A key analysis indicator that moves is not counted: the page shows the dialogue ones.
+                indicator(
+                    "nombre_moyen_journees_absence",
+                    Level::CleAnalyse,
+                    (4.0, 8.0),
+                    (9, 1),
+                ),
+            ],
+        );
+        assert_eq!(
+            summary(&moved, &[]),
+            "Simulation mise à jour : 1 donnée modifiée ; 1 indicateur du dialogue change ; 1 rang change."
+        );
+        let two = simulation(
+            &["a", "b"],
+            vec![indicator("x", Level::Dialogue, (1.0, 1.0), (2, 2))],
+        );
+        assert_eq!(
+            summary(&two, &["Places financées".to_owned()]),
+            "Simulation mise à jour : 2 données modifiées ; aucun indicateur du dialogue ne change ; aucun \
+             rang ne change. Valeur non valide ignorée : « Places financées »."
+        );
+        assert_eq!(
+            summary(&simulation(&[], Vec::new()), &[]),
+            "Simulation revenue aux valeurs enregistrées."
+        );
     }
 }
