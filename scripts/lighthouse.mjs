@@ -76,7 +76,18 @@ async function audit(browser, name, path) {
     if (lhr.runtimeError) {
         failing.unshift(`runtime error ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
     }
-    return { page: name, path, ...scores, lcp_ms: Math.round(lhr.audits['largest-contentful-paint']?.numericValue ?? 0), failing };
+    const ms = (id) => Math.round(lhr.audits[id]?.numericValue ?? 0);
+    return {
+        page: name,
+        path,
+        ...scores,
+        fcp_ms: ms('first-contentful-paint'),
+        lcp_ms: ms('largest-contentful-paint'),
+        tbt_ms: ms('total-blocking-time'),
+        si_ms: ms('speed-index'),
+        requests: lhr.audits['network-requests']?.details?.items?.length ?? 0,
+        failing,
+    };
 }
 
 const results = [];
@@ -99,10 +110,10 @@ const results = [];
 }
 
 fs.writeFileSync(out, JSON.stringify(results, null, 2));
-console.log('| page | performance | accessibility | best practices | LCP (ms) | binary audits failed |');
-console.log('|---|---|---|---|---|---|');
+console.log('| page | performance | accessibility | best practices | FCP (ms) | LCP (ms) | TBT (ms) | SI (ms) | requests | binary audits failed |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-    console.log(`| ${r.page} | ${r.performance} | ${r.accessibility} | ${r['best-practices']} | ${r.lcp_ms} | ${r.failing.join(', ') || '—'} |`);
+    console.log(`| ${r.page} | ${r.performance} | ${r.accessibility} | ${r['best-practices']} | ${r.fcp_ms} | ${r.lcp_ms} | ${r.tbt_ms} | ${r.si_ms} | ${r.requests} | ${r.failing.join(', ') || '—'} |`);
 }
 const floors = (process.env.LIGHTHOUSE_FLOORS || '')
     .split(',')

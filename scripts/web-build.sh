@@ -31,15 +31,18 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
     --out-name "$name" --out-dir "$work/pkg" "$work/split/$name.wasm"
 rm "$work/split/$name.wasm"
 mv "$work/split"/* "$work/pkg/"
-for wasm in "$work/pkg"/*.wasm; do
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-        --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        "$wasm" -o "$wasm.opt"
-    mv "$wasm.opt" "$wasm"
-done
+# wasm-opt on every module, as many at once as there are cores. Its "unknown name subsection"
+# warnings (names wasm-split writes) are noise; any other message, or a failure, is shown.
+optimise() {
+    wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$1" -o "$1.opt" 2> >(grep -v "unknown name subsection" >&2) && mv "$1.opt" "$1"
+}
+export -f optimise
+printf '%s\0' "$work/pkg"/*.wasm | xargs -0 -P "$(nproc)" -n 1 bash -c 'optimise "$0"'
 
-hash16() { cat "$@" | sha256sum | cut -c1-16; }
-pkg="pkg-$(hash16 "$work/pkg"/*)"
+hash16() { find "$@" -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16; }
+pkg="pkg-$(hash16 "$work/pkg")"
 css="app-$(hash16 "$web/style/app.css").css"
 
 rm -rf "$dist"

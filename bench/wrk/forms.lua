@@ -1,6 +1,7 @@
 -- wrk script of `just bench`: GET or PATCH the 2024 form of random structures.
 -- Arguments after `--`: the method (GET or PATCH) and a file of lines "FINESS TOKEN" (one bearer token
--- per structure, minted by `tdb token`). PATCH changes one value and sends `If-Match: *`.
+-- per structure, minted by `tdb token`). PATCH changes one value and sends `If-Match: *`; PATCH_MINIMAL
+-- does the same with `Prefer: return=minimal`, as the web app does (the answer is the patch summary).
 -- At the end it prints one line: "RESULT method=… rps=… p50_ms=… p95_ms=… p99_ms=… non2xx=…".
 
 local entries = {}
@@ -27,8 +28,11 @@ function request()
   local e = entries[math.random(#entries)]
   local path = "/api/v1/campaigns/2024/structures/" .. e.finess .. "/form"
   local headers = { ["Authorization"] = "Bearer " .. e.token }
-  if method == "PATCH" then
+  if method == "PATCH" or method == "PATCH_MINIMAL" then
     headers["If-Match"] = "*"
+    if method == "PATCH_MINIMAL" then
+      headers["Prefer"] = "return=minimal"
+    end
     headers["Content-Type"] = "application/json"
     local body = '{"values":{"admissions":' .. math.random(0, 60) .. '}}'
     return wrk.format("PATCH", path, headers, body)

@@ -115,8 +115,10 @@ pub fn is_hashed_asset(path: &str) -> bool {
     if let Some((dir, rest)) = trimmed.split_once('/') {
         return !rest.is_empty() && dir.strip_prefix("pkg-").is_some_and(is_hash);
     }
-    let stem = trimmed.split('.').next().unwrap_or(trimmed);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hash(hash))
+    trimmed
+        .split_once('.')
+        .and_then(|(stem, _)| stem.rsplit_once('-'))
+        .is_some_and(|(_, hash)| is_hash(hash))
 }
 
 /// Marks the successful answers for hashed assets as cacheable for a year, immutable.
