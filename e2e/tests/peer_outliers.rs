@@ -1,8 +1,7 @@
 //! Issue 21 in headless Chromium, on the demo data: the structure types places that make its occupation
 //! far from its peers of the last published campaign and the `ecart_pairs` alert shows before anything is saved
 //! (evaluated in the browser with the reference fetched once), « à justifier avant la soumission »;
-//! the server refuses the submission on that alert until it is justified. (The « Simuler » panel is not
-//! in the web app: over the wasm budget, see the branch `peer21-simulate-ui`.)
+//! the server refuses the submission on that alert until it is justified. (« Simuler »: `simulate.rs`.)
 
 #![allow(
     clippy::unwrap_used,

@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/formulaire/:year/:finess") view=|| signed_in(Page::Form)/>
                     <Route path=path!("/restitution/:year/:finess") view=|| signed_in(Page::Restitution)/>
                     <Route path=path!("/fiche/:year/:finess") view=|| signed_in(Page::Fiche)/>
+                    <Route path=path!("/simulation/:year/:finess") view=|| signed_in(Page::Simulation)/>
                     <Route path=path!("/territoire/:year") view=|| signed_in(Page::Territory)/>
                     <Route path=path!("/cpom") view=|| signed_in(Page::Contracts)/>
                     <Route path=path!("/cpom/couverture") view=|| signed_in(Page::Coverage)/>

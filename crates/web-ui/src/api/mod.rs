@@ -16,7 +16,7 @@ mod tokens;
 pub use accounts::*;
 pub use cpom::*;
 pub use error::{SESSION_EXPIRED, UiError};
-pub use peers::peer_reference;
+pub use peers::{peer_reference, simulate};
 pub use tokens::{
     access_token_present, on_session_expired, refresh, refresh_delay_ms, set_token, start_session,
 };

@@ -12,7 +12,8 @@ use crate::pages::accounts::{ClientsPage, ForgotPasswordPage, MyAccountPage, Set
 use crate::pages::cpom::{CommitteePage, ContractPage, ContractsPage, CoveragePage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::{
-    fiche::FichePage, form::FormPage, restitution::RestitutionPage, territory::TerritoryPage,
+    fiche::FichePage, form::FormPage, restitution::RestitutionPage, simulation::SimulationPage,
+    territory::TerritoryPage,
 };
 
 /// Shows the page `load` gives once its chunk has arrived, with a loading notice meanwhile.
@@ -35,6 +36,8 @@ pub enum Page {
     Restitution,
     /// A structure's synthesis sheet over three years.
     Fiche,
+    /// What-if simulation of a structure (« Simuler »): nothing is saved.
+    Simulation,
     /// The territory's figures of a campaign.
     Territory,
     /// The CPOM contracts.
@@ -62,7 +65,9 @@ impl Page {
     pub async fn load(self) -> AnyView {
         match self {
             Self::Form => form_pages(self).await,
-            Self::Restitution | Self::Fiche | Self::Territory => benchmark_pages(self).await,
+            Self::Restitution | Self::Fiche | Self::Simulation | Self::Territory => {
+                benchmark_pages(self).await
+            }
             Self::Contracts | Self::Coverage | Self::Committee | Self::Contract => cpom_pages(self).await,
             Self::Users | Self::Clients | Self::MyAccount | Self::ForgotPassword | Self::SetPassword => {
                 account_pages(self).await
@@ -80,12 +85,13 @@ fn form_pages(page: Page) -> AnyView {
     }
 }
 
-/// The restitution, the fiche and the territory's figures (benchmarks and charts).
+/// The restitution, the fiche, the simulation and the territory's figures (benchmarks and charts).
 #[lazy]
 fn benchmark_pages(page: Page) -> AnyView {
     match page {
         Page::Restitution => view! { <RestitutionPage/> }.into_any(),
         Page::Fiche => view! { <FichePage/> }.into_any(),
+        Page::Simulation => view! { <SimulationPage/> }.into_any(),
         Page::Territory => view! { <TerritoryPage/> }.into_any(),
         _ => view! { <NotFoundPage/> }.into_any(),
     }

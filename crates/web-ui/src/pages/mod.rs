@@ -9,4 +9,5 @@ pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod restitution;
+pub mod simulation;
 pub mod territory;

@@ -113,6 +113,10 @@ fn Restitution(benchmark: StructureBenchmark, fiche: Fiche) -> impl IntoView {
                     "Fiche de synthèse (imprimable)"
                 </a>
             </p>
+            <p>
+                <a class="fr-btn fr-btn--secondary" href=format!("/simulation/{year}/{finess}")
+                    data-testid="to-simulation">"Simuler"</a>
+            </p>
             <p class="fr-text--sm">
                 "Chaque graphique montre la répartition des structures de même catégorie du territoire : \
                  la boîte va du premier au troisième quartile, le trait vertical épais est la médiane, les \

@@ -191,7 +191,9 @@ fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
     }
 }
 
-fn input_for(
+/// The input of an item (a list for yes/no and enumerations, a date, or a French-formatted number),
+/// bound to `value` and `set`, marked invalid and described by `error_id` while `error` gives a message.
+pub(crate) fn input_for(
     item: &ItemDef,
     id: String,
     error_id: String,

@@ -28,6 +28,7 @@ use crate::live::Engine;
 use crate::pages::home::error_alert;
 use crate::session::use_session;
 
+pub(crate) use fields::input_for;
 use state::FormCtx;
 
 /// `/formulaire/:year/:finess`.
@@ -122,6 +123,12 @@ fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl
                     </div>
                 </div>
             })}
+            <p>
+                <a class="fr-link" data-testid="to-simulation"
+                    href=format!("/simulation/{}/{}", ctx.year, structure.finess)>
+                    "Simuler à partir des valeurs enregistrées"
+                </a>
+            </p>
             <actions::DraftNotice ctx/>
             {move || ctx.live.with(|l| l.is_none()).then(|| view! {
                 <div class="fr-alert fr-alert--error" role="alert">
