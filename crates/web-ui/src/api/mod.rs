@@ -253,6 +253,27 @@ pub async fn catalogue_json(year: i32) -> Result<String, UiError> {
     response.text().await.map_err(|e| UiError::Decode(e.to_string()))
 }
 
+/// The categories of the catalogue of `year` as `(code, French label)`, in the catalogue's order: the
+/// labels of the category filters (only this part of the catalogue is read).
+pub async fn category_labels(year: i32) -> Result<Vec<(String, String)>, UiError> {
+    #[derive(serde::Deserialize)]
+    struct Categories {
+        categories: Vec<Category>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Category {
+        code: String,
+        label: String,
+    }
+    let json = catalogue_json(year).await?;
+    let parsed: Categories = serde_json::from_str(&json).map_err(|e| UiError::Decode(e.to_string()))?;
+    Ok(parsed
+        .categories
+        .into_iter()
+        .map(|c| (c.code, c.label))
+        .collect())
+}
+
 fn form_url(year: i32, finess: &str) -> String {
     format!("/api/v1/campaigns/{year}/structures/{finess}/form")
 }
