@@ -461,7 +461,14 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
         "the dialog closed by Escape, the focus back on « Envoyer les demandes de correction »",
     )
     .await;
-    let (_, doc) = api(b, "GET", &form_path(), Some(&api_token(b, ARS.0, ARS.1).await), None).await;
+    let (_, doc) = api(
+        b,
+        "GET",
+        &form_path(),
+        Some(&api_token(b, ARS.0, ARS.1).await),
+        None,
+    )
+    .await;
     assert_eq!(doc["state"], "soumis", "Escape sent the requests");
     wait_text(b, "[data-testid=pending-requests]", "1 demande(s)").await;
     state_is(&harness, "Soumis").await;

@@ -90,16 +90,19 @@ async fn options(harness: &Harness, css: &str) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o[0].as_str().unwrap().to_owned(), o[1].as_str().unwrap().to_owned()))
+        .map(|o| {
+            (
+                o[0].as_str().unwrap().to_owned(),
+                o[1].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 /// A select's options say words: no text is its own value, an upper-cased code or a number.
 fn no_raw_code(options: &[(String, String)], what: &str) {
     for (value, text) in options.iter().filter(|(v, _)| !v.is_empty()) {
-        let numeric = text
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == 'A' || c == 'B');
+        let numeric = text.chars().all(|c| c.is_ascii_digit() || c == 'A' || c == 'B');
         assert!(
             text != value && *text != value.to_uppercase() && !numeric && text.chars().count() > 3,
             "{what}: option « {text} » for {value} is a code"
@@ -143,9 +146,7 @@ async fn an_officer_filters_and_pages_the_queue_and_reads_names_and_shared_scale
         .find(|c| c.code.as_str() == "ehpad")
         .unwrap();
     assert!(
-        categories
-            .iter()
-            .any(|(v, t)| v == "ehpad" && *t == ehpad.label),
+        categories.iter().any(|(v, t)| v == "ehpad" && *t == ehpad.label),
         "{categories:?}"
     );
     let departments = options(&harness, "#queue-department").await;
@@ -293,10 +294,7 @@ async fn an_officer_filters_and_pages_the_queue_and_reads_names_and_shared_scale
         assert_eq!(axes.len(), boxes.len() + 1, "{scale}");
         assert!(axes.iter().all(|a| a == &axes[0]), "{scale}");
         assert!(boxes.iter().all(|t| t == &boxes[0]), "{scale}");
-        assert!(
-            boxes[0].as_str().unwrap().split(' ').count() >= 2,
-            "{scale}"
-        );
+        assert!(boxes[0].as_str().unwrap().split(' ').count() >= 2, "{scale}");
         shared += usize::from(boxes.len() >= 2);
         // Written in French: the median of the first published level, from the API's figure.
         let code = scale["indicator"].as_str().unwrap();
@@ -314,7 +312,10 @@ async fn an_officer_filters_and_pages_the_queue_and_reads_names_and_shared_scale
         if indicator["unit"] == "ratio" {
             let median = format_indicator(level["stats"]["median"].as_f64().unwrap(), IndicatorUnit::Ratio);
             let written = scale["values"][0].as_str().unwrap();
-            assert!(written.starts_with(&format!("Médiane {median} ; quartiles ")), "{written}");
+            assert!(
+                written.starts_with(&format!("Médiane {median} ; quartiles ")),
+                "{written}"
+            );
             let labels = scale["labels"].as_array().unwrap();
             assert!(
                 labels.iter().all(|l| l.as_str().unwrap().ends_with("\u{202F}%")),

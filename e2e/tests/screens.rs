@@ -64,7 +64,10 @@ async fn pages(harness: &Harness, who: &str) {
         .await
         .unwrap();
     shot(harness, &format!("{who}-territory")).await;
-    if b.find(Locator::Css("[data-testid=filter-category]")).await.is_ok() {
+    if b.find(Locator::Css("[data-testid=filter-category]"))
+        .await
+        .is_ok()
+    {
         scroll_to(harness, "[data-testid=filter-category]").await;
         shot(harness, &format!("{who}-territory-table")).await;
     }

@@ -184,9 +184,9 @@ pub async fn campaigns() -> Result<Page<Campaign>, UiError> {
     send(Call::get("/api/v1/campaigns?per_page=100")).await
 }
 
-/// `GET /api/v1/structures` with the given query (already encoded, e.g. `organisation=…`).
+/// `GET /api/v1/structures` with the given query (already encoded, e.g. `per_page=500&organisation=…`).
 pub async fn structures(query: &str) -> Result<Page<Structure>, UiError> {
-    send(Call::get(&format!("/api/v1/structures?per_page=500&{query}"))).await
+    send(Call::get(&format!("/api/v1/structures?{query}"))).await
 }
 
 /// `GET /api/v1/structures/{finess}`.
@@ -267,11 +267,7 @@ pub async fn category_labels(year: i32) -> Result<Vec<(String, String)>, UiError
     }
     let json = catalogue_json(year).await?;
     let parsed: Categories = serde_json::from_str(&json).map_err(|e| UiError::Decode(e.to_string()))?;
-    Ok(parsed
-        .categories
-        .into_iter()
-        .map(|c| (c.code, c.label))
-        .collect())
+    Ok(parsed.categories.into_iter().map(|c| (c.code, c.label)).collect())
 }
 
 fn form_url(year: i32, finess: &str) -> String {

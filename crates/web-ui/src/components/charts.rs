@@ -145,14 +145,22 @@ pub fn AxisScale(
 ) -> impl IntoView {
     const HEIGHT: f64 = 24.0;
     let f = |v: f64| format!("{v:.1}");
+    let last = axis.ticks.len().saturating_sub(1);
     let ticks = axis
         .ticks
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(i, t)| {
             let x = axis.x(*t);
+            // The end labels stay inside the drawing.
+            let anchor = match i {
+                0 => "start",
+                i if i == last => "end",
+                _ => "middle",
+            };
             view! {
                 <line x1=f(x) x2=f(x) y1="0" y2="5" class="tdb-axis__tick"/>
-                <text x=f(x) y="18" text-anchor="middle" class="tdb-axis__label">{format_indicator(*t, unit)}</text>
+                <text x=f(x) y="18" text-anchor=anchor class="tdb-axis__label">{format_indicator(*t, unit)}</text>
             }
         })
         .collect_view();

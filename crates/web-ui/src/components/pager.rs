@@ -1,5 +1,6 @@
 //! The DSFR pagination of a paged list of the API (`fr-pagination`): « Page précédente »,
-//! « Page n sur m », « Page suivante ».
+//! « Page n sur m », « Page suivante ». (The conditions of `disabled` are in braces: a bare `>=` in
+//! `view!` ends the tag.)
 
 use leptos::prelude::*;
 use tdb_domain::contract::PageMeta;
@@ -22,7 +23,7 @@ pub fn pager(meta: PageMeta, label: &'static str, go: Callback<u32>) -> AnyView 
             <ul class="fr-pagination__list">
                 <li>
                     <button type="button" class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label"
-                        data-testid="pager-prev" disabled=page <= 1
+                        data-testid="pager-prev" disabled={page <= 1}
                         on:click=move |_| go.run(meta.page.saturating_sub(1))>"Page précédente"</button>
                 </li>
                 <li><span class="fr-pagination__link" aria-current="page" data-testid="pager-current">
@@ -30,7 +31,7 @@ pub fn pager(meta: PageMeta, label: &'static str, go: Callback<u32>) -> AnyView 
                 </span></li>
                 <li>
                     <button type="button" class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"
-                        data-testid="pager-next" disabled=page >= pages
+                        data-testid="pager-next" disabled={page >= pages}
                         on:click=move |_| go.run(meta.page + 1)>"Page suivante"</button>
                 </li>
             </ul>

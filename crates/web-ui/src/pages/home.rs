@@ -92,7 +92,7 @@ fn Todo(campaign: Campaign, user: SessionUser) -> impl IntoView {
 
 async fn my_structures(user: &SessionUser) -> Result<Vec<Structure>, UiError> {
     if let Some(organisation) = &user.organisation {
-        return Ok(api::structures(&format!("organisation={organisation}"))
+        return Ok(api::structures(&format!("per_page=500&organisation={organisation}"))
             .await?
             .items);
     }
@@ -227,7 +227,11 @@ async fn queue_options(year: i32) -> (Vec<(String, String)>, Vec<(String, String
     let (categories, departments) =
         futures::join!(api::category_labels(year), api::progress_by_department(year));
     let mut departments: Vec<(String, String)> = departments
-        .map(|p| crate::pages::territory::department_names(&p).into_iter().collect())
+        .map(|p| {
+            crate::pages::territory::department_names(&p)
+                .into_iter()
+                .collect()
+        })
         .unwrap_or_default();
     departments.sort_by(|a, b| a.1.cmp(&b.1));
     (categories.unwrap_or_default(), departments)
@@ -315,7 +319,12 @@ fn ReviewQueue(year: i32) -> impl IntoView {
 }
 
 /// One page of the review queue: the count of forms, their table and the pagination.
-fn queue_page(year: i32, query: String, page: Page<Structure>, filter: RwSignal<QueueFilter>) -> impl IntoView {
+fn queue_page(
+    year: i32,
+    query: String,
+    page: Page<Structure>,
+    filter: RwSignal<QueueFilter>,
+) -> impl IntoView {
     let meta = page.meta;
     let rows: Vec<(Structure, StructureForm)> = page
         .items

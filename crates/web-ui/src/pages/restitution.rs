@@ -161,7 +161,11 @@ fn Restitution(benchmark: StructureBenchmark, fiche: Fiche, names: Territories) 
 }
 
 #[component]
-fn IndicatorCard(indicator: IndicatorBenchmark, trend: Option<FicheIndicator>, names: Territories) -> impl IntoView {
+fn IndicatorCard(
+    indicator: IndicatorBenchmark,
+    trend: Option<FicheIndicator>,
+    names: Territories,
+) -> impl IntoView {
     let unit = indicator.unit;
     let value = indicator.value;
     let own = match value {
@@ -180,7 +184,11 @@ fn IndicatorCard(indicator: IndicatorBenchmark, trend: Option<FicheIndicator>, n
         }
     });
     let levels = [
-        ("department", format!("Département : {}", names.department), indicator.department),
+        (
+            "department",
+            format!("Département : {}", names.department),
+            indicator.department,
+        ),
         ("region", format!("Région : {}", names.region), indicator.region),
         ("national", "France entière".to_owned(), indicator.national),
     ];
@@ -193,18 +201,21 @@ fn IndicatorCard(indicator: IndicatorBenchmark, trend: Option<FicheIndicator>, n
             .flat_map(|stats| [stats.min, stats.max])
             .chain(value),
     );
-    let scale_row = axis.clone().filter(|_| levels.iter().any(|(_, _, l)| published(l))).map(|axis| {
-        view! {
-            <tr data-testid="axis-row">
-                <th scope="row">{match labels::indicator_unit(unit).trim() {
-                    "" => "Échelle".to_owned(),
-                    unit => format!("Échelle ({unit})"),
-                }}</th>
-                <td><AxisScale axis unit/></td>
-                <td></td>
-            </tr>
-        }
-    });
+    let scale_row = axis
+        .clone()
+        .filter(|_| levels.iter().any(|(_, _, l)| published(l)))
+        .map(|axis| {
+            view! {
+                <tr data-testid="axis-row">
+                    <th scope="row">{match labels::indicator_unit(unit).trim() {
+                        "" => "Échelle".to_owned(),
+                        unit => format!("Échelle ({unit})"),
+                    }}</th>
+                    <td><AxisScale axis unit/></td>
+                    <td></td>
+                </tr>
+            }
+        });
     view! {
         <section class="tdb-indicator fr-mb-3w" data-indicator=indicator.indicator.clone()>
             <h3 class="fr-h6">{indicator.label.clone()}</h3>

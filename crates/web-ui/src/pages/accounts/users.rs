@@ -287,4 +287,3 @@ fn edit_form(account: &UserAccount, ctx: Ctx) -> AnyView {
     }
     .into_any()
 }
-
