@@ -92,9 +92,11 @@ fn Todo(campaign: Campaign, user: SessionUser) -> impl IntoView {
 
 async fn my_structures(user: &SessionUser) -> Result<Vec<Structure>, UiError> {
     if let Some(organisation) = &user.organisation {
-        return Ok(api::structures(&format!("per_page=500&organisation={organisation}"))
-            .await?
-            .items);
+        return Ok(
+            api::structures(&format!("per_page=500&organisation={organisation}"))
+                .await?
+                .items,
+        );
     }
     let mut structures = Vec::new();
     for finess in &user.structures {
