@@ -84,6 +84,15 @@ impl Names {
             .unwrap_or_else(|| code.to_uppercase())
     }
 
+    /// The short form of a category's label, before its « – » (« EHPAD », « CRP / ESRP »), for the
+    /// table's rows.
+    pub fn short_category(&self, code: &str) -> String {
+        let label = self.category(code);
+        label
+            .split_once(" – ")
+            .map_or_else(|| label.clone(), |(short, _)| short.to_owned())
+    }
+
     /// The name of a département, else its code.
     pub fn department(&self, code: &str) -> String {
         self.departments
@@ -364,7 +373,7 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
                                 <tr data-finess=r.finess.clone()>
                                     <th scope="row">
                                         <a class="fr-link" href=format!("/restitution/{year}/{}", r.finess)>{r.name.clone()}</a>
-                                        <br/><span class="fr-hint-text">{format!("FINESS {} — {}", r.finess, names.with_value(|n| n.category(&r.category)))}</span>
+                                        <br/><span class="fr-hint-text">{format!("FINESS {} — {}", r.finess, names.with_value(|n| n.short_category(&r.category)))}</span>
                                     </th>
                                     <td>{names.with_value(|n| n.department(&r.department))}</td>
                                     <td>{labels::state(r.state)}</td>
