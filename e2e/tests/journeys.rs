@@ -248,15 +248,39 @@ async fn confirm(harness: &Harness) {
     click(b, "dialog[open] [data-testid=confirm-yes]").await;
 }
 
-/// Whether the review queue of the signed-in officer (home page) lists `FINESS`.
+/// Whether the review queue of the signed-in officer (home page) lists `FINESS` on one of its pages
+/// (walked with « Page suivante »; the queue stays on the page that lists it).
 async fn find_in_queue(harness: &Harness) -> bool {
     let b = &harness.browser;
-    wait_css(b, "[data-testid=review-queue]").await.unwrap();
     let row = format!("[data-testid=review-queue] tr[data-finess='{FINESS}']");
-    b.execute(&format!("return !!document.querySelector({row:?});"), vec![])
-        .await
-        .unwrap()
-        == serde_json::Value::Bool(true)
+    for page in 1.. {
+        wait_until(
+            b,
+            &format!(
+                "(document.querySelector('[data-testid=review-queue]') || {{dataset: {{}}}}).dataset.query?.includes('&page={page}&')"
+            ),
+            &format!("page {page} of the queue"),
+        )
+        .await;
+        let found = b
+            .execute(
+                &format!(
+                    "return [!!document.querySelector({row:?}),
+                        !!document.querySelector('[data-testid=pager-next]:not([disabled])')];"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        if found[0] == Value::Bool(true) {
+            return true;
+        }
+        if found[1] != Value::Bool(true) {
+            return false;
+        }
+        click(b, "[data-testid=pager-next]").await;
+    }
+    false
 }
 
 async fn state_is(harness: &Harness, label: &str) {
@@ -418,7 +442,38 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     type_into(b, &format!("#demande-{DAYS}"), message).await;
     shot(&harness, "review").await;
     check_page(b, "examen").await;
+    // Sending the requests asks first: Escape sends nothing, the request stays in preparation.
     click(b, "[data-testid=send-corrections]").await;
+    wait_css(b, "dialog[open][data-testid=confirm-dialog]")
+        .await
+        .unwrap();
+    wait_text(b, "dialog[open]", "1 demande de correction partira").await;
+    check_page(b, "confirmation des demandes de correction").await;
+    b.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    wait_until(
+        b,
+        "!document.querySelector('dialog[open]') && document.activeElement === document.querySelector('[data-testid=send-corrections]')",
+        "the dialog closed by Escape, the focus back on « Envoyer les demandes de correction »",
+    )
+    .await;
+    let (_, doc) = api(
+        b,
+        "GET",
+        &form_path(),
+        Some(&api_token(b, ARS.0, ARS.1).await),
+        None,
+    )
+    .await;
+    assert_eq!(doc["state"], "soumis", "Escape sent the requests");
+    wait_text(b, "[data-testid=pending-requests]", "1 demande(s)").await;
+    state_is(&harness, "Soumis").await;
+    click(b, "[data-testid=send-corrections]").await;
+    confirm(&harness).await;
     state_is(&harness, "Correction demandée").await;
 
     // The structure sees the request next to the field, corrects and resubmits.

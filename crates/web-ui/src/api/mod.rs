@@ -184,9 +184,9 @@ pub async fn campaigns() -> Result<Page<Campaign>, UiError> {
     send(Call::get("/api/v1/campaigns?per_page=100")).await
 }
 
-/// `GET /api/v1/structures` with the given query (already encoded, e.g. `organisation=…`).
+/// `GET /api/v1/structures` with the given query (already encoded, e.g. `per_page=500&organisation=…`).
 pub async fn structures(query: &str) -> Result<Page<Structure>, UiError> {
-    send(Call::get(&format!("/api/v1/structures?per_page=500&{query}"))).await
+    send(Call::get(&format!("/api/v1/structures?{query}"))).await
 }
 
 /// `GET /api/v1/structures/{finess}`.
@@ -251,6 +251,23 @@ pub async fn catalogue_json(year: i32) -> Result<String, UiError> {
         return Err(problem(response).await);
     }
     response.text().await.map_err(|e| UiError::Decode(e.to_string()))
+}
+
+/// The categories of the catalogue of `year` as `(code, French label)`, in the catalogue's order: the
+/// labels of the category filters (only this part of the catalogue is read).
+pub async fn category_labels(year: i32) -> Result<Vec<(String, String)>, UiError> {
+    #[derive(serde::Deserialize)]
+    struct Categories {
+        categories: Vec<Category>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Category {
+        code: String,
+        label: String,
+    }
+    let json = catalogue_json(year).await?;
+    let parsed: Categories = serde_json::from_str(&json).map_err(|e| UiError::Decode(e.to_string()))?;
+    Ok(parsed.categories.into_iter().map(|c| (c.code, c.label)).collect())
 }
 
 fn form_url(year: i32, finess: &str) -> String {

@@ -1,6 +1,7 @@
-//! Small inline SVG charts of the restitution: the box plot of a peer group with the structure's
-//! point, and the trend of a value over campaigns. Each chart is an image (`role="img"`) whose
-//! French text alternative says everything it draws.
+//! Small inline SVG charts of the restitution: the box plots of the peer groups of one indicator on
+//! one shared [`Axis`] (drawn under them by [`AxisScale`]) with the structure's point, and the trend of
+//! a value over campaigns. Each chart is an image (`role="img"`) whose French text alternative says
+//! everything it draws; the box plot's values are also written beside it ([`box_plot_values`]).
 
 use leptos::prelude::*;
 use tdb_domain::contract::{IndicatorUnit, Position, Summary};
@@ -63,16 +64,122 @@ pub fn box_plot_text(
     text
 }
 
-/// Maps `[lo, hi]` onto the drawable width.
-fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 + Copy {
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    move |x| MARGIN + (x - lo) / span * (BOX_WIDTH - 2.0 * MARGIN)
+/// The values a box plot writes beside it: « médiane 87,2 %, quartiles 80,0 % à 90,0 % ».
+pub fn box_plot_values(stats: &Summary, unit: IndicatorUnit) -> String {
+    format!(
+        "Médiane {} ; quartiles {} à {}",
+        shown(stats.median, unit),
+        shown(stats.q1, unit),
+        shown(stats.q3, unit)
+    )
 }
 
-/// A horizontal box plot: whiskers from d1 to d9, box from q1 to q3, the median, min and max as
-/// ticks, and the structure's value as a dot.
+/// The scale shared by the box plots of one indicator: a range from a round `min` to a round `max`
+/// cut by evenly spaced round `ticks`, so that the département, the région and the nation compare
+/// at a glance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// Left end (the first tick).
+    pub min: f64,
+    /// Right end (the last tick).
+    pub max: f64,
+    /// Tick values, from `min` to `max`.
+    pub ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// The axis covering every finite value given, its ticks spaced by 1, 2, 2.5 or 5 times a power
+    /// of ten, at least a quarter of the range apart (at most 7 ticks); `None` without a finite value.
+    pub fn covering(values: impl IntoIterator<Item = f64>) -> Option<Self> {
+        let (lo, hi) = values
+            .into_iter()
+            .filter(|v| v.is_finite())
+            .fold(None, |range: Option<(f64, f64)>, v| {
+                Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+            })?;
+        let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) };
+        let raw = span / 4.0;
+        let power = 10f64.powf(raw.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * power)
+            .find(|step| *step >= raw)
+            .unwrap_or(10.0 * power);
+        // Integer multiples of the step: no drift of repeated additions.
+        let first = (lo / step).floor() as i64;
+        let last = ((hi / step).ceil() as i64).max(first + 1);
+        let ticks: Vec<f64> = (first..=last).map(|k| k as f64 * step).collect();
+        Some(Self {
+            min: first as f64 * step,
+            max: last as f64 * step,
+            ticks,
+        })
+    }
+
+    /// Horizontal position of `v` in a chart.
+    fn x(&self, v: f64) -> f64 {
+        MARGIN + (v - self.min) / (self.max - self.min) * (BOX_WIDTH - 2.0 * MARGIN)
+    }
+}
+
+/// The light vertical lines of the ticks, behind a box plot.
+fn tick_lines(axis: &Axis) -> impl IntoView + use<> {
+    let f = |v: f64| format!("{v:.1}");
+    axis.ticks
+        .iter()
+        .map(|t| {
+            let x = f(axis.x(*t));
+            view! { <line x1=x.clone() x2=x y1="0" y2=f(BOX_HEIGHT) class="tdb-boxplot__tick"/> }
+        })
+        .collect_view()
+}
+
+/// The graduated scale drawn under the box plots of one indicator, in the same width as they: its
+/// ticks and their values. Decorative (`aria-hidden`): every value it helps reading is written.
+#[component]
+pub fn AxisScale(
+    /// The shared axis.
+    axis: Axis,
+    /// Unit of the indicator.
+    unit: IndicatorUnit,
+) -> impl IntoView {
+    const HEIGHT: f64 = 24.0;
+    let f = |v: f64| format!("{v:.1}");
+    let last = axis.ticks.len().saturating_sub(1);
+    let ticks = axis
+        .ticks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let x = axis.x(*t);
+            // The end labels stay inside the drawing.
+            let anchor = match i {
+                0 => "start",
+                i if i == last => "end",
+                _ => "middle",
+            };
+            view! {
+                <line x1=f(x) x2=f(x) y1="0" y2="5" class="tdb-axis__tick"/>
+                <text x=f(x) y="18" text-anchor=anchor class="tdb-axis__label">{format_indicator(*t, unit)}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="tdb-boxplot tdb-axis" aria-hidden="true" focusable="false" data-testid="axis"
+            data-axis-min=axis.min.to_string() data-axis-max=axis.max.to_string()
+            viewBox=format!("0 0 {BOX_WIDTH} {HEIGHT}") width=f(BOX_WIDTH) height=f(HEIGHT)>
+            <line x1=f(MARGIN) x2=f(BOX_WIDTH - MARGIN) y1="0" y2="0" class="tdb-axis__tick"/>
+            {ticks}
+        </svg>
+    }
+}
+
+/// A horizontal box plot on `axis`: whiskers from d1 to d9, box from q1 to q3, the median, min and
+/// max as ticks, and the structure's value as a dot.
 #[component]
 pub fn BoxPlot(
+    /// The scale shared with the other groups of the indicator.
+    axis: Axis,
     /// Statistics of the group.
     stats: Summary,
     /// Size of the group.
@@ -86,15 +193,15 @@ pub fn BoxPlot(
 ) -> impl IntoView {
     let label = box_plot_text(&stats, n, unit, value, position.as_ref());
     let title = label.clone();
-    let lo = value.map_or(stats.min, |v| v.min(stats.min));
-    let hi = value.map_or(stats.max, |v| v.max(stats.max));
-    let x = scale(lo, hi);
+    let x = |v: f64| axis.x(v);
     let mid = BOX_HEIGHT / 2.0;
     let f = |v: f64| format!("{v:.1}");
     view! {
         <svg class="tdb-boxplot" role="img" aria-label=label data-testid="boxplot"
+            data-axis-min=axis.min.to_string() data-axis-max=axis.max.to_string()
             viewBox=format!("0 0 {BOX_WIDTH} {BOX_HEIGHT}") width=f(BOX_WIDTH) height=f(BOX_HEIGHT)>
             <title>{title}</title>
+            {tick_lines(&axis)}
             <line x1=f(x(stats.d1)) x2=f(x(stats.d9)) y1=f(mid) y2=f(mid) class="tdb-boxplot__whisker"/>
             <line x1=f(x(stats.min)) x2=f(x(stats.min)) y1=f(mid - 5.0) y2=f(mid + 5.0) class="tdb-boxplot__whisker"/>
             <line x1=f(x(stats.max)) x2=f(x(stats.max)) y1=f(mid - 5.0) y2=f(mid + 5.0) class="tdb-boxplot__whisker"/>
@@ -194,8 +301,38 @@ mod tests {
             "{text}"
         );
         assert_eq!(
+            box_plot_values(&stats, IndicatorUnit::Ratio),
+            "Médiane 87,2\u{202F}% ; quartiles 80,0\u{202F}% à 90,0\u{202F}%"
+        );
+        assert_eq!(
             trend_text(&[(2022, Some(12.0)), (2023, None)], IndicatorUnit::Jours),
             "Évolution sur 2 campagnes — 2022 : 12,0 jours, 2023 : non calculé"
         );
+    }
+
+    #[test]
+    fn the_axis_covers_every_value_with_round_ticks() {
+        let axis = Axis::covering([0.62, 0.97, 0.71, 1.04]).unwrap();
+        assert!(axis.min <= 0.62 && axis.max >= 1.04, "{axis:?}");
+        assert_eq!(axis.ticks.first(), Some(&axis.min));
+        assert_eq!(axis.ticks.last(), Some(&axis.max));
+        assert!((2..=7).contains(&axis.ticks.len()), "{axis:?}");
+        let step = axis.ticks[1] - axis.ticks[0];
+        assert!(axis.ticks.windows(2).all(|w| ((w[1] - w[0]) - step).abs() < 1e-9));
+        assert_eq!(
+            Axis::covering([12.0, 37.0]).unwrap(),
+            Axis {
+                min: 10.0,
+                max: 40.0,
+                ticks: vec![10.0, 20.0, 30.0, 40.0]
+            }
+        );
+        // One value alone still gets a range; no value, no axis.
+        let single = Axis::covering([5.0]).unwrap();
+        assert!(single.min <= 5.0 && single.max > single.min, "{single:?}");
+        assert_eq!(Axis::covering([f64::NAN]), None);
+        // The ends map onto the drawable width.
+        assert_eq!(axis.x(axis.min), MARGIN);
+        assert_eq!(axis.x(axis.max), BOX_WIDTH - MARGIN);
     }
 }

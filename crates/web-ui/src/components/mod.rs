@@ -6,3 +6,4 @@ pub mod confirm;
 pub mod draft_notice;
 pub mod footer;
 pub mod header;
+pub mod pager;

@@ -1,17 +1,19 @@
 //! Home page « À faire »: what the signed-in user has to do in the open campaign.
 //!
 //! A structure or a managing body sees its forms (state, completion, deadline, open correction
-//! requests); an ARS or CD officer sees the review queue (submitted forms still awaiting the validation
-//! of its authority, most alerts first) and the progress of the campaign by department; a national user
-//! sees the progress only (it validates nothing).
+//! requests); an ARS or CD officer sees the review queue (by default the submitted forms still awaiting
+//! the validation of its authority; filtered by state, category and département, paged by the API) and
+//! the progress of the campaign by department; a national user sees the progress only (it validates
+//! nothing).
 
 use leptos::prelude::*;
 use tdb_domain::contract::{
-    Campaign, CampaignPhase, CampaignProgress, CorrectionStatus, FormDocument, Role, SessionUser, Structure,
-    StructureForm,
+    Campaign, CampaignPhase, CampaignProgress, CorrectionStatus, FormDocument, Page, Role, SessionUser,
+    Structure, StructureForm,
 };
 
 use crate::api::{self, UiError};
+use crate::components::pager::pager;
 use crate::format;
 use crate::labels;
 use crate::session::use_session;
@@ -90,9 +92,11 @@ fn Todo(campaign: Campaign, user: SessionUser) -> impl IntoView {
 
 async fn my_structures(user: &SessionUser) -> Result<Vec<Structure>, UiError> {
     if let Some(organisation) = &user.organisation {
-        return Ok(api::structures(&format!("organisation={organisation}"))
-            .await?
-            .items);
+        return Ok(
+            api::structures(&format!("per_page=500&organisation={organisation}"))
+                .await?
+                .items,
+        );
     }
     let mut structures = Vec::new();
     for finess in &user.structures {
@@ -172,51 +176,200 @@ fn my_form_row(s: Structure, form: Result<FormDocument, UiError>) -> FormRowCell
     }
 }
 
+/// Forms per page of the review queue.
+const QUEUE_PER_PAGE: u32 = 10;
+
+/// The state filter of the review queue: its value, its French label and its query.
+const QUEUE_STATES: [(&str, &str, &str); 4] = [
+    (
+        "attente",
+        "Soumis, en attente de votre validation",
+        "form_state=soumis&awaiting=me",
+    ),
+    ("soumis", "Soumis (toutes validations)", "form_state=soumis"),
+    (
+        "correction_demandee",
+        "Correction demandée",
+        "form_state=correction_demandee",
+    ),
+    ("valide", "Validé", "form_state=valide"),
+];
+
+/// What the officer filters the review queue by; empty strings filter nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct QueueFilter {
+    state: String,
+    category: String,
+    department: String,
+    page: u32,
+}
+
+impl QueueFilter {
+    /// The query of `GET /structures` for campaign `year`: the API filters and pages.
+    fn query(&self, year: i32) -> String {
+        let state = QUEUE_STATES
+            .iter()
+            .find(|(value, _, _)| *value == self.state)
+            .map_or(QUEUE_STATES[0].2, |(_, _, query)| query);
+        let mut query = format!(
+            "{state}&campaign={year}&page={}&per_page={QUEUE_PER_PAGE}",
+            self.page.max(1)
+        );
+        for (name, value) in [("category", &self.category), ("department", &self.department)] {
+            if !value.is_empty() {
+                query.push_str(&format!("&{name}={}", api::encode(value)));
+            }
+        }
+        query
+    }
+}
+
+/// The options of the category and département filters, with their French labels.
+async fn queue_options(year: i32) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let (categories, departments) =
+        futures::join!(api::category_labels(year), api::progress_by_department(year));
+    let mut departments: Vec<(String, String)> = departments
+        .map(|p| {
+            crate::pages::territory::department_names(&p)
+                .into_iter()
+                .collect()
+        })
+        .unwrap_or_default();
+    departments.sort_by(|a, b| a.1.cmp(&b.1));
+    (categories.unwrap_or_default(), departments)
+}
+
+/// A field of the review queue's filter a select is bound to: how to read it, how to write it.
+type QueueField = (fn(&QueueFilter) -> &str, fn(&mut QueueFilter, String));
+
+/// A DSFR select of the review queue's filters, bound to one field of the filter (back to page 1 on
+/// change); `all` is the option that filters nothing.
+fn queue_select(
+    id: &'static str,
+    label: &'static str,
+    all: Option<&'static str>,
+    options: Vec<(String, String)>,
+    filter: RwSignal<QueueFilter>,
+    (get, set): QueueField,
+) -> impl IntoView {
+    view! {
+        <div class="fr-col-12 fr-col-md-4 fr-select-group">
+            <label class="fr-label" for=id>{label}</label>
+            <select class="fr-select" id=id data-testid=id
+                on:change=move |ev| filter.update(|f| {
+                    set(f, event_target_value(&ev));
+                    f.page = 1;
+                })>
+                {all.map(|all| view! { <option value="">{all}</option> })}
+                {options.into_iter().map(|(value, text)| {
+                    let current = value.clone();
+                    view! {
+                        <option value=value selected=move || filter.with(|f| get(f) == current)>
+                            {text}
+                        </option>
+                    }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 #[component]
 fn ReviewQueue(year: i32) -> impl IntoView {
-    let rows = LocalResource::new(move || async move {
-        let mut rows: Vec<(Structure, StructureForm)> =
-            // The forms still awaiting this officer's authority (not those it already validated).
-            api::structures(&format!("form_state=soumis&campaign={year}&awaiting=me"))
-                .await?
-                .items
-                .into_iter()
-                .filter_map(|mut s| s.form.take().map(|f| (s, f)))
-                .collect();
-        rows.sort_by_key(|(s, f)| (std::cmp::Reverse(f.alert_count), s.name.clone()));
-        Ok::<_, UiError>(rows)
+    let filter = RwSignal::new(QueueFilter {
+        state: QUEUE_STATES[0].0.to_owned(),
+        page: 1,
+        ..Default::default()
     });
+    let options = LocalResource::new(move || queue_options(year));
+    let page = LocalResource::new(move || {
+        let query = filter.get().query(year);
+        async move {
+            let page = api::structures(&query).await?;
+            Ok::<_, UiError>((query, page))
+        }
+    });
+    let states: Vec<(String, String)> = QUEUE_STATES
+        .iter()
+        .map(|(value, label, _)| ((*value).to_owned(), (*label).to_owned()))
+        .collect();
     view! {
         <h2>"Formulaires à examiner"</h2>
+        <div class="fr-grid-row fr-grid-row--gutters" data-testid="queue-filters">
+            {queue_select("queue-state", "État", None, states, filter, (|f| &f.state, |f, v| f.state = v))}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let (categories, departments) = options.await;
+                    view! {
+                        {queue_select("queue-category", "Catégorie", Some("Toutes les catégories"), categories, filter,
+                            (|f| &f.category, |f, v| f.category = v))}
+                        {queue_select("queue-department", "Département", Some("Tous les départements"), departments, filter,
+                            (|f| &f.department, |f, v| f.department = v))}
+                    }
+                })}
+            </Transition>
+        </div>
         <Transition fallback=|| view! { <p role="status">"Chargement de la file d'examen…"</p> }>
             {move || Suspend::new(async move {
-                match rows.await {
-                    Ok(rows) if rows.is_empty() => view! {
-                        <p data-testid="review-queue">"Aucun formulaire soumis n'attend votre examen."</p>
-                    }.into_any(),
-                    Ok(rows) => view! {
-                        <FormsTable
-                            year
-                            testid="review-queue"
-                            caption=format!("Formulaires soumis, les plus alertés d'abord ({})", rows.len())
-                            headers=&["Structure", "Département", "Alertes", "Complétude", "Soumis le", "Action"]
-                            rows=rows.into_iter().map(|(s, f)| FormRowCells {
-                                cells: vec![
-                                    s.department_name.clone().into_any(),
-                                    f.alert_count.into_any(),
-                                    format::percent(f.completion_rate).into_any(),
-                                    f.submitted_at.as_deref().map(format::date).unwrap_or_default().into_any(),
-                                ],
-                                action: format!("Examiner le formulaire de {}", s.name),
-                                fiche: false,
-                                structure: s,
-                            }).collect()
-                        />
-                    }.into_any(),
+                match page.await {
+                    Ok((query, page)) => queue_page(year, query, page, filter).into_any(),
                     Err(error) => error_alert(&error).into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// One page of the review queue: the count of forms, their table and the pagination.
+fn queue_page(
+    year: i32,
+    query: String,
+    page: Page<Structure>,
+    filter: RwSignal<QueueFilter>,
+) -> impl IntoView {
+    let meta = page.meta;
+    let rows: Vec<(Structure, StructureForm)> = page
+        .items
+        .into_iter()
+        .filter_map(|mut s| s.form.take().map(|f| (s, f)))
+        .collect();
+    let count = match meta.total {
+        0 => "Aucun formulaire ne correspond à ces critères.".to_owned(),
+        1 => "1 formulaire.".to_owned(),
+        total => {
+            let first = u64::from(meta.page - 1) * u64::from(meta.per_page) + 1;
+            let last = (first + rows.len() as u64).saturating_sub(1);
+            format!("{total} formulaires ; {first} à {last} affichés.")
+        }
+    };
+    let table = (!rows.is_empty()).then(|| {
+        view! {
+            <FormsTable
+                year
+                testid="review-queue-table"
+                caption=format!("Formulaires de la file d'examen, par numéro FINESS ({})", meta.total)
+                headers=&["Structure", "Département", "État", "Alertes", "Complétude", "Soumis le", "Action"]
+                rows=rows.into_iter().map(|(s, f)| FormRowCells {
+                    cells: vec![
+                        s.department_name.clone().into_any(),
+                        view! { <span class=labels::state_badge(f.state)>{labels::state(f.state)}</span> }.into_any(),
+                        f.alert_count.into_any(),
+                        format::percent(f.completion_rate).into_any(),
+                        f.submitted_at.as_deref().map(format::date).unwrap_or_default().into_any(),
+                    ],
+                    action: format!("Examiner le formulaire de {}", s.name),
+                    fiche: false,
+                    structure: s,
+                }).collect()
+            />
+        }
+    });
+    view! {
+        <div data-testid="review-queue" data-query=query>
+            <p role="status" data-testid="queue-count">{count}</p>
+            {table}
+            {pager(meta, "Pagination de la file d'examen", Callback::new(move |to| filter.update(|f| f.page = to)))}
+        </div>
     }
 }
 
@@ -346,5 +499,31 @@ pub fn error_alert(error: &UiError) -> impl IntoView + use<> {
         <div class="fr-alert fr-alert--error" role="alert">
             <p>{error.message()}</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_review_queue_asks_the_api_to_filter_and_page() {
+        let mut filter = QueueFilter {
+            state: "attente".to_owned(),
+            page: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            filter.query(2024),
+            "form_state=soumis&awaiting=me&campaign=2024&page=1&per_page=10"
+        );
+        filter.state = "valide".to_owned();
+        filter.category = "crp_esrp".to_owned();
+        filter.department = "2A".to_owned();
+        filter.page = 3;
+        assert_eq!(
+            filter.query(2024),
+            "form_state=valide&campaign=2024&page=3&per_page=10&category=crp_esrp&department=2A"
+        );
     }
 }

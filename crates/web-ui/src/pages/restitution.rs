@@ -1,6 +1,7 @@
-//! « Restitution » of one structure for one campaign: for each indicator, the box plot of its peer
-//! group at département, région and national level with the structure's point, its rank among n and
-//! quartile, and the trend over the last three campaigns (from the fiche de synthèse).
+//! « Restitution » of one structure for one campaign: for each indicator, the box plots of its peer
+//! group at département, région and national level on one shared axis, with the structure's point,
+//! the median and quartiles written, its rank among n and quartile, and the trend over the last three
+//! campaigns (from the fiche de synthèse). Territories are named (« Nord », « Hauts-de-France »).
 
 use std::collections::HashMap;
 
@@ -11,8 +12,9 @@ use tdb_domain::contract::{
 };
 
 use crate::api::{self, UiError};
-use crate::components::charts::{BoxPlot, Sparkline, position_text, shown};
+use crate::components::charts::{Axis, AxisScale, BoxPlot, Sparkline, box_plot_values, position_text, shown};
 use crate::format;
+use crate::labels;
 use crate::pages::home::error_alert;
 
 /// `(year, finess)` of a page under `/…/:year/:finess`.
@@ -36,20 +38,43 @@ pub fn RestitutionPage() -> impl IntoView {
         let (year, finess) = target();
         async move {
             let year = year.ok_or(UiError::Status(404))?;
-            let (benchmark, fiche) = futures::join!(api::benchmark(year, &finess), api::fiche(year, &finess));
-            Ok::<_, UiError>((benchmark?, fiche?))
+            let (benchmark, fiche, structure) = futures::join!(
+                api::benchmark(year, &finess),
+                api::fiche(year, &finess),
+                api::structure(&finess)
+            );
+            let (benchmark, fiche) = (benchmark?, fiche?);
+            // The names of its territories; their codes if the structure cannot be read.
+            let names = match structure {
+                Ok(s) => Territories {
+                    department: s.department_name,
+                    region: s.region_name,
+                },
+                Err(_) => Territories {
+                    department: benchmark.department.clone(),
+                    region: benchmark.region.clone(),
+                },
+            };
+            Ok::<_, UiError>((benchmark, fiche, names))
         }
     });
     view! {
         <Transition fallback=|| view! { <p role="status">"Chargement de la restitution…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((benchmark, fiche)) => view! { <Restitution benchmark fiche/> }.into_any(),
+                    Ok((benchmark, fiche, names)) => view! { <Restitution benchmark fiche names/> }.into_any(),
                     Err(error) => view! { <h1>"Restitution"</h1> {error_alert(&error)} }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// The names of the département and the région of the structure.
+#[derive(Debug, Clone)]
+struct Territories {
+    department: String,
+    region: String,
 }
 
 /// « Chiffres figés le … » or « provisoires ».
@@ -79,7 +104,7 @@ pub fn trend_label(indicator: &FicheIndicator) -> String {
 }
 
 #[component]
-fn Restitution(benchmark: StructureBenchmark, fiche: Fiche) -> impl IntoView {
+fn Restitution(benchmark: StructureBenchmark, fiche: Fiche, names: Territories) -> impl IntoView {
     let year = benchmark.campaign;
     let finess = benchmark.finess.clone();
     let trends: HashMap<String, FicheIndicator> = fiche
@@ -92,9 +117,12 @@ fn Restitution(benchmark: StructureBenchmark, fiche: Fiche) -> impl IntoView {
         .into_iter()
         .partition(|i| i.level == Level::Dialogue);
     let analysis_title = format!("Indicateurs clés d'analyse ({})", analysis.len());
-    let card = move |i: IndicatorBenchmark| {
-        let trend = trends.get(&i.indicator).cloned();
-        view! { <IndicatorCard indicator=i trend/> }
+    let card = {
+        let names = names.clone();
+        move |i: IndicatorBenchmark| {
+            let trend = trends.get(&i.indicator).cloned();
+            view! { <IndicatorCard indicator=i trend names=names.clone()/> }
+        }
     };
     let cards_dialogue = dialogue.into_iter().map(card.clone()).collect_view();
     let cards_analysis = analysis.into_iter().map(card).collect_view();
@@ -103,8 +131,8 @@ fn Restitution(benchmark: StructureBenchmark, fiche: Fiche) -> impl IntoView {
             <h1>{format!("Restitution {year} — {}", fiche.identity.name)}</h1>
             <p class="fr-text--sm">
                 {format!(
-                    "FINESS {finess} — {} — département {}, région {}",
-                    fiche.identity.category_label, benchmark.department, benchmark.region
+                    "FINESS {finess} — {} — {}, {}",
+                    fiche.identity.category_label, names.department, names.region
                 )}
             </p>
             <p class="fr-text--sm" data-testid="frozen">{frozen_notice(benchmark.frozen_at.as_deref())}</p>
@@ -121,8 +149,9 @@ fn Restitution(benchmark: StructureBenchmark, fiche: Fiche) -> impl IntoView {
                 "Chaque graphique montre la répartition des structures de même catégorie du territoire : \
                  la boîte va du premier au troisième quartile, le trait vertical épais est la médiane, les \
                  moustaches vont du premier au neuvième décile, les petits traits marquent le minimum et \
-                 le maximum ; le point est votre valeur. Sous 5 structures, les statistiques ne sont pas \
-                 publiées."
+                 le maximum ; le point est votre valeur. Les trois territoires d'un indicateur partagent \
+                 la même échelle, graduée sous les graphiques. Sous 5 structures, les statistiques ne \
+                 sont pas publiées."
             </p>
             <h2>"Indicateurs du dialogue de gestion"</h2>
             {cards_dialogue}
@@ -136,7 +165,11 @@ fn Restitution(benchmark: StructureBenchmark, fiche: Fiche) -> impl IntoView {
 }
 
 #[component]
-fn IndicatorCard(indicator: IndicatorBenchmark, trend: Option<FicheIndicator>) -> impl IntoView {
+fn IndicatorCard(
+    indicator: IndicatorBenchmark,
+    trend: Option<FicheIndicator>,
+    names: Territories,
+) -> impl IntoView {
     let unit = indicator.unit;
     let value = indicator.value;
     let own = match value {
@@ -155,10 +188,38 @@ fn IndicatorCard(indicator: IndicatorBenchmark, trend: Option<FicheIndicator>) -
         }
     });
     let levels = [
-        ("department", "Département", indicator.department),
-        ("region", "Région", indicator.region),
-        ("national", "France entière", indicator.national),
+        (
+            "department",
+            format!("Département : {}", names.department),
+            indicator.department,
+        ),
+        ("region", format!("Région : {}", names.region), indicator.region),
+        ("national", "France entière".to_owned(), indicator.national),
     ];
+    // One scale for the three levels: every published minimum and maximum, and the structure's value.
+    let axis = Axis::covering(
+        levels
+            .iter()
+            .filter(|(_, _, level)| published(level))
+            .filter_map(|(_, _, level)| level.peers.stats.as_ref())
+            .flat_map(|stats| [stats.min, stats.max])
+            .chain(value),
+    );
+    let scale_row = axis
+        .clone()
+        .filter(|_| levels.iter().any(|(_, _, l)| published(l)))
+        .map(|axis| {
+            view! {
+                <tr data-testid="axis-row">
+                    <th scope="row">{match labels::indicator_unit(unit).trim() {
+                        "" => "Échelle".to_owned(),
+                        unit => format!("Échelle ({unit})"),
+                    }}</th>
+                    <td><AxisScale axis unit/></td>
+                    <td></td>
+                </tr>
+            }
+        });
     view! {
         <section class="tdb-indicator fr-mb-3w" data-indicator=indicator.indicator.clone()>
             <h3 class="fr-h6">{indicator.label.clone()}</h3>
@@ -173,7 +234,8 @@ fn IndicatorCard(indicator: IndicatorBenchmark, trend: Option<FicheIndicator>) -
                         <th scope="col">"Position"</th>
                     </tr></thead>
                     <tbody>
-                        {levels.into_iter().map(|(key, name, level)| level_row(key, name, level, unit, value)).collect_view()}
+                        {levels.into_iter().map(|(key, name, level)| level_row(key, name, level, axis.clone(), unit, value)).collect_view()}
+                        {scale_row}
                     </tbody>
                 </table>
             </div>
@@ -190,24 +252,27 @@ fn withheld_text(n: u32) -> String {
     }
 }
 
-fn territory_name(name: &str, territory: &str) -> String {
-    match territory.split_once(':') {
-        Some((_, code)) => format!("{name} ({code})"),
-        None => name.to_owned(),
-    }
+/// Whether the statistics of a level are published (at least 5 structures).
+fn published(level: &LevelBenchmark) -> bool {
+    !level.peers.withheld && level.peers.stats.is_some()
 }
 
 fn level_row(
     key: &'static str,
-    name: &'static str,
+    name: String,
     level: LevelBenchmark,
+    axis: Option<Axis>,
     unit: tdb_domain::contract::IndicatorUnit,
     value: Option<f64>,
 ) -> impl IntoView + use<> {
     let n = level.peers.n;
-    let (chart, position) = match level.peers.stats {
-        Some(stats) if !level.peers.withheld => (
-            view! { <BoxPlot stats n unit value position=level.position/> }.into_any(),
+    let (chart, position) = match (level.peers.stats, axis) {
+        (Some(stats), Some(axis)) if !level.peers.withheld => (
+            view! {
+                <BoxPlot axis stats n unit value position=level.position/>
+                <p class="fr-text--xs fr-mb-0" data-testid="boxplot-values">{box_plot_values(&stats, unit)}</p>
+            }
+            .into_any(),
             level
                 .position
                 .map(|p| position_text(&p, n))
@@ -223,7 +288,7 @@ fn level_row(
     };
     view! {
         <tr data-level=key>
-            <th scope="row">{territory_name(name, &level.territory)}</th>
+            <th scope="row">{name}</th>
             <td>{chart}</td>
             <td>{position}</td>
         </tr>

@@ -1,9 +1,11 @@
 //! Territory dashboard of an ARS, a CD or the national administration for one campaign: completion
 //! and validation by département, the regions ranked by completion, and the structures of the
 //! scope with their dialogue-level indicators in a table sorted by clicking a column header
-//! (`aria-sort`), filtered by category and département, exported as XLSX with the same filters.
+//! (`aria-sort`), filtered by category and département (named: the catalogue's French category labels,
+//! the départements' names), exported as XLSX with the same filters.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,19 +29,26 @@ pub fn TerritoryPage() -> impl IntoView {
         let year = year();
         async move {
             let year = year.ok_or(UiError::Status(404))?;
-            let (departments, regions, table) = futures::join!(
+            let (departments, regions, table, categories) = futures::join!(
                 api::progress_by_department(year),
                 api::progress_by_region(year),
-                api::indicator_table(year, "")
+                api::indicator_table(year, ""),
+                api::category_labels(year)
             );
-            Ok::<_, UiError>((year, departments?, regions?, table?))
+            let departments = departments?;
+            let names = Names {
+                // Without the catalogue, the filter falls back to the codes.
+                categories: categories.unwrap_or_default().into_iter().collect(),
+                departments: department_names(&departments),
+            };
+            Ok::<_, UiError>((year, departments, regions?, table?, names))
         }
     });
     view! {
         <Transition fallback=|| view! { <p role="status">"Chargement du tableau de bord…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((year, departments, regions, table)) => view! {
+                    Ok((year, departments, regions, table, names)) => view! {
                         <div data-testid="territory-page">
                             <h1>{format!("Tableau de bord territorial — campagne {year}")}</h1>
                             <h2>"Complétude et validation par département"</h2>
@@ -47,7 +56,7 @@ pub fn TerritoryPage() -> impl IntoView {
                             <h2 class="fr-mt-4w">"Classement des régions par complétude"</h2>
                             {region_ranking(regions)}
                             <h2 class="fr-mt-4w">"Indicateurs des structures"</h2>
-                            <Structures year table/>
+                            <Structures year table names/>
                         </div>
                     }.into_any(),
                     Err(error) => view! { <h1>"Tableau de bord territorial"</h1> {error_alert(&error)} }.into_any(),
@@ -55,6 +64,51 @@ pub fn TerritoryPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// French names of the codes the structures' table shows.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// Catalogue label by category code.
+    pub categories: HashMap<String, String>,
+    /// Name by département code.
+    pub departments: HashMap<String, String>,
+}
+
+impl Names {
+    /// The label of a category, else its code in capitals.
+    pub fn category(&self, code: &str) -> String {
+        self.categories
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_uppercase())
+    }
+
+    /// The short form of a category's label, before its « – » (« EHPAD », « CRP / ESRP »), for the
+    /// table's rows.
+    pub fn short_category(&self, code: &str) -> String {
+        let label = self.category(code);
+        label
+            .split_once(" – ")
+            .map_or_else(|| label.clone(), |(short, _)| short.to_owned())
+    }
+
+    /// The name of a département, else its code.
+    pub fn department(&self, code: &str) -> String {
+        self.departments
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+}
+
+/// Name by département code, from the progress by département (the départements of the scope).
+pub fn department_names(progress: &CampaignProgress) -> HashMap<String, String> {
+    progress
+        .territories
+        .iter()
+        .filter_map(|t| t.code.clone().map(|code| (code, t.name.clone())))
+        .collect()
 }
 
 fn region_ranking(progress: CampaignProgress) -> impl IntoView {
@@ -131,12 +185,13 @@ fn filter_query(category: &str, department: &str) -> String {
 }
 
 #[component]
-fn Structures(year: i32, table: IndicatorTable) -> impl IntoView {
+fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
     let columns = StoredValue::new(table.columns.clone());
     let rows = StoredValue::new(table.rows.clone());
     let mut categories: Vec<String> = table.rows.iter().map(|r| r.category.clone()).collect();
     categories.sort();
     categories.dedup();
+    let names = StoredValue::new(names);
     // The category with the most structures, so that the first view compares like with like.
     let first = categories
         .iter()
@@ -146,6 +201,23 @@ fn Structures(year: i32, table: IndicatorTable) -> impl IntoView {
     let mut departments: Vec<String> = table.rows.iter().map(|r| r.department.clone()).collect();
     departments.sort();
     departments.dedup();
+    // Options in the order of their labels.
+    let mut category_options: Vec<(String, String)> = categories
+        .into_iter()
+        .map(|c| {
+            let label = names.with_value(|n| n.category(&c));
+            (c, label)
+        })
+        .collect();
+    category_options.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut department_options: Vec<(String, String)> = departments
+        .into_iter()
+        .map(|d| {
+            let name = names.with_value(|n| n.department(&d));
+            (d, name)
+        })
+        .collect();
+    department_options.sort_by(|a, b| a.1.cmp(&b.1));
     let category = RwSignal::new(first);
     let department = RwSignal::new(String::new());
     let sort = RwSignal::new((Column::Name, true));
@@ -241,9 +313,9 @@ fn Structures(year: i32, table: IndicatorTable) -> impl IntoView {
                 <select class="fr-select" id="filter-category" data-testid="filter-category"
                     on:change=move |ev| category.set(event_target_value(&ev))>
                     <option value="" selected=move || category.get().is_empty()>"Toutes les catégories"</option>
-                    {categories.into_iter().map(|c| {
+                    {category_options.into_iter().map(|(c, label)| {
                         let value = c.clone();
-                        view! { <option value=c.clone() selected=move || category.get() == value>{c.to_uppercase()}</option> }
+                        view! { <option value=c selected=move || category.get() == value>{label}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -252,7 +324,9 @@ fn Structures(year: i32, table: IndicatorTable) -> impl IntoView {
                 <select class="fr-select" id="filter-department" data-testid="filter-department"
                     on:change=move |ev| department.set(event_target_value(&ev))>
                     <option value="">"Tous les départements"</option>
-                    {departments.into_iter().map(|d| view! { <option value=d.clone()>{d.clone()}</option> }).collect_view()}
+                    {department_options.into_iter().map(|(d, name)| view! {
+                        <option value=d>{name}</option>
+                    }).collect_view()}
                 </select>
             </div>
             <div class="fr-col-12 fr-col-md-4">
@@ -299,9 +373,9 @@ fn Structures(year: i32, table: IndicatorTable) -> impl IntoView {
                                 <tr data-finess=r.finess.clone()>
                                     <th scope="row">
                                         <a class="fr-link" href=format!("/restitution/{year}/{}", r.finess)>{r.name.clone()}</a>
-                                        <br/><span class="fr-hint-text">{format!("FINESS {} — {}", r.finess, r.category.to_uppercase())}</span>
+                                        <br/><span class="fr-hint-text">{format!("FINESS {} — {}", r.finess, names.with_value(|n| n.short_category(&r.category)))}</span>
                                     </th>
-                                    <td>{r.department.clone()}</td>
+                                    <td>{names.with_value(|n| n.department(&r.department))}</td>
                                     <td>{labels::state(r.state)}</td>
                                     <td data-value=r.completion_rate.to_string()>{format::percent(r.completion_rate)}</td>
                                     {cells}

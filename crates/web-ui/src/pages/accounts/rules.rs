@@ -85,11 +85,6 @@ impl UserFilter {
     }
 }
 
-/// Number of pages of `total` items (at least 1).
-pub fn page_count(total: u64, per_page: u32) -> u64 {
-    total.div_ceil(u64::from(per_page.max(1))).max(1)
-}
-
 /// FINESS numbers typed in a list (separated by spaces, commas, semicolons or new lines).
 pub fn finess_list(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
@@ -248,8 +243,6 @@ mod tests {
             filter.query(),
             "page=1&per_page=20&q=dupont%20%26%20fils&role=esms&status=invited"
         );
-        assert_eq!(page_count(0, 20), 1);
-        assert_eq!(page_count(41, 20), 3);
     }
 
     #[test]

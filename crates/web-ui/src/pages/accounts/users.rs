@@ -3,12 +3,13 @@
 //! l'invitation »), and the invitation forms.
 
 use leptos::prelude::*;
-use tdb_domain::contract::{AccountStatus, Page, PageMeta, Role, UserAccount, UserUpdate};
+use tdb_domain::contract::{AccountStatus, Page, Role, UserAccount, UserUpdate};
 
 use super::invite::{ScopeFields, csv_form, invite_form};
 use super::rules::{self, ScopeInput, UserFilter};
 use super::{RequireRole, confirmed, success};
 use crate::api;
+use crate::components::pager::pager;
 use crate::format;
 use crate::labels;
 use crate::pages::cpom::form::{self, Submit};
@@ -148,7 +149,7 @@ fn table(page: Page<UserAccount>, ctx: Ctx) -> AnyView {
                 <tbody>{page.items.into_iter().map(|account| row(account, ctx)).collect_view()}</tbody>
             </table>
         </div>
-        {pager(page.meta, ctx.filter)}
+        {pager(page.meta, "Pagination des comptes", Callback::new(move |to| ctx.filter.update(|f| f.page = to)))}
     }
     .into_any()
 }
@@ -283,32 +284,6 @@ fn edit_form(account: &UserAccount, ctx: Ctx) -> AnyView {
                 </button>
             </div>
         </form>
-    }
-    .into_any()
-}
-
-/// « Page précédente », « Page n sur m », « Page suivante ».
-fn pager(meta: PageMeta, filter: RwSignal<UserFilter>) -> AnyView {
-    let pages = rules::page_count(meta.total, meta.per_page);
-    let page = u64::from(meta.page);
-    if pages <= 1 {
-        return ().into_any();
-    }
-    let go = move |to: u32| move |_| filter.update(|f| f.page = to);
-    view! {
-        <nav role="navigation" class="fr-pagination" aria-label="Pagination des comptes">
-            <ul class="fr-pagination__list">
-                <li>
-                    <button type="button" class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label"
-                        disabled=page <= 1 on:click=go(meta.page.saturating_sub(1))>"Page précédente"</button>
-                </li>
-                <li><span class="fr-pagination__link" aria-current="page">{format!("Page {page} sur {pages}")}</span></li>
-                <li>
-                    <button type="button" class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"
-                        disabled=page >= pages on:click=go(meta.page + 1)>"Page suivante"</button>
-                </li>
-            </ul>
-        </nav>
     }
     .into_any()
 }

@@ -1,5 +1,5 @@
 //! Review by an ARS or CD officer: a correction request per item (written next to the field), then
-//! « Envoyer les demandes de correction » or « Valider le formulaire » (confirmed in a modal).
+//! « Envoyer les demandes de correction » or « Valider le formulaire », each confirmed in a modal.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -103,13 +103,6 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
                 })
                 .collect()
         });
-        if items.iter().any(|i| i.message.is_empty()) {
-            ctx.say(
-                FlashKind::Error,
-                "Écrivez le message de chaque demande de correction.",
-            );
-            return;
-        }
         decide(ReviewRequest::RequestCorrections { items, comment: None }, |_| {
             "Demande de correction envoyée à la structure.".to_owned()
         });
@@ -118,6 +111,33 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
         decide(ReviewRequest::Validate { comment: None }, validation_message);
     });
     let confirm_validate = RwSignal::new(false);
+    let confirm_request = RwSignal::new(false);
+    // Missing messages are said at once; the modal only asks about requests ready to send.
+    let ask_request = move || {
+        if ctx
+            .requests
+            .with(|r| r.values().any(|message| message.trim().is_empty()))
+        {
+            ctx.say(
+                FlashKind::Error,
+                "Écrivez le message de chaque demande de correction.",
+            );
+        } else {
+            confirm_request.set(true);
+        }
+    };
+    let request_count = Signal::derive(move || {
+        let n = ctx.requests.with(|r| r.len());
+        let requests = if n == 1 {
+            "1 demande de correction partira".to_owned()
+        } else {
+            format!("{n} demandes de correction partiront")
+        };
+        format!(
+            "{requests} à la structure, qui pourra de nouveau modifier son formulaire. \
+             Vous ne pourrez plus les retirer."
+        )
+    });
 
     let chain = move || {
         ctx.doc.with(|d| {
@@ -170,7 +190,7 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
                     <li>
                         <button type="button" class="fr-btn fr-btn--secondary" data-testid="send-corrections"
                             disabled=move || busy.get() || ctx.requests.with(|r| r.is_empty())
-                            on:click=move |_| request.run(())>
+                            on:click=move |_| ask_request()>
                             "Envoyer les demandes de correction"
                         </button>
                     </li>
@@ -183,6 +203,14 @@ pub fn ReviewPanel(ctx: FormCtx) -> impl IntoView {
                     </li>
                 </ul>
             </Show>
+            {confirm_dialog(
+                "confirmer-demandes",
+                confirm_request,
+                "Envoyer les demandes de correction ?",
+                request_count,
+                "Envoyer",
+                request,
+            )}
             {confirm_dialog(
                 "confirmer-validation",
                 confirm_validate,
