@@ -11,9 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ST_VERSION=4.32.5
-# Hypothesis pinned too: from 6.14x its lambda descriptions parse whole module sources, which on
-# CPython 3.11.7 fails inside the generation of POST /auth/login bodies with « SystemError: AST
-# constructor recursion depth mismatch » (seen 5 December 2026 with 6.170.27; 6.135.0 runs clean).
+# Hypothesis pinned too: a recent one (6.170.27, what pip picks today) parses whole module sources to
+# describe lambdas, which on CPython 3.11.7 fails while generating POST /auth/login bodies (« SystemError: AST
+# constructor recursion depth mismatch », seen 5 December 2026); 6.135.0 runs clean.
 HYPOTHESIS_VERSION=6.135.0
 MAX_EXAMPLES="${ST_MAX_EXAMPLES:-10}"
 # The coverage phase (boundary values of every parameter) takes minutes on a loaded machine: opt in with
