@@ -9,7 +9,7 @@ use tdb_domain::contract::{
 };
 
 use super::SimCtx;
-use crate::components::charts::{BoxPlot, position_text, shown};
+use crate::components::charts::{Axis, AxisScale, BoxPlot, position_text, shown};
 use crate::pages::cpom::status_badge;
 
 /// The results of the last answer, marked busy while a newer one is asked for.
@@ -120,6 +120,26 @@ fn IndicatorCard(indicator: SimulatedIndicator) -> impl IntoView {
         ("region", indicator.region),
         ("national", indicator.national),
     ];
+    // One scale for the three levels (as on the restitution): every published minimum and maximum,
+    // and the simulated value.
+    let axis = Axis::covering(
+        levels
+            .iter()
+            .filter(|(_, level)| !level.peers.withheld)
+            .filter_map(|(_, level)| level.peers.stats.as_ref())
+            .flat_map(|stats| [stats.min, stats.max])
+            .chain(value),
+    );
+    let scale_row = axis.clone().map(|axis| {
+        view! {
+            <tr>
+                <th scope="row">"Échelle"</th>
+                <td><AxisScale axis unit/></td>
+                <td></td>
+                <td></td>
+            </tr>
+        }
+    });
     view! {
         <section class="tdb-indicator fr-mb-3w" data-indicator=indicator.indicator.clone()>
             <h4 class="fr-h6">{indicator.label.clone()}</h4>
@@ -140,7 +160,11 @@ fn IndicatorCard(indicator: SimulatedIndicator) -> impl IntoView {
                         <th scope="col">"Simulé"</th>
                     </tr></thead>
                     <tbody>
-                        {levels.into_iter().map(|(key, level)| level_row(key, level, unit, value)).collect_view()}
+                        {levels
+                            .into_iter()
+                            .map(|(key, level)| level_row(key, level, axis.clone(), unit, value))
+                            .collect_view()}
+                        {scale_row}
                     </tbody>
                 </table>
             </div>
@@ -162,16 +186,17 @@ fn position_cell(col: &'static str, position: Option<&Position>, n: u32) -> impl
 fn level_row(
     key: &'static str,
     level: SimulatedLevel,
+    axis: Option<Axis>,
     unit: IndicatorUnit,
     value: Option<f64>,
 ) -> impl IntoView + use<> {
     let n = level.peers.n;
     let name = territory_name(&level.territory);
-    match level.peers.stats {
-        Some(stats) if !level.peers.withheld => view! {
+    match (level.peers.stats, axis) {
+        (Some(stats), Some(axis)) if !level.peers.withheld => view! {
             <tr data-level=key>
                 <th scope="row">{name}</th>
-                <td><BoxPlot stats n unit value position=level.simulated/></td>
+                <td><BoxPlot axis stats n unit value position=level.simulated/></td>
                 {position_cell("current-position", level.current.as_ref(), n)}
                 {position_cell("simulated-position", level.simulated.as_ref(), n)}
             </tr>
