@@ -208,6 +208,14 @@ async fn simuler_moves_the_rank_with_the_numbers_of_the_simulate_api() {
     assert_eq!(shown(&harness).await, expected(&none));
     let before = simulated_rank(&harness, &indicator, &level).await;
     assert!(!before.is_empty(), "no rank shown for {indicator} at {level}");
+    // The groups are named as on the restitution (issue 19, point 9), never by their codes.
+    let groups = tdb_e2e::ui::text(b, "[data-testid=simulation-results]").await;
+    assert!(groups.contains("Département : Nord"), "{groups}");
+    assert!(groups.contains("Région : Hauts-de-France"), "{groups}");
+    assert!(
+        !groups.contains("Département (") && !groups.contains("Région ("),
+        "a code names a group"
+    );
     shot(&harness, "simulation").await;
     check_page(b, "simulation").await;
 

@@ -114,10 +114,16 @@ struct SimCtx {
     problem: RwSignal<Option<String>>,
     /// The sentence of the live region.
     announce: RwSignal<String>,
+    /// The names of the structure's département and région, for its groups.
+    names: StoredValue<results::Names>,
 }
 
 impl SimCtx {
     fn new(year: i32, finess: String, page: Loaded) -> Self {
+        let names = StoredValue::new(results::Names {
+            department: page.structure.department_name.clone(),
+            region: page.structure.region_name.clone(),
+        });
         let texts = live::drafts_of(&page.doc.values);
         let stored = StoredValue::new(texts.clone());
         let drafts = RwSignal::new(texts);
@@ -152,6 +158,7 @@ impl SimCtx {
             pending: RwSignal::new(false),
             problem: RwSignal::new(None),
             announce: RwSignal::new(String::new()),
+            names,
         };
         ctx.simulate_on_change(year, finess);
         ctx

@@ -40,7 +40,7 @@ pub(super) fn Results(ctx: SimCtx) -> impl IntoView {
                 })
             })}
             {move || ctx.simulation.with(|s| view! {
-                <Comparison simulation=s.clone()/>
+                <Comparison simulation=s.clone() names=ctx.names.get_value()/>
                 <Objectives simulation=s.clone()/>
             })}
         </section>
@@ -66,7 +66,7 @@ fn dialogue(simulation: &Simulation) -> impl Iterator<Item = &SimulatedIndicator
 
 /// The « actuel / simulé » table, then one card per dialogue indicator.
 #[component]
-fn Comparison(simulation: Simulation) -> impl IntoView {
+fn Comparison(simulation: Simulation, names: Names) -> impl IntoView {
     let rows = dialogue(&simulation)
         .map(|i| {
             let unit = i.unit;
@@ -83,7 +83,7 @@ fn Comparison(simulation: Simulation) -> impl IntoView {
         })
         .collect_view();
     let cards = dialogue(&simulation)
-        .map(|i| view! { <IndicatorCard indicator=i.clone()/> })
+        .map(|i| view! { <IndicatorCard indicator=i.clone() names=names.clone()/> })
         .collect_view();
     view! {
         <div class="fr-table" data-testid="simulation-table">
@@ -102,17 +102,26 @@ fn Comparison(simulation: Simulation) -> impl IntoView {
     }
 }
 
-/// « Département (59) », « Région (32) », « France entière ».
-fn territory_name(territory: &str) -> String {
+/// The names of the structure's département and région (its groups are named by them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Names {
+    /// « Nord ».
+    pub department: String,
+    /// « Hauts-de-France ».
+    pub region: String,
+}
+
+/// « Département : Nord », « Région : Hauts-de-France », « France entière » (as on the restitution).
+fn territory_name(territory: &str, names: &Names) -> String {
     match territory.split_once(':') {
-        Some(("department", code)) => format!("Département ({code})"),
-        Some((_, code)) => format!("Région ({code})"),
+        Some(("department", _)) => format!("Département : {}", names.department),
+        Some(_) => format!("Région : {}", names.region),
         None => "France entière".to_owned(),
     }
 }
 
 #[component]
-fn IndicatorCard(indicator: SimulatedIndicator) -> impl IntoView {
+fn IndicatorCard(indicator: SimulatedIndicator, names: Names) -> impl IntoView {
     let unit = indicator.unit;
     let value = indicator.simulated;
     let levels = [
@@ -162,7 +171,7 @@ fn IndicatorCard(indicator: SimulatedIndicator) -> impl IntoView {
                     <tbody>
                         {levels
                             .into_iter()
-                            .map(|(key, level)| level_row(key, level, axis.clone(), unit, value))
+                            .map(|(key, level)| level_row(key, level, axis.clone(), &names, unit, value))
                             .collect_view()}
                         {scale_row}
                     </tbody>
@@ -187,11 +196,12 @@ fn level_row(
     key: &'static str,
     level: SimulatedLevel,
     axis: Option<Axis>,
+    names: &Names,
     unit: IndicatorUnit,
     value: Option<f64>,
 ) -> impl IntoView + use<> {
     let n = level.peers.n;
-    let name = territory_name(&level.territory);
+    let name = territory_name(&level.territory, names);
     match (level.peers.stats, axis) {
         (Some(stats), Some(axis)) if !level.peers.withheld => view! {
             <tr data-level=key>
