@@ -253,19 +253,15 @@ pub fn earlier_value(text: &str) -> String {
     format!("Valeur en brouillon : {shown} (saisie sur une version antérieure)")
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// The draft stored under `key`, if any (an unreadable one is ignored).
 pub fn load(key: &str) -> Option<Draft> {
-    let text = storage()?.get_item(key).ok()??;
+    let text = crate::local_storage()?.get_item(key).ok()??;
     Draft::from_json(&text)
 }
 
 /// Stores `draft` under `key`, or removes the key for `None`.
 pub fn store(key: &str, draft: Option<&Draft>) {
-    let Some(storage) = storage() else {
+    let Some(storage) = crate::local_storage() else {
         return;
     };
     match draft {

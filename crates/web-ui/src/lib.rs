@@ -15,3 +15,8 @@ pub mod leave_guard;
 pub mod live;
 pub mod pages;
 pub mod session;
+
+/// The browser's `localStorage`, when the page may use it (drafts, the refresh lock, the session hint).
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}

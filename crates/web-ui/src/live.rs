@@ -41,6 +41,16 @@ pub struct Live {
     pub values: BTreeMap<String, serde_json::Value>,
 }
 
+impl Live {
+    /// Whether the item `code` applies to the structure (the engine knows it and does not mark it
+    /// not applicable): the fields shown.
+    pub fn applies(&self, code: &str) -> bool {
+        self.states
+            .get(code)
+            .is_some_and(|s| *s != ItemState::NotApplicable)
+    }
+}
+
 impl Engine {
     /// Evaluates the entries being typed (`drafts`: the text of each input), with the justified alerts;
     /// `None` when the engine does not know the structure's category.

@@ -97,22 +97,20 @@ impl Session {
 
 /// Whether this browser signed in before and may resume its session.
 fn hint() -> bool {
-    storage().and_then(|s| s.get_item(HINT).ok().flatten()).is_some()
+    crate::local_storage()
+        .and_then(|s| s.get_item(HINT).ok().flatten())
+        .is_some()
 }
 
 /// Records (or forgets) that this browser holds a session.
 fn set_hint(signed_in: bool) {
-    if let Some(storage) = storage() {
+    if let Some(storage) = crate::local_storage() {
         let _ = if signed_in {
             storage.set_item(HINT, "1")
         } else {
             storage.remove_item(HINT)
         };
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// The session of the app.

@@ -217,10 +217,6 @@ pub fn storage_lock_free(value: Option<&str>, me: &str, now: f64) -> bool {
     tab == me || until.parse::<f64>().map_or(true, |until| until <= now)
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 fn tab() -> String {
     TAB.with(Clone::clone)
 }
@@ -228,7 +224,7 @@ fn tab() -> String {
 /// Takes the `localStorage` lock (write, wait, check it is still ours); gives up after 10 s (then the
 /// refresh runs anyway: a stale lock must not sign anyone out). `true` when taken.
 async fn storage_lock_acquire() -> bool {
-    let Some(storage) = storage() else {
+    let Some(storage) = crate::local_storage() else {
         return false;
     };
     let me = tab();
@@ -250,7 +246,7 @@ async fn storage_lock_acquire() -> bool {
 }
 
 fn storage_lock_release() {
-    if let Some(storage) = storage() {
+    if let Some(storage) = crate::local_storage() {
         let current = storage.get_item(LOCK).ok().flatten();
         if current.is_some_and(|v| v.split_once(':').is_some_and(|(tab, _)| tab == self::tab())) {
             let _ = storage.remove_item(LOCK);

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tdb_domain::contract::{CorrectionStatus, FormValueEntry, ItemDef, ItemState, ItemType, Role};
+use tdb_domain::contract::{CorrectionStatus, FormValueEntry, ItemDef, ItemType, Role};
 
 use super::history::ItemHistory;
 use super::indicators::IndicatorsPanel;
@@ -107,13 +107,7 @@ fn items_of(ctx: FormCtx, axis: u8) -> impl IntoView {
         .into_iter()
         .map(|item| {
             let code = item.code.clone();
-            let applies = move || {
-                ctx.live.with(|l| {
-                    l.as_ref()
-                        .and_then(|l| l.states.get(&code).copied())
-                        .is_some_and(|s| s != ItemState::NotApplicable)
-                })
-            };
+            let applies = move || ctx.live.with(|l| l.as_ref().is_some_and(|l| l.applies(&code)));
             view! { <Show when=applies><ItemField ctx item=item.clone()/></Show> }
         })
         .collect_view()

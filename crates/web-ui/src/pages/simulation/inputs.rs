@@ -3,7 +3,7 @@
 //! input (numbers French-formatted), its error as typed, and the stored value once it is changed.
 
 use leptos::prelude::*;
-use tdb_domain::contract::{ItemDef, ItemState};
+use tdb_domain::contract::ItemDef;
 
 use super::SimCtx;
 use crate::labels;
@@ -62,13 +62,7 @@ fn Axis(ctx: SimCtx, axis: u8) -> impl IntoView {
         .into_iter()
         .map(|item| {
             let code = item.code.clone();
-            let applies = move || {
-                ctx.live.with(|l| {
-                    l.as_ref()
-                        .and_then(|l| l.states.get(&code).copied())
-                        .is_some_and(|s| s != ItemState::NotApplicable)
-                })
-            };
+            let applies = move || ctx.live.with(|l| l.as_ref().is_some_and(|l| l.applies(&code)));
             view! { <Show when=applies><Field ctx item=item.clone()/></Show> }
         })
         .collect_view();
