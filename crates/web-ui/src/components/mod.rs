@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod alert;
 pub mod api_status;
 pub mod charts;
 pub mod confirm;
@@ -7,3 +8,4 @@ pub mod draft_notice;
 pub mod footer;
 pub mod header;
 pub mod pager;
+pub mod progress;

@@ -8,11 +8,11 @@ use leptos::task::spawn_local;
 use tdb_domain::contract::{Fiche, FicheIndicator, FichePoint, Severity};
 
 use crate::api::{self, UiError};
+use crate::components::alert::error_alert;
 use crate::components::charts::{Sparkline, shown};
 use crate::download;
 use crate::format;
 use crate::labels;
-use crate::pages::home::error_alert;
 use crate::pages::restitution::{frozen_notice, trend_label, year_and_finess};
 
 /// `/fiche/:year/:finess`.

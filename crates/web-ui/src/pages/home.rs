@@ -8,12 +8,14 @@
 
 use leptos::prelude::*;
 use tdb_domain::contract::{
-    Campaign, CampaignPhase, CampaignProgress, CorrectionStatus, FormDocument, Page, Role, SessionUser,
-    Structure, StructureForm,
+    Campaign, CampaignPhase, CorrectionStatus, FormDocument, Page, Role, SessionUser, Structure,
+    StructureForm,
 };
 
 use crate::api::{self, UiError};
+use crate::components::alert::error_alert;
 use crate::components::pager::pager;
+use crate::components::progress::progress_table;
 use crate::format;
 use crate::labels;
 use crate::session::use_session;
@@ -230,7 +232,7 @@ async fn queue_options(year: i32) -> (Vec<(String, String)>, Vec<(String, String
         futures::join!(api::category_labels(year), api::progress_by_department(year));
     let mut departments: Vec<(String, String)> = departments
         .map(|p| {
-            crate::pages::territory::department_names(&p)
+            crate::components::progress::department_names(&p)
                 .into_iter()
                 .collect()
         })
@@ -444,61 +446,6 @@ fn Progress(year: i32) -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// The progress of a campaign by territory, with a total row.
-pub fn progress_table(progress: CampaignProgress) -> impl IntoView {
-    let rate = |r: Option<f64>| r.map(format::percent).unwrap_or_else(|| "—".to_owned());
-    let rows = progress
-        .territories
-        .into_iter()
-        .chain(std::iter::once(progress.total))
-        .map(|t| {
-            view! {
-                <tr>
-                    <th scope="row">{t.name}</th>
-                    <td>{t.structures}</td>
-                    <td>{t.states.non_commence}</td>
-                    <td>{t.states.en_cours}</td>
-                    <td>{t.states.soumis}</td>
-                    <td>{t.states.correction_demandee}</td>
-                    <td>{t.states.valide}</td>
-                    <td>{rate(t.mean_completion_rate)}</td>
-                    <td>{rate(t.share_threshold_reached)}</td>
-                    <td>{rate(t.share_validated)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="fr-table" data-testid="progress">
-            <table>
-                <caption>{format!("Seuil de complétude : {} %", progress.threshold_percent)}</caption>
-                <thead><tr>
-                    <th scope="col">"Département"</th>
-                    <th scope="col">"Structures"</th>
-                    <th scope="col">"Non commencés"</th>
-                    <th scope="col">"En cours"</th>
-                    <th scope="col">"Soumis"</th>
-                    <th scope="col">"Correction demandée"</th>
-                    <th scope="col">"Validés"</th>
-                    <th scope="col">"Complétude moyenne"</th>
-                    <th scope="col">"Part au seuil"</th>
-                    <th scope="col">"Part validée"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-}
-
-/// A DSFR error alert with the French message of an API error.
-pub fn error_alert(error: &UiError) -> impl IntoView + use<> {
-    view! {
-        <div class="fr-alert fr-alert--error" role="alert">
-            <p>{error.message()}</p>
-        </div>
     }
 }
 

@@ -12,10 +12,10 @@ use tdb_domain::contract::{
 };
 
 use crate::api::{self, UiError};
+use crate::components::alert::error_alert;
 use crate::components::charts::{Axis, AxisScale, BoxPlot, Sparkline, box_plot_values, position_text, shown};
 use crate::format;
 use crate::labels;
-use crate::pages::home::error_alert;
 
 /// `(year, finess)` of a page under `/…/:year/:finess`.
 pub fn year_and_finess() -> impl Fn() -> (Option<i32>, String) + Copy {

@@ -14,10 +14,11 @@ use tdb_domain::contract::{CampaignProgress, IndicatorRow, IndicatorTable};
 use tdb_domain::display::format_indicator;
 
 use crate::api::{self, UiError};
+use crate::components::alert::error_alert;
+use crate::components::progress::{department_names, progress_table};
 use crate::download;
 use crate::format;
 use crate::labels;
-use crate::pages::home::{error_alert, progress_table};
 use crate::pages::restitution::frozen_notice;
 
 /// `/territoire/:year`.
@@ -100,15 +101,6 @@ impl Names {
             .cloned()
             .unwrap_or_else(|| code.to_owned())
     }
-}
-
-/// Name by département code, from the progress by département (the départements of the scope).
-pub fn department_names(progress: &CampaignProgress) -> HashMap<String, String> {
-    progress
-        .territories
-        .iter()
-        .filter_map(|t| t.code.clone().map(|code| (code, t.name.clone())))
-        .collect()
 }
 
 fn region_ranking(progress: CampaignProgress) -> impl IntoView {

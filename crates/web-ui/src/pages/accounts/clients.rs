@@ -12,9 +12,9 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{RequireRole, confirmed, rules, success};
 use crate::api;
+use crate::components::alert::error_alert;
 use crate::format;
 use crate::pages::cpom::form::{self, Submit};
-use crate::pages::home::error_alert;
 
 /// `/clients-api`.
 #[component]

@@ -8,9 +8,9 @@ use wasm_bindgen::JsValue;
 
 use super::{checked_input, refusal, rules, success};
 use crate::api;
+use crate::components::alert::error_alert;
 use crate::format;
 use crate::pages::cpom::form::{self, Submit};
-use crate::pages::home::error_alert;
 
 /// The answer to a request of a link, whether the address has an account or not.
 const LINK_SENT: &str = "Si un compte existe pour cette adresse, un courriel avec un lien vous a été envoyé. \

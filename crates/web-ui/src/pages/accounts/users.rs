@@ -9,11 +9,11 @@ use super::invite::{ScopeFields, csv_form, invite_form};
 use super::rules::{self, ScopeInput, UserFilter};
 use super::{RequireRole, confirmed, success};
 use crate::api;
+use crate::components::alert::error_alert;
 use crate::components::pager::pager;
 use crate::format;
 use crate::labels;
 use crate::pages::cpom::form::{self, Submit};
-use crate::pages::home::error_alert;
 use crate::session::use_session;
 
 /// `/utilisateurs`.

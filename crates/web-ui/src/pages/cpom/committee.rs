@@ -11,9 +11,9 @@ use tdb_domain::contract::{CommitteeKind, CommitteeRecord, CommitteeReport};
 use super::form::{self, FormDraft, Submit};
 use super::{Rights, status_badge, value};
 use crate::api::{self, UiError, Verb};
+use crate::components::alert::error_alert;
 use crate::download;
 use crate::format;
-use crate::pages::home::error_alert;
 use crate::session::use_session;
 
 /// The committee page.

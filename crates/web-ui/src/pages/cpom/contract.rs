@@ -10,8 +10,8 @@ use super::chart::objective_chart;
 use super::contract_ctx::ContractCtx;
 use super::{Rights, contract_actions, objectives, sheets, state_label, status_badge, value};
 use crate::api::{self, UiError};
+use crate::components::alert::error_alert;
 use crate::format;
-use crate::pages::home::error_alert;
 use crate::session::use_session;
 
 fn year(iso: &str) -> i32 {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use tdb_domain::contract::{Coverage, ShareSummary};
 
 use crate::api;
+use crate::components::alert::error_alert;
 use crate::format;
-use crate::pages::home::error_alert;
 
 /// The coverage page.
 #[component]

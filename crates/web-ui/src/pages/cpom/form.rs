@@ -13,8 +13,8 @@ use serde_json::Value;
 
 pub use super::draft::FormDraft;
 use crate::api::{self, UiError, Verb};
+use crate::components::alert::error_alert;
 use crate::format;
-use crate::pages::home::error_alert;
 
 /// What a form shows of its last submission.
 #[derive(Debug, Clone, Copy)]

@@ -23,8 +23,8 @@ use leptos::prelude::*;
 use tdb_domain::contract::{Contract, ContractState, ObjectiveStatus, Role};
 
 use crate::api;
+use crate::components::alert::error_alert;
 use crate::format;
-use crate::pages::home::error_alert;
 use crate::session::use_session;
 
 /// What the signed-in user may do on a contract, by role and state. An ARS or CD sees only the

@@ -22,10 +22,10 @@ use tdb_domain::contract::{FormDocument, Structure};
 use tdb_domain::{Catalogue, OutlierReference};
 
 use crate::api::{self, UiError};
+use crate::components::alert::error_alert;
 use crate::labels;
 use crate::leave_guard;
 use crate::live::Engine;
-use crate::pages::home::error_alert;
 use crate::session::use_session;
 
 pub(crate) use fields::input_for;

@@ -23,8 +23,8 @@ use tdb_domain::Catalogue;
 use tdb_domain::contract::{FormDocument, Level, SimulateRequest, Simulation, Structure};
 
 use crate::api::{self, UiError};
+use crate::components::alert::error_alert;
 use crate::live::{self, Engine, Live};
-use crate::pages::home::error_alert;
 use crate::pages::restitution::{frozen_notice, year_and_finess};
 
 /// Quiet time after the last change before the simulation is asked for.
