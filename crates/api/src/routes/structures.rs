@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Principal;
 use crate::db::repo::scope::visible_structures;
-use crate::db::repo::structures::{AwaitingFilter, FormStateFilter, StructureFilters};
+use crate::db::repo::structures::{AwaitingFilter, FormStateFilter, StructureFilters, StructureSort};
 use crate::error::{ApiError, ProblemCode};
 use crate::routes::pagination::PageParams;
 use crate::services::forms::rules::authority_of;
@@ -52,6 +52,11 @@ pub struct StructureListParams {
     /// Text searched in the name (case-insensitive) or start of the FINESS; at most 200 characters.
     #[param(example = "tilleuls", max_length = 200)]
     pub q: Option<String>,
+    /// Order of the list: `finess` (the default) or `alerts`: the forms of `campaign` with the most
+    /// alerts first (then by FINESS; structures without a form of `campaign` last) — the review queue.
+    /// `alerts` needs `campaign`.
+    #[param(example = "alerts")]
+    pub sort: Option<String>,
 }
 
 impl StructureListParams {
@@ -137,6 +142,28 @@ impl StructureListParams {
                 None
             }
         };
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None | Some("" | "finess") => StructureSort::Finess,
+            Some("alerts") => match self.campaign {
+                Some(campaign) => StructureSort::Alerts { campaign },
+                None => {
+                    bad(
+                        "campaign",
+                        "required",
+                        "Précisez la campagne dont les alertes ordonnent la liste.".to_owned(),
+                    );
+                    StructureSort::Finess
+                }
+            },
+            Some(_) => {
+                bad(
+                    "sort",
+                    "unknown_sort",
+                    "Ordre inconnu ; valeurs possibles : finess, alerts.".to_owned(),
+                );
+                StructureSort::Finess
+            }
+        };
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
@@ -149,6 +176,7 @@ impl StructureListParams {
             form_state,
             awaiting,
             q: non_blank(self.q),
+            sort,
         })
     }
 }
@@ -158,7 +186,7 @@ impl StructureListParams {
 /// Structures (ESMS) within your scope — your own structures (`esms`), those of your managing body
 /// (`og`), those of your region under ARS or joint competence (`ars`), of your department under CD or
 /// joint competence (`cd`), or all (`national`, partners with `read`) — filtered and paginated, by
-/// FINESS.
+/// FINESS or (`sort=alerts`) with the forms of a campaign that have the most alerts first.
 #[utoipa::path(
     tag = "structures",
     params(PageParams, StructureListParams),

@@ -5,6 +5,7 @@
 //! The demo `esms` user's form of the open campaign is editable, partly filled, with prefilled values
 //! and an alert to justify. Skipped, with the same credentials, when already loaded.
 
+use chrono::NaiveDateTime;
 use diesel::Connection;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -16,6 +17,7 @@ use crate::auth::password;
 use crate::db::DbConnection;
 use crate::db::repo::users::{self, NewApiClient, NewUser};
 use crate::db::schema::departments;
+use crate::services::benchmarks;
 
 /// Structures per department: Hauts-de-France in full, then every department of the two other regions.
 const HAUTS_DE_FRANCE: [(&str, usize); 5] = [("02", 55), ("59", 130), ("60", 60), ("62", 110), ("80", 50)];
@@ -196,6 +198,7 @@ pub fn run(conn: &mut DbConnection, calendar: Calendar) -> Result<DemoSummary, S
             }
         }
         super::cpom::write(conn, &contracted, calendar)?;
+        freeze_published(conn, calendar, at)?;
         Ok::<_, SeedError>(())
     })?;
     Ok(DemoSummary {
@@ -223,4 +226,16 @@ fn busiest_organisation(world: &World, department: &str) -> String {
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
         .map(|(finess, _)| finess.to_owned())
         .unwrap_or_default()
+}
+
+/// Freezes the figures of the published campaigns, oldest first, as their move to `restitution` would
+/// have: each becomes the peer reference of the next one, whose forms' alert counts (the review queue's)
+/// then include their `ecart_pairs` flags.
+fn freeze_published(conn: &mut DbConnection, calendar: Calendar, at: NaiveDateTime) -> Result<(), SeedError> {
+    for (year, phase) in calendar.campaigns() {
+        if benchmarks::is_frozen_phase(phase.as_str()) {
+            benchmarks::freeze(conn, year, at).map_err(|e| SeedError::Freeze(e.to_string()))?;
+        }
+    }
+    Ok(())
 }

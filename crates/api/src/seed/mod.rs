@@ -35,6 +35,9 @@ pub enum SeedError {
     /// A password could not be hashed.
     #[error("password hashing: {0}")]
     Password(String),
+    /// The figures of a published campaign could not be frozen.
+    #[error("freezing the figures: {0}")]
+    Freeze(String),
 }
 
 /// The campaigns of a seed and their dates, seen from one day: the campaign of that day's year is in

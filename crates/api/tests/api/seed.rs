@@ -399,7 +399,49 @@ async fn the_demo_seeded_today_is_live_for_the_structure_user(db: TestDb) {
     );
 }
 
+/// The demo's published campaign is frozen at seeding, so the cached alert count of each form of the
+/// open campaign (what the review queue shows) includes its peer outlier flags (`ecart_pairs.…`), as
+/// its document does: every form of 2024 on the reference calendar, checked one by one.
+async fn the_demo_queue_counts_the_peer_flags_of_the_open_campaign(db: TestDb) {
+    let state = state(&db);
+    seed::demo::run(&mut state.pool.get().unwrap(), seed::Calendar::reference()).unwrap();
+    let cached: Vec<(String, i32)> = forms::table
+        .inner_join(structures::table)
+        .filter(forms::campaign_year.eq(2024))
+        .select((forms::structure_finess, forms::alert_count))
+        .load(&mut state.pool.get().unwrap())
+        .unwrap();
+    assert!(cached.len() >= 20, "{}", cached.len());
+    let app = app(state.clone()).await;
+    let national = auth::national(&state);
+    let mut flagged = 0;
+    for (finess, count) in &cached {
+        let request = test::TestRequest::get()
+            .uri(&format!("/api/v1/campaigns/2024/structures/{finess}/form"))
+            .insert_header(("Authorization", national.clone()))
+            .to_request();
+        let form: Value = test::call_and_read_body_json(&app, request).await;
+        let alerts = form["evaluation"]["submission"]["alerts"].as_array().unwrap();
+        if alerts
+            .iter()
+            .any(|a| a.as_str().unwrap().starts_with("ecart_pairs."))
+        {
+            flagged += 1;
+        }
+        assert_eq!(
+            usize::try_from(*count).unwrap(),
+            alerts.len(),
+            "{finess}: cached {count}, document {alerts:?}"
+        );
+    }
+    assert!(
+        flagged > 0,
+        "no form of 2024 has a peer flag: the check would prove nothing"
+    );
+}
+
 on_both_backends!(
+    the_demo_queue_counts_the_peer_flags_of_the_open_campaign,
     the_demo_seeded_today_is_live_for_the_structure_user,
     demo_seed_loads_a_realistic_world,
     national_seed_spreads_structures_over_every_department

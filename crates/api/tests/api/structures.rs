@@ -615,7 +615,62 @@ async fn the_review_queue_lists_only_the_forms_awaiting_the_callers_authority(db
     assert_eq!(body["errors"][0]["code"], "unknown_awaiting", "{body}");
 }
 
+/// Issue 19: `sort=alerts` puts the forms of the campaign with the most alerts first (ties by FINESS,
+/// structures without a form last, on every page); the review queue of an ARS so ordered; refusals
+/// without a campaign or with an unknown order.
+async fn the_review_queue_puts_the_most_alerts_first(db: TestDb) {
+    let state = state(&db);
+    small_world(&state);
+    insert_campaign(&state, 2024, "collecte");
+    for (finess, form_state, alerts) in [
+        ("590000011", "soumis", 1),
+        ("590000021", "soumis", 3),
+        ("620000011", "en_cours", 3),
+    ] {
+        insert_form(&state, 2024, finess, form_state, 10, 10);
+        diesel::update(forms::table.find((2024, finess)))
+            .set(forms::alert_count.eq(alerts))
+            .execute(&mut state.pool.get().unwrap())
+            .unwrap();
+    }
+    let app = app(state.clone()).await;
+    let list = |token: String, query: &'static str| {
+        let request = test::TestRequest::get()
+            .uri(&format!("/api/v1/structures?{query}"))
+            .insert_header(("Authorization", token));
+        let app = &app;
+        async move { send(app, request).await }
+    };
+    let national = auth::national(&state);
+    let (status, body, _) = list(national.clone(), "campaign=2024&sort=alerts").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        finess_list(&body),
+        vec!["590000021", "620000011", "590000011", "750000011"]
+    );
+    assert_eq!(body["items"][0]["form"]["alert_count"], 3, "{body}");
+    let (_, body, _) = list(national.clone(), "campaign=2024&sort=alerts&per_page=2&page=2").await;
+    assert_eq!(finess_list(&body), vec!["590000011", "750000011"], "{body}");
+    assert!(body["items"][1].get("form").is_none(), "{body}");
+    assert_eq!(body["meta"]["total"], 4, "{body}");
+    // The ARS queue: most alerts first, not by FINESS.
+    let (status, body, _) = list(auth::ars(&state, "32"), "campaign=2024&awaiting=me&sort=alerts").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(finess_list(&body), vec!["590000021", "590000011"], "{body}");
+    let (_, body, _) = list(auth::ars(&state, "32"), "campaign=2024&awaiting=me").await;
+    assert_eq!(finess_list(&body), vec!["590000011", "590000021"], "{body}");
+    // Refusals.
+    let (status, body, _) = list(national.clone(), "sort=alerts").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["path"], "/query/campaign", "{body}");
+    let (status, body, _) = list(national, "campaign=2024&sort=name").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["code"], "unknown_sort", "{body}");
+    assert_eq!(body["errors"][0]["path"], "/query/sort", "{body}");
+}
+
 on_both_backends!(
+    the_review_queue_puts_the_most_alerts_first,
     the_review_queue_lists_only_the_forms_awaiting_the_callers_authority,
     a_form_state_list_carries_the_cached_alert_count,
     structure_reads_follow_the_scope,

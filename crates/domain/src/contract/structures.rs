@@ -47,7 +47,8 @@ pub struct Structure {
     pub closed_on: Option<String>,
     /// Version for optimistic concurrency (the `ETag` is this number in quotes).
     pub version: i64,
-    /// In a list filtered by `form_state`: the structure's form of that campaign, when it has a row.
+    /// In a list filtered by `form_state` or `awaiting`, or sorted by `alerts`: the structure's form of
+    /// that campaign, when it has a row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<StructureForm>,
 }

@@ -2,7 +2,7 @@
 //!
 //! A structure or a managing body sees its forms (state, completion, deadline, open correction
 //! requests); an ARS or CD officer sees the review queue (by default the submitted forms still awaiting
-//! the validation of its authority; filtered by state, category and département, paged by the API) and
+//! the validation of its authority; filtered by state, category and département, paged by the API, the forms with the most alerts first) and
 //! the progress of the campaign by department; a national user sees the progress only (it validates
 //! nothing).
 
@@ -207,14 +207,15 @@ struct QueueFilter {
 }
 
 impl QueueFilter {
-    /// The query of `GET /structures` for campaign `year`: the API filters and pages.
+    /// The query of `GET /structures` for campaign `year`: the API filters, pages and puts the forms
+    /// with the most alerts first.
     fn query(&self, year: i32) -> String {
         let state = QUEUE_STATES
             .iter()
             .find(|(value, _, _)| *value == self.state)
             .map_or(QUEUE_STATES[0].2, |(_, _, query)| query);
         let mut query = format!(
-            "{state}&campaign={year}&page={}&per_page={QUEUE_PER_PAGE}",
+            "{state}&campaign={year}&sort=alerts&page={}&per_page={QUEUE_PER_PAGE}",
             self.page.max(1)
         );
         for (name, value) in [("category", &self.category), ("department", &self.department)] {
@@ -349,7 +350,7 @@ fn queue_page(
             <FormsTable
                 year
                 testid="review-queue-table"
-                caption=format!("Formulaires de la file d'examen, par numéro FINESS ({})", meta.total)
+                caption=format!("Formulaires de la file d'examen, par nombre d'alertes décroissant ({})", meta.total)
                 headers=&["Structure", "Département", "État", "Alertes", "Complétude", "Soumis le", "Action"]
                 rows=rows.into_iter().map(|(s, f)| FormRowCells {
                     cells: vec![
@@ -462,7 +463,7 @@ mod tests {
         };
         assert_eq!(
             filter.query(2024),
-            "form_state=soumis&awaiting=me&campaign=2024&page=1&per_page=10"
+            "form_state=soumis&awaiting=me&campaign=2024&sort=alerts&page=1&per_page=10"
         );
         filter.state = "valide".to_owned();
         filter.category = "crp_esrp".to_owned();
@@ -470,7 +471,7 @@ mod tests {
         filter.page = 3;
         assert_eq!(
             filter.query(2024),
-            "form_state=valide&campaign=2024&page=3&per_page=10&category=crp_esrp&department=2A"
+            "form_state=valide&campaign=2024&sort=alerts&page=3&per_page=10&category=crp_esrp&department=2A"
         );
     }
 }

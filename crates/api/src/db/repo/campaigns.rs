@@ -76,6 +76,15 @@ pub fn last_published_before(conn: &mut DbConnection, year: i32) -> QueryResult<
         .optional()
 }
 
+/// The years of the campaigns after `year`, oldest first.
+pub fn years_after(conn: &mut DbConnection, year: i32) -> QueryResult<Vec<i32>> {
+    campaigns::table
+        .filter(campaigns::year.gt(year))
+        .order(campaigns::year)
+        .select(campaigns::year)
+        .load(conn)
+}
+
 /// The campaign of `year`.
 pub fn find(conn: &mut DbConnection, year: i32) -> QueryResult<Option<CampaignRow>> {
     campaigns::table

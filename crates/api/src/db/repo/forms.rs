@@ -132,6 +132,37 @@ impl<'a> From<&'a FormRow> for FormColumns<'a> {
     }
 }
 
+/// Every form of campaign `year` with its structure's category and region, by FINESS.
+pub fn of_campaign_with_category(
+    conn: &mut DbConnection,
+    year: i32,
+) -> QueryResult<Vec<(FormRow, String, String)>> {
+    forms::table
+        .inner_join(structures::table)
+        .filter(forms::campaign_year.eq(year))
+        .select((
+            FormRow::as_select(),
+            structures::category,
+            structures::region_code,
+        ))
+        .order(forms::structure_finess)
+        .load(conn)
+}
+
+/// Rewrites the cached evaluation summary of a stored form (completion, readiness, alert count), not
+/// its version: what the form holds did not change, only what it is judged against.
+pub fn set_summary(conn: &mut DbConnection, row: &FormRow) -> QueryResult<usize> {
+    diesel::update(forms::table.find((row.campaign_year, row.structure_finess.as_str())))
+        .set((
+            forms::completion_rate.eq(row.completion_rate),
+            forms::filled.eq(row.filled),
+            forms::required.eq(row.required),
+            forms::can_submit.eq(row.can_submit),
+            forms::alert_count.eq(row.alert_count),
+        ))
+        .execute(conn)
+}
+
 /// The phase of campaign `year`, if it exists.
 pub fn campaign_phase(conn: &mut DbConnection, year: i32) -> QueryResult<Option<String>> {
     campaigns::table

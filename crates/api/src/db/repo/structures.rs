@@ -86,6 +86,22 @@ pub struct StructureFilters {
     pub awaiting: Option<AwaitingFilter>,
     /// Text in the name (case-insensitive) or start of the FINESS.
     pub q: Option<String>,
+    /// Order of the page.
+    pub sort: StructureSort,
+}
+
+/// The order of a structure list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StructureSort {
+    /// By FINESS.
+    #[default]
+    Finess,
+    /// The forms of `campaign` with the most alerts first, then by FINESS; structures without a form
+    /// of `campaign` last, by FINESS.
+    Alerts {
+        /// Campaign year.
+        campaign: i32,
+    },
 }
 
 /// Category, department, region and managing body of a list of structures (each optional, combined
@@ -208,7 +224,8 @@ fn filtered<'a>(visible: StructureFilter, filters: &StructureFilters) -> structu
     query
 }
 
-/// One page of the visible structures matching `filters`, by FINESS, with the total count.
+/// One page of the visible structures matching `filters`, in the order of [`StructureSort`], with the
+/// total count; each with its form of the campaign the filters or the order name.
 pub fn list(
     conn: &mut DbConnection,
     visible: impl Fn() -> StructureFilter,
@@ -217,18 +234,38 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<(Vec<Structure>, i64)> {
     let total = filtered(visible(), filters).count().get_result(conn)?;
-    let rows: Vec<StructureRow> = filtered(visible(), filters)
-        .select(StructureRow::as_select())
-        .order(structures::finess)
-        .offset(offset)
-        .limit(limit)
-        .load(conn)?;
+    let rows: Vec<StructureRow> = match filters.sort {
+        StructureSort::Finess => filtered(visible(), filters)
+            .select(StructureRow::as_select())
+            .order(structures::finess)
+            .offset(offset)
+            .limit(limit)
+            .load(conn)?,
+        StructureSort::Alerts { campaign } => {
+            // The alert count of the structure's form of `campaign`, -1 without one (last). The
+            // campaign is an integer, written into the statement: nothing of the caller's text.
+            let alerts = diesel::dsl::sql::<diesel::sql_types::Integer>(&format!(
+                "COALESCE((SELECT forms.alert_count FROM forms WHERE forms.structure_finess = \
+                 structures.finess AND forms.campaign_year = {campaign}), -1)"
+            ));
+            filtered(visible(), filters)
+                .select(StructureRow::as_select())
+                .order((alerts.desc(), structures::finess))
+                .offset(offset)
+                .limit(limit)
+                .load(conn)?
+        }
+    };
     let mut items = with_names(conn, rows)?;
     let campaign = filters
         .form_state
         .as_ref()
         .map(|f| f.campaign)
-        .or(filters.awaiting.as_ref().map(|a| a.campaign));
+        .or(filters.awaiting.as_ref().map(|a| a.campaign))
+        .or(match filters.sort {
+            StructureSort::Alerts { campaign } => Some(campaign),
+            StructureSort::Finess => None,
+        });
     if let Some(campaign) = campaign {
         attach_forms(conn, campaign, &mut items)?;
     }

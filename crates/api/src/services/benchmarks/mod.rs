@@ -52,10 +52,15 @@ pub fn is_frozen_phase(phase: &str) -> bool {
     matches!(phase, "restitution" | "archivee")
 }
 
-/// Freezes campaign `year` now (in the caller's transaction), unless it already is.
+/// Freezes campaign `year` now (in the caller's transaction), unless it already is; the forms of the
+/// campaigns it becomes the peer reference of get their summaries (alert counts) recomputed.
 pub fn freeze(conn: &mut DbConnection, year: i32, at: NaiveDateTime) -> Result<bool, ApiError> {
     let catalogue = catalogue_for(year)?;
-    inputs::freeze(conn, year, catalogue, at)
+    let frozen = inputs::freeze(conn, year, catalogue, at)?;
+    if frozen {
+        crate::services::forms::refresh_after_freeze(conn, year)?;
+    }
+    Ok(frozen)
 }
 
 /// Freezes campaign `year` on first read (data loaded before freezing existed, or seeded), with its

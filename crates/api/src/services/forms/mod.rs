@@ -16,6 +16,7 @@ mod justifications;
 mod patch;
 mod previous;
 pub mod rules;
+mod summaries;
 mod view;
 mod workflow;
 
@@ -27,6 +28,7 @@ pub use justifications::{JustificationChange, change_justification};
 pub use patch::{Patched, patch};
 pub use workflow::{reopen, review, submit};
 
+pub use summaries::{previous_values, refresh_after_freeze};
 pub use view::refresh_cache;
 
 use crate::auth::Principal;

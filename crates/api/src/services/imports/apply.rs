@@ -21,7 +21,7 @@ use crate::db::repo::values::ValueRow;
 use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks::reference;
 use crate::services::events;
-use crate::services::forms::refresh_cache;
+use crate::services::forms::{previous_values, refresh_cache};
 use crate::services::values::parse_json;
 
 /// Channel of the audit entries of imports.
@@ -153,26 +153,6 @@ fn typed_form(catalogue: &'static Catalogue, stored: &[ValueRow], writes: &[Writ
         }
     }
     form
-}
-
-/// The values of the previous campaign of the structures that had a form then, by FINESS.
-fn previous_values(
-    conn: &mut DbConnection,
-    year: i32,
-    finess: &[&str],
-) -> Result<HashMap<String, Vec<(String, String)>>, ApiError> {
-    let with_form = imports::with_form(conn, year, finess)?;
-    let mut previous: HashMap<String, Vec<(String, String)>> =
-        with_form.iter().map(|f| (f.clone(), Vec::new())).collect();
-    if with_form.is_empty() {
-        return Ok(previous);
-    }
-    let had: HashSet<&str> = with_form.iter().map(String::as_str).collect();
-    let keep: Vec<&str> = finess.iter().copied().filter(|f| had.contains(f)).collect();
-    for (f, item, value) in imports::value_json_of(conn, year, &keep)? {
-        previous.entry(f).or_default().push((item, value));
-    }
-    Ok(previous)
 }
 
 fn blank_form(year: i32, finess: &str, now: NaiveDateTime) -> FormRow {
