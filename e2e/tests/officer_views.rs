@@ -25,17 +25,28 @@ const ARS: (&str, &str) = ("ars.hdf@demo.tdb.fr", "demo-ars-2024");
 /// Forms per page of the queue (`QUEUE_PER_PAGE` of the web app).
 const PER_PAGE: usize = 10;
 
-/// The API's answer to the query of the queue: `(total, FINESS of the page)`.
+/// The API's answer to the query of the queue, in its order (most alerts first): `(total, FINESS of
+/// the page)`; the page's alert counts never increase.
 async fn api_page(harness: &Harness, token: &str, query: &str) -> (u64, Vec<String>) {
     let (status, page) = api(
         &harness.browser,
         "GET",
-        &format!("/api/v1/structures?{query}"),
+        &format!("/api/v1/structures?{query}&sort=alerts"),
         Some(token),
         None,
     )
     .await;
     assert_eq!(status, 200, "{query}: {page}");
+    let alerts: Vec<u64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["form"]["alert_count"].as_u64().unwrap_or(0))
+        .collect();
+    assert!(
+        alerts.windows(2).all(|w| w[0] >= w[1]),
+        "{query}: alerts {alerts:?}"
+    );
     let finess = page["items"]
         .as_array()
         .unwrap()
