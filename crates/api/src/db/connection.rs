@@ -20,6 +20,12 @@ pub enum DbConnection {
     Postgres(PgConnection),
 }
 
+/// `CAST(… AS int4)` in statements run on either backend: SQLite reads `int4` as an INTEGER type name,
+/// PostgreSQL as its 4-byte integer.
+impl diesel::expression::KnownCastSqlTypeName<MultiBackend> for diesel::sql_types::Integer {
+    const SQL_TYPE_NAME: &'static str = "int4";
+}
+
 /// The database engine behind a URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -155,6 +155,47 @@ fn set_phase(state: &AppState, phase: &str) {
         .unwrap();
 }
 
+/// PostgreSQL: the stamp every read takes first (whose match serves the cached document) is one
+/// prepared statement, kept by the connection and reused: reading it again prepares nothing more. (SQL
+/// literals in it once made diesel prepare it anew at each read: the form GET fell from about 6,300
+/// to 2,200 requests/s in `scripts/bench-api.sh`.)
+#[actix_web::test]
+async fn postgres_the_stamp_of_a_read_is_prepared_once() {
+    use diesel::sql_types::BigInt;
+    use tdb_api::auth::principal::StructureScope;
+    use tdb_api::db::repo::forms;
+
+    let Some(db) = TestDb::postgres() else { return };
+    let state = world(&db, "collecte");
+    let mut conn = state.pool.get().unwrap();
+    let scope = StructureScope::Structures(vec![EHPAD.to_owned()]);
+    let count = |conn: &mut tdb_api::db::DbConnection, filter: &str| -> i64 {
+        diesel::select(diesel::dsl::sql::<BigInt>(&format!(
+            "(SELECT count(*) FROM pg_prepared_statements{filter})"
+        )))
+        .get_result(conn)
+        .unwrap()
+    };
+    let stamp = forms::stamp(&mut conn, &scope, YEAR, EHPAD).unwrap().unwrap();
+    let prepared = count(&mut conn, "");
+    for _ in 0..5 {
+        assert_eq!(
+            forms::stamp(&mut conn, &scope, YEAR, EHPAD).unwrap(),
+            Some(stamp.clone())
+        );
+    }
+    assert_eq!(
+        count(&mut conn, ""),
+        prepared,
+        "a read of the stamp prepared a statement again"
+    );
+    assert_eq!(
+        count(&mut conn, " WHERE statement LIKE '%benchmark_snapshots%'"),
+        1,
+        "the stamp's statement is not kept prepared"
+    );
+}
+
 on_both_backends!(
     if_match_star_writes_over_any_version_and_a_stale_tag_still_fails,
     reads_follow_the_writes_of_another_replica,

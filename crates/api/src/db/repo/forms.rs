@@ -2,14 +2,19 @@
 //! on, in one statement), its row, the version lock, and the closing of a campaign's forms.
 
 use chrono::NaiveDateTime;
+use diesel::dsl::{max, sum};
 use diesel::prelude::*;
+use diesel::sql_types::Integer;
 use tdb_domain::contract::FormState;
 
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::stored;
-use crate::db::schema::{campaigns, correction_messages, correction_requests, forms, structures};
+use crate::db::schema::{
+    benchmark_snapshots, campaigns, correction_messages, correction_requests, cpom_contracts, cpom_perimeter,
+    forms, structures,
+};
 
 /// What a form needs to know of its structure.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -199,6 +204,19 @@ pub fn stamp(
         .filter(correction_messages::request_id.eq_any(requests))
         .select(diesel::dsl::max(correction_messages::id))
         .single_value();
+    // The sum of the versions of the structure's CPOM contracts (versions only grow): as `int4` each,
+    // so that the sum is a BIGINT on PostgreSQL too (of BIGINTs it would be NUMERIC).
+    let cpom = cpom_contracts::table
+        .inner_join(cpom_perimeter::table)
+        .filter(cpom_perimeter::structure_finess.eq(finess))
+        .select(sum(cpom_contracts::version.fallible_cast::<Integer>()))
+        .single_value();
+    let reference = benchmark_snapshots::table
+        .filter(benchmark_snapshots::campaign_year.lt(year))
+        .select(max(benchmark_snapshots::campaign_year))
+        .single_value();
+    // No SQL literal anywhere: the statement keeps one text per scope shape, and both backends reuse
+    // its prepared form (a literal makes diesel prepare it again at each read).
     structures::table
         .filter(structures::finess.eq(finess))
         .filter(visible_structures(scope))
@@ -213,30 +231,11 @@ pub fn stamp(
             version,
             previous_version,
             last_message,
-            cpom_contracts_stamp(),
-            reference_campaign(year),
+            cpom,
+            reference,
         ))
         .first(conn)
         .optional()
-}
-
-/// [`FormStamp::cpom`] of the structure of the current `structures` row. A correlated subquery in raw
-/// SQL: diesel types `SUM(BIGINT)` as NUMERIC on PostgreSQL, the cast keeps one type on both backends.
-fn cpom_contracts_stamp()
--> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
-    diesel::dsl::sql(
-        "(SELECT CAST(SUM(c.version) AS BIGINT) FROM cpom_contracts c \
-         JOIN cpom_perimeter p ON p.contract_id = c.id WHERE p.structure_finess = structures.finess)",
-    )
-}
-
-/// [`FormStamp::reference`] of campaign `year` (an integer, formatted into the statement).
-fn reference_campaign(
-    year: i32,
-) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Integer>> {
-    diesel::dsl::sql(&format!(
-        "(SELECT MAX(b.campaign_year) FROM benchmark_snapshots b WHERE b.campaign_year < {year})"
-    ))
 }
 
 /// The form of `finess` for `year`, if it has a row.
