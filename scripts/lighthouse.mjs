@@ -85,6 +85,11 @@ async function audit(browser, name, path) {
         lcp_ms: ms('largest-contentful-paint'),
         tbt_ms: ms('total-blocking-time'),
         si_ms: ms('speed-index'),
+        cls: Math.round((lhr.audits['cumulative-layout-shift']?.numericValue ?? 0) * 1000) / 1000,
+        // What moved: the elements of the largest layout shifts, for a CLS worth looking at.
+        shifted: (lhr.audits['layout-shifts']?.details?.items ?? [])
+            .slice(0, 3)
+            .map((i) => `${i.node?.selector ?? '?'} (${Math.round((i.score ?? 0) * 1000) / 1000})`),
         requests: lhr.audits['network-requests']?.details?.items?.length ?? 0,
         failing,
     };
@@ -110,10 +115,13 @@ const results = [];
 }
 
 fs.writeFileSync(out, JSON.stringify(results, null, 2));
-console.log('| page | performance | accessibility | best practices | FCP (ms) | LCP (ms) | TBT (ms) | SI (ms) | requests | binary audits failed |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| page | performance | accessibility | best practices | FCP (ms) | LCP (ms) | TBT (ms) | SI (ms) | CLS | requests | binary audits failed |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-    console.log(`| ${r.page} | ${r.performance} | ${r.accessibility} | ${r['best-practices']} | ${r.fcp_ms} | ${r.lcp_ms} | ${r.tbt_ms} | ${r.si_ms} | ${r.requests} | ${r.failing.join(', ') || '—'} |`);
+    console.log(`| ${r.page} | ${r.performance} | ${r.accessibility} | ${r['best-practices']} | ${r.fcp_ms} | ${r.lcp_ms} | ${r.tbt_ms} | ${r.si_ms} | ${r.cls} | ${r.requests} | ${r.failing.join(', ') || '—'} |`);
+}
+for (const r of results.filter((r) => r.cls >= 0.1)) {
+    console.log(`layout shifts of ${r.page}: ${r.shifted.join('; ')}`);
 }
 const floors = (process.env.LIGHTHOUSE_FLOORS || '')
     .split(',')
@@ -123,6 +131,12 @@ const floors = (process.env.LIGHTHOUSE_FLOORS || '')
 const below = results.flatMap((r) =>
     floors.filter(([c, floor]) => r[c] < floor).map(([c, floor]) => `${r.page}: ${c} ${r[c]} < ${floor}`),
 );
+// LIGHTHOUSE_CLS_MAX (e.g. 0.1, Google's « good » bound, what `just test` enforces): the most any page
+// may move under the reader while it loads.
+const clsMax = Number(process.env.LIGHTHOUSE_CLS_MAX || 'NaN');
+if (!Number.isNaN(clsMax)) {
+    below.push(...results.filter((r) => r.cls > clsMax).map((r) => `${r.page}: CLS ${r.cls} > ${clsMax} (${r.shifted.join('; ')})`));
+}
 if (below.length > 0) {
     console.error(`lighthouse: below the floors:\n${below.join('\n')}`);
     process.exit(1);

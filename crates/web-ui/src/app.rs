@@ -15,37 +15,43 @@ use crate::session::Session;
 /// The whole web app.
 #[component]
 pub fn App() -> impl IntoView {
-    Session::provide();
+    let session = Session::provide();
     view! {
         <Router>
-            <div class="fr-skiplinks">
-                <nav class="fr-container" role="navigation" aria-label="Accès rapide">
-                    <ul class="fr-skiplinks__list">
-                        <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
-                    </ul>
-                </nav>
-            </div>
-            <Header/>
-            <main id="contenu" class="fr-container fr-my-6w" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=|| view! { <RequireSession><HomePage/></RequireSession> }/>
-                    <Route path=path!("/formulaire/:year/:finess") view=|| signed_in(Page::Form)/>
-                    <Route path=path!("/restitution/:year/:finess") view=|| signed_in(Page::Restitution)/>
-                    <Route path=path!("/fiche/:year/:finess") view=|| signed_in(Page::Fiche)/>
-                    <Route path=path!("/simulation/:year/:finess") view=|| signed_in(Page::Simulation)/>
-                    <Route path=path!("/territoire/:year") view=|| signed_in(Page::Territory)/>
-                    <Route path=path!("/cpom") view=|| signed_in(Page::Contracts)/>
-                    <Route path=path!("/cpom/couverture") view=|| signed_in(Page::Coverage)/>
-                    <Route path=path!("/cpom/comites/:id") view=|| signed_in(Page::Committee)/>
-                    <Route path=path!("/cpom/:id") view=|| signed_in(Page::Contract)/>
-                    <Route path=path!("/utilisateurs") view=|| signed_in(Page::Users)/>
-                    <Route path=path!("/clients-api") view=|| signed_in(Page::Clients)/>
-                    <Route path=path!("/mon-compte") view=|| signed_in(Page::MyAccount)/>
-                    <Route path=path!("/mot-de-passe-oublie") view=|| deferred(Page::ForgotPassword.load())/>
-                    <Route path=path!("/definir-mot-de-passe") view=|| deferred(Page::SetPassword.load())/>
-                </Routes>
-            </main>
-            <Footer/>
+            // While the session resumes, index.html's « Chargement de l'application… » stays; the
+            // header (already with the user's links), the page and the footer then appear at once, so
+            // nothing moves down under the reader (the header growing pushed every page: layout shifts
+            // of 0.26 to 0.35 measured by Lighthouse).
+            <Show when=move || !session.resuming.get()>
+                <div class="fr-skiplinks">
+                    <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+                        <ul class="fr-skiplinks__list">
+                            <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
+                        </ul>
+                    </nav>
+                </div>
+                <Header/>
+                <main id="contenu" class="fr-container fr-my-6w" tabindex="-1">
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=|| view! { <RequireSession><HomePage/></RequireSession> }/>
+                        <Route path=path!("/formulaire/:year/:finess") view=|| signed_in(Page::Form)/>
+                        <Route path=path!("/restitution/:year/:finess") view=|| signed_in(Page::Restitution)/>
+                        <Route path=path!("/fiche/:year/:finess") view=|| signed_in(Page::Fiche)/>
+                        <Route path=path!("/simulation/:year/:finess") view=|| signed_in(Page::Simulation)/>
+                        <Route path=path!("/territoire/:year") view=|| signed_in(Page::Territory)/>
+                        <Route path=path!("/cpom") view=|| signed_in(Page::Contracts)/>
+                        <Route path=path!("/cpom/couverture") view=|| signed_in(Page::Coverage)/>
+                        <Route path=path!("/cpom/comites/:id") view=|| signed_in(Page::Committee)/>
+                        <Route path=path!("/cpom/:id") view=|| signed_in(Page::Contract)/>
+                        <Route path=path!("/utilisateurs") view=|| signed_in(Page::Users)/>
+                        <Route path=path!("/clients-api") view=|| signed_in(Page::Clients)/>
+                        <Route path=path!("/mon-compte") view=|| signed_in(Page::MyAccount)/>
+                        <Route path=path!("/mot-de-passe-oublie") view=|| deferred(Page::ForgotPassword.load())/>
+                        <Route path=path!("/definir-mot-de-passe") view=|| deferred(Page::SetPassword.load())/>
+                    </Routes>
+                </main>
+                <Footer/>
+            </Show>
         </Router>
     }
 }

@@ -130,7 +130,7 @@ pub fn checked_input(
                 {label}
                 {hint.map(|hint| view! { <span class="fr-hint-text">{hint}</span> })}
             </label>
-            <input class="fr-input" class:fr-input--error=move || error.with(Option::is_some) id=id name=name
+            <input class="fr-input" id=id name=name
                 type=kind autocomplete=autocomplete required
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 aria-describedby=move || error.with(Option::is_some).then(|| described.clone())
