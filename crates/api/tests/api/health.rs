@@ -19,3 +19,31 @@ async fn reports_ok_with_backend_and_version(db: TestDb) {
 }
 
 on_both_backends!(reports_ok_with_backend_and_version);
+
+/// The bundled SQLite is built as `.cargo/config.toml` asks (`LIBSQLITE3_FLAGS`): no global allocation
+/// statistics, no page cache shared by every connection — two process-wide mutexes that made the
+/// concurrent reads of `tdb serve` wake each other (the national form GET went from about 5,500 to
+/// 11,000 requests/s in `scripts/bench-api.sh`).
+#[actix_web::test]
+async fn sqlite_is_built_without_its_global_mutexes() {
+    use diesel::sql_types::Text;
+    use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = Text)]
+        compile_options: String,
+    }
+    let mut conn = SqliteConnection::establish(":memory:").unwrap();
+    let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+        .load::<CompileOption>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.compile_options)
+        .collect();
+    assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "{options:?}"
+    );
+}
