@@ -8,6 +8,7 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use parking_lot::{Mutex, MutexGuard};
 
+use super::checkpoint::Checkpointer;
 use super::watch::ChangeWatch;
 use crate::error::ApiError;
 
@@ -72,6 +73,9 @@ pub enum DbError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(String),
+    /// The thread checkpointing SQLite's write-ahead log could not start.
+    #[error("cannot start the WAL checkpoint thread: {0}")]
+    Checkpoint(#[source] std::io::Error),
 }
 
 /// Pool of database connections, aware of its backend.
@@ -83,6 +87,8 @@ pub struct DbPool {
     write_gate: WriteGate,
     /// SQLite only: tells whether anything was committed since a given moment.
     watch: ChangeWatch,
+    /// SQLite only: the thread that checkpoints the write-ahead log (the connections do not).
+    checkpointer: Option<Arc<Checkpointer>>,
 }
 
 /// A connection checked out of the pool.
@@ -122,6 +128,11 @@ impl DbPool {
             work(&mut conn)
         })
         .await?
+    }
+
+    /// How many WAL checkpoints the pool's thread ran (SQLite; `None` on PostgreSQL).
+    pub fn checkpoints(&self) -> Option<u64> {
+        self.checkpointer.as_ref().map(|c| c.count())
     }
 
     /// Checks a connection out of the pool (blocking: call from `web::block`).
@@ -192,7 +203,10 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
         Backend::Sqlite => ChangeWatch::sqlite(&target),
         Backend::Postgres => ChangeWatch::default(),
     };
-    let manager = Manager { backend, target };
+    let manager = Manager {
+        backend,
+        target: target.clone(),
+    };
     // SQLite allows one writer at a time; a small pool avoids lock contention, WAL keeps readers going.
     let max_size = match backend {
         Backend::Sqlite => 8,
@@ -208,11 +222,18 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
     let mut conn = pool.get()?;
     super::run_pending(&mut conn).map_err(|e| DbError::Migration(e.to_string()))?;
     let write_gate = WriteGate((backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))));
+    let checkpointer = match backend {
+        Backend::Sqlite => Some(Arc::new(
+            Checkpointer::start(&target).map_err(DbError::Checkpoint)?,
+        )),
+        Backend::Postgres => None,
+    };
     Ok(DbPool {
         pool,
         backend,
         write_gate,
         watch,
+        checkpointer,
     })
 }
 
@@ -255,11 +276,12 @@ impl ManageConnection for Manager {
                 // upper B-tree levels); the rest comes from the OS's file cache. Both bounds keep the
                 // server's resident memory (heap + mapped pages) under 512 MiB whatever the database's
                 // size: a 1 GiB map of a national database counted 1.2 GiB of mapped pages in `VmHWM`
-                // (docs/imports.md, « Memory »).
+                // (docs/imports.md, « Memory »). Checkpoints: mostly in the pool's thread, a writer's
+                // own only past 10,000 pages (`db::checkpoint`).
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -16384; PRAGMA mmap_size = 67108864;",
+                     PRAGMA cache_size = -16384; PRAGMA mmap_size = 67108864; PRAGMA wal_autocheckpoint = 10000;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

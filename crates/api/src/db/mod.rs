@@ -4,6 +4,7 @@
 //! mistyped PostgreSQL URL cannot silently create an empty SQLite file. Connections come from an r2d2
 //! pool; migrations run before the pool is handed out. SQL lives only in [`repo`].
 
+mod checkpoint;
 mod connection;
 mod migrations;
 pub mod repo;

@@ -47,3 +47,29 @@ async fn sqlite_is_built_without_its_global_mutexes() {
         "{options:?}"
     );
 }
+
+/// SQLite: the pooled connections checkpoint at commit only past 10,000 pages of log (a writer pays for
+/// it rarely, and the log stays bounded); the pool's own thread checkpoints, and keeps doing so.
+#[actix_web::test]
+async fn sqlite_checkpoints_run_in_a_thread_of_their_own() {
+    use diesel::sql_types::Integer;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    #[derive(QueryableByName)]
+    struct AutoCheckpoint {
+        #[diesel(sql_type = Integer)]
+        wal_autocheckpoint: i32,
+    }
+    let db = TestDb::sqlite();
+    let pool = tdb_api::db::connect(db.url()).unwrap();
+    let setting = diesel::sql_query("PRAGMA wal_autocheckpoint")
+        .get_result::<AutoCheckpoint>(&mut pool.get().unwrap())
+        .unwrap();
+    assert_eq!(setting.wal_autocheckpoint, 10_000);
+    let started = pool.checkpoints().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pool.checkpoints().unwrap() < started + 2 {
+        assert!(std::time::Instant::now() < deadline, "no checkpoint in 10 s");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
