@@ -7,6 +7,7 @@
 # LIGHTHOUSE_FLOORS (e.g. "accessibility=100,best-practices=95", what `just test` enforces) makes it fail
 # when a page scores below; `just bench` prints the scores with the performance target as well
 # (LIGHTHOUSE_FLOORS="performance=90,accessibility=100,best-practices=95" to enforce it too).
+# LIGHTHOUSE_CLS_MAX (0.25 in `just test`) fails a page whose content moves more than that while it loads.
 # TDB_RELEASE=1 serves the release build (as `just bench` does): the debug server compresses the wasm
 # slowly enough to weigh on the performance score.
 set -euo pipefail
