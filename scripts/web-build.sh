@@ -50,21 +50,29 @@ mkdir -p "$dist/dsfr"
 mv "$work/pkg" "$dist/$pkg"
 cp "$web/style/app.css" "$dist/$css"
 dsfr=node_modules/@gouvfr/dsfr/dist
+# The icons the CSS references (badges, alerts, links…): without them `/dsfr/icons/…` is a 404.
+cp -r "$dsfr/fonts" "$dsfr/favicon" "$dsfr/icons" "$dist/dsfr/"
 # Only the DSFR the app uses (its core and these components; docs/decisions/008, « DSFR subset »): 494 KB
 # of CSS to parse instead of 717 (61 KB gzipped instead of 92), render-blocking on every page. The
-# components' relative URLs are rewritten for the file's place beside `fonts/` and `icons/`.
+# relative URLs of the core and the components are rewritten for the file's place beside `fonts/` and
+# `icons/`.
 components="button alert badge input form table link header pagination select notice modal footer callout \
 toggle upload skiplink checkbox logo card navigation"
 {
-    sed -e 's|url(\.\./fonts/|url(fonts/|g' "$dsfr/core/core.min.css"
+    sed -e 's|url(\.\./|url(|g' "$dsfr/core/core.min.css"
     for component in $components; do
-        sed -e 's|url(\.\./\.\./icons/|url(icons/|g' "$dsfr/component/$component/$component.min.css"
+        sed -e 's|url(\.\./\.\./|url(|g' "$dsfr/component/$component/$component.min.css"
     done
 } > "$dist/dsfr/dsfr.tdb.min.css"
-# A DSFR class the app starts using whose component is not in the list above fails the build.
+# A DSFR class the app starts using whose component is not in the list above fails the build, and so
+# does a file the subset references (font, icon) that is not beside it.
 python3 - "$dsfr/dsfr.min.css" "$dist/dsfr/dsfr.tdb.min.css" "$web" <<'PY'
 import pathlib, re, sys
 whole, subset, web = (pathlib.Path(a) for a in sys.argv[1:])
+absent = sorted({u for u in re.findall(r'url\("?([^")]+)"?\)', subset.read_text())
+                 if not u.startswith("data:") and not (subset.parent / u).is_file()})
+if absent:
+    sys.exit("web-build: files referenced by dsfr.tdb.min.css are missing: " + ", ".join(absent))
 used = set()
 for path in [*web.joinpath("src").rglob("*.rs"), web / "index.html", *web.joinpath("style").glob("*.css")]:
     used.update(re.findall(r"fr-[a-z0-9]+(?:[-_]{1,2}[a-z0-9]+)*", path.read_text()))
@@ -73,8 +81,6 @@ missing = sorted((used & defined(whole)) - defined(subset))
 if missing:
     sys.exit("web-build: DSFR classes used but left out of dsfr.tdb.min.css (add their component): " + ", ".join(missing))
 PY
-# The icons the CSS references (badges, alerts, links…): without them `/dsfr/icons/…` is a 404.
-cp -r "$dsfr/fonts" "$dsfr/favicon" "$dsfr/icons" "$dist/dsfr/"
 # The files each group of pages loads (its split module and the chunks it shares with other groups), read
 # from the loader wasm-split wrote: index.html preloads those of the page it opens on, beside the main
 # module, instead of after it has started (docs/decisions/008, « Preloading the page's group »).
