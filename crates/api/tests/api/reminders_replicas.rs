@@ -14,10 +14,11 @@ use chrono::Utc;
 use diesel::prelude::*;
 use tdb_api::db::repo::forms::FormRow;
 use tdb_api::db::repo::users::{self, NewUser};
-use tdb_api::db::schema::{campaigns, mail_outbox, reminders_sent, structures};
+use tdb_api::db::schema::{campaigns, mail_outbox, reminders_sent};
 use tdb_api::services::notifications::reminders::paris_today;
 use tdb_domain::contract::FormState;
 
+use crate::imports_fixtures::many_structures;
 use crate::mail_smtp::SmtpServer;
 use crate::support::fixtures::{insert_campaign, small_world};
 use crate::support::{TestDb, serve, state};
@@ -54,7 +55,7 @@ impl Drop for Replica {
     }
 }
 
-/// The world: the small world plus `EXTRA` structures of managing body 590000001, one person each
+/// The world: the small world plus `EXTRA` EHPAD of the Nord (`imports_fixtures::many_structures`), one person each
 /// (and one for each small-world structure), campaign 2024 in collecte closing in 60 days (no
 /// reminder due yet). Returns the FINESS expected to be reminded, with their person.
 fn seed(db: &TestDb) -> BTreeMap<String, String> {
@@ -70,26 +71,7 @@ fn seed(db: &TestDb) -> BTreeMap<String, String> {
         "620000011".to_owned(),
         "750000011".to_owned(),
     ];
-    for n in 0..EXTRA {
-        let f = format!("5901{n:05}");
-        diesel::insert_into(structures::table)
-            .values((
-                structures::finess.eq(&f),
-                structures::name.eq(format!("Structure {f}")),
-                structures::category.eq("ehpad"),
-                structures::organisation_finess.eq("590000001"),
-                structures::department_code.eq("59"),
-                structures::region_code.eq("32"),
-                structures::city.eq("Lille"),
-                structures::competence.eq("ARS_CD"),
-                structures::opening_date.eq(Some("2001-01-01")),
-                structures::active.eq(true),
-                structures::version.eq(1_i64),
-            ))
-            .execute(&mut conn)
-            .unwrap();
-        finess.push(f);
-    }
+    finess.extend(many_structures(&setup, EXTRA));
     let mut expected = BTreeMap::new();
     let mut forms = Vec::new();
     for (n, f) in finess.iter().enumerate() {

@@ -77,6 +77,30 @@ impl CategoryReference {
     }
 }
 
+/// The compiled references of the forms of one campaign, by category and region, each built on first
+/// use: what a batch of forms (an import, the refresh after a freeze) evaluates against.
+#[derive(Default)]
+pub struct ByGroup(HashMap<(String, String), Option<OutlierReference>>);
+
+impl ByGroup {
+    /// The reference of a form of campaign `year` (whose catalogue is `catalogue`) of a structure of
+    /// `category` in `region`; `None` when no campaign before it is frozen.
+    pub fn get(
+        &mut self,
+        conn: &mut DbConnection,
+        (year, catalogue): (i32, &Catalogue),
+        category: &str,
+        region: &str,
+    ) -> Result<Option<&OutlierReference>, ApiError> {
+        let key = (category.to_owned(), region.to_owned());
+        if !self.0.contains_key(&key) {
+            let compiled = for_campaign(conn, year, category)?.map(|r| r.compiled(catalogue, region));
+            self.0.insert(key.clone(), compiled);
+        }
+        Ok(self.0.get(&key).and_then(Option::as_ref))
+    }
+}
+
 type Key = (i32, NaiveDateTime, String);
 
 static MEMO: LazyLock<Mutex<HashMap<Key, Arc<CategoryReference>>>> =

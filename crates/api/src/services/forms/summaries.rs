@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use tdb_domain::{OutlierReference, catalogue_for};
+use tdb_domain::catalogue_for;
 
 use super::view::refresh_cache;
 use crate::db::DbConnection;
@@ -34,7 +34,7 @@ pub fn refresh_after_freeze(conn: &mut DbConnection, frozen: i32) -> Result<usiz
 fn refresh_campaign(conn: &mut DbConnection, year: i32) -> Result<usize, ApiError> {
     let catalogue = catalogue_for(year)?;
     let rows = forms::of_campaign_with_category(conn, year)?;
-    let mut references: HashMap<(String, String), Option<OutlierReference>> = HashMap::new();
+    let mut references = reference::ByGroup::default();
     let empty = BTreeSet::new();
     let mut changed = 0;
     for chunk in rows.chunks(CHUNK) {
@@ -52,12 +52,7 @@ fn refresh_campaign(conn: &mut DbConnection, year: i32) -> Result<usize, ApiErro
             justified.entry(f).or_default().insert(key);
         }
         for (form, category, region) in chunk {
-            let key = (category.clone(), region.clone());
-            if !references.contains_key(&key) {
-                let compiled =
-                    reference::for_campaign(conn, year, category)?.map(|r| r.compiled(catalogue, region));
-                references.insert(key.clone(), compiled);
-            }
+            let peers = references.get(conn, (year, catalogue), category, region)?;
             let stored = values
                 .get(&form.structure_finess)
                 .map(Vec::as_slice)
@@ -69,10 +64,7 @@ fn refresh_campaign(conn: &mut DbConnection, year: i32) -> Result<usize, ApiErro
                 &mut fresh,
                 &current,
                 previous.get(&form.structure_finess).map(Vec::as_slice),
-                (
-                    justified.get(&form.structure_finess).unwrap_or(&empty),
-                    references.get(&key).and_then(Option::as_ref),
-                ),
+                (justified.get(&form.structure_finess).unwrap_or(&empty), peers),
             )?;
             if fresh != *form {
                 forms::set_summary(conn, &fresh)?;

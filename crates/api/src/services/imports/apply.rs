@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::NaiveDateTime;
 use serde_json::json;
 use tdb_domain::contract::FormState;
-use tdb_domain::{Catalogue, FormValues, OutlierReference};
+use tdb_domain::{Catalogue, FormValues};
 
 use super::Context;
 use super::batch::{FormPlan, State, Write};
@@ -50,7 +50,7 @@ pub fn write(
     drop(span);
     let span = tracing::trace_span!("import.recompute").entered();
     let empty = BTreeSet::new();
-    let mut references: HashMap<(String, String), Option<OutlierReference>> = HashMap::new();
+    let mut references = reference::ByGroup::default();
     let mut forms = Vec::with_capacity(plans.len());
     for plan in &plans {
         let structure = state
@@ -68,21 +68,18 @@ pub fn write(
         }
         form.version += 1;
         form.updated_at = now;
-        let key = (structure.category.clone(), structure.region.clone());
-        if !references.contains_key(&key) {
-            let compiled = reference::for_campaign(conn, ctx.year, &structure.category)?
-                .map(|r| r.compiled(ctx.catalogue, &structure.region));
-            references.insert(key.clone(), compiled);
-        }
+        let peers = references.get(
+            conn,
+            (ctx.year, ctx.catalogue),
+            &structure.category,
+            &structure.region,
+        )?;
         refresh_cache(
             (ctx.catalogue, &structure.category),
             &mut form,
             &current,
             previous.get(&plan.finess).map(Vec::as_slice),
-            (
-                justified.get(&plan.finess).unwrap_or(&empty),
-                references.get(&key).and_then(Option::as_ref),
-            ),
+            (justified.get(&plan.finess).unwrap_or(&empty), peers),
         )?;
         forms.push(form);
     }
