@@ -114,6 +114,65 @@ async fn levels_match_the_api(harness: &Harness, benchmark: &Value) -> (usize, u
     (expected.len(), withheld)
 }
 
+/// The rows of the structures' table, by FINESS.
+const ROWS: &str = "return [...document.querySelectorAll('[data-testid=structures-table] tbody tr')]
+    .map(tr => tr.dataset.finess);";
+
+async fn rows_shown(harness: &Harness) -> Vec<String> {
+    let rows = harness.browser.execute(ROWS, vec![]).await.unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Rows per page of the structures' table (`territory::PER_PAGE` of the web app).
+const PER_PAGE: usize = 20;
+
+/// Every category of the scope: the table shows `PER_PAGE` rows a page, the caption counts them all and the
+/// pager goes to the next page (other rows) and back; then the first category again.
+async fn every_structure_a_page_at_a_time(harness: &Harness) {
+    let b = &harness.browser;
+    let select = wait_css(b, "[data-testid=filter-category]").await.unwrap();
+    let first = select.prop("value").await.unwrap().unwrap_or_default();
+    select.select_by_value("").await.unwrap();
+    wait_text(b, "[data-testid=structures-table] caption", ", page 1 sur ").await;
+    let caption = text(b, "[data-testid=structures-table] caption").await;
+    let total: usize = caption
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(','))
+        .and_then(|(n, _)| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count in « {caption} »"));
+    assert!(total > PER_PAGE, "{caption}");
+    let page_one = rows_shown(harness).await;
+    assert_eq!(page_one.len(), PER_PAGE, "{caption}");
+    click(b, "[data-testid=pager-next]").await;
+    wait_text(b, "[data-testid=pager-current]", "Page 2 sur").await;
+    let page_two = rows_shown(harness).await;
+    assert_eq!(page_two.len(), (total - PER_PAGE).min(PER_PAGE));
+    assert!(
+        page_two.iter().all(|f| !page_one.contains(f)),
+        "page 2 repeats page 1"
+    );
+    click(b, "[data-testid=pager-prev]").await;
+    wait_text(b, "[data-testid=pager-current]", "Page 1 sur").await;
+    assert_eq!(rows_shown(harness).await, page_one);
+    check_page(b, "tableau de bord territorial, toutes catégories").await;
+    wait_css(b, "[data-testid=filter-category]")
+        .await
+        .unwrap()
+        .select_by_value(&first)
+        .await
+        .unwrap();
+    wait_until(
+        b,
+        &format!("document.querySelector('[data-testid=filter-category]').value === '{first}'"),
+        "the first category again",
+    )
+    .await;
+}
+
 #[actix_web::test]
 async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
     let harness = Harness::start_with_demo().await.unwrap_or_else(|e| panic!("{e}"));
@@ -133,6 +192,7 @@ async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
     wait_css(b, "[data-testid=progress] tbody tr").await.unwrap();
     shot(&harness, "territory").await;
     check_page(b, "tableau de bord territorial").await;
+    every_structure_a_page_at_a_time(&harness).await;
 
     // Sorting by an indicator whose values the current order (by name) does not already sort.
     let codes: Vec<String> = b
@@ -175,6 +235,9 @@ async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
     let values: Vec<Option<f64>> = column(&harness, &code).await.iter().map(|(_, v)| *v).collect();
     assert!(is_sorted(&values, false), "{code} descending: {values:?}");
     shot(&harness, "territory-sorted").await;
+    // Ascending again: the structure ranked first is on the first page.
+    click(b, &button).await;
+    wait_until(b, &sorted_condition(&code, "ascending"), "ascending sort again").await;
     // The export of the same filters is fetched with the token and handed to the browser.
     click(b, "[data-testid=export]").await;
     wait_text(b, "[data-testid=export-done]", "L'export est téléchargé").await;

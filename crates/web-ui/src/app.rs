@@ -1,4 +1,4 @@
-//! The application shell: session, header, router, footer. The shell, the login, home and not-found
+//! The application shell: session, the header's links, router, footer. The shell, the login, home and not-found
 //! pages are in the first download; every other page is in a chunk loaded when first visited
 //! ([`crate::pages::lazy`], docs/decisions/008-route-splitting.md).
 
@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::{footer::Footer, header::Header};
+use crate::components::{footer::Footer, header::HeaderLinks};
 use crate::pages::home::HomePage;
 use crate::pages::lazy::{Page, deferred};
 use crate::pages::{login::RequireSession, not_found::NotFoundPage};
@@ -18,19 +18,12 @@ pub fn App() -> impl IntoView {
     let session = Session::provide();
     view! {
         <Router>
-            // While the session resumes, index.html's « Chargement de l'application… » stays; the
-            // header (already with the user's links), the page and the footer then appear at once, so
-            // nothing moves down under the reader (the header growing pushed every page: layout shifts
-            // of 0.26 to 0.35 measured by Lighthouse).
+            // The header is index.html's, painted before the app downloaded. While the session resumes,
+            // its « Chargement de l'application… » stays; the user's links, the page and the footer then
+            // appear at once, so nothing moves down under the reader (the header growing pushed every
+            // page: layout shifts of 0.26 to 0.35 measured by Lighthouse).
             <Show when=move || !session.resuming.get()>
-                <div class="fr-skiplinks">
-                    <nav class="fr-container" role="navigation" aria-label="Accès rapide">
-                        <ul class="fr-skiplinks__list">
-                            <li><a class="fr-link" href="#contenu">"Contenu"</a></li>
-                        </ul>
-                    </nav>
-                </div>
-                <Header/>
+                <HeaderLinks/>
                 <main id="contenu" class="fr-container fr-my-6w" tabindex="-1">
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=|| view! { <RequireSession><HomePage/></RequireSession> }/>

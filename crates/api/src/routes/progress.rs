@@ -25,7 +25,8 @@ pub struct ProgressParams {
 /// `esms`), one row per department or region, and a total: structures, count per form state (a
 /// structure without a form is `non_commence`), mean completion rate (no form counts as 0), share at or
 /// above the campaign's completion threshold, share validated. With `by=region`, regions are ranked by
-/// mean completion among the regions listed (1 = best; equal means share a rank).
+/// mean completion among the regions listed (1 = best; equal means share a rank). `categories` counts the
+/// structures of the scope per category (catalogue code and label, in the catalogue's order).
 #[utoipa::path(
     tag = "campaigns",
     params(("year" = i32, Path, description = "Campaign year N.", example = 2024), ProgressParams),

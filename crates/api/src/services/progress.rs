@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use tdb_domain::contract::{CampaignProgress, FormState, StateCounts, TerritoryLevel, TerritoryProgress};
+use tdb_domain::contract::{
+    CampaignProgress, CategoryCount, FormState, StateCounts, TerritoryLevel, TerritoryProgress,
+};
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
@@ -125,13 +127,38 @@ pub fn progress(
     if by == TerritoryLevel::Region {
         rank_by_mean(&mut territories);
     }
+    let categories = categories(year, repo::progress::by_category(conn, &principal.scope)?)?;
     Ok(CampaignProgress {
         campaign: year,
         by,
         threshold_percent: threshold,
         territories,
         total: total.into_row(None, "Total".to_owned(), None),
+        categories,
     })
+}
+
+/// The counts per category code, named and ordered by the catalogue of campaign `year` (a code it
+/// does not know comes last, named by itself).
+fn categories(year: i32, counts: Vec<(String, i64)>) -> Result<Vec<CategoryCount>, ApiError> {
+    let catalogue = tdb_domain::catalogue_for(year).map_err(ApiError::from)?;
+    let defs = catalogue.categories();
+    let mut named: Vec<(usize, CategoryCount)> = counts
+        .into_iter()
+        .map(|(code, n)| {
+            let def = defs.iter().enumerate().find(|(_, c)| c.code.as_str() == code);
+            let position = def.map(|(i, _)| i);
+            let label = def.map_or_else(|| code.clone(), |(_, c)| c.label.clone());
+            let count = CategoryCount {
+                code,
+                label,
+                structures: u64::try_from(n).unwrap_or(0),
+            };
+            (position.unwrap_or(usize::MAX), count)
+        })
+        .collect();
+    named.sort_by(|a, b| (a.0, &a.1.code).cmp(&(b.0, &b.1.code)));
+    Ok(named.into_iter().map(|(_, c)| c).collect())
 }
 
 #[cfg(test)]

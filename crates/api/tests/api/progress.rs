@@ -314,6 +314,64 @@ async fn national_figures_match_an_independent_computation(db: TestDb) {
     assert_eq!(body["total"]["states"]["non_commence"], 7);
 }
 
+/// The category of each structure of [`WORLD`] (`small_world` and [`world`]'s own).
+fn category_of(finess: &str) -> &'static str {
+    match finess {
+        "590000011" | "750000011" => "ehpad",
+        "590000021" | "130000011" => "ime",
+        "620000011" => "eanm",
+        "620000021" => "ssiad",
+        "770000011" => "mas",
+        "670000011" => "esat",
+        other => panic!("{other} is not in the world"),
+    }
+}
+
+/// `categories` of a progress report: `(code, label, structures)` of the caller's scope, in the
+/// catalogue's order (EHPAD, IME, ESAT, MAS, EANM, SSIAD…), named by the catalogue.
+async fn the_categories_of_the_scope_are_counted_in_the_catalogue_order(db: TestDb) {
+    let state = state(&db);
+    world(&state);
+    let app = app(state.clone()).await;
+    let catalogue = tdb_domain::catalogue_for(2024).unwrap();
+    let cases: [(Who, Visible); 3] = [
+        (Who::National, |_| true),
+        (Who::Ars("32"), |r| r.2 == "32" && r.3 != "CD"),
+        (Who::PartnerWrite, |_| false),
+    ];
+    for (who, visible) in cases {
+        let mut expected: Vec<(String, String, u64)> = Vec::new();
+        for def in catalogue.categories() {
+            let n = WORLD
+                .iter()
+                .filter(|r| visible(r) && category_of(r.0) == def.code.as_str())
+                .count() as u64;
+            if n > 0 {
+                expected.push((def.code.to_string(), def.label.clone(), n));
+            }
+        }
+        for uri in [
+            "/api/v1/campaigns/2024/progress",
+            "/api/v1/campaigns/2024/progress?by=region",
+        ] {
+            let body = get(&app, &state, who, uri).await;
+            let categories: Vec<(String, String, u64)> = body["categories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    (
+                        c["code"].as_str().unwrap().to_owned(),
+                        c["label"].as_str().unwrap().to_owned(),
+                        c["structures"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(categories, expected, "{who:?} {uri}");
+        }
+    }
+}
+
 async fn scoped_callers_see_their_own_figures(db: TestDb) {
     let state = state(&db);
     world(&state);
@@ -346,5 +404,6 @@ async fn scoped_callers_see_their_own_figures(db: TestDb) {
 on_both_backends!(
     progress_follows_the_roles,
     national_figures_match_an_independent_computation,
-    scoped_callers_see_their_own_figures
+    scoped_callers_see_their_own_figures,
+    the_categories_of_the_scope_are_counted_in_the_catalogue_order
 );

@@ -68,7 +68,7 @@ pub use peer::{
     GroupSpread, IndicatorReference, PeerReference, PeerStats, Position, Summary, WithheldReason,
 };
 pub use problem::{FieldError, Problem};
-pub use progress::{CampaignProgress, StateCounts, TerritoryLevel, TerritoryProgress};
+pub use progress::{CampaignProgress, CategoryCount, StateCounts, TerritoryLevel, TerritoryProgress};
 pub use reference::{Department, Page, PageMeta, Region};
 pub use referential::{FinessJob, FinessRejection, FinessReport};
 pub use simulate::{SimulateRequest, SimulatedIndicator, SimulatedLevel, SimulatedObjective, Simulation};

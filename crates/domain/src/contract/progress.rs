@@ -78,4 +78,21 @@ pub struct CampaignProgress {
     pub territories: Vec<TerritoryProgress>,
     /// All the structures of the caller's scope.
     pub total: TerritoryProgress,
+    /// The categories of the structures of the caller's scope, in the catalogue's order, with how many
+    /// structures each has (the filters of the territory dashboard, its first category the most
+    /// frequent, without downloading every structure's row).
+    #[serde(default)]
+    pub categories: Vec<CategoryCount>,
+}
+
+/// How many structures of the caller's scope are of one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryCount {
+    /// Category code of the catalogue (`ehpad`).
+    pub code: String,
+    /// Its French label in the campaign's catalogue.
+    pub label: String,
+    /// Structures of that category in the caller's scope (at least 1).
+    pub structures: u64,
 }

@@ -9,3 +9,4 @@ pub mod footer;
 pub mod header;
 pub mod pager;
 pub mod progress;
+pub mod stagger;

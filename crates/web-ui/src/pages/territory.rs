@@ -2,19 +2,21 @@
 //! and validation by département, the regions ranked by completion, and the structures of the
 //! scope with their dialogue-level indicators in a table sorted by clicking a column header
 //! (`aria-sort`), filtered by category and département (named: the catalogue's French category labels,
-//! the départements' names), exported as XLSX with the same filters.
+//! the départements' names), shown [`PER_PAGE`] rows at a time, exported as XLSX with the same filters.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use tdb_domain::contract::{CampaignProgress, IndicatorRow, IndicatorTable};
+use tdb_domain::contract::{CampaignProgress, CategoryCount, IndicatorRow, PageMeta};
 use tdb_domain::display::format_indicator;
 
 use crate::api::{self, UiError};
 use crate::components::alert::error_alert;
+use crate::components::pager::{page_count, pager};
 use crate::components::progress::{department_names, progress_table};
 use crate::download;
 use crate::format;
@@ -30,36 +32,38 @@ pub fn TerritoryPage() -> impl IntoView {
         let year = year();
         async move {
             let year = year.ok_or(UiError::Status(404))?;
-            let (departments, regions, table, categories) = futures::join!(
-                api::progress_by_department(year),
-                api::progress_by_region(year),
-                api::indicator_table(year, ""),
-                api::category_labels(year)
-            );
+            let (departments, regions) =
+                futures::join!(api::progress_by_department(year), api::progress_by_region(year));
             let departments = departments?;
             let names = Names {
-                // Without the catalogue, the filter falls back to the codes.
-                categories: categories.unwrap_or_default().into_iter().collect(),
+                categories: departments
+                    .categories
+                    .iter()
+                    .map(|c| (c.code.clone(), c.label.clone()))
+                    .collect(),
                 departments: department_names(&departments),
             };
-            Ok::<_, UiError>((year, departments, regions?, table?, names))
+            Ok::<_, UiError>((year, departments, regions?, names))
         }
     });
     view! {
         <Transition fallback=|| view! { <p role="status">"Chargement du tableau de bord…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((year, departments, regions, table, names)) => view! {
-                        <div data-testid="territory-page">
-                            <h1>{format!("Tableau de bord territorial — campagne {year}")}</h1>
-                            <h2>"Complétude et validation par département"</h2>
-                            {progress_table(departments)}
-                            <h2 class="fr-mt-4w">"Classement des régions par complétude"</h2>
-                            {region_ranking(regions)}
-                            <h2 class="fr-mt-4w">"Indicateurs des structures"</h2>
-                            <Structures year table names/>
-                        </div>
-                    }.into_any(),
+                    Ok((year, departments, regions, names)) => {
+                        let categories = departments.categories.clone();
+                        view! {
+                            <div data-testid="territory-page">
+                                <h1>{format!("Tableau de bord territorial — campagne {year}")}</h1>
+                                <h2>"Complétude et validation par département"</h2>
+                                {progress_table(departments)}
+                                <h2 class="fr-mt-4w">"Classement des régions par complétude"</h2>
+                                {region_ranking(regions)}
+                                <h2 class="fr-mt-4w">"Indicateurs des structures"</h2>
+                                <Structures year categories names/>
+                            </div>
+                        }.into_any()
+                    }
                     Err(error) => view! { <h1>"Tableau de bord territorial"</h1> {error_alert(&error)} }.into_any(),
                 }
             })}
@@ -136,6 +140,10 @@ fn region_ranking(progress: CampaignProgress) -> impl IntoView {
     }
 }
 
+/// Rows of the structures' table on one page: a region's hundreds of structures are sorted and filtered
+/// whole, and drawn a page at a time (drawing them all blocked a slow PC's page for a second).
+pub const PER_PAGE: u32 = 20;
+
 /// A sortable column of the structures' table.
 #[derive(Debug, Clone, PartialEq)]
 enum Column {
@@ -177,50 +185,61 @@ fn filter_query(category: &str, department: &str) -> String {
 }
 
 #[component]
-fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
-    let columns = StoredValue::new(table.columns.clone());
-    let rows = StoredValue::new(table.rows.clone());
-    let mut categories: Vec<String> = table.rows.iter().map(|r| r.category.clone()).collect();
-    categories.sort();
-    categories.dedup();
-    let names = StoredValue::new(names);
-    // The category with the most structures, so that the first view compares like with like.
+fn Structures(year: i32, categories: Vec<CategoryCount>, names: Names) -> impl IntoView {
+    // The category with the most structures (the first in the catalogue's order on a tie), so that the
+    // first view compares like with like.
     let first = categories
         .iter()
-        .max_by_key(|c| table.rows.iter().filter(|r| &r.category == *c).count())
-        .cloned()
+        .fold(None::<&CategoryCount>, |best, c| match best {
+            Some(b) if b.structures >= c.structures => Some(b),
+            _ => Some(c),
+        })
+        .map(|c| c.code.clone())
         .unwrap_or_default();
-    let mut departments: Vec<String> = table.rows.iter().map(|r| r.department.clone()).collect();
-    departments.sort();
-    departments.dedup();
     // Options in the order of their labels.
-    let mut category_options: Vec<(String, String)> = categories
-        .into_iter()
-        .map(|c| {
-            let label = names.with_value(|n| n.category(&c));
-            (c, label)
-        })
-        .collect();
+    let mut category_options: Vec<(String, String)> =
+        categories.into_iter().map(|c| (c.code, c.label)).collect();
     category_options.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut department_options: Vec<(String, String)> = departments
-        .into_iter()
-        .map(|d| {
-            let name = names.with_value(|n| n.department(&d));
-            (d, name)
-        })
+    let mut department_options: Vec<(String, String)> = names
+        .departments
+        .iter()
+        .map(|(code, name)| (code.clone(), name.clone()))
         .collect();
     department_options.sort_by(|a, b| a.1.cmp(&b.1));
+    let names = StoredValue::new(names);
     let category = RwSignal::new(first);
     let department = RwSignal::new(String::new());
     let sort = RwSignal::new((Column::Name, true));
+    // The page shown, from 1; back to the first when the filters or the order change.
+    let page = RwSignal::new(1_u32);
     let export_status = RwSignal::new(None::<Result<(), UiError>>);
     let exporting = RwSignal::new(false);
+    // The rows of the category shown (every structure for « Toutes les catégories »), fetched when it
+    // changes: a region's whole table is hundreds of kilobytes the first view does not need.
+    let query = move || filter_query(&category.get(), "");
+    let table = LocalResource::new(move || {
+        let query = query();
+        async move {
+            let table = api::indicator_table(year, &query).await?;
+            Ok::<_, UiError>((query, Arc::new(table)))
+        }
+    });
+    // The last table fetched (the previous category's while the next one is on its way).
+    let loaded = move || table.get().and_then(Result::ok).map(|(_, table)| table);
+    let failed = move || table.get().and_then(Result::err);
+    let pending = move || match table.get() {
+        None => true,
+        Some(Ok((fetched, _))) => fetched != query(),
+        Some(Err(_)) => false,
+    };
 
     let shown_rows = Memo::new(move |_| {
         let (category, department) = (category.get(), department.get());
         let (column, ascending) = sort.get();
-        let mut list: Vec<IndicatorRow> = rows.with_value(|rows| {
-            rows.iter()
+        let mut list: Vec<IndicatorRow> = loaded().map_or_else(Vec::new, |table| {
+            table
+                .rows
+                .iter()
                 .filter(|r| category.is_empty() || r.category == category)
                 .filter(|r| department.is_empty() || r.department == department)
                 .cloned()
@@ -229,11 +248,27 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
         list.sort_by(|a, b| compare(a, b, &column, ascending).then_with(|| a.finess.cmp(&b.finess)));
         list
     });
+    let meta = move || PageMeta {
+        total: shown_rows.with(Vec::len) as u64,
+        page: page.get(),
+        per_page: PER_PAGE,
+    };
+    let page_rows = Memo::new(move |_| {
+        let skip = (page.get().max(1) - 1) as usize * PER_PAGE as usize;
+        shown_rows.with(|rows| {
+            rows.iter()
+                .skip(skip)
+                .take(PER_PAGE as usize)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
     // Columns with at least one value among the rows shown (a category's own indicators).
     let shown_columns = Memo::new(move |_| {
         let list = shown_rows.get();
-        columns.with_value(|columns| {
-            columns
+        loaded().map_or_else(Vec::new, |table| {
+            table
+                .columns
                 .iter()
                 .filter(|c| {
                     list.iter()
@@ -257,6 +292,7 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
         let click = {
             let column = column.clone();
             move |_| {
+                page.set(1);
                 sort.update(|(current, ascending)| {
                     if *current == column {
                         *ascending = !*ascending;
@@ -298,12 +334,12 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
     };
 
     view! {
-        <p class="fr-text--sm">{frozen_notice(table.frozen_at.as_deref())}</p>
+        <p class="fr-text--sm">{move || loaded().map(|t| frozen_notice(t.frozen_at.as_deref()))}</p>
         <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
             <div class="fr-col-12 fr-col-md-4 fr-select-group">
                 <label class="fr-label" for="filter-category">"Catégorie"</label>
                 <select class="fr-select" id="filter-category" data-testid="filter-category"
-                    on:change=move |ev| category.set(event_target_value(&ev))>
+                    on:change=move |ev| { page.set(1); category.set(event_target_value(&ev)); }>
                     <option value="" selected=move || category.get().is_empty()>"Toutes les catégories"</option>
                     {category_options.into_iter().map(|(c, label)| {
                         let value = c.clone();
@@ -314,7 +350,7 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
             <div class="fr-col-12 fr-col-md-4 fr-select-group">
                 <label class="fr-label" for="filter-department">"Département"</label>
                 <select class="fr-select" id="filter-department" data-testid="filter-department"
-                    on:change=move |ev| department.set(event_target_value(&ev))>
+                    on:change=move |ev| { page.set(1); department.set(event_target_value(&ev)); }>
                     <option value="">"Tous les départements"</option>
                     {department_options.into_iter().map(|(d, name)| view! {
                         <option value=d>{name}</option>
@@ -332,12 +368,18 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
             Ok(()) => view! { <p role="status" data-testid="export-done">"L'export est téléchargé."</p> }.into_any(),
             Err(error) => error_alert(&error).into_any(),
         })}
+        {move || failed().map(|error| error_alert(&error))}
+        {move || pending().then(|| view! {
+            <p class="tdb-loading" role="status" aria-busy="true">"Chargement des structures…"</p>
+        })}
         <div class="fr-table fr-table--no-scroll tdb-wide-table" data-testid="structures-table">
             <table>
-                <caption>{move || format!(
-                    "Structures du périmètre ({}) — cliquez sur un en-tête pour trier",
-                    shown_rows.with(Vec::len)
-                )}</caption>
+                <caption>{move || {
+                    let meta = meta();
+                    let pages = page_count(meta.total, meta.per_page);
+                    let shown = if pages > 1 { format!(", page {} sur {pages}", meta.page) } else { String::new() };
+                    format!("Structures du périmètre ({}{shown}) — cliquez sur un en-tête pour trier", meta.total)
+                }}</caption>
                 <thead>
                     {move || view! {
                         <tr>
@@ -352,7 +394,7 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
                 <tbody>
                     {move || {
                         let columns = shown_columns.get();
-                        shown_rows.get().into_iter().map(|r| {
+                        page_rows.get().into_iter().map(|r| {
                             let cells = columns.iter().map(|c| {
                                 let value = r.values.get(&c.code).copied().flatten();
                                 let text = value.map_or_else(
@@ -378,5 +420,6 @@ fn Structures(year: i32, table: IndicatorTable, names: Names) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {move || pager(meta(), "Pages des structures du périmètre", Callback::new(move |p| page.set(p)))}
     }
 }

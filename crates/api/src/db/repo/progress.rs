@@ -83,6 +83,16 @@ pub fn by_department(
         .collect())
 }
 
+/// `(category code, structures)` of the structures of `scope`, by code.
+pub fn by_category(conn: &mut DbConnection, scope: &StructureScope) -> QueryResult<Vec<(String, i64)>> {
+    structures::table
+        .filter(visible_structures(scope))
+        .group_by(structures::category)
+        .select((structures::category, count_star()))
+        .order(structures::category)
+        .load(conn)
+}
+
 /// Names of every department and region, by code.
 pub fn territory_names(
     conn: &mut DbConnection,
