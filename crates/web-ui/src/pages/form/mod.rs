@@ -68,29 +68,34 @@ async fn load(year: i32, finess: String) -> Result<(FormDocument, Rc<Engine>, St
         api::catalogue_json(year),
         api::structure(&finess)
     );
-    let doc = doc?;
+    let (doc, structure) = (doc?, structure?);
     let catalogue = compile(catalogue?)?;
-    let previous = if doc.previous_campaign_used {
+    // N−1 (when the server used it) and the peer reference are fetched together, not one after the
+    // other: one round trip less before the form shows.
+    let previous = async {
+        if !doc.previous_campaign_used {
+            return Ok(None);
+        }
         let (form, json) = futures::join!(api::form(year - 1, &finess), api::catalogue_json(year - 1));
         let values = form?
             .values
             .into_iter()
             .map(|(code, entry)| (code, entry.value))
             .collect();
-        Some((compile(json?)?, values))
-    } else {
-        None
+        Ok::<_, UiError>(Some((compile(json?)?, values)))
     };
-    let structure = structure?;
+    let (previous, reference) = futures::join!(
+        previous,
+        api::peer_reference(year, &doc.category, &structure.region_code)
+    );
     // No reference (nothing frozen before, or refused): no peer outlier alert, as on the server.
-    let peers = api::peer_reference(year, &doc.category, &structure.region_code)
-        .await
+    let peers = reference
         .ok()
         .map(|reference| OutlierReference::new(&catalogue, &reference));
     let engine = Engine {
         catalogue,
         category: doc.category.clone(),
-        previous,
+        previous: previous?,
         peers,
     };
     Ok((doc, Rc::new(engine), structure))
