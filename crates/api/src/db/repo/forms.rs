@@ -268,6 +268,25 @@ pub fn lock(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<boo
     Ok(n == 1)
 }
 
+/// Takes the write lock of a form (first statement of a write transaction) and reads its row; `None`
+/// when the form has no row yet. PostgreSQL: one `SELECT … FOR UPDATE` (no new row version, one round
+/// trip); SQLite: [`lock`] then [`find`].
+pub fn lock_row(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<Option<FormRow>> {
+    if let DbConnection::Postgres(c) = conn {
+        return forms::table
+            .find((year, finess))
+            .select(FormRow::as_select())
+            .for_update()
+            .first(c)
+            .optional();
+    }
+    if lock(conn, year, finess)? {
+        find(conn, year, finess)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Inserts the row of a form unless one exists; returns whether it inserted.
 pub fn create(conn: &mut DbConnection, row: &FormRow) -> QueryResult<bool> {
     let n = crate::on_backend!(conn, c => diesel::insert_into(forms::table)

@@ -73,14 +73,7 @@ pub fn lock(
     target: &Target,
     if_match: &IfMatch,
 ) -> Result<Option<FormRow>, ApiError> {
-    let row = if forms::lock(conn, target.year, target.finess())? {
-        Some(
-            forms::find(conn, target.year, target.finess())?
-                .ok_or_else(|| ApiError::Internal("locked form vanished".to_owned()))?,
-        )
-    } else {
-        None
-    };
+    let row = forms::lock_row(conn, target.year, target.finess())?;
     if_match.check(row.as_ref().map_or(0, |r| r.version))?;
     Ok(row)
 }
