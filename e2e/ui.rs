@@ -96,6 +96,16 @@ pub async fn type_into(browser: &Client, css: &str, value: &str) {
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
 }
 
+/// Chooses the option `value` of the select matching `css`, as a user would.
+pub async fn select(browser: &Client, css: &str, value: &str) {
+    wait_css(browser, css)
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
 /// Signs in through the login page shown in place of any protected page.
 pub async fn sign_in(browser: &Client, email: &str, password: &str) {
     type_into(browser, "#login-email", email).await;

@@ -17,7 +17,9 @@ use tdb_domain::catalogue_for;
 use tdb_domain::contract::IndicatorUnit;
 use tdb_domain::display::format_indicator;
 use tdb_e2e::Harness;
-use tdb_e2e::ui::{api, api_token, check_page, click, sign_in, text, wait_css, wait_text, wait_until};
+use tdb_e2e::ui::{
+    api, api_token, check_page, click, select, sign_in, text, wait_css, wait_text, wait_until,
+};
 
 const YEAR: i32 = 2024;
 const FINESS: &str = "591000005";
@@ -121,15 +123,6 @@ fn no_raw_code(options: &[(String, String)], what: &str) {
     }
 }
 
-async fn select(harness: &Harness, css: &str, value: &str) {
-    wait_css(&harness.browser, css)
-        .await
-        .unwrap()
-        .select_by_value(value)
-        .await
-        .unwrap();
-}
-
 #[actix_web::test]
 async fn an_officer_filters_and_pages_the_queue_and_reads_names_and_shared_scales() {
     let harness = Harness::start_with_demo().await.unwrap_or_else(|e| panic!("{e}"));
@@ -171,7 +164,7 @@ async fn an_officer_filters_and_pages_the_queue_and_reads_names_and_shared_scale
     // Paging: a state whose forms fill more than one page, then its second page.
     let mut paged = None;
     for state in ["attente", "soumis", "valide", "correction_demandee"] {
-        select(&harness, "#queue-state", state).await;
+        select(&harness.browser, "#queue-state", state).await;
         let query = match state {
             "attente" => "form_state=soumis&awaiting=me".to_owned(),
             other => format!("form_state={other}"),
@@ -202,7 +195,7 @@ async fn an_officer_filters_and_pages_the_queue_and_reads_names_and_shared_scale
     check_page(b, "file d'examen, page 2").await;
 
     // Filters: département then category narrow the list as the API does, back on page 1.
-    select(&harness, "#queue-department", "59").await;
+    select(&harness.browser, "#queue-department", "59").await;
     let rows = queue_rows(&harness, &["department=59", "page=1"]).await;
     let (total_59, expected) = api_page(
         &harness,
@@ -228,7 +221,7 @@ async fn an_officer_filters_and_pages_the_queue_and_reads_names_and_shared_scale
         cells.is_empty() || cells == BTreeSet::from(["Nord".to_owned()]),
         "{cells:?}"
     );
-    select(&harness, "#queue-category", "ehpad").await;
+    select(&harness.browser, "#queue-category", "ehpad").await;
     let rows = queue_rows(&harness, &["department=59", "category=ehpad"]).await;
     let (_, expected) = api_page(
         &harness,

@@ -14,7 +14,7 @@
 use serde_json::Value;
 use tdb_e2e::Harness;
 use tdb_e2e::ui::{
-    api, api_token, check_page, click, sign_in, sign_out, text, wait_css, wait_text, wait_until,
+    api, api_token, check_page, click, select, sign_in, sign_out, text, wait_css, wait_text, wait_until,
 };
 
 const YEAR: i32 = 2024;
@@ -134,9 +134,14 @@ const PER_PAGE: usize = 20;
 /// pager goes to the next page (other rows) and back; then the first category again.
 async fn every_structure_a_page_at_a_time(harness: &Harness) {
     let b = &harness.browser;
-    let select = wait_css(b, "[data-testid=filter-category]").await.unwrap();
-    let first = select.prop("value").await.unwrap().unwrap_or_default();
-    select.select_by_value("").await.unwrap();
+    let first = wait_css(b, "[data-testid=filter-category]")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    select(b, "[data-testid=filter-category]", "").await;
     wait_text(b, "[data-testid=structures-table] caption", ", page 1 sur ").await;
     let caption = text(b, "[data-testid=structures-table] caption").await;
     let total: usize = caption
@@ -159,12 +164,7 @@ async fn every_structure_a_page_at_a_time(harness: &Harness) {
     wait_text(b, "[data-testid=pager-current]", "Page 1 sur").await;
     assert_eq!(rows_shown(harness).await, page_one);
     check_page(b, "tableau de bord territorial, toutes catégories").await;
-    wait_css(b, "[data-testid=filter-category]")
-        .await
-        .unwrap()
-        .select_by_value(&first)
-        .await
-        .unwrap();
+    select(b, "[data-testid=filter-category]", &first).await;
     wait_until(
         b,
         &format!("document.querySelector('[data-testid=filter-category]').value === '{first}'"),
@@ -337,12 +337,7 @@ async fn authorities_compare_structures_and_a_structure_reads_its_fiche() {
         .min_by_key(|c| (count(c), *c))
         .unwrap()
         .to_owned();
-    wait_css(b, "[data-testid=filter-category]")
-        .await
-        .unwrap()
-        .select_by_value(&smallest)
-        .await
-        .unwrap();
+    select(b, "[data-testid=filter-category]", &smallest).await;
     let small = rows
         .iter()
         .filter(|r| r["category"] == smallest.as_str())
