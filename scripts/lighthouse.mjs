@@ -67,6 +67,11 @@ async function audit(browser, name, path) {
         if (!lhr.runtimeError) break;
         console.error(`lighthouse: ${name}, attempt ${attempt}: ${lhr.runtimeError.code}`);
     }
+    // LIGHTHOUSE_REPORTS=DIR keeps each page's whole report (DIR/<page>.json) to see where the time goes.
+    if (process.env.LIGHTHOUSE_REPORTS) {
+        fs.mkdirSync(process.env.LIGHTHOUSE_REPORTS, { recursive: true });
+        fs.writeFileSync(`${process.env.LIGHTHOUSE_REPORTS}/${name}.json`, JSON.stringify(lhr));
+    }
     const scores = Object.fromEntries(
         categories.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
     );

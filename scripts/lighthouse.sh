@@ -8,6 +8,7 @@
 # when a page scores below; `just bench` prints the scores with the performance target as well
 # (LIGHTHOUSE_FLOORS="performance=90,accessibility=100,best-practices=95" to enforce it too).
 # LIGHTHOUSE_CLS_MAX (0.25 in `just test`) fails a page whose content moves more than that while it loads.
+# LIGHTHOUSE_REPORTS=DIR keeps each page's whole Lighthouse report in DIR/<page>.json (long tasks, bytes).
 # TDB_RELEASE=1 serves the release build (as `just bench` does): the debug server compresses the wasm
 # slowly enough to weigh on the performance score.
 set -euo pipefail
