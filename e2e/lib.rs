@@ -212,19 +212,28 @@ impl Harness {
 /// `Network.getAllCookies` through chromedriver. Each cookie as DevTools describes it (`name`, `value`,
 /// `path`, `httpOnly`, `sameSite`…).
 pub async fn all_cookies(browser: &Client) -> Result<Vec<serde_json::Value>, HarnessError> {
-    let answer = browser
-        .issue_cmd(Cdp {
-            cmd: "Network.getAllCookies",
-        })
-        .await
-        .map_err(|e| err("DevTools cookies")(&e))?;
+    let answer = devtools(browser, "Network.getAllCookies", serde_json::json!({})).await?;
     Ok(answer["cookies"].as_array().cloned().unwrap_or_default())
 }
 
-/// A Chrome DevTools command without parameters, sent through chromedriver.
+/// Sends the Chrome DevTools command `cmd` with `params` through chromedriver; answers its result
+/// (e.g. `Network.emulateNetworkConditions` to load the app as on a slow line).
+pub async fn devtools(
+    browser: &Client,
+    cmd: &'static str,
+    params: serde_json::Value,
+) -> Result<serde_json::Value, HarnessError> {
+    browser
+        .issue_cmd(Cdp { cmd, params })
+        .await
+        .map_err(|e| err(cmd)(&e))
+}
+
+/// A Chrome DevTools command, sent through chromedriver.
 #[derive(Debug)]
 struct Cdp {
     cmd: &'static str,
+    params: serde_json::Value,
 }
 
 impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
@@ -236,7 +245,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({"cmd": self.cmd, "params": {}});
+        let body = serde_json::json!({"cmd": self.cmd, "params": self.params});
         (http::Method::POST, Some(body.to_string()))
     }
 }

@@ -16,8 +16,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         pending.set(true);
         error.set(None);
         spawn_local(async move {
@@ -28,6 +27,23 @@ pub fn LoginPage() -> impl IntoView {
             pending.set(false);
         });
     };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit();
+    };
+    // What was typed into the login form of index.html while the app downloaded comes into this one.
+    Effect::new(move || {
+        if let Some(typed) = boot::take() {
+            email.set(typed.email);
+            password.set(typed.password);
+            if let Some(id) = typed.focused {
+                boot::focus(id);
+            }
+            if typed.submitted {
+                submit();
+            }
+        }
+    });
 
     view! {
         <h1>"Connexion"</h1>
@@ -99,5 +115,108 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
         }>
             {children()}
         </Show>
+    }
+}
+
+/// The login form `index.html` shows before the app has downloaded (`#demarrage-connexion`), taken over
+/// by the app's when it mounts.
+mod boot {
+    use wasm_bindgen::JsCast;
+    use web_sys::{HtmlElement, HtmlInputElement};
+
+    /// What the person did in the form of `index.html`.
+    pub struct Typed {
+        pub email: String,
+        pub password: String,
+        /// The app's field matching the one that had the focus.
+        pub focused: Option<&'static str>,
+        /// « Se connecter » was clicked.
+        pub submitted: bool,
+    }
+
+    /// Reads the form of `index.html`, then removes it (the password must not linger in the page);
+    /// `None` when it was not shown (a session to resume, a public page) or is gone already.
+    pub fn take() -> Option<Typed> {
+        let document = web_sys::window()?.document()?;
+        let boot = document.get_element_by_id("tdb-demarrage")?;
+        let shown = document
+            .get_element_by_id("demarrage-connexion")
+            .is_some_and(|c| !c.has_attribute("hidden"));
+        let value = |id: &str| {
+            document
+                .get_element_by_id(id)
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default()
+        };
+        let typed = shown.then(|| {
+            let focused = document.active_element().map(|e| e.id());
+            Typed {
+                email: value("demarrage-email"),
+                password: value("demarrage-password"),
+                focused: match focused.as_deref() {
+                    Some("demarrage-email") => Some("login-email"),
+                    Some("demarrage-password") => Some("login-password"),
+                    _ => None,
+                },
+                submitted: document
+                    .get_element_by_id("demarrage-formulaire")
+                    .is_some_and(|f| f.has_attribute("data-envoye")),
+            }
+        });
+        boot.remove();
+        typed
+    }
+
+    /// Puts the focus on the app's field `id`, the caret after what was typed.
+    pub fn focus(id: &str) {
+        let field = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The login form `index.html` paints before the app says and asks what the app's says, with the
+    /// same DSFR markup (so that nothing moves when the app's replaces it).
+    #[test]
+    fn index_html_shows_the_same_login_form_as_the_app() {
+        let html = include_str!("../../index.html");
+        let source = include_str!("login.rs");
+        let app = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+        for expected in [
+            "<h1>\"Connexion\"</h1>|<h1>Connexion</h1>",
+            "<form class=\"tdb-login\"|<form class=\"tdb-login\"",
+            "\"Identifiez-vous avec votre adresse électronique professionnelle\"|>Identifiez-vous avec votre adresse électronique professionnelle<",
+            "\"Adresse électronique\"|>Adresse électronique<",
+            "\"Format attendu : nom@domaine.fr\"|>Format attendu : nom@domaine.fr<",
+            "\"Mot de passe\"|>Mot de passe<",
+            "\"Mot de passe oublié ?\"|>Mot de passe oublié ?<",
+            "\"Se connecter\"|>Se connecter<",
+            "type=\"email\"|type=\"email\"",
+            "autocomplete=\"username\"|autocomplete=\"username\"",
+            "autocomplete=\"current-password\"|autocomplete=\"current-password\"",
+            "href=\"/mot-de-passe-oublie\"|href=\"/mot-de-passe-oublie\"",
+            "<legend class=\"fr-fieldset__legend\">|<legend class=\"fr-fieldset__legend\">",
+        ] {
+            let (in_app, in_html) = expected.split_once('|').unwrap_or_default();
+            assert!(app.contains(in_app), "the app's login form lacks {in_app}");
+            assert!(html.contains(in_html), "index.html's login form lacks {in_html}");
+        }
+        // The app takes over the fields and the form by these names.
+        for id in [
+            "demarrage-email",
+            "demarrage-password",
+            "demarrage-formulaire",
+            "demarrage-connexion",
+        ] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "index.html lacks #{id}");
+            assert!(app.contains(&format!("\"{id}\"")), "the app does not read #{id}");
+        }
     }
 }

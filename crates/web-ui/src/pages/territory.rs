@@ -46,7 +46,13 @@ pub fn TerritoryPage() -> impl IntoView {
             Ok::<_, UiError>((year, departments, regions?, names))
         }
     });
+    // The title depends on the address only: it paints before the figures arrive.
+    let title = move || match year() {
+        Some(year) => format!("Tableau de bord territorial — campagne {year}"),
+        None => "Tableau de bord territorial".to_owned(),
+    };
     view! {
+        <h1>{title}</h1>
         <Transition fallback=|| view! { <p role="status">"Chargement du tableau de bord…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
@@ -54,7 +60,6 @@ pub fn TerritoryPage() -> impl IntoView {
                         let categories = departments.categories.clone();
                         view! {
                             <div data-testid="territory-page">
-                                <h1>{format!("Tableau de bord territorial — campagne {year}")}</h1>
                                 <h2>"Complétude et validation par département"</h2>
                                 {progress_table(departments)}
                                 <h2 class="fr-mt-4w">"Classement des régions par complétude"</h2>
@@ -64,7 +69,7 @@ pub fn TerritoryPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                    Err(error) => view! { <h1>"Tableau de bord territorial"</h1> {error_alert(&error)} }.into_any(),
+                    Err(error) => error_alert(&error).into_any(),
                 }
             })}
         </Transition>

@@ -43,31 +43,45 @@ pub fn FormPage() -> impl IntoView {
             )
         })
     };
+    // The structure comes on its own: its name titles the page as soon as it is known, before the
+    // form, the catalogues and their evaluation (the largest text of the page paints early on a slow
+    // line and PC).
+    let structure = LocalResource::new(move || {
+        let (_, finess) = target();
+        async move { api::structure(&finess).await }
+    });
     let loaded = LocalResource::new(move || {
         let (year, finess) = target();
         async move {
             let year = year.ok_or(UiError::Status(404))?;
-            load(year, finess).await
+            load(year, finess, async move { structure.await }).await
         }
     });
+    let title = move || match (target().0, structure.get()) {
+        (Some(year), Some(Ok(structure))) => format!("{} — campagne {year}", structure.name),
+        (Some(year), _) => format!("Formulaire — campagne {year}"),
+        (None, _) => "Formulaire".to_owned(),
+    };
     view! {
+        <h1>{title}</h1>
         <Transition fallback=|| view! { <p role="status" aria-busy="true" class="tdb-loading">"Chargement du formulaire…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
                     Ok((doc, engine, structure)) => view! { <FormView doc engine structure/> }.into_any(),
-                    Err(error) => view! { <h1>"Formulaire"</h1> {error_alert(&error)} }.into_any(),
+                    Err(error) => error_alert(&error).into_any(),
                 }
             })}
         </Transition>
     }
 }
 
-async fn load(year: i32, finess: String) -> Result<(FormDocument, Rc<Engine>, Structure), UiError> {
-    let (doc, catalogue, structure) = futures::join!(
-        api::form(year, &finess),
-        api::catalogue_json(year),
-        api::structure(&finess)
-    );
+async fn load(
+    year: i32,
+    finess: String,
+    structure: impl Future<Output = Result<Structure, UiError>>,
+) -> Result<(FormDocument, Rc<Engine>, Structure), UiError> {
+    let (doc, catalogue, structure) =
+        futures::join!(api::form(year, &finess), api::catalogue_json(year), structure);
     let (doc, structure) = (doc?, structure?);
     let catalogue = compile(catalogue?)?;
     // N−1 (when the server used it) and the peer reference are fetched together, not one after the
@@ -110,10 +124,8 @@ fn FormView(doc: FormDocument, engine: Rc<Engine>, structure: Structure) -> impl
     let session = use_session();
     let ctx = FormCtx::new(doc, engine, session.role(), session.email());
     leave_guard::guard(move || ctx.writable() && ctx.dirty());
-    let title = format!("{} — campagne {}", structure.name, ctx.year);
     view! {
         <div data-testid="form-page">
-            <h1>{title}</h1>
             <p class="fr-text--sm">
                 {format!("FINESS {} — {} — {}", structure.finess, structure.city, structure.department_name)}
                 " "
