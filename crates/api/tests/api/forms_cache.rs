@@ -196,7 +196,98 @@ async fn postgres_the_stamp_of_a_read_is_prepared_once() {
     );
 }
 
+/// A `PATCH` reads only what the form has: without justifications, open correction requests or CPOM
+/// contracts (its stamp says so, read with the scope check), none of their tables is read again
+/// (statements counted with diesel's instrumentation); once the form has a justification, it is read
+/// and the answered document carries it.
+async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use tdb_api::auth::{Claims, Principal, Role};
+    use tdb_api::db::schema::justifications;
+    use tdb_api::services::forms;
+    use tdb_api::services::if_match::IfMatch;
+    use tdb_domain::contract::FormPatch;
+
+    let state = world(&db, "collecte");
+    let mut claims = Claims::new("direction@esms.test", Role::Esms);
+    claims.structures = vec![EHPAD.to_owned()];
+    let principal = Principal::from_claims(claims);
+    let statements = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut conn = state.pool.get().unwrap();
+    let log = Arc::clone(&statements);
+    let counter: Box<dyn Instrumentation> = Box::new(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            log.lock().unwrap().push(query.to_string());
+        }
+    });
+    conn.set_instrumentation(counter);
+    let mut write = |admissions: i64| {
+        statements.lock().unwrap().clear();
+        let patch: FormPatch = serde_json::from_value(json!({"values": {"admissions": admissions}})).unwrap();
+        let gate = state.pool.write_gate();
+        let patched =
+            forms::patch(&mut conn, &gate, &principal, (YEAR, EHPAD), &IfMatch::Any, &patch).unwrap();
+        let read: Vec<String> = statements.lock().unwrap().clone();
+        (patched, read)
+    };
+    // Whether a statement names `table` (quoted as PostgreSQL or SQLite quote it).
+    let names =
+        |q: &str, table: &str| q.contains(&format!("\"{table}\"")) || q.contains(&format!("`{table}`"));
+    // Every statement but the stamp's (the only one reading `structures`) naming `table`.
+    let reading = |read: &[String], table: &str| -> usize {
+        read.iter()
+            .filter(|q| !names(q, "structures") && names(q, table))
+            .count()
+    };
+
+    let (patched, read) = write(10);
+    assert_eq!(patched.document.values["admissions"].value, json!(10));
+    for table in [
+        "justifications",
+        "correction_requests",
+        "cpom_perimeter",
+        "benchmark_snapshots",
+    ] {
+        assert_eq!(
+            reading(&read, table),
+            0,
+            "{table} read by a patch of a form without any: {read:#?}"
+        );
+    }
+    assert_eq!(
+        reading(&read, "form_values"),
+        2,
+        "the values read, then the one updated: {read:#?}"
+    );
+
+    diesel::insert_into(justifications::table)
+        .values((
+            justifications::campaign_year.eq(YEAR),
+            justifications::structure_finess.eq(EHPAD),
+            justifications::control_key.eq("variation_annuelle.taux_occupation"),
+            justifications::text.eq("Travaux dans une aile pendant six mois."),
+            justifications::author.eq("direction@esms.test"),
+            justifications::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(&mut *state.pool.get().unwrap())
+        .unwrap();
+    let (patched, read) = write(11);
+    assert_eq!(reading(&read, "justifications"), 1, "{read:#?}");
+    assert_eq!(
+        patched
+            .document
+            .justifications
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ["variation_annuelle.taux_occupation"]
+    );
+}
+
 on_both_backends!(
+    a_patch_reads_only_what_the_form_has,
     if_match_star_writes_over_any_version_and_a_stale_tag_still_fails,
     reads_follow_the_writes_of_another_replica,
 );

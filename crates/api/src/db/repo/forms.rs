@@ -9,11 +9,12 @@ use tdb_domain::contract::FormState;
 
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
+use crate::db::repo::corrections;
 use crate::db::repo::scope::visible_structures;
 use crate::db::repo::stored;
 use crate::db::schema::{
     benchmark_snapshots, campaigns, correction_messages, correction_requests, cpom_contracts, cpom_perimeter,
-    forms, structures,
+    forms, justifications, structures,
 };
 
 /// What a form needs to know of its structure.
@@ -54,6 +55,19 @@ pub struct FormStamp {
     /// The last campaign before this one whose figures are frozen: the reference of the peer outlier
     /// flags (a campaign frozen since moves it).
     pub reference: Option<i32>,
+}
+
+/// What a write of a form may skip reading, read in the statement of its stamp
+/// ([`stamp_for_write`]); true of the form at the stamp's version (writing justifications or
+/// correction requests bumps it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct FormFacts {
+    /// When the stamp's reference campaign was frozen (what its kept figures are keyed by).
+    pub reference_frozen_at: Option<NaiveDateTime>,
+    /// Whether the form has justifications.
+    pub justified: bool,
+    /// Whether the form has open correction requests.
+    pub open_requests: bool,
 }
 
 /// A stored form.
@@ -177,50 +191,44 @@ pub fn campaign_phase(conn: &mut DbConnection, year: i32) -> QueryResult<Option<
         .optional()
 }
 
-/// The stamp of the form of `finess` for `year`, if `scope` sees the structure.
-pub fn stamp(
-    conn: &mut DbConnection,
-    scope: &StructureScope,
-    year: i32,
-    finess: &str,
-) -> QueryResult<Option<FormStamp>> {
-    let phase = campaigns::table
-        .find(year)
-        .select(campaigns::phase)
-        .single_value();
-    let version = forms::table
-        .find((year, finess))
-        .select(forms::version)
-        .single_value();
-    let previous_version = forms::table
-        .find((year.saturating_sub(1), finess))
-        .select(forms::version)
-        .single_value();
-    let requests = correction_requests::table
-        .filter(correction_requests::campaign_year.eq(year))
-        .filter(correction_requests::structure_finess.eq(finess))
-        .select(correction_requests::id);
-    let last_message = correction_messages::table
-        .filter(correction_messages::request_id.eq_any(requests))
-        .select(diesel::dsl::max(correction_messages::id))
-        .single_value();
-    // The sum of the versions of the structure's CPOM contracts (versions only grow): as `int4` each,
-    // so that the sum is a BIGINT on PostgreSQL too (of BIGINTs it would be NUMERIC).
-    let cpom = cpom_contracts::table
-        .inner_join(cpom_perimeter::table)
-        .filter(cpom_perimeter::structure_finess.eq(finess))
-        .select(sum(cpom_contracts::version.fallible_cast::<Integer>()))
-        .single_value();
-    let reference = benchmark_snapshots::table
-        .filter(benchmark_snapshots::campaign_year.lt(year))
-        .select(max(benchmark_snapshots::campaign_year))
-        .single_value();
-    // No SQL literal anywhere: the statement keeps one text per scope shape, and both backends reuse
-    // its prepared form (a literal makes diesel prepare it again at each read).
-    structures::table
-        .filter(structures::finess.eq(finess))
-        .filter(visible_structures(scope))
-        .select((
+/// The columns of a form's stamp ([`FormStamp`]), for the structure `finess` of the query they are
+/// selected from. No SQL literal anywhere: the statement keeps one text per scope shape, and both
+/// backends reuse its prepared form (a literal makes diesel prepare it again at each read).
+macro_rules! stamp_columns {
+    ($year:expr, $finess:expr) => {{
+        let (year, finess): (i32, &str) = ($year, $finess);
+        let phase = campaigns::table
+            .find(year)
+            .select(campaigns::phase)
+            .single_value();
+        let version = forms::table
+            .find((year, finess))
+            .select(forms::version)
+            .single_value();
+        let previous_version = forms::table
+            .find((year.saturating_sub(1), finess))
+            .select(forms::version)
+            .single_value();
+        let requests = correction_requests::table
+            .filter(correction_requests::campaign_year.eq(year))
+            .filter(correction_requests::structure_finess.eq(finess))
+            .select(correction_requests::id);
+        let last_message = correction_messages::table
+            .filter(correction_messages::request_id.eq_any(requests))
+            .select(diesel::dsl::max(correction_messages::id))
+            .single_value();
+        // The sum of the versions of the structure's CPOM contracts (versions only grow): as `int4`
+        // each, so that the sum is a BIGINT on PostgreSQL too (of BIGINTs it would be NUMERIC).
+        let cpom = cpom_contracts::table
+            .inner_join(cpom_perimeter::table)
+            .filter(cpom_perimeter::structure_finess.eq(finess))
+            .select(sum(cpom_contracts::version.fallible_cast::<Integer>()))
+            .single_value();
+        let reference = benchmark_snapshots::table
+            .filter(benchmark_snapshots::campaign_year.lt(year))
+            .select(max(benchmark_snapshots::campaign_year))
+            .single_value();
+        (
             (
                 structures::finess,
                 structures::category,
@@ -233,6 +241,55 @@ pub fn stamp(
             last_message,
             cpom,
             reference,
+        )
+    }};
+}
+
+/// The stamp of the form of `finess` for `year`, if `scope` sees the structure.
+pub fn stamp(
+    conn: &mut DbConnection,
+    scope: &StructureScope,
+    year: i32,
+    finess: &str,
+) -> QueryResult<Option<FormStamp>> {
+    structures::table
+        .filter(structures::finess.eq(finess))
+        .filter(visible_structures(scope))
+        .select(stamp_columns!(year, finess))
+        .first(conn)
+        .optional()
+}
+
+/// The stamp of the form of `finess` for `year` with what a write may skip reading, in one statement,
+/// if `scope` sees the structure (reads keep the shorter [`stamp`]).
+pub fn stamp_for_write(
+    conn: &mut DbConnection,
+    scope: &StructureScope,
+    year: i32,
+    finess: &str,
+) -> QueryResult<Option<(FormStamp, FormFacts)>> {
+    let reference_frozen_at = benchmark_snapshots::table
+        .filter(benchmark_snapshots::campaign_year.lt(year))
+        .order(benchmark_snapshots::campaign_year.desc())
+        .select(benchmark_snapshots::frozen_at)
+        .single_value();
+    let justified = diesel::dsl::exists(
+        justifications::table
+            .filter(justifications::campaign_year.eq(year))
+            .filter(justifications::structure_finess.eq(finess)),
+    );
+    let open_requests = diesel::dsl::exists(
+        correction_requests::table
+            .filter(correction_requests::campaign_year.eq(year))
+            .filter(correction_requests::structure_finess.eq(finess))
+            .filter(correction_requests::status.eq(corrections::OPEN)),
+    );
+    structures::table
+        .filter(structures::finess.eq(finess))
+        .filter(visible_structures(scope))
+        .select((
+            stamp_columns!(year, finess),
+            (reference_frozen_at, justified, open_requests),
         ))
         .first(conn)
         .optional()

@@ -7,7 +7,7 @@ use tdb_domain::{Catalogue, catalogue_for};
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
-use crate::db::repo::forms::{self, FormRow, FormStamp, StructureContext};
+use crate::db::repo::forms::{self, FormFacts, FormRow, FormStamp, StructureContext};
 use crate::error::{ApiError, ProblemCode};
 use crate::services::if_match::IfMatch;
 
@@ -24,6 +24,8 @@ pub struct Target {
     pub catalogue: &'static Catalogue,
     /// The form's stamp, read with the scope check (before any row of the form).
     pub stamp: FormStamp,
+    /// What a write may skip reading, read with the stamp ([`locate_for_write`]; `None` for reads).
+    pub facts: Option<FormFacts>,
 }
 
 impl Target {
@@ -41,11 +43,39 @@ pub fn locate(
     year: i32,
     finess: &str,
 ) -> Result<Target, ApiError> {
+    let found = forms::stamp(conn, &principal.scope, year, finess)?;
+    target(conn, year, finess, found.map(|stamp| (stamp, None)))
+}
+
+/// [`locate`] for a write of values: the same statement also reads the form's [`FormFacts`].
+pub fn locate_for_write(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    year: i32,
+    finess: &str,
+) -> Result<Target, ApiError> {
+    let found = forms::stamp_for_write(conn, &principal.scope, year, finess)?;
+    target(
+        conn,
+        year,
+        finess,
+        found.map(|(stamp, facts)| (stamp, Some(facts))),
+    )
+}
+
+/// The target of a stamp `found` (with its facts), or the 404 telling which of the campaign or the
+/// structure is missing.
+fn target(
+    conn: &mut DbConnection,
+    year: i32,
+    finess: &str,
+    found: Option<(FormStamp, Option<FormFacts>)>,
+) -> Result<Target, ApiError> {
     let campaign_not_found = || ApiError::NotFound {
         code: ProblemCode::CampaignNotFound,
         detail: format!("La campagne {year} n'existe pas."),
     };
-    let Some(stamp) = forms::stamp(conn, &principal.scope, year, finess)? else {
+    let Some((stamp, facts)) = found else {
         if forms::campaign_phase(conn, year)?.is_none() {
             return Err(campaign_not_found());
         }
@@ -62,6 +92,7 @@ pub fn locate(
         structure: stamp.structure.clone(),
         catalogue,
         stamp,
+        facts,
     })
 }
 

@@ -11,7 +11,7 @@ use super::access::{self, Target};
 use super::journal;
 use super::restamp;
 use super::rules;
-use super::view::{self, Context};
+use super::view::{self, Context, Reads};
 use crate::auth::{Principal, Role};
 use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::forms::{FormRow, FormStamp};
@@ -56,6 +56,8 @@ struct Written {
     stored: Vec<ValueRow>,
     context: Context,
     evaluation: Option<EvaluationResult>,
+    /// What the document may skip: the stamp holds when the plan made before the lock was written.
+    reads: Reads,
 }
 
 /// The checked values of a patch: typed values and the errors found without the database.
@@ -87,7 +89,7 @@ pub fn patch(
         0
     };
     loop {
-        let target = access::locate(conn, principal, year, finess)?;
+        let target = access::locate_for_write(conn, principal, year, finess)?;
         principal.require_role(&[Role::Esms, Role::Og], "modifier un formulaire")?;
         match attempt(conn, gate, principal, &target, if_match, patch) {
             Err(ApiError::PreconditionFailed) if retries > 0 => retries -= 1,
@@ -110,7 +112,8 @@ fn attempt(
     patch: &FormPatch,
 ) -> Result<Patched, ApiError> {
     let checked = validate(target, patch);
-    let context = Context::load(conn, target)?;
+    // Planned on the stamp's word; used only if the form is still at the stamp's version under its lock.
+    let context = Context::load(conn, target, Reads::AtStamp)?;
     let now = access::now();
     let current = values::load(conn, target.year, target.finess())?;
     let planned = plan(target, principal, &context, current, checked.clone(), patch, now);
@@ -132,7 +135,7 @@ fn attempt(
     let version = written.row.as_ref().map(|r| r.version);
     let document = view::assemble(
         conn,
-        target,
+        (target, written.reads),
         written.row.as_ref(),
         written.stored,
         written.context,
@@ -165,10 +168,10 @@ fn write(
 ) -> Result<Written, ApiError> {
     let row = access::lock(conn, target, if_match)?;
     rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
-    let (context, plan) = if row.as_ref().map(|r| r.version) == target.stamp.version {
-        (speculation.context, speculation.planned?)
+    let (context, plan, reads) = if row.as_ref().map(|r| r.version) == target.stamp.version {
+        (speculation.context, speculation.planned?, Reads::AtStamp)
     } else {
-        let context = Context::load(conn, target)?;
+        let context = Context::load(conn, target, Reads::All)?;
         let current = values::load(conn, target.year, target.finess())?;
         let plan = plan(
             target,
@@ -179,7 +182,7 @@ fn write(
             patch,
             now,
         )?;
-        (context, plan)
+        (context, plan, Reads::All)
     };
     let Some(evaluation) = plan.evaluation else {
         return Ok(Written {
@@ -187,6 +190,7 @@ fn write(
             stored: plan.stored,
             context,
             evaluation: None,
+            reads,
         });
     };
     let mut row = match row {
@@ -222,6 +226,7 @@ fn write(
         stored: plan.stored,
         context,
         evaluation: Some(evaluation),
+        reads,
     })
 }
 

@@ -16,7 +16,7 @@ use super::previous;
 use super::rules;
 use crate::db::DbConnection;
 use crate::db::repo::corrections::{self, CorrectionRow};
-use crate::db::repo::forms::FormRow;
+use crate::db::repo::forms::{FormFacts, FormRow};
 use crate::db::repo::justifications::{self, JustificationRow};
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
@@ -42,9 +42,9 @@ pub fn explained_document(
     row: Option<&FormRow>,
 ) -> Result<FormDocument, ApiError> {
     let stored = values::load(conn, target.year, target.finess())?;
-    let context = Context::load(conn, target)?;
+    let context = Context::load(conn, target, Reads::All)?;
     let evaluation = context.evaluate_explained(target, &stored)?;
-    assemble(conn, target, row, stored, context, evaluation)
+    assemble(conn, (target, Reads::All), row, stored, context, evaluation)
 }
 
 /// The document of `target` whose values are `stored` (sorted by item code), reading the rest.
@@ -54,9 +54,29 @@ pub fn document_with(
     row: Option<&FormRow>,
     stored: Vec<ValueRow>,
 ) -> Result<FormDocument, ApiError> {
-    let context = Context::load(conn, target)?;
+    let context = Context::load(conn, target, Reads::All)?;
     let evaluation = context.evaluate(target, &stored)?;
-    assemble(conn, target, row, stored, context, evaluation)
+    assemble(conn, (target, Reads::All), row, stored, context, evaluation)
+}
+
+/// What the reads of a form's document may skip on the word of its stamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// The rows are those of the stamp's version (a write that found the form, under its lock, still at
+    /// that version: justifications and correction requests bump it): what the stamp and the facts read
+    /// with it say the form does not have (justifications, open correction requests, CPOM contracts)
+    /// is not read.
+    AtStamp,
+    /// Everything is read: the rows may be newer than the stamp.
+    All,
+}
+
+impl Reads {
+    /// Whether a read that `absent` says has nothing to find is skipped: only at the stamp's version of
+    /// a write, which read the form's facts.
+    fn skips(self, target: &Target, absent: impl Fn(&FormFacts) -> bool) -> bool {
+        self == Self::AtStamp && target.facts.as_ref().is_some_and(absent)
+    }
 }
 
 /// What a form's evaluation reads besides its values: its justifications, when the structure had a
@@ -69,10 +89,15 @@ pub struct Context {
 }
 
 impl Context {
-    /// Reads the context of the form of `target`.
-    pub fn load(conn: &mut DbConnection, target: &Target) -> Result<Self, ApiError> {
+    /// Reads the context of the form of `target` (its justifications unless `reads` trusts the stamp
+    /// saying there are none).
+    pub fn load(conn: &mut DbConnection, target: &Target, reads: Reads) -> Result<Self, ApiError> {
         let (year, finess) = (target.year, target.finess());
-        let justifications = justifications::load(conn, year, finess)?;
+        let justifications = if reads.skips(target, |f| !f.justified) {
+            Vec::new()
+        } else {
+            justifications::load(conn, year, finess)?
+        };
         let previous = match target.stamp.previous_version {
             Some(version) => Some(previous::evaluation(
                 (year.saturating_sub(1), finess, version),
@@ -137,21 +162,26 @@ impl Context {
     }
 }
 
-/// The reference of the peer outlier flags of the form of `target`, when a campaign before it is frozen.
+/// The reference of the peer outlier flags of the form of `target`, when a campaign before it is frozen
+/// (the one the stamp of a write names: its figures are kept in the process, read once per freeze).
 fn peer_reference(conn: &mut DbConnection, target: &Target) -> Result<Option<OutlierReference>, ApiError> {
-    if target.stamp.reference.is_none() {
+    let Some(frozen) = target.stamp.reference else {
         return Ok(None);
-    }
+    };
     let structure = &target.structure;
-    Ok(reference::for_campaign(conn, target.year, &structure.category)?
-        .map(|r| r.compiled(target.catalogue, &structure.region)))
+    let figures = match target.facts.and_then(|f| f.reference_frozen_at) {
+        Some(at) => Some(reference::of_frozen(conn, (frozen, at), &structure.category)?),
+        None => reference::for_campaign(conn, target.year, &structure.category)?,
+    };
+    Ok(figures.map(|r| r.compiled(target.catalogue, &structure.region)))
 }
 
 /// The document of `target` from its row, values, context and their `evaluation` (see
-/// [`Context::evaluate`]); reads the open correction requests and their threads.
+/// [`Context::evaluate`]); reads the open correction requests and their threads, and the CPOM
+/// contracts of its alerts (unless `reads` trusts the stamp saying there are none).
 pub fn assemble(
     conn: &mut DbConnection,
-    target: &Target,
+    (target, reads): (&Target, Reads),
     row: Option<&FormRow>,
     stored: Vec<ValueRow>,
     context: Context,
@@ -162,8 +192,16 @@ pub fn assemble(
         _ => state_of(row),
     };
     let (year, finess) = (target.year, target.finess());
-    let cpom_alerts = prefill::form_alerts(conn, year, finess, &stored)?;
-    let open = corrections::open_of_form(conn, year, finess)?;
+    let cpom_alerts = if reads.skips(target, |_| target.stamp.cpom.is_none()) {
+        Vec::new()
+    } else {
+        prefill::form_alerts(conn, year, finess, &stored)?
+    };
+    let open = if reads.skips(target, |f| !f.open_requests) {
+        Vec::new()
+    } else {
+        corrections::open_of_form(conn, year, finess)?
+    };
     let corrections = with_messages(conn, open)?;
     let required = rules::required_authorities(&target.structure.competence);
     let validated = validations(row);
