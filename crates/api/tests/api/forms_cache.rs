@@ -286,6 +286,62 @@ async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
     );
 }
 
+/// The audit entry and the event of a write of one value are single-row INSERTs that PostgreSQL keeps
+/// prepared: appended again, no statement is prepared again (a batch INSERT is parsed each time).
+#[actix_web::test]
+async fn postgres_one_audit_entry_and_one_event_are_inserted_by_prepared_statements() {
+    use diesel::sql_types::BigInt;
+    use tdb_api::db::repo::audit::{self, NewAuditEntry};
+    use tdb_api::db::repo::events::{self, NewEvent};
+
+    let Some(db) = TestDb::postgres() else { return };
+    let state = world(&db, "collecte");
+    let mut conn = state.pool.get().unwrap();
+    let count = |conn: &mut tdb_api::db::DbConnection, table: &str| -> i64 {
+        diesel::select(diesel::dsl::sql::<BigInt>(&format!(
+            "(SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO \"{table}\"%')"
+        )))
+        .get_result(conn)
+        .unwrap()
+    };
+    let now = Utc::now().naive_utc();
+    let entry = NewAuditEntry {
+        at: now,
+        actor: "direction@esms.test".to_owned(),
+        channel: "web".to_owned(),
+        action: "value_set".to_owned(),
+        campaign_year: Some(YEAR),
+        structure_finess: Some(EHPAD.to_owned()),
+        item_code: Some("admissions".to_owned()),
+        old_value: None,
+        new_value: Some("10".to_owned()),
+        detail: None,
+    };
+    let event = NewEvent {
+        event_type: "form.values_changed".to_owned(),
+        campaign_year: Some(YEAR),
+        structure_finess: None,
+        actor: "direction@esms.test".to_owned(),
+        actor_role: "esms".to_owned(),
+        at: now,
+        payload: "{}".to_owned(),
+    };
+    for _ in 0..3 {
+        audit::append(&mut conn, std::slice::from_ref(&entry)).unwrap();
+        events::append(&mut conn, std::slice::from_ref(&event)).unwrap();
+    }
+    assert_eq!(
+        count(&mut conn, "audit_log"),
+        1,
+        "the audit entry's INSERT is not kept prepared"
+    );
+    assert_eq!(
+        count(&mut conn, "events"),
+        1,
+        "the event's INSERT is not kept prepared"
+    );
+}
+
 on_both_backends!(
     a_patch_reads_only_what_the_form_has,
     if_match_star_writes_over_any_version_and_a_stale_tag_still_fails,

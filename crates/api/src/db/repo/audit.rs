@@ -8,7 +8,7 @@ use crate::db::schema::audit_log;
 
 /// An audit entry to append.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditEntry {
     /// When.
     pub at: NaiveDateTime,
@@ -86,6 +86,13 @@ const BATCH: usize = 1000;
 
 /// Appends entries, in order.
 pub fn append(conn: &mut DbConnection, entries: &[NewAuditEntry]) -> QueryResult<()> {
+    // One row (a form's write of one value, the common case): a single-row INSERT, whose statement
+    // PostgreSQL keeps prepared (`None` binds NULL, the columns' default); a batch's text depends on
+    // its size, so it is parsed and planned each time.
+    if let [row] = entries {
+        return crate::on_backend!(conn, c => diesel::insert_into(audit_log::table).values(row).execute(c))
+            .map(drop);
+    }
     for chunk in entries.chunks(BATCH) {
         crate::on_backend!(conn, c => diesel::insert_into(audit_log::table).values(chunk).execute(c))?;
     }

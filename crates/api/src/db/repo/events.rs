@@ -22,7 +22,7 @@ use crate::db::schema::{events, structures};
 
 /// An event to append.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = events)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct NewEvent {
     /// Stable type (`form.values_changed`…).
     pub event_type: String,
@@ -69,6 +69,13 @@ const BATCH: usize = 1000;
 
 /// Appends events, in order, in the caller's transaction.
 pub fn append(conn: &mut DbConnection, new: &[NewEvent]) -> QueryResult<()> {
+    // One row (a form's write of one value, the common case): a single-row INSERT, whose statement
+    // PostgreSQL keeps prepared (`None` binds NULL, the columns' default); a batch's text depends on
+    // its size, so it is parsed and planned each time.
+    if let [row] = new {
+        return crate::on_backend!(conn, c => diesel::insert_into(events::table).values(row).execute(c))
+            .map(drop);
+    }
     for chunk in new.chunks(BATCH) {
         crate::on_backend!(conn, c => diesel::insert_into(events::table).values(chunk).execute(c))?;
     }
