@@ -43,23 +43,22 @@ pub fn FormPage() -> impl IntoView {
             )
         })
     };
-    // The structure comes on its own: its name titles the page as soon as it is known, before the
-    // form, the catalogues and their evaluation (the largest text of the page paints early on a slow
-    // line and PC).
-    let structure = LocalResource::new(move || {
-        let (_, finess) = target();
-        async move { api::structure(&finess).await }
-    });
+    // The structure's name titles the page as soon as its request answers, before the form, the
+    // catalogues and their evaluation (the largest text of the page paints early on a slow line and
+    // PC). A signal set by the load, not a resource it awaits: awaiting one would load the form again
+    // when the structure arrives.
+    let name = RwSignal::new(None::<String>);
     let loaded = LocalResource::new(move || {
         let (year, finess) = target();
         async move {
+            name.set(None);
             let year = year.ok_or(UiError::Status(404))?;
-            load(year, finess, async move { structure.await }).await
+            load(year, finess, name).await
         }
     });
-    let title = move || match (target().0, structure.get()) {
-        (Some(year), Some(Ok(structure))) => format!("{} — campagne {year}", structure.name),
-        (Some(year), _) => format!("Formulaire — campagne {year}"),
+    let title = move || match (target().0, name.get()) {
+        (Some(year), Some(name)) => format!("{name} — campagne {year}"),
+        (Some(year), None) => format!("Formulaire — campagne {year}"),
         (None, _) => "Formulaire".to_owned(),
     };
     view! {
@@ -75,11 +74,19 @@ pub fn FormPage() -> impl IntoView {
     }
 }
 
+/// Loads what the page shows; `name` gets the structure's name as soon as it is known.
 async fn load(
     year: i32,
     finess: String,
-    structure: impl Future<Output = Result<Structure, UiError>>,
+    name: RwSignal<Option<String>>,
 ) -> Result<(FormDocument, Rc<Engine>, Structure), UiError> {
+    let structure = async {
+        let structure = api::structure(&finess).await;
+        if let Ok(structure) = &structure {
+            name.set(Some(structure.name.clone()));
+        }
+        structure
+    };
     let (doc, catalogue, structure) =
         futures::join!(api::form(year, &finess), api::catalogue_json(year), structure);
     let (doc, structure) = (doc?, structure?);
