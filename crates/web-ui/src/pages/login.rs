@@ -208,6 +208,13 @@ mod tests {
             assert!(app.contains(in_app), "the app's login form lacks {in_app}");
             assert!(html.contains(in_html), "index.html's login form lacks {in_html}");
         }
+        // The early form shows only where the app would show its login page: without the session hint
+        // the app itself reads.
+        let hint = format!("localStorage.getItem(\"{}\") === \"1\"", crate::session::HINT);
+        assert!(
+            html.contains(&hint),
+            "index.html does not read the session hint: {hint}"
+        );
         // The app takes over the fields and the form by these names.
         for id in [
             "demarrage-email",
