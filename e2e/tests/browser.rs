@@ -235,15 +235,107 @@ async fn the_dsfr_icons_the_css_uses_load_and_a_missing_file_is_a_404() {
     harness.stop().await;
 }
 
-/// On a slow line the login form is there before the app (index.html paints it): the person types and
-/// clicks « Se connecter » while the wasm downloads, and the app, once mounted, takes what was typed
-/// and the click, and signs in: nothing typed is lost, nothing is typed twice.
+/// On a slow line the login form is there before the app (index.html paints it): the person types
+/// while the wasm downloads, and the app, once mounted, adopts that very form (the same nodes: what was
+/// typed and the focus stay); a click on « Se connecter » before the app was there is sent when it
+/// mounts. Nothing typed is lost, nothing is typed twice. Two journeys on one browser: typing only,
+/// then typing and clicking.
 #[actix_web::test]
 async fn on_a_slow_line_the_login_typed_before_the_app_loaded_signs_in() {
     let harness = Harness::start_with_demo().await.unwrap_or_else(|e| panic!("{e}"));
     let b = &harness.browser;
-    // 40 KB/s: the app's ~310 KB of wasm take several seconds, the page's HTML and CSS a fraction.
     devtools(b, "Network.enable", json!({})).await.unwrap();
+    // The second journey downloads the app again, on the slow line.
+    devtools(b, "Network.setCacheDisabled", json!({"cacheDisabled": true}))
+        .await
+        .unwrap();
+
+    // 1. Typed before the app, the rest after it: the app took the same input, its value and focus.
+    let email = open_on_a_slow_line(&harness).await;
+    email.send_keys("direction.ehpad@demo.tdb.fr").await.unwrap();
+    b.execute(
+        "document.getElementById('login-email').tdbMarque = 'avant';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(
+        !adopted(b).await,
+        "the app mounted before the test had typed: the line is not slow enough"
+    );
+    full_speed(b).await;
+    ui::wait_until(
+        b,
+        "document.getElementById('demarrage-connexion').hasAttribute('data-adopte')",
+        "the app adopting the early login form",
+    )
+    .await;
+    let kept: serde_json::Value = b
+        .execute(
+            "const input = document.getElementById('login-email'); \
+             return [input.tdbMarque, input.value, document.activeElement === input, \
+                     document.querySelectorAll('input[type=email]').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        json!(["avant", "direction.ehpad@demo.tdb.fr", true, 1]),
+        "the app adopts the early form's input (same node, value, focus) and draws no second form"
+    );
+    ui::check_page(b, "connexion adoptée par l'application").await;
+    // A refusal shows in the adopted form, then the right password signs in.
+    ui::type_into(b, "#login-password", "mauvais-mot-de-passe").await;
+    ui::click(b, "[data-testid=login-form] button[type=submit]").await;
+    let refused = ui::text(b, "[data-testid=login-error] [role=alert]").await;
+    assert!(refused.contains("incorrect"), "{refused}");
+    ui::type_into(b, "#login-password", "demo-esms-2024").await;
+    ui::click(b, "[data-testid=login-form] button[type=submit]").await;
+    signed_in_without_the_early_form(b).await;
+
+    // 2. Typed and clicked before the app: the app sends it when it mounts.
+    b.execute("localStorage.clear();", vec![]).await.unwrap();
+    b.delete_all_cookies().await.unwrap();
+    let email = open_on_a_slow_line(&harness).await;
+    email.send_keys("direction.ehpad@demo.tdb.fr").await.unwrap();
+    b.find(Locator::Css("#login-password"))
+        .await
+        .unwrap()
+        .send_keys("demo-esms-2024")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#demarrage-formulaire button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status: String = b
+        .execute(
+            "return document.getElementById('demarrage-envoi').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        !adopted(b).await,
+        "the app mounted before the test had clicked: the line is not slow enough"
+    );
+    assert!(status.contains("Connexion dès que"), "{status}");
+    full_speed(b).await;
+    signed_in_without_the_early_form(b).await;
+    ui::check_page(b, "accueil après une connexion saisie avant le chargement").await;
+    harness.stop().await;
+}
+
+/// Opens the home page at 40 KB/s (the app's ~310 KB of wasm take several seconds, the page's HTML and
+/// CSS a fraction) and answers the early form's email input once it shows.
+async fn open_on_a_slow_line(harness: &Harness) -> fantoccini::elements::Element {
+    let b = &harness.browser;
     devtools(
         b,
         "Network.emulateNetworkConditions",
@@ -258,52 +350,30 @@ async fn on_a_slow_line_the_login_typed_before_the_app_loaded_signs_in() {
     )
     .await
     .unwrap();
-    let email = b
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#demarrage-email"))
-        .await
-        .unwrap();
     ui::wait_until(
         b,
-        "document.getElementById('demarrage-email').offsetParent !== null",
+        "document.getElementById('demarrage-connexion') !== null \
+         && document.getElementById('login-email').offsetParent !== null",
         "the early login form shown",
     )
     .await;
-    email.send_keys("direction.ehpad@demo.tdb.fr").await.unwrap();
-    b.find(Locator::Css("#demarrage-password"))
-        .await
-        .unwrap()
-        .send_keys("demo-esms-2024")
-        .await
-        .unwrap();
-    b.find(Locator::Css("#demarrage-formulaire button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let before_app: serde_json::Value = b
-        .execute(
-            "return [document.querySelector('main') === null, \
-                     document.getElementById('demarrage-envoi').textContent];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        before_app[0],
-        json!(true),
-        "the app mounted before the test had typed: the line is not slow enough for this test"
-    );
-    assert!(
-        before_app[1]
-            .as_str()
-            .unwrap_or_default()
-            .contains("Connexion dès que"),
-        "{before_app}"
-    );
-    // The app arrives, takes the form over and signs in: the home page of the structure user.
+    b.find(Locator::Css("#login-email")).await.unwrap()
+}
+
+/// Whether the app has adopted the early login form.
+async fn adopted(b: &fantoccini::Client) -> bool {
+    b.execute(
+        "return document.getElementById('demarrage-connexion').hasAttribute('data-adopte');",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_bool()
+    .unwrap_or(true)
+}
+
+/// Lifts the line's throttling.
+async fn full_speed(b: &fantoccini::Client) {
     devtools(
         b,
         "Network.emulateNetworkConditions",
@@ -311,6 +381,10 @@ async fn on_a_slow_line_the_login_typed_before_the_app_loaded_signs_in() {
     )
     .await
     .unwrap();
+}
+
+/// Waits for the structure user's home page, then checks the early form (and its password) is gone.
+async fn signed_in_without_the_early_form(b: &fantoccini::Client) {
     b.wait()
         .at_most(Duration::from_secs(60))
         .for_element(Locator::Css("[data-testid=current-user]"))
@@ -318,7 +392,7 @@ async fn on_a_slow_line_the_login_typed_before_the_app_loaded_signs_in() {
         .unwrap();
     let left: serde_json::Value = b
         .execute(
-            "return [document.getElementById('tdb-demarrage') === null, \
+            "return [document.getElementById('demarrage-connexion') === null, \
                      document.querySelectorAll('input[type=password]').length];",
             vec![],
         )
@@ -329,6 +403,4 @@ async fn on_a_slow_line_the_login_typed_before_the_app_loaded_signs_in() {
         json!([true, 0]),
         "the early form (and its password) is gone"
     );
-    ui::check_page(b, "accueil après une connexion saisie avant le chargement").await;
-    harness.stop().await;
 }

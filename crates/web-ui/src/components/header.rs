@@ -82,9 +82,10 @@ pub fn HeaderLinks() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::LINKS_ID;
+    use crate::app::MAIN_ID;
 
-    /// `index.html` paints the DSFR header (brand, service name) with the place of the links, and the
-    /// skip link to the app's `main`.
+    /// `index.html` paints the DSFR header (brand, service name) with the place of the links, the skip
+    /// link to the `<main>` the app mounts in, and the footer.
     #[test]
     fn index_html_paints_the_header_the_links_go_into() {
         let html = include_str!("../../index.html");
@@ -93,10 +94,12 @@ mod tests {
             "<p class=\"fr-logo\">République <br />Française</p>".to_owned(),
             "<p class=\"fr-header__service-title\">Tableau de bord de la performance — ESMS</p>".to_owned(),
             format!("<div class=\"fr-header__tools-links\" id=\"{LINKS_ID}\"></div>"),
-            "<a class=\"fr-link\" href=\"#contenu\">Contenu</a>".to_owned(),
+            format!("<a class=\"fr-link\" href=\"#{MAIN_ID}\">Contenu</a>"),
+            format!("<main id=\"{MAIN_ID}\" class=\"fr-container fr-my-6w\" tabindex=\"-1\" hidden>"),
+            "<footer class=\"fr-footer\" role=\"contentinfo\">".to_owned(),
+            "<a class=\"fr-footer__content-link\" href=\"/api/docs/\">Documentation de l'API</a>".to_owned(),
         ] {
             assert!(html.contains(&expected), "index.html lacks {expected}");
         }
-        assert!(include_str!("../app.rs").contains("<main id=\"contenu\""));
     }
 }

@@ -5,7 +5,6 @@ pub mod api_status;
 pub mod charts;
 pub mod confirm;
 pub mod draft_notice;
-pub mod footer;
 pub mod header;
 pub mod pager;
 pub mod progress;
