@@ -198,8 +198,10 @@ async fn postgres_the_stamp_of_a_read_is_prepared_once() {
 
 /// A `PATCH` reads only what the form has: without justifications, open correction requests or CPOM
 /// contracts (its stamp says so, read with the scope check), none of their tables is read again
-/// (statements counted with diesel's instrumentation); once the form has a justification, it is read
-/// and the answered document carries it.
+/// (statements counted with diesel's instrumentation); the next write of the same form plans on the
+/// values the previous one kept (the form's values are not read again) and, the form being still at
+/// the stamp's version, its first statement moves it to the next (no lock read first); once the form
+/// has a justification, it is read and the answered document carries it.
 async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
     use std::sync::{Arc, Mutex};
 
@@ -227,10 +229,19 @@ async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
         statements.lock().unwrap().clear();
         let patch: FormPatch = serde_json::from_value(json!({"values": {"admissions": admissions}})).unwrap();
         let gate = state.pool.write_gate();
-        let patched =
-            forms::patch(&mut conn, &gate, &principal, (YEAR, EHPAD), &IfMatch::Any, &patch).unwrap();
+        let patched = forms::patch(
+            &mut conn,
+            (&gate, &state.forms),
+            &principal,
+            (YEAR, EHPAD),
+            &IfMatch::Any,
+            &patch,
+        )
+        .unwrap();
         let read: Vec<String> = statements.lock().unwrap().clone();
-        (patched, read)
+        let document = patched.document.clone();
+        forms::publish(&state.forms, YEAR, patched).unwrap();
+        (document, read)
     };
     // Whether a statement names `table` (quoted as PostgreSQL or SQLite quote it).
     let names =
@@ -242,8 +253,8 @@ async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
             .count()
     };
 
-    let (patched, read) = write(10);
-    assert_eq!(patched.document.values["admissions"].value, json!(10));
+    let (document, read) = write(10);
+    assert_eq!(document.values["admissions"].value, json!(10));
     for table in [
         "justifications",
         "correction_requests",
@@ -261,6 +272,19 @@ async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
         2,
         "the values read, then the one updated: {read:#?}"
     );
+    let (document, read) = write(12);
+    assert_eq!(document.values["admissions"].value, json!(12));
+    assert_eq!(
+        reading(&read, "form_values"),
+        1,
+        "the values kept by the previous write, only the one updated: {read:#?}"
+    );
+    assert_eq!(
+        reading(&read, "forms"),
+        1,
+        "the form still at the stamp's version is moved to the next one without being read or locked \
+         first: {read:#?}"
+    );
 
     diesel::insert_into(justifications::table)
         .values((
@@ -273,11 +297,10 @@ async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
         ))
         .execute(&mut *state.pool.get().unwrap())
         .unwrap();
-    let (patched, read) = write(11);
+    let (document, read) = write(11);
     assert_eq!(reading(&read, "justifications"), 1, "{read:#?}");
     assert_eq!(
-        patched
-            .document
+        document
             .justifications
             .keys()
             .map(String::as_str)

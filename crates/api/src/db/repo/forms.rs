@@ -60,7 +60,7 @@ pub struct FormStamp {
 /// What a write of a form may skip reading, read in the statement of its stamp
 /// ([`stamp_for_write`]); true of the form at the stamp's version (writing justifications or
 /// correction requests bumps it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct FormFacts {
     /// When the stamp's reference campaign was frozen (what its kept figures are keyed by).
     pub reference_frozen_at: Option<NaiveDateTime>,
@@ -68,6 +68,16 @@ pub struct FormFacts {
     pub justified: bool,
     /// Whether the form has open correction requests.
     pub open_requests: bool,
+    /// The code of the form's state at the stamp's version (`None` before its first write).
+    state: Option<String>,
+}
+
+impl FormFacts {
+    /// The form's state at the stamp's version (`None` before its first write, or for a code this build
+    /// does not know).
+    pub fn state(&self) -> Option<FormState> {
+        self.state.clone().and_then(|code| FormState::try_from(code).ok())
+    }
 }
 
 /// A stored form.
@@ -284,12 +294,16 @@ pub fn stamp_for_write(
             .filter(correction_requests::structure_finess.eq(finess))
             .filter(correction_requests::status.eq(corrections::OPEN)),
     );
+    let state = forms::table
+        .find((year, finess))
+        .select(forms::state)
+        .single_value();
     structures::table
         .filter(structures::finess.eq(finess))
         .filter(visible_structures(scope))
         .select((
             stamp_columns!(year, finess),
-            (reference_frozen_at, justified, open_requests),
+            (reference_frozen_at, justified, open_requests, state),
         ))
         .first(conn)
         .optional()
@@ -342,6 +356,59 @@ pub fn lock_row(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult
     } else {
         Ok(None)
     }
+}
+
+/// What a write of values changes on its form: the next version and its time, the state it moves to
+/// and the cached evaluation summary.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = forms)]
+pub struct FormAdvance<'a> {
+    /// The state after the write.
+    pub state: &'a str,
+    /// The next version.
+    pub version: i64,
+    /// The summary of the evaluation after the write.
+    #[diesel(embed)]
+    pub summary: FormSummary,
+    /// The write's time.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The cached evaluation summary of a form.
+#[derive(Debug, Clone, Copy, PartialEq, AsChangeset)]
+#[diesel(table_name = forms)]
+pub struct FormSummary {
+    /// Completion rate.
+    pub completion_rate: f64,
+    /// Filled required items.
+    pub filled: i32,
+    /// Required items.
+    pub required: i32,
+    /// Submission readiness.
+    pub can_submit: bool,
+    /// Failing alerts.
+    pub alert_count: i32,
+}
+
+/// Moves the form of `finess` for `year` to `advance` if it is still at version `expected`, and answers
+/// its row; `None` when it is not (another version, or no row). As the first statement of a write
+/// transaction it takes the form's lock, as [`lock_row`] would, without reading it first.
+pub fn advance(
+    conn: &mut DbConnection,
+    (year, finess): (i32, &str),
+    expected: i64,
+    advance: &FormAdvance<'_>,
+) -> QueryResult<Option<FormRow>> {
+    crate::on_backend!(conn, c => diesel::update(
+        forms::table
+            .filter(forms::campaign_year.eq(year))
+            .filter(forms::structure_finess.eq(finess))
+            .filter(forms::version.eq(expected)),
+    )
+    .set(advance)
+    .returning(FormRow::as_returning())
+    .get_result(c)
+    .optional())
 }
 
 /// Inserts the row of a form unless one exists; returns whether it inserted.

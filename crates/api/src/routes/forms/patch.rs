@@ -3,6 +3,7 @@
 use actix_web::http::header::{ETag, EntityTag};
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use serde::Serialize;
+use std::sync::Arc;
 use tdb_domain::contract::{FormDocument, FormPatch, FormPatchSummary, Problem};
 use utoipa::ToSchema;
 
@@ -110,8 +111,18 @@ pub async fn patch_form(
     let minimal = prefers_minimal(&req);
     let requested: Vec<String> = body.values.keys().cloned().collect();
     let gate = state.pool.write_gate();
+    let cache = Arc::clone(&state.forms);
     let patched = state
-        .db(move |conn| forms::patch(conn, &gate, &principal, (year, &finess), &condition, &body))
+        .db(move |conn| {
+            forms::patch(
+                conn,
+                (&gate, &cache),
+                &principal,
+                (year, &finess),
+                &condition,
+                &body,
+            )
+        })
         .await?;
     let summary =
         minimal.then(|| FormPatchSummary::of(&patched.document, requested.iter().map(String::as_str)));

@@ -10,15 +10,22 @@
 //! document was computed from: the content is then at least as new as its key, and an entry whose key
 //! is already stale is simply never matched again.
 //!
-//! Bounded in bytes, one entry per form, oldest entries evicted first. A capacity of 0 disables it.
+//! A write also keeps, beside the document it answers, the form's stored values at its new version: the
+//! next write of the same form (a person typing) plans on them instead of reading them again, under
+//! the same rule (they are used only under an equal stamp, and the write checks the version under its
+//! lock before writing).
+//!
+//! Bounded in bytes (documents and values), one entry per form, oldest entries evicted first. A capacity
+//! of 0 disables it.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use actix_web::web::Bytes;
 use tdb_domain::contract::FormDocument;
 
 use crate::db::repo::forms::FormStamp;
+use crate::db::repo::values::ValueRow;
 use crate::error::ApiError;
 
 /// A form document, serialised once.
@@ -51,9 +58,20 @@ pub struct FormCache {
 /// A form: campaign year and FINESS.
 type FormKey = (i32, String);
 
+/// What is kept of a form, computed under `stamp`.
+#[derive(Debug)]
+struct Entry {
+    stamp: FormStamp,
+    body: FormBody,
+    /// The stored values, when a write kept them.
+    values: Option<Arc<[ValueRow]>>,
+    /// Bytes counted against the capacity.
+    size: usize,
+}
+
 #[derive(Debug, Default)]
 struct Entries {
-    by_form: HashMap<FormKey, (FormStamp, FormBody)>,
+    by_form: HashMap<FormKey, Entry>,
     /// Forms in insertion order, oldest first.
     order: VecDeque<FormKey>,
     bytes: usize,
@@ -70,25 +88,50 @@ impl FormCache {
 
     /// The body of the form of `year` computed under `stamp`, if cached.
     pub fn get(&self, year: i32, stamp: &FormStamp) -> Option<FormBody> {
-        if self.capacity == 0 {
-            return None;
-        }
-        let entries = self.entries();
-        let (cached, body) = entries.by_form.get(&(year, stamp.structure.finess.clone()))?;
-        (cached == stamp).then(|| body.clone())
+        self.with_entry(year, stamp, |entry| entry.body.clone())
+    }
+
+    /// The stored values of the form of `year` at `stamp`, if a write kept them.
+    pub fn values(&self, year: i32, stamp: &FormStamp) -> Option<Arc<[ValueRow]>> {
+        self.with_entry(year, stamp, |entry| entry.values.clone())
+            .flatten()
     }
 
     /// Keeps `body`, the document of the form of `year` computed under `stamp`, replacing the form's
     /// previous entry; evicts the oldest forms beyond the capacity.
     pub fn put(&self, year: i32, stamp: FormStamp, body: FormBody) {
-        let size = body.json.len();
+        self.insert(year, stamp, body, None);
+    }
+
+    /// [`put`](Self::put) for a write, which also keeps the form's stored `values` at `stamp`.
+    pub fn put_written(&self, year: i32, stamp: FormStamp, body: FormBody, values: Arc<[ValueRow]>) {
+        self.insert(year, stamp, body, Some(values));
+    }
+
+    fn with_entry<T>(&self, year: i32, stamp: &FormStamp, read: impl FnOnce(&Entry) -> T) -> Option<T> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let entries = self.entries();
+        let entry = entries.by_form.get(&(year, stamp.structure.finess.clone()))?;
+        (entry.stamp == *stamp).then(|| read(entry))
+    }
+
+    fn insert(&self, year: i32, stamp: FormStamp, body: FormBody, values: Option<Arc<[ValueRow]>>) {
+        let size = body.json.len() + values.as_deref().map_or(0, values_size);
         if size > self.capacity {
             return;
         }
         let key = (year, stamp.structure.finess.clone());
+        let entry = Entry {
+            stamp,
+            body,
+            values,
+            size,
+        };
         let mut entries = self.entries();
-        match entries.by_form.insert(key.clone(), (stamp, body)) {
-            Some((_, old)) => entries.bytes -= old.json.len(),
+        match entries.by_form.insert(key.clone(), entry) {
+            Some(old) => entries.bytes -= old.size,
             None => entries.order.push_back(key),
         }
         entries.bytes += size;
@@ -96,8 +139,8 @@ impl FormCache {
             let Some(oldest) = entries.order.pop_front() else {
                 break;
             };
-            if let Some((_, evicted)) = entries.by_form.remove(&oldest) {
-                entries.bytes -= evicted.json.len();
+            if let Some(evicted) = entries.by_form.remove(&oldest) {
+                entries.bytes -= evicted.size;
             }
         }
     }
@@ -112,6 +155,27 @@ impl FormCache {
         // The entries stay consistent even if a holder panicked: every update is complete before unlock.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The bytes a form's values take: the rows and their texts.
+fn values_size(values: &[ValueRow]) -> usize {
+    let text = |s: &str| s.len();
+    let optional = |s: &Option<String>| s.as_deref().map_or(0, text);
+    values
+        .iter()
+        .map(|v| {
+            std::mem::size_of::<ValueRow>()
+                + text(&v.structure_finess)
+                + text(&v.item_code)
+                + text(&v.value_json)
+                + text(&v.source)
+                + text(&v.author)
+                + optional(&v.batch_id)
+                + optional(&v.prefill_value_json)
+                + optional(&v.prefill_source)
+                + optional(&v.override_reason)
+        })
+        .sum()
 }
 
 #[cfg(test)]
@@ -176,6 +240,40 @@ mod tests {
         cache.put(2024, stamp("d", 1), body(1, 101));
         assert_eq!(cache.get(2024, &stamp("d", 1)), None);
         assert_eq!(cache.bytes(), 80);
+    }
+
+    fn value(item: &str) -> ValueRow {
+        ValueRow {
+            campaign_year: 2024,
+            structure_finess: "a".to_owned(),
+            item_code: item.to_owned(),
+            value_json: "12".to_owned(),
+            source: "saisie".to_owned(),
+            batch_id: None,
+            locked: false,
+            prefill_value_json: None,
+            prefill_source: None,
+            override_reason: None,
+            author: "someone@example.fr".to_owned(),
+            updated_at: chrono::NaiveDateTime::default(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_write_keeps_the_values_under_its_stamp_and_counts_them() {
+        let cache = FormCache::new(10_000);
+        let values: Arc<[ValueRow]> = vec![value("admissions"), value("places")].into();
+        cache.put_written(2024, stamp("a", 4), body(4, 10), Arc::clone(&values));
+        assert_eq!(cache.values(2024, &stamp("a", 4)).as_deref(), Some(&values[..]));
+        assert_eq!(cache.values(2024, &stamp("a", 3)), None);
+        assert_eq!(cache.get(2024, &stamp("a", 4)), Some(body(4, 10)));
+        assert_eq!(cache.bytes(), 10 + values_size(&values));
+        assert!(values_size(&values) > 2 * std::mem::size_of::<ValueRow>());
+        // A read's entry has no values: the next write reads them.
+        cache.put(2024, stamp("a", 5), body(5, 10));
+        assert_eq!(cache.values(2024, &stamp("a", 5)), None);
+        assert_eq!(cache.bytes(), 10);
     }
 
     #[test]

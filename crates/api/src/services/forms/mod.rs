@@ -96,10 +96,11 @@ pub fn explained(
     FormBody::of(&document)
 }
 
-/// Serialises the document a patch answers and caches it under the form's new stamp.
+/// Serialises the document a patch answers and caches it, with the form's values, under the form's new
+/// stamp.
 pub fn publish(cache: &FormCache, year: i32, patched: Patched) -> Result<FormBody, ApiError> {
     let body = FormBody::of(&patched.document)?;
-    cache.put(year, patched.stamp, body.clone());
+    cache.put_written(year, patched.stamp, body.clone(), patched.values);
     Ok(body)
 }
 

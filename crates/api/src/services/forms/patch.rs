@@ -2,19 +2,21 @@
 
 use diesel::Connection;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::json;
 use tdb_domain::contract::{EvaluationResult, FieldError, FormDocument, FormPatch, FormState};
 use tdb_domain::{Value, ValueError, validate_value};
 
 use super::access::{self, Target};
+use super::cache::FormCache;
 use super::journal;
 use super::restamp;
 use super::rules;
 use super::view::{self, Context, Reads};
 use crate::auth::{Principal, Role};
 use crate::db::repo::audit::{self, NewAuditEntry};
-use crate::db::repo::forms::{FormRow, FormStamp};
+use crate::db::repo::forms::{self, FormAdvance, FormFacts, FormRow, FormStamp};
 use crate::db::repo::values::{self, ValueRow};
 use crate::db::{DbConnection, WriteGate};
 use crate::error::{ApiError, ProblemCode};
@@ -38,6 +40,8 @@ pub struct Patched {
     pub stamp: FormStamp,
     /// The form after the patch.
     pub document: FormDocument,
+    /// Its stored values at the new version (what the next write of the form may plan on).
+    pub values: Arc<[ValueRow]>,
 }
 
 /// What a patch writes, planned against the values of one version of the form: the rows that change
@@ -71,13 +75,14 @@ type Checked = (Vec<(String, Option<Value>)>, Vec<FieldError>);
 /// evaluated on them with the changes applied.
 ///
 /// Only the writes hold the write turn of `gate`: the patch is planned and evaluated before it, on the
-/// values and context of the version the scope check read, and that plan is written as it is when the
-/// locked form is still at that version; otherwise (a write landed meanwhile) it is planned again
+/// values and context of the version the scope check read (the values from `cache` when the previous
+/// write of the form kept them at that version), and that plan is written as it is when the locked
+/// form is still at that version; otherwise (a write landed meanwhile) it is planned again
 /// inside the transaction. The correction threads and the document are read after it. With
 /// `If-Match: *`, losing the race to create the form's row is not a 412: the patch is tried again.
 pub fn patch(
     conn: &mut DbConnection,
-    gate: &WriteGate,
+    (gate, cache): (&WriteGate, &FormCache),
     principal: &Principal,
     (year, finess): (i32, &str),
     if_match: &IfMatch,
@@ -91,7 +96,7 @@ pub fn patch(
     loop {
         let target = access::locate_for_write(conn, principal, year, finess)?;
         principal.require_role(&[Role::Esms, Role::Og], "modifier un formulaire")?;
-        match attempt(conn, gate, principal, &target, if_match, patch) {
+        match attempt(conn, (gate, cache), principal, &target, if_match, patch) {
             Err(ApiError::PreconditionFailed) if retries > 0 => retries -= 1,
             result => return result,
         }
@@ -105,7 +110,7 @@ const UNCONDITIONAL_RETRIES: u32 = 3;
 /// One try of [`patch`] on the form `target` located for it.
 fn attempt(
     conn: &mut DbConnection,
-    gate: &WriteGate,
+    (gate, cache): (&WriteGate, &FormCache),
     principal: &Principal,
     target: &Target,
     if_match: &IfMatch,
@@ -115,7 +120,10 @@ fn attempt(
     // Planned on the stamp's word; used only if the form is still at the stamp's version under its lock.
     let context = Context::load(conn, target, Reads::AtStamp)?;
     let now = access::now();
-    let current = values::load(conn, target.year, target.finess())?;
+    let current = match cache.values(target.year, &target.stamp) {
+        Some(kept) => kept.to_vec(),
+        None => values::load(conn, target.year, target.finess())?,
+    };
     let planned = plan(target, principal, &context, current, checked.clone(), patch, now);
     let written = {
         let _turn = gate.turn();
@@ -133,6 +141,7 @@ fn attempt(
         None => written.context.evaluate(target, &written.stored)?,
     };
     let version = written.row.as_ref().map(|r| r.version);
+    let values: Arc<[ValueRow]> = written.stored.clone().into();
     let document = view::assemble(
         conn,
         (target, written.reads),
@@ -144,6 +153,7 @@ fn attempt(
     Ok(Patched {
         stamp: restamp(&target.stamp, version),
         document,
+        values,
     })
 }
 
@@ -154,9 +164,9 @@ struct Speculation {
     checked: Checked,
 }
 
-/// The transaction of a patch: locks the form, takes the plan made before it (or plans again on the
-/// stored values when the form moved), writes the values with their audit entries and the form's
-/// next version and cached evaluation.
+/// The transaction of a patch: writes the plan made before it when the form is still at the stamp's
+/// version ([`write_at_stamp`]); otherwise locks the form, plans again on the stored values, writes
+/// the values with their audit entries and the form's next version and cached evaluation.
 fn write(
     conn: &mut DbConnection,
     target: &Target,
@@ -166,6 +176,10 @@ fn write(
     speculation: Speculation,
     now: chrono::NaiveDateTime,
 ) -> Result<Written, ApiError> {
+    let speculation = match write_at_stamp(conn, target, principal, if_match, speculation, now)? {
+        Ok(written) => return Ok(written),
+        Err(speculation) => speculation,
+    };
     let row = access::lock(conn, target, if_match)?;
     rules::check_editable(&target.phase, access::state_of(row.as_ref()))?;
     let (context, plan, reads) = if row.as_ref().map(|r| r.version) == target.stamp.version {
@@ -184,7 +198,7 @@ fn write(
         )?;
         (context, plan, Reads::All)
     };
-    let Some(evaluation) = plan.evaluation else {
+    let Some(evaluation) = plan.evaluation.as_ref() else {
         return Ok(Written {
             row,
             stored: plan.stored,
@@ -198,6 +212,80 @@ fn write(
         None => access::create(conn, target, now)?,
     };
     let previous = row.version;
+    write_values(conn, &plan)?;
+    if row.state == FormState::NonCommence {
+        row.state = FormState::EnCours;
+    }
+    view::cache_summary(&mut row, evaluation);
+    access::save(conn, &mut row, previous, now)?;
+    append_event(conn, target, principal, &plan, row.version, now)?;
+    Ok(Written {
+        row: Some(row),
+        stored: plan.stored,
+        context,
+        evaluation: plan.evaluation,
+        reads,
+    })
+}
+
+/// Writes the plan made at the stamp's version if the form is still there: the first statement moves
+/// the form to its next version only if it is at the stamp's (taking its lock, without reading it
+/// first), then the values, their audit entries and the event. Gives the speculation back to the locked
+/// path when it does not apply: no row yet, nothing to write, a refused plan, a condition or a state
+/// that path judges, or the form moved.
+fn write_at_stamp(
+    conn: &mut DbConnection,
+    target: &Target,
+    principal: &Principal,
+    if_match: &IfMatch,
+    speculation: Speculation,
+    now: chrono::NaiveDateTime,
+) -> Result<Result<Written, Speculation>, ApiError> {
+    let at_stamp = target
+        .stamp
+        .version
+        .zip(target.facts.as_ref().and_then(FormFacts::state));
+    let (
+        Some((version, state)),
+        Ok(Plan {
+            evaluation: Some(evaluation),
+            ..
+        }),
+    ) = (at_stamp, &speculation.planned)
+    else {
+        return Ok(Err(speculation));
+    };
+    if if_match.check(version).is_err() || rules::check_editable(&target.phase, state).is_err() {
+        return Ok(Err(speculation));
+    }
+    let next = match state {
+        FormState::NonCommence => FormState::EnCours,
+        state => state,
+    };
+    let advance = FormAdvance {
+        state: next.as_str(),
+        version: version + 1,
+        summary: view::summary(evaluation),
+        updated_at: now,
+    };
+    let Some(row) = forms::advance(conn, (target.year, target.finess()), version, &advance)? else {
+        return Ok(Err(speculation));
+    };
+    let Speculation { context, planned, .. } = speculation;
+    let plan = planned?;
+    write_values(conn, &plan)?;
+    append_event(conn, target, principal, &plan, row.version, now)?;
+    Ok(Ok(Written {
+        row: Some(row),
+        stored: plan.stored,
+        context,
+        evaluation: plan.evaluation,
+        reads: Reads::AtStamp,
+    }))
+}
+
+/// Writes the changed values of `plan` and their audit entries.
+fn write_values(conn: &mut DbConnection, plan: &Plan) -> Result<(), ApiError> {
     for write in &plan.writes {
         match write.old {
             Some(_) => values::update(conn, &write.new)?,
@@ -205,11 +293,18 @@ fn write(
         }
     }
     audit::append(conn, &plan.entries)?;
-    if row.state == FormState::NonCommence {
-        row.state = FormState::EnCours;
-    }
-    view::cache_summary(&mut row, &evaluation);
-    access::save(conn, &mut row, previous, now)?;
+    Ok(())
+}
+
+/// Appends the event `values_changed` of `plan`, written as the form's `version`.
+fn append_event(
+    conn: &mut DbConnection,
+    target: &Target,
+    principal: &Principal,
+    plan: &Plan,
+    version: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
     let items: Vec<&str> = plan.writes.iter().map(|w| w.new.item_code.as_str()).collect();
     events::append(
         conn,
@@ -217,17 +312,11 @@ fn write(
             target,
             principal,
             VALUES_CHANGED,
-            json!({"channel": "form", "items": items, "version": row.version}),
+            json!({"channel": "form", "items": items, "version": version}),
             now,
         )],
     )?;
-    Ok(Written {
-        row: Some(row),
-        stored: plan.stored,
-        context,
-        evaluation: Some(evaluation),
-        reads,
-    })
+    Ok(())
 }
 
 /// Plans the patch against the stored values `current` (sorted by item code): the changed rows and

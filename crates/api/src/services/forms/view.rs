@@ -16,7 +16,7 @@ use super::previous;
 use super::rules;
 use crate::db::DbConnection;
 use crate::db::repo::corrections::{self, CorrectionRow};
-use crate::db::repo::forms::{FormFacts, FormRow};
+use crate::db::repo::forms::{FormFacts, FormRow, FormSummary};
 use crate::db::repo::justifications::{self, JustificationRow};
 use crate::db::repo::values::{self, ValueRow};
 use crate::error::ApiError;
@@ -169,7 +169,7 @@ fn peer_reference(conn: &mut DbConnection, target: &Target) -> Result<Option<Out
         return Ok(None);
     };
     let structure = &target.structure;
-    let figures = match target.facts.and_then(|f| f.reference_frozen_at) {
+    let figures = match target.facts.as_ref().and_then(|f| f.reference_frozen_at) {
         Some(at) => Some(reference::of_frozen(conn, (frozen, at), &structure.category)?),
         None => reference::for_campaign(conn, target.year, &structure.category)?,
     };
@@ -241,14 +241,26 @@ pub fn assemble(
     })
 }
 
+/// The summary of an evaluation, as the form's cached columns keep it.
+pub fn summary(evaluation: &EvaluationResult) -> FormSummary {
+    let completion = &evaluation.completion;
+    FormSummary {
+        completion_rate: completion.rate,
+        filled: i32::try_from(completion.filled).unwrap_or(i32::MAX),
+        required: i32::try_from(completion.required).unwrap_or(i32::MAX),
+        can_submit: completion.can_submit,
+        alert_count: i32::try_from(evaluation.submission.alerts.len()).unwrap_or(i32::MAX),
+    }
+}
+
 /// Copies the evaluation summary into the cached columns of the form.
 pub fn cache_summary(row: &mut FormRow, evaluation: &EvaluationResult) {
-    let completion = &evaluation.completion;
-    row.completion_rate = completion.rate;
-    row.filled = i32::try_from(completion.filled).unwrap_or(i32::MAX);
-    row.required = i32::try_from(completion.required).unwrap_or(i32::MAX);
-    row.can_submit = completion.can_submit;
-    row.alert_count = i32::try_from(evaluation.submission.alerts.len()).unwrap_or(i32::MAX);
+    let summary = summary(evaluation);
+    row.completion_rate = summary.completion_rate;
+    row.filled = summary.filled;
+    row.required = summary.required;
+    row.can_submit = summary.can_submit;
+    row.alert_count = summary.alert_count;
 }
 
 /// The evaluation of campaign N−1 (the year before `year`) from its stored `(item, value JSON)` rows.
