@@ -8,7 +8,7 @@
 
 use diesel::Connection;
 use serde_json::json;
-use tdb_domain::contract::{ControlStatus, FieldError, FormDocument, FormState, Severity};
+use tdb_domain::contract::{ControlStatus, FieldError, FormDocument, Severity};
 
 use super::access::{self, Target};
 use super::journal;
@@ -99,9 +99,7 @@ pub fn change_justification(
             }],
         )?;
         let previous = row.version;
-        if row.state == FormState::NonCommence {
-            row.state = FormState::EnCours;
-        }
+        row.state = rules::after_change(row.state);
         row.version = previous + 1;
         row.updated_at = now;
         let document = view::document(conn, &target, Some(&row))?;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::json;
-use tdb_domain::contract::{EvaluationResult, FieldError, FormDocument, FormPatch, FormState};
+use tdb_domain::contract::{EvaluationResult, FieldError, FormDocument, FormPatch};
 use tdb_domain::{Value, ValueError, validate_value};
 
 use super::access::{self, Target};
@@ -213,9 +213,7 @@ fn write(
     };
     let previous = row.version;
     write_values(conn, &plan)?;
-    if row.state == FormState::NonCommence {
-        row.state = FormState::EnCours;
-    }
+    row.state = rules::after_change(row.state);
     view::cache_summary(&mut row, evaluation);
     access::save(conn, &mut row, previous, now)?;
     append_event(conn, target, principal, &plan, row.version, now)?;
@@ -258,12 +256,8 @@ fn write_at_stamp(
     if if_match.check(version).is_err() || rules::check_editable(&target.phase, state).is_err() {
         return Ok(Err(speculation));
     }
-    let next = match state {
-        FormState::NonCommence => FormState::EnCours,
-        state => state,
-    };
     let advance = FormAdvance {
-        state: next.as_str(),
+        state: rules::after_change(state).as_str(),
         version: version + 1,
         summary: view::summary(evaluation),
         updated_at: now,

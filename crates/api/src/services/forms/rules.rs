@@ -55,6 +55,15 @@ pub fn check_editable(phase: &str, state: FormState) -> Result<(), ApiError> {
     }
 }
 
+/// The state of a form after the structure changed it: one not started is then in progress; any other
+/// state stays.
+pub fn after_change(state: FormState) -> FormState {
+    match state {
+        FormState::NonCommence => FormState::EnCours,
+        state => state,
+    }
+}
+
 /// Whether [`check_editable`] passes.
 pub fn is_editable(phase: &str, state: FormState) -> bool {
     check_editable(phase, state).is_ok()
@@ -134,6 +143,18 @@ pub fn authority_of(role: Role) -> Option<Authority> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_starts_a_form_not_started_and_keeps_any_other_state() {
+        assert_eq!(after_change(FormState::NonCommence), FormState::EnCours);
+        for state in [
+            FormState::EnCours,
+            FormState::CorrectionDemandee,
+            FormState::Soumis,
+        ] {
+            assert_eq!(after_change(state), state);
+        }
+    }
 
     #[test]
     fn the_structure_writes_during_collection_until_it_submits() {

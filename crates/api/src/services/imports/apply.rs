@@ -21,7 +21,7 @@ use crate::db::repo::values::ValueRow;
 use crate::error::{ApiError, ProblemCode};
 use crate::services::benchmarks::reference;
 use crate::services::events;
-use crate::services::forms::{previous_values, refresh_cache};
+use crate::services::forms::{previous_values, refresh_cache, rules};
 use crate::services::values::parse_json;
 
 /// Channel of the audit entries of imports.
@@ -63,8 +63,8 @@ pub fn write(
             .forms
             .remove(&plan.finess)
             .unwrap_or_else(|| blank_form(ctx.year, &plan.finess, now));
-        if ctx.importer.is_saisie() && form.state == FormState::NonCommence {
-            form.state = FormState::EnCours;
+        if ctx.importer.is_saisie() {
+            form.state = rules::after_change(form.state);
         }
         form.version += 1;
         form.updated_at = now;
