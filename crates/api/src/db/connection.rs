@@ -197,7 +197,7 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
             }
             path.to_owned()
         }
-        Backend::Postgres => url.to_owned(),
+        Backend::Postgres => postgres_target(url, std::env::var("PGSSLMODE").ok().as_deref()),
     };
     let watch = match backend {
         Backend::Sqlite => ChangeWatch::sqlite(&target),
@@ -235,6 +235,25 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
         watch,
         checkpointer,
     })
+}
+
+/// The connection string of the PostgreSQL database at `url`: `url` itself, except that a server on
+/// the loopback (`localhost`, `127.0.0.1`, `::1`) is reached without TLS (`sslmode=disable`) unless the
+/// URL or `PGSSLMODE` (`env_sslmode`) chooses a mode. Encryption over the loopback hides nothing from
+/// anyone able to read it (they are on the host already), and libpq's default (`prefer`: TLS whenever the
+/// server offers it) cost a tenth of the CPU of a form write (docs/deploy.md). A remote server keeps
+/// libpq's default.
+fn postgres_target(url: &str, env_sslmode: Option<&str>) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    let loopback = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    let chosen = env_sslmode.is_some() || parsed.query_pairs().any(|(key, _)| key == "sslmode");
+    if !loopback || chosen {
+        return url.to_owned();
+    }
+    parsed.query_pairs_mut().append_pair("sslmode", "disable");
+    parsed.into()
 }
 
 /// Runs `work` in one read-only transaction that sees a single snapshot of the database: every
@@ -332,6 +351,37 @@ mod tests {
         assert_eq!(
             Backend::from_url("postgresql://u@h/db").ok(),
             Some(Backend::Postgres)
+        );
+    }
+
+    #[test]
+    fn a_postgres_server_on_the_loopback_is_reached_without_tls_unless_a_mode_is_chosen() {
+        let target = |url| postgres_target(url, None);
+        assert_eq!(
+            target("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+        );
+        assert_eq!(
+            target("postgres://u:p@localhost/db?application_name=tdb"),
+            "postgres://u:p@localhost/db?application_name=tdb&sslmode=disable"
+        );
+        assert_eq!(
+            target("postgresql://u@[::1]:5433/db"),
+            "postgresql://u@[::1]:5433/db?sslmode=disable"
+        );
+        // A remote server, a mode chosen in the URL or in PGSSLMODE: as given.
+        assert_eq!(
+            target("postgres://u@db.example.fr/db"),
+            "postgres://u@db.example.fr/db"
+        );
+        assert_eq!(target("postgres://u@10.0.0.5/db"), "postgres://u@10.0.0.5/db");
+        assert_eq!(
+            target("postgres://u@127.0.0.1/db?sslmode=require"),
+            "postgres://u@127.0.0.1/db?sslmode=require"
+        );
+        assert_eq!(
+            postgres_target("postgres://u@127.0.0.1/db", Some("verify-full")),
+            "postgres://u@127.0.0.1/db"
         );
         assert!(Backend::from_url("data/x.sqlite3").is_err());
         assert!(Backend::from_url("mysql://u@h/db").is_err());

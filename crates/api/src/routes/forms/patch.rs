@@ -124,16 +124,15 @@ pub async fn patch_form(
             )
         })
         .await?;
-    let summary =
-        minimal.then(|| FormPatchSummary::of(&patched.document, requested.iter().map(String::as_str)));
-    let body = forms::publish(&state.forms, year, patched)?;
-    Ok(match summary {
-        None => body_response(body),
-        Some(summary) => HttpResponse::Ok()
-            .insert_header(ETag(EntityTag::new_strong(summary.version.to_string())))
-            .insert_header(("Preference-Applied", "return=minimal"))
-            .json(summary),
-    })
+    if !minimal {
+        return Ok(body_response(forms::publish(&state.forms, year, patched)?));
+    }
+    let summary = FormPatchSummary::of(&patched.document, requested.iter().map(String::as_str));
+    forms::keep(&state.forms, year, patched)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(ETag(EntityTag::new_strong(summary.version.to_string())))
+        .insert_header(("Preference-Applied", "return=minimal"))
+        .json(summary))
 }
 
 #[cfg(test)]

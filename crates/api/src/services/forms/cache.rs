@@ -15,8 +15,14 @@
 //! the same rule (they are used only under an equal stamp, and the write checks the version under its
 //! lock before writing).
 //!
-//! Bounded in bytes (documents and values), one entry per form, oldest entries evicted first. A capacity
-//! of 0 disables it.
+//! A write answered with its summary (`Prefer: return=minimal`, the web app's choice) keeps its document
+//! unserialised: the first read that wants it serialises it and keeps the body. A person typing value
+//! after value thus does not pay for serialising a document nobody reads; a write whose form had no
+//! entry (nothing to estimate its size from) serialises at once.
+//!
+//! Bounded in bytes (documents and values; a document kept unserialised counts as large as the body it
+//! replaced until it is serialised), one entry per form, oldest entries evicted first. A capacity of 0
+//! disables it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -62,11 +68,20 @@ type FormKey = (i32, String);
 #[derive(Debug)]
 struct Entry {
     stamp: FormStamp,
-    body: FormBody,
+    document: Kept,
     /// The stored values, when a write kept them.
     values: Option<Arc<[ValueRow]>>,
+    /// Bytes of the document counted against the capacity (its body's, or an estimate).
+    document_size: usize,
     /// Bytes counted against the capacity.
     size: usize,
+}
+
+/// A form's document as kept: serialised, or as a write left it (serialised by the first read).
+#[derive(Debug, Clone)]
+enum Kept {
+    Body(FormBody),
+    Document(Arc<FormDocument>),
 }
 
 #[derive(Debug, Default)]
@@ -86,9 +101,18 @@ impl FormCache {
         }
     }
 
-    /// The body of the form of `year` computed under `stamp`, if cached.
+    /// The body of the form of `year` computed under `stamp`, if cached (a document kept unserialised
+    /// is serialised now, and kept so).
     pub fn get(&self, year: i32, stamp: &FormStamp) -> Option<FormBody> {
-        self.with_entry(year, stamp, |entry| entry.body.clone())
+        match self.with_entry(year, stamp, |entry| entry.document.clone())? {
+            Kept::Body(body) => Some(body),
+            Kept::Document(document) => {
+                // A document that does not serialise is a miss: the read computes it again, and fails.
+                let body = FormBody::of(&document).ok()?;
+                self.serialised(year, stamp, &body);
+                Some(body)
+            }
+        }
     }
 
     /// The stored values of the form of `year` at `stamp`, if a write kept them.
@@ -108,6 +132,30 @@ impl FormCache {
         self.insert(year, stamp, body, Some(values));
     }
 
+    /// [`put_written`](Self::put_written) for a write whose answer is not the document: keeps
+    /// `document` unserialised when the form has an entry (whose document size stands for its own
+    /// until a read serialises it), serialises it otherwise.
+    pub fn keep_written(
+        &self,
+        year: i32,
+        stamp: FormStamp,
+        document: FormDocument,
+        values: Arc<[ValueRow]>,
+    ) -> Result<(), ApiError> {
+        let key = (year, stamp.structure.finess.clone());
+        let estimate = self.entries().by_form.get(&key).map(|entry| entry.document_size);
+        let (document, document_size) = match estimate {
+            Some(size) => (Kept::Document(Arc::new(document)), size),
+            None => {
+                let body = FormBody::of(&document)?;
+                let size = body.json.len();
+                (Kept::Body(body), size)
+            }
+        };
+        self.store(key, stamp, (document, document_size), Some(values));
+        Ok(())
+    }
+
     fn with_entry<T>(&self, year: i32, stamp: &FormStamp, read: impl FnOnce(&Entry) -> T) -> Option<T> {
         if self.capacity == 0 {
             return None;
@@ -118,31 +166,61 @@ impl FormCache {
     }
 
     fn insert(&self, year: i32, stamp: FormStamp, body: FormBody, values: Option<Arc<[ValueRow]>>) {
-        let size = body.json.len() + values.as_deref().map_or(0, values_size);
+        let key = (year, stamp.structure.finess.clone());
+        let size = body.json.len();
+        self.store(key, stamp, (Kept::Body(body), size), values);
+    }
+
+    /// Keeps `document` (of `document_size` bytes) and `values` for `key` under `stamp`. What it
+    /// replaces or evicts is dropped after the lock is released.
+    fn store(
+        &self,
+        key: FormKey,
+        stamp: FormStamp,
+        (document, document_size): (Kept, usize),
+        values: Option<Arc<[ValueRow]>>,
+    ) {
+        let size = document_size + values.as_deref().map_or(0, values_size);
         if size > self.capacity {
             return;
         }
-        let key = (year, stamp.structure.finess.clone());
         let entry = Entry {
             stamp,
-            body,
+            document,
             values,
+            document_size,
             size,
         };
         let mut entries = self.entries();
-        match entries.by_form.insert(key.clone(), entry) {
+        let replaced = entries.by_form.insert(key.clone(), entry);
+        match &replaced {
             Some(old) => entries.bytes -= old.size,
             None => entries.order.push_back(key),
         }
         entries.bytes += size;
-        while entries.bytes > self.capacity {
-            let Some(oldest) = entries.order.pop_front() else {
-                break;
-            };
-            if let Some(evicted) = entries.by_form.remove(&oldest) {
-                entries.bytes -= evicted.size;
-            }
+        let evicted = entries.evict_beyond(self.capacity);
+        drop(entries);
+        drop((replaced, evicted));
+    }
+
+    /// Replaces the unserialised document of the form of `year` at `stamp` by its `body`, counting
+    /// its real size (nothing when the entry has moved on).
+    fn serialised(&self, year: i32, stamp: &FormStamp, body: &FormBody) {
+        let mut entries = self.entries();
+        let Entries { by_form, bytes, .. } = &mut *entries;
+        let Some(entry) = by_form.get_mut(&(year, stamp.structure.finess.clone())) else {
+            return;
+        };
+        if entry.stamp != *stamp || matches!(entry.document, Kept::Body(_)) {
+            return;
         }
+        let document = std::mem::replace(&mut entry.document, Kept::Body(body.clone()));
+        *bytes = *bytes + body.json.len() - entry.document_size;
+        entry.size = entry.size + body.json.len() - entry.document_size;
+        entry.document_size = body.json.len();
+        let evicted = entries.evict_beyond(self.capacity);
+        drop(entries);
+        drop((document, evicted));
     }
 
     /// Bytes held.
@@ -154,6 +232,24 @@ impl FormCache {
     fn entries(&self) -> MutexGuard<'_, Entries> {
         // The entries stay consistent even if a holder panicked: every update is complete before unlock.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Entries {
+    /// Evicts the oldest forms until at most `capacity` bytes are held; answers them (to drop outside
+    /// the lock).
+    fn evict_beyond(&mut self, capacity: usize) -> Vec<Entry> {
+        let mut evicted = Vec::new();
+        while self.bytes > capacity {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(entry) = self.by_form.remove(&oldest) {
+                self.bytes -= entry.size;
+                evicted.push(entry);
+            }
+        }
+        evicted
     }
 }
 
@@ -274,6 +370,69 @@ mod tests {
         cache.put(2024, stamp("a", 5), body(5, 10));
         assert_eq!(cache.values(2024, &stamp("a", 5)), None);
         assert_eq!(cache.bytes(), 10);
+    }
+
+    fn document(version: i64) -> FormDocument {
+        serde_json::from_value(serde_json::json!({
+            "campaign": 2024, "finess": "a", "category": "ehpad", "state": "en_cours",
+            "version": version, "editable": true,
+            "validation": {"required": [], "validated": [], "awaiting": []},
+            "values": {}, "justifications": {}, "corrections": [], "previous_campaign_used": false,
+            "evaluation": {"category": "ehpad", "campaign": 2024, "indicators": {},
+                "completion": {"rate": 0.5, "filled": 1, "required": 2, "threshold": 0.9,
+                    "finance_counted": true, "reached": false, "can_submit": false, "missing": ["places"],
+                    "by_axis": {}},
+                "controls": [], "submission": {"blocking": [], "alerts": [], "unjustified_alerts": []},
+                "ignored": []},
+        }))
+        .expect("a form document")
+    }
+
+    #[test]
+    fn a_write_answered_by_its_summary_keeps_its_document_until_a_read_serialises_it() {
+        let cache = FormCache::new(100_000);
+        let values: Arc<[ValueRow]> = vec![value("admissions")].into();
+        // No entry to estimate from: serialised at once.
+        cache
+            .keep_written(2024, stamp("a", 4), document(4), Arc::clone(&values))
+            .expect("kept");
+        let first = FormBody::of(&document(4)).expect("serialised");
+        assert_eq!(cache.bytes(), first.json.len() + values_size(&values));
+        {
+            let entries = cache.entries();
+            assert!(matches!(
+                entries.by_form[&(2024, "a".to_owned())].document,
+                Kept::Body(_)
+            ));
+        }
+        // The next write keeps its document, counted as large as the body it replaces.
+        cache.put(2024, stamp("a", 5), body(5, 1000));
+        cache
+            .keep_written(2024, stamp("a", 6), document(6), Arc::clone(&values))
+            .expect("kept");
+        {
+            let entries = cache.entries();
+            assert!(matches!(
+                entries.by_form[&(2024, "a".to_owned())].document,
+                Kept::Document(_)
+            ));
+        }
+        assert_eq!(cache.bytes(), 1000 + values_size(&values));
+        assert_eq!(cache.values(2024, &stamp("a", 6)).as_deref(), Some(&values[..]));
+        assert_eq!(cache.get(2024, &stamp("a", 5)), None);
+        // The first read serialises it, keeps the body and counts its real size.
+        let served = cache.get(2024, &stamp("a", 6)).expect("served");
+        assert_eq!(served, FormBody::of(&document(6)).expect("serialised"));
+        assert_eq!(served.version, 6);
+        assert_eq!(cache.bytes(), served.json.len() + values_size(&values));
+        {
+            let entries = cache.entries();
+            assert!(matches!(
+                entries.by_form[&(2024, "a".to_owned())].document,
+                Kept::Body(_)
+            ));
+        }
+        assert_eq!(cache.get(2024, &stamp("a", 6)), Some(served));
     }
 
     #[test]

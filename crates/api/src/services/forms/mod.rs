@@ -104,6 +104,12 @@ pub fn publish(cache: &FormCache, year: i32, patched: Patched) -> Result<FormBod
     Ok(body)
 }
 
+/// Caches the document a patch answered with its summary, with the form's values, under the form's new
+/// stamp: serialised by the first read that wants it (see [`FormCache::keep_written`]).
+pub fn keep(cache: &FormCache, year: i32, patched: Patched) -> Result<(), ApiError> {
+    cache.keep_written(year, patched.stamp, patched.document, patched.values)
+}
+
 /// The stamp of a form located with `stamp` once it is at `version` (`None`: no row).
 fn restamp(stamp: &FormStamp, version: Option<i64>) -> FormStamp {
     FormStamp {
