@@ -18,6 +18,22 @@ const ARS_COMPETENCES: [&str; 2] = ["ARS", "ARS_CD"];
 /// Competences a CD officer sees.
 const CD_COMPETENCES: [&str; 2] = ["CD", "ARS_CD"];
 
+/// Whether `scope` sees the structure `finess` without reading its row: `Some` for a list of
+/// structures, every structure or none; `None` when it depends on the row (managing body, region,
+/// department). A statement on one structure then leaves the scope's condition out when it is decided:
+/// the statement keeps one static shape, which diesel prepares once without writing its SQL again at
+/// each request (a boxed condition has no static identity: its SQL is rebuilt to look the statement up).
+pub fn decided(scope: &StructureScope, finess: &str) -> Option<bool> {
+    match scope {
+        StructureScope::Structures(list) => Some(list.iter().any(|f| f == finess)),
+        StructureScope::All => Some(true),
+        StructureScope::Nothing => Some(false),
+        StructureScope::Organisation(_) | StructureScope::ArsRegion(_) | StructureScope::CdDepartment(_) => {
+            None
+        }
+    }
+}
+
 /// The structures visible under `scope`.
 pub fn visible_structures(scope: &StructureScope) -> StructureFilter {
     visible_structures_in::<structures::table>(scope)
