@@ -365,6 +365,77 @@ async fn postgres_one_audit_entry_and_one_event_are_inserted_by_prepared_stateme
     );
 }
 
+/// The two UPDATEs of a write of one value (the value's row, the form moved to its next version) are
+/// kept prepared by PostgreSQL too (`db::repo::prepared`): written again, no statement is prepared again.
+#[actix_web::test]
+async fn postgres_the_updates_of_a_write_are_kept_prepared() {
+    use diesel::sql_types::BigInt;
+    use tdb_api::db::repo::forms::{self, FormAdvance, FormSummary};
+    use tdb_api::db::repo::values;
+
+    let Some(db) = TestDb::postgres() else { return };
+    let state = world(&db, "collecte");
+    let token = auth::esms(&state, &[EHPAD]);
+    let app = app(state.clone()).await;
+    let body = Some(json!({"values": {"admissions": 10}}));
+    let first = send(
+        &app,
+        Method::PATCH,
+        &form_url(EHPAD, ""),
+        Some(&token),
+        Some("*"),
+        body,
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let mut conn = state.pool.get().unwrap();
+    let prepared = |conn: &mut tdb_api::db::DbConnection, statement: &str| -> i64 {
+        diesel::select(diesel::dsl::sql::<BigInt>(&format!(
+            "(SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '{statement}%')"
+        )))
+        .get_result(conn)
+        .unwrap()
+    };
+    let mut value = values::load(&mut conn, YEAR, EHPAD)
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a stored value");
+    let mut version = forms::find(&mut conn, YEAR, EHPAD)
+        .unwrap()
+        .expect("the form's row")
+        .version;
+    for _ in 0..3 {
+        value.version += 1;
+        values::update(&mut conn, &value).unwrap();
+        let advance = FormAdvance {
+            state: "en_cours",
+            version: version + 1,
+            summary: FormSummary {
+                completion_rate: 0.5,
+                filled: 10,
+                required: 20,
+                can_submit: false,
+                alert_count: 0,
+            },
+            updated_at: Utc::now().naive_utc(),
+        };
+        let moved = forms::advance(&mut conn, (YEAR, EHPAD), version, &advance).unwrap();
+        assert_eq!(moved.map(|row| row.version), Some(version + 1));
+        version += 1;
+    }
+    assert_eq!(
+        prepared(&mut conn, "UPDATE \"form_values\""),
+        1,
+        "the value's UPDATE is not kept prepared"
+    );
+    assert_eq!(
+        prepared(&mut conn, "UPDATE \"forms\""),
+        1,
+        "the form's UPDATE is not kept prepared"
+    );
+}
+
 on_both_backends!(
     a_patch_reads_only_what_the_form_has,
     if_match_star_writes_over_any_version_and_a_stale_tag_still_fails,

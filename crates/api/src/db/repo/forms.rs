@@ -10,6 +10,7 @@ use tdb_domain::contract::FormState;
 use crate::auth::principal::StructureScope;
 use crate::db::DbConnection;
 use crate::db::repo::corrections;
+use crate::db::repo::prepared::KeepPrepared;
 use crate::db::repo::scope::{self, visible_structures};
 use crate::db::repo::stored;
 use crate::db::schema::{
@@ -420,14 +421,14 @@ pub fn advance(
     expected: i64,
     advance: &FormAdvance<'_>,
 ) -> QueryResult<Option<FormRow>> {
-    crate::on_backend!(conn, c => diesel::update(
+    crate::on_backend!(conn, c => KeepPrepared(diesel::update(
         forms::table
             .filter(forms::campaign_year.eq(year))
             .filter(forms::structure_finess.eq(finess))
             .filter(forms::version.eq(expected)),
     )
     .set(advance)
-    .returning(FormRow::as_returning())
+    .returning(FormRow::as_returning()))
     .get_result(c)
     .optional())
 }

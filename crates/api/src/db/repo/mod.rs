@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod peers;
+pub mod prepared;
 pub mod progress;
 pub mod reference;
 pub mod referential;

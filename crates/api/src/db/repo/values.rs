@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::repo::prepared::KeepPrepared;
 use crate::db::schema::form_values;
 
 /// A stored value.
@@ -67,13 +68,19 @@ pub fn insert(conn: &mut DbConnection, row: &ValueRow) -> QueryResult<()> {
 
 /// Rewrites an existing value row.
 pub fn update(conn: &mut DbConnection, row: &ValueRow) -> QueryResult<()> {
-    diesel::update(
-        form_values::table
-            .filter(form_values::campaign_year.eq(row.campaign_year))
-            .filter(form_values::structure_finess.eq(&row.structure_finess))
-            .filter(form_values::item_code.eq(&row.item_code)),
+    // Loaded on the connection itself: diesel asks whether a statement may be kept of the statement
+    // (`KeepPrepared`) only there; executed, or through the multi-backend wrapper, it asks a reference
+    // to it, whose answer walks the UPDATE (never).
+    crate::on_backend!(conn, c => KeepPrepared(
+        diesel::update(
+            form_values::table
+                .filter(form_values::campaign_year.eq(row.campaign_year))
+                .filter(form_values::structure_finess.eq(&row.structure_finess))
+                .filter(form_values::item_code.eq(&row.item_code)),
+        )
+        .set(row)
+        .returning(form_values::version),
     )
-    .set(row)
-    .execute(conn)
+    .get_results::<i64>(c))
     .map(drop)
 }
