@@ -401,11 +401,11 @@ async fn postgres_the_updates_of_a_write_are_kept_prepared() {
         .into_iter()
         .next()
         .expect("a stored value");
-    let mut version = forms::find(&mut conn, YEAR, EHPAD)
+    let first_version = forms::find(&mut conn, YEAR, EHPAD)
         .unwrap()
         .expect("the form's row")
         .version;
-    for _ in 0..3 {
+    for version in first_version..first_version + 3 {
         value.version += 1;
         values::update(&mut conn, &value).unwrap();
         let advance = FormAdvance {
@@ -422,7 +422,6 @@ async fn postgres_the_updates_of_a_write_are_kept_prepared() {
         };
         let moved = forms::advance(&mut conn, (YEAR, EHPAD), version, &advance).unwrap();
         assert_eq!(moved.map(|row| row.version), Some(version + 1));
-        version += 1;
     }
     assert_eq!(
         prepared(&mut conn, "UPDATE \"form_values\""),
