@@ -23,9 +23,11 @@ on_both_backends!(reports_ok_with_backend_and_version);
 /// The bundled SQLite is built as `.cargo/config.toml` asks (`LIBSQLITE3_FLAGS`): no global allocation
 /// statistics, no page cache shared by every connection — two process-wide mutexes that made the
 /// concurrent reads of `tdb serve` wake each other (the national form GET went from about 5,500 to
-/// 11,000 requests/s in `scripts/bench-api.sh`).
+/// 11,000 requests/s in `scripts/bench-api.sh`) —, and with the query planner stability guarantee on,
+/// so that a statement with a bound `LIMIT ?` is not prepared again at each execution (a form's stamp
+/// has eight).
 #[actix_web::test]
-async fn sqlite_is_built_without_its_global_mutexes() {
+async fn sqlite_is_built_without_its_global_mutexes_nor_plans_on_bound_values() {
     use diesel::sql_types::Text;
     use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 
@@ -46,6 +48,7 @@ async fn sqlite_is_built_without_its_global_mutexes() {
         !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
         "{options:?}"
     );
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
 }
 
 /// SQLite: the pooled connections checkpoint at commit only past 10,000 pages of log (a writer pays for
