@@ -161,7 +161,6 @@ fn set_phase(state: &AppState, phase: &str) {
 /// to 2,200 requests/s in `scripts/bench-api.sh`.)
 #[actix_web::test]
 async fn postgres_the_stamp_of_a_read_is_prepared_once() {
-    use diesel::sql_types::BigInt;
     use tdb_api::auth::principal::StructureScope;
     use tdb_api::db::repo::forms;
 
@@ -169,15 +168,8 @@ async fn postgres_the_stamp_of_a_read_is_prepared_once() {
     let state = world(&db, "collecte");
     let mut conn = state.pool.get().unwrap();
     let scope = StructureScope::Structures(vec![EHPAD.to_owned()]);
-    let count = |conn: &mut tdb_api::db::DbConnection, filter: &str| -> i64 {
-        diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-            "(SELECT count(*) FROM pg_prepared_statements{filter})"
-        )))
-        .get_result(conn)
-        .unwrap()
-    };
     let stamp = forms::stamp(&mut conn, &scope, YEAR, EHPAD).unwrap().unwrap();
-    let prepared = count(&mut conn, "");
+    let prepared = prepared_statements(&mut conn, "%");
     for _ in 0..5 {
         assert_eq!(
             forms::stamp(&mut conn, &scope, YEAR, EHPAD).unwrap(),
@@ -185,12 +177,12 @@ async fn postgres_the_stamp_of_a_read_is_prepared_once() {
         );
     }
     assert_eq!(
-        count(&mut conn, ""),
+        prepared_statements(&mut conn, "%"),
         prepared,
         "a read of the stamp prepared a statement again"
     );
     assert_eq!(
-        count(&mut conn, " WHERE statement LIKE '%benchmark_snapshots%'"),
+        prepared_statements(&mut conn, "%benchmark_snapshots%"),
         1,
         "the stamp's statement is not kept prepared"
     );
@@ -309,24 +301,26 @@ async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
     );
 }
 
+/// How many statements PostgreSQL keeps prepared for the session of `conn` whose text is `LIKE`
+/// `pattern`.
+fn prepared_statements(conn: &mut tdb_api::db::DbConnection, pattern: &str) -> i64 {
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+        "(SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '{pattern}')"
+    )))
+    .get_result(conn)
+    .unwrap()
+}
+
 /// The audit entry and the event of a write of one value are single-row INSERTs that PostgreSQL keeps
 /// prepared: appended again, no statement is prepared again (a batch INSERT is parsed each time).
 #[actix_web::test]
 async fn postgres_one_audit_entry_and_one_event_are_inserted_by_prepared_statements() {
-    use diesel::sql_types::BigInt;
     use tdb_api::db::repo::audit::{self, NewAuditEntry};
     use tdb_api::db::repo::events::{self, NewEvent};
 
     let Some(db) = TestDb::postgres() else { return };
     let state = world(&db, "collecte");
     let mut conn = state.pool.get().unwrap();
-    let count = |conn: &mut tdb_api::db::DbConnection, table: &str| -> i64 {
-        diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-            "(SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO \"{table}\"%')"
-        )))
-        .get_result(conn)
-        .unwrap()
-    };
     let now = Utc::now().naive_utc();
     let entry = NewAuditEntry {
         at: now,
@@ -354,12 +348,12 @@ async fn postgres_one_audit_entry_and_one_event_are_inserted_by_prepared_stateme
         events::append(&mut conn, std::slice::from_ref(&event)).unwrap();
     }
     assert_eq!(
-        count(&mut conn, "audit_log"),
+        prepared_statements(&mut conn, "INSERT INTO \"audit_log\"%"),
         1,
         "the audit entry's INSERT is not kept prepared"
     );
     assert_eq!(
-        count(&mut conn, "events"),
+        prepared_statements(&mut conn, "INSERT INTO \"events\"%"),
         1,
         "the event's INSERT is not kept prepared"
     );
@@ -369,7 +363,6 @@ async fn postgres_one_audit_entry_and_one_event_are_inserted_by_prepared_stateme
 /// kept prepared by PostgreSQL too (`db::repo::prepared`): written again, no statement is prepared again.
 #[actix_web::test]
 async fn postgres_the_updates_of_a_write_are_kept_prepared() {
-    use diesel::sql_types::BigInt;
     use tdb_api::db::repo::forms::{self, FormAdvance, FormSummary};
     use tdb_api::db::repo::values;
 
@@ -389,13 +382,6 @@ async fn postgres_the_updates_of_a_write_are_kept_prepared() {
     .await;
     assert_eq!(first.status, 200, "{}", first.body);
     let mut conn = state.pool.get().unwrap();
-    let prepared = |conn: &mut tdb_api::db::DbConnection, statement: &str| -> i64 {
-        diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-            "(SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '{statement}%')"
-        )))
-        .get_result(conn)
-        .unwrap()
-    };
     let mut value = values::load(&mut conn, YEAR, EHPAD)
         .unwrap()
         .into_iter()
@@ -424,12 +410,12 @@ async fn postgres_the_updates_of_a_write_are_kept_prepared() {
         assert_eq!(moved.map(|row| row.version), Some(version + 1));
     }
     assert_eq!(
-        prepared(&mut conn, "UPDATE \"form_values\""),
+        prepared_statements(&mut conn, "UPDATE \"form_values\"%"),
         1,
         "the value's UPDATE is not kept prepared"
     );
     assert_eq!(
-        prepared(&mut conn, "UPDATE \"forms\""),
+        prepared_statements(&mut conn, "UPDATE \"forms\"%"),
         1,
         "the form's UPDATE is not kept prepared"
     );

@@ -256,6 +256,24 @@ macro_rules! stamp_columns {
     }};
 }
 
+/// `$columns` of the structure `$finess` if `$scope` sees it. The scope's condition is left out of the
+/// statement when [`scope::decided`] settles it without the row: the statement then keeps a static
+/// shape, which diesel looks up by its type instead of writing its SQL again at each request.
+macro_rules! first_in_scope {
+    ($conn:expr, $scope:expr, $finess:expr, $columns:expr) => {{
+        let structure = structures::table.filter(structures::finess.eq($finess));
+        match scope::decided($scope, $finess) {
+            Some(false) => Ok(None),
+            Some(true) => structure.select($columns).first($conn).optional(),
+            None => structure
+                .filter(visible_structures($scope))
+                .select($columns)
+                .first($conn)
+                .optional(),
+        }
+    }};
+}
+
 /// The stamp of the form of `finess` for `year`, if `scope` sees the structure.
 pub fn stamp(
     conn: &mut DbConnection,
@@ -263,19 +281,7 @@ pub fn stamp(
     year: i32,
     finess: &str,
 ) -> QueryResult<Option<FormStamp>> {
-    let structure = structures::table.filter(structures::finess.eq(finess));
-    match scope::decided(scope, finess) {
-        Some(false) => Ok(None),
-        Some(true) => structure
-            .select(stamp_columns!(year, finess))
-            .first(conn)
-            .optional(),
-        None => structure
-            .filter(visible_structures(scope))
-            .select(stamp_columns!(year, finess))
-            .first(conn)
-            .optional(),
-    }
+    first_in_scope!(conn, scope, finess, stamp_columns!(year, finess))
 }
 
 /// What a write's stamp also reads of the form (see [`FormFacts`]): when the reference campaign was
@@ -315,20 +321,12 @@ pub fn stamp_for_write(
     year: i32,
     finess: &str,
 ) -> QueryResult<Option<(FormStamp, FormFacts)>> {
-    let facts = form_facts!(year, finess);
-    let structure = structures::table.filter(structures::finess.eq(finess));
-    match scope::decided(scope, finess) {
-        Some(false) => Ok(None),
-        Some(true) => structure
-            .select((stamp_columns!(year, finess), facts))
-            .first(conn)
-            .optional(),
-        None => structure
-            .filter(visible_structures(scope))
-            .select((stamp_columns!(year, finess), facts))
-            .first(conn)
-            .optional(),
-    }
+    first_in_scope!(
+        conn,
+        scope,
+        finess,
+        (stamp_columns!(year, finess), form_facts!(year, finess))
+    )
 }
 
 /// The form of `finess` for `year`, if it has a row.

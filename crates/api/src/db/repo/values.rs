@@ -68,9 +68,9 @@ pub fn insert(conn: &mut DbConnection, row: &ValueRow) -> QueryResult<()> {
 
 /// Rewrites an existing value row.
 pub fn update(conn: &mut DbConnection, row: &ValueRow) -> QueryResult<()> {
-    // Loaded on the connection itself: diesel asks whether a statement may be kept of the statement
-    // (`KeepPrepared`) only there; executed, or through the multi-backend wrapper, it asks a reference
-    // to it, whose answer walks the UPDATE (never).
+    // Loaded (`RETURNING`) on the backend's own connection: only there does diesel ask `KeepPrepared`
+    // itself whether the statement may be kept. Executed, or through the multi-backend wrapper, it asks
+    // a reference to it, whose default answer walks the UPDATE (never).
     crate::on_backend!(conn, c => KeepPrepared(
         diesel::update(
             form_values::table
