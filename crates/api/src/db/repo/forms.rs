@@ -258,14 +258,21 @@ macro_rules! stamp_columns {
 
 /// `$columns` of the structure `$finess` if `$scope` sees it. The scope's condition is left out of the
 /// statement when [`scope::decided`] settles it without the row: the statement then keeps a static
-/// shape, which diesel looks up by its type instead of writing its SQL again at each request.
+/// shape, which diesel looks up by its type instead of writing its SQL again at each request. That
+/// statement runs on the backend's own connection: through the multi-backend wrapper, diesel writes
+/// the SQL of every statement again at each execution, static shape or not (its `SerializedQuery`).
 macro_rules! first_in_scope {
     ($conn:expr, $scope:expr, $finess:expr, $columns:expr) => {{
-        let structure = structures::table.filter(structures::finess.eq($finess));
-        match scope::decided($scope, $finess) {
+        let finess: &str = $finess;
+        match scope::decided($scope, finess) {
             Some(false) => Ok(None),
-            Some(true) => structure.select($columns).first($conn).optional(),
-            None => structure
+            Some(true) => crate::on_backend!($conn, c => structures::table
+                .filter(structures::finess.eq(finess))
+                .select($columns)
+                .first(c)
+                .optional()),
+            None => structures::table
+                .filter(structures::finess.eq(finess))
                 .filter(visible_structures($scope))
                 .select($columns)
                 .first($conn)
