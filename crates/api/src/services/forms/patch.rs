@@ -27,9 +27,9 @@ use crate::services::values::{SAISIE, parse_json};
 /// Prefill sources whose values the structure may override with a reason (catalogue.md §1.4.1).
 const OVERRIDABLE: [&str; 2] = ["cnsa_errd", "cpom"];
 
-/// One value that changes: its row before (none for a new item) and after.
+/// One value that changes: whether it had a row, and its row after.
 struct Write {
-    old: Option<ValueRow>,
+    existed: bool,
     new: ValueRow,
 }
 
@@ -121,10 +121,10 @@ fn attempt(
     let context = Context::load(conn, target, Reads::AtStamp)?;
     let now = access::now();
     let current = match cache.values(target.year, &target.stamp) {
-        Some(kept) => kept.to_vec(),
-        None => values::load(conn, target.year, target.finess())?,
+        Some(kept) => kept,
+        None => values::load(conn, target.year, target.finess())?.into(),
     };
-    let planned = plan(target, principal, &context, current, checked.clone(), patch, now);
+    let planned = plan(target, principal, &context, &current, checked.clone(), patch, now);
     let written = {
         let _turn = gate.turn();
         conn.transaction(|conn| {
@@ -141,12 +141,12 @@ fn attempt(
         None => written.context.evaluate(target, &written.stored)?,
     };
     let version = written.row.as_ref().map(|r| r.version);
-    let values: Arc<[ValueRow]> = written.stored.clone().into();
+    let values: Arc<[ValueRow]> = written.stored.into();
     let document = view::assemble(
         conn,
         (target, written.reads),
         written.row.as_ref(),
-        written.stored,
+        &values,
         written.context,
         evaluation,
     )?;
@@ -191,7 +191,7 @@ fn write(
             target,
             principal,
             &context,
-            current,
+            &current,
             speculation.checked,
             patch,
             now,
@@ -281,9 +281,10 @@ fn write_at_stamp(
 /// Writes the changed values of `plan` and their audit entries.
 fn write_values(conn: &mut DbConnection, plan: &Plan) -> Result<(), ApiError> {
     for write in &plan.writes {
-        match write.old {
-            Some(_) => values::update(conn, &write.new)?,
-            None => values::insert(conn, &write.new)?,
+        if write.existed {
+            values::update(conn, &write.new)?;
+        } else {
+            values::insert(conn, &write.new)?;
         }
     }
     audit::append(conn, &plan.entries)?;
@@ -313,24 +314,24 @@ fn append_event(
     Ok(())
 }
 
-/// Plans the patch against the stored values `current` (sorted by item code): the changed rows and
-/// their audit entries, the values after it and their evaluation in `context`; 422 for every bad
-/// value or missing reason, then 409 `item_locked`. Reads nothing.
+/// Plans the patch against the stored values `current`: the changed rows and their audit entries,
+/// the values after it (sorted by item code) and their evaluation in `context`; 422 for every bad
+/// value or missing reason, then 409 `item_locked`. Reads nothing; copies each stored row once, into
+/// the values after it.
 fn plan(
     target: &Target,
     principal: &Principal,
     context: &Context,
-    current: Vec<ValueRow>,
+    current: &[ValueRow],
     (typed, mut errors): Checked,
     patch: &FormPatch,
     now: chrono::NaiveDateTime,
 ) -> Result<Plan, ApiError> {
-    let mut current: BTreeMap<String, ValueRow> =
-        current.into_iter().map(|v| (v.item_code.clone(), v)).collect();
+    let mut current: BTreeMap<&str, &ValueRow> = current.iter().map(|v| (v.item_code.as_str(), v)).collect();
     let mut locked = Vec::new();
     let mut changes = Vec::new();
     for (item, value) in typed {
-        let old = current.get(&item);
+        let old = current.get(item.as_str()).copied();
         if old.and_then(|o| stored_value(target, o)) == value {
             continue;
         }
@@ -371,21 +372,19 @@ fn plan(
     let mut writes = Vec::with_capacity(changes.len());
     let mut entries = Vec::with_capacity(changes.len());
     for (item, value, reason) in changes {
-        let old = current.remove(&item);
+        let old = current.get(item.as_str()).copied();
         let json = value.as_ref().map_or(serde_json::Value::Null, Value::to_json);
-        let new = changed_row(target, principal, old.as_ref(), (&item, &json), reason, now);
-        entries.push(audit_entry(
-            target,
-            principal,
-            old.as_ref(),
-            &new,
-            json.is_null(),
-            now,
-        ));
-        current.insert(item, new.clone());
-        writes.push(Write { old, new });
+        let new = changed_row(target, principal, old, (&item, &json), reason, now);
+        entries.push(audit_entry(target, principal, old, &new, json.is_null(), now));
+        writes.push(Write {
+            existed: old.is_some(),
+            new,
+        });
     }
-    let stored: Vec<ValueRow> = current.into_values().collect();
+    for write in &writes {
+        current.insert(write.new.item_code.as_str(), &write.new);
+    }
+    let stored: Vec<ValueRow> = current.into_values().cloned().collect();
     let evaluation = if writes.is_empty() {
         None
     } else {

@@ -44,7 +44,7 @@ pub fn explained_document(
     let stored = values::load(conn, target.year, target.finess())?;
     let context = Context::load(conn, target, Reads::All)?;
     let evaluation = context.evaluate_explained(target, &stored)?;
-    assemble(conn, (target, Reads::All), row, stored, context, evaluation)
+    assemble(conn, (target, Reads::All), row, &stored, context, evaluation)
 }
 
 /// The document of `target` whose values are `stored` (sorted by item code), reading the rest.
@@ -56,7 +56,7 @@ pub fn document_with(
 ) -> Result<FormDocument, ApiError> {
     let context = Context::load(conn, target, Reads::All)?;
     let evaluation = context.evaluate(target, &stored)?;
-    assemble(conn, (target, Reads::All), row, stored, context, evaluation)
+    assemble(conn, (target, Reads::All), row, &stored, context, evaluation)
 }
 
 /// What the reads of a form's document may skip on the word of its stamp.
@@ -183,7 +183,7 @@ pub fn assemble(
     conn: &mut DbConnection,
     (target, reads): (&Target, Reads),
     row: Option<&FormRow>,
-    stored: Vec<ValueRow>,
+    stored: &[ValueRow],
     context: Context,
     evaluation: EvaluationResult,
 ) -> Result<FormDocument, ApiError> {
@@ -195,7 +195,7 @@ pub fn assemble(
     let cpom_alerts = if reads.skips(target, |_| target.stamp.cpom.is_none()) {
         Vec::new()
     } else {
-        prefill::form_alerts(conn, year, finess, &stored)?
+        prefill::form_alerts(conn, year, finess, stored)?
     };
     let open = if reads.skips(target, |f| !f.open_requests) {
         Vec::new()
@@ -229,10 +229,7 @@ pub fn assemble(
             validated,
             awaiting,
         },
-        values: stored
-            .into_iter()
-            .map(|v| (v.item_code.clone(), entry(v)))
-            .collect(),
+        values: stored.iter().map(|v| (v.item_code.clone(), entry(v))).collect(),
         justifications: context.justifications.into_iter().map(justification).collect(),
         corrections,
         previous_campaign_used: context.previous.is_some(),
@@ -295,18 +292,18 @@ fn validations(row: Option<&FormRow>) -> Vec<ValidationStamp> {
     .collect()
 }
 
-fn entry(row: ValueRow) -> FormValueEntry {
+fn entry(row: &ValueRow) -> FormValueEntry {
     FormValueEntry {
         value: parse_json(&row.value_json),
-        source: row.source,
-        batch_id: row.batch_id,
-        author: row.author,
+        source: row.source.clone(),
+        batch_id: row.batch_id.clone(),
+        author: row.author.clone(),
         updated_at: rfc3339(row.updated_at),
         version: row.version,
         locked: row.locked,
         prefill_value: row.prefill_value_json.as_deref().map(parse_json),
-        prefill_source: row.prefill_source,
-        override_reason: row.override_reason,
+        prefill_source: row.prefill_source.clone(),
+        override_reason: row.override_reason.clone(),
     }
 }
 
