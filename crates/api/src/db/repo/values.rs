@@ -39,14 +39,16 @@ pub struct ValueRow {
     pub version: i64,
 }
 
-/// Every stored value of a form, by item code.
+/// Every stored value of a form, by item code. Loaded on the backend's own connection: through the
+/// multi-backend wrapper each of the form's ~150 rows × 13 fields is converted twice, and the statement's
+/// SQL written again at each load.
 pub fn load(conn: &mut DbConnection, year: i32, finess: &str) -> QueryResult<Vec<ValueRow>> {
-    form_values::table
+    crate::on_backend!(conn, c => form_values::table
         .filter(form_values::campaign_year.eq(year))
         .filter(form_values::structure_finess.eq(finess))
         .select(ValueRow::as_select())
         .order(form_values::item_code)
-        .load(conn)
+        .load(c))
 }
 
 /// `(item, value JSON)` of a form, for the year-over-year control.
