@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+# Each step says when it starts and how long the whole check has run (where CI's minutes go).
+step() { printf '\n\033[1;34m==> [%s, +%d min %02d s] %s\033[0m\n' "$(date +%T)" $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+trap 'printf "\n==> [%s, +%d min %02d s] end\n" "$(date +%T)" $((SECONDS / 60)) $((SECONDS % 60))' EXIT
 
 step "format (cargo fmt --check)"
 cargo fmt --all -- --check
@@ -26,6 +28,9 @@ else
     echo "PostgreSQL: SKIPPED — nothing answers on 127.0.0.1:5432 and TDB_TEST_POSTGRES_URL is not set"
 fi
 
+step "build the unit, property and API tests"
+cargo test --workspace --exclude tdb-web-ui --exclude tdb-e2e --no-run
+
 step "unit, property and API tests (SQLite${TDB_TEST_POSTGRES_URL:+ + PostgreSQL})"
 cargo test --workspace --exclude tdb-web-ui --exclude tdb-e2e
 
@@ -43,6 +48,9 @@ scripts/web-build.sh
 
 step "Lighthouse floors on seven pages: accessibility 100, best practices ≥ 95, CLS ≤ 0.25 (scripts/lighthouse.sh)"
 LIGHTHOUSE_FLOORS="accessibility=100,best-practices=95" LIGHTHOUSE_CLS_MAX=0.25 scripts/lighthouse.sh
+
+step "build the browser tests"
+cargo test -p tdb-e2e --no-run
 
 step "browser tests (headless Chromium)"
 cargo test -p tdb-e2e -- --nocapture --test-threads=1
