@@ -3,6 +3,9 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
+use super::verified::{self, VerifiedTokens};
 use crate::config::Secret;
 use tdb_domain::contract::Role;
 
@@ -66,6 +69,7 @@ pub struct TokenService {
     decoding: DecodingKey,
     validation: Validation,
     lifetime_seconds: i64,
+    verified: Arc<VerifiedTokens>,
 }
 
 impl TokenService {
@@ -88,6 +92,7 @@ impl TokenService {
             decoding: DecodingKey::from_secret(secret.expose()),
             validation,
             lifetime_seconds,
+            verified: Arc::new(VerifiedTokens::new(verified::CAPACITY)),
         }
     }
 
@@ -109,8 +114,21 @@ impl TokenService {
             .map_err(|e| TokenError::Invalid(e.to_string()))
     }
 
-    /// Verifies a token and returns its claims.
+    /// Verifies a token and returns its claims (a token verified before by this process: only its
+    /// expiry is checked again, see [`verified`]).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let now = chrono::Utc::now().timestamp();
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        if let Some(known) = self.verified.get(token, now, leeway) {
+            return known;
+        }
+        let claims = self.check(token, now, leeway)?;
+        self.verified.keep(token, &claims, now, leeway);
+        Ok(claims)
+    }
+
+    /// Checks the signature, algorithm, issuer, audience, times and lifetime of `token` at `now`.
+    fn check(&self, token: &str, now: i64, leeway: i64) -> Result<Claims, TokenError> {
         let claims = decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
@@ -121,8 +139,7 @@ impl TokenService {
         // misconfigured 10-year token), is refused even when its signature holds. The longest life is
         // this server's configured lifetime, or the default one when that is shorter (tokens minted by
         // `tdb token` keep working on a server configured with short-lived tokens).
-        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
-        if claims.iat > chrono::Utc::now().timestamp() + leeway {
+        if claims.iat > now + leeway {
             return Err(TokenError::Invalid("issued in the future".to_owned()));
         }
         let longest = self.lifetime_seconds.max(ACCESS_TOKEN_SECONDS);

@@ -231,7 +231,7 @@ async fn a_patch_reads_only_what_the_form_has(db: TestDb) {
         )
         .unwrap();
         let read: Vec<String> = statements.lock().unwrap().clone();
-        let document = patched.document.clone();
+        let document = patched.parts.document();
         forms::publish(&state.forms, YEAR, patched).unwrap();
         (document, read)
     };

@@ -170,3 +170,80 @@ async fn explanations_come_only_when_asked_and_forms_travel_compressed(db: TestD
 }
 
 on_both_backends!(explanations_come_only_when_asked_and_forms_travel_compressed);
+
+/// A form written value after value with `Prefer: return=minimal` (the web app's way) is judged on
+/// the values the previous write kept typed, and its document is built only when read: what is then
+/// read is what the form's rows give when evaluated afresh (`?explain=true` reads them again), for
+/// numbers, an emptied value, « sans objet », a yes/no and an enumeration.
+async fn a_form_written_value_after_value_reads_as_computed_afresh(db: TestDb) {
+    let state = world(&db, "collecte");
+    let token = auth::esms(&state, &[EHPAD]);
+    let app = app(state).await;
+    let written = send(
+        &app,
+        Method::PATCH,
+        &form_url(EHPAD, ""),
+        Some(&token),
+        Some("*"),
+        Some(json!({ "values": complete_ehpad() })),
+    )
+    .await;
+    assert_eq!(written.status, 200, "{}", written.body);
+    let status = tdb_domain::catalogue_for(2024)
+        .unwrap()
+        .item("statut_juridique")
+        .and_then(|i| i.values.clone())
+        .unwrap();
+    let mut rates = Vec::new();
+    for values in [
+        json!({"journees_realisees_hp": 12000}),
+        json!({"gmp_valide": "sans_objet"}),
+        json!({"statut_juridique": status[1], "proprietaire_locaux": false}),
+        json!({"jours_ouverture_hp": null}),
+        json!({"journees_realisees_hp": 20500.5}),
+    ] {
+        let request = test::TestRequest::patch()
+            .uri(&form_url(EHPAD, ""))
+            .insert_header(("Authorization", token.clone()))
+            .insert_header(("If-Match", "*"))
+            .insert_header(("Prefer", "return=minimal"))
+            .set_json(json!({ "values": values }))
+            .to_request();
+        let answer = test::call_service(&app, request).await;
+        assert_eq!(answer.status(), 200);
+        let summary: Value = serde_json::from_slice(&test::read_body(answer).await).unwrap();
+        rates.push(summary["completion_rate"].clone());
+    }
+    assert_ne!(
+        rates.first(),
+        rates.last(),
+        "the emptied value lowers the completion"
+    );
+    let read = send(&app, Method::GET, &form_url(EHPAD, ""), Some(&token), None, None).await;
+    let mut fresh = send(
+        &app,
+        Method::GET,
+        &form_url(EHPAD, "?explain=true"),
+        Some(&token),
+        None,
+        None,
+    )
+    .await
+    .body;
+    for indicator in fresh["evaluation"]["indicators"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        indicator.as_object_mut().unwrap().remove("explanation");
+    }
+    assert_eq!(read.body["values"]["gmp_valide"]["value"], "sans_objet");
+    assert_eq!(read.body["values"]["journees_realisees_hp"]["value"], 20500.5);
+    assert_eq!(
+        read.body["evaluation"]["completion"]["rate"],
+        *rates.last().unwrap()
+    );
+    assert_eq!(read.body, fresh);
+}
+
+on_both_backends!(a_form_written_value_after_value_reads_as_computed_afresh);

@@ -277,38 +277,6 @@ pub struct FormPatchSummary {
     pub cpom_alerts: Vec<super::CpomMismatch>,
 }
 
-impl FormPatchSummary {
-    /// The summary of `document` (the form after a write) for the items `requested`.
-    pub fn of<'a>(document: &FormDocument, requested: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut values = BTreeMap::new();
-        let mut absent = Vec::new();
-        for item in requested {
-            match document.values.get(item) {
-                Some(entry) => {
-                    values.insert(item.to_owned(), entry.clone());
-                }
-                None => absent.push(item.to_owned()),
-            }
-        }
-        let completion = &document.evaluation.completion;
-        Self {
-            campaign: document.campaign,
-            finess: document.finess.clone(),
-            state: document.state,
-            version: document.version,
-            editable: document.editable,
-            updated_at: document.updated_at.clone(),
-            values,
-            absent,
-            completion_rate: completion.rate,
-            threshold_reached: completion.reached,
-            can_submit: completion.can_submit,
-            submission: document.evaluation.submission.clone(),
-            cpom_alerts: document.cpom_alerts.clone(),
-        }
-    }
-}
-
 /// `PATCH …/form`: values to set (null clears) and the reasons of overridden prefilled values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

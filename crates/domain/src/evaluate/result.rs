@@ -101,7 +101,6 @@ impl Evaluation<'_> {
                 (axis.to_string(), entry)
             })
             .collect::<BTreeMap<_, _>>();
-        let keys = |entries: &[u16]| -> Vec<String> { entries.iter().map(|e| self.entry_key(*e)).collect() };
         let controls = self
             .controls
             .iter()
@@ -143,13 +142,20 @@ impl Evaluation<'_> {
                 can_submit: self.can_submit(),
             },
             controls,
-            submission: SubmissionResult {
-                blocking: keys(&self.blocking),
-                alerts: keys(&self.alerts),
-                unjustified_alerts: keys(&self.unjustified),
-            },
+            submission: self.submission(),
             ignored: self.ignored().map(str::to_owned).collect(),
             invalid: None,
+        }
+    }
+
+    /// The failing controls by key (the `submission` part of the wire result), alone: a write answered
+    /// with its summary needs no more of the result.
+    pub fn submission(&self) -> SubmissionResult {
+        let keys = |entries: &[u16]| -> Vec<String> { entries.iter().map(|e| self.entry_key(*e)).collect() };
+        SubmissionResult {
+            blocking: keys(&self.blocking),
+            alerts: keys(&self.alerts),
+            unjustified_alerts: keys(&self.unjustified),
         }
     }
 

@@ -127,7 +127,7 @@ pub async fn patch_form(
     if !minimal {
         return Ok(body_response(forms::publish(&state.forms, year, patched)?));
     }
-    let summary = FormPatchSummary::of(&patched.document, requested.iter().map(String::as_str));
+    let summary = patched.parts.summary(requested.iter().map(String::as_str));
     forms::keep(&state.forms, year, patched)?;
     Ok(HttpResponse::Ok()
         .insert_header(ETag(EntityTag::new_strong(summary.version.to_string())))

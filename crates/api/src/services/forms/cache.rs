@@ -16,11 +16,12 @@
 //! lock before writing).
 //!
 //! A write answered with its summary (`Prefer: return=minimal`, the web app's choice) keeps its document
-//! unserialised: the first read that wants it serialises it and keeps the body. A person typing value
-//! after value thus does not pay for serialising a document nobody reads; a write whose form had no
-//! entry (nothing to estimate its size from) serialises at once.
+//! unbuilt ([`Unbuilt`]: the parts it is made of, evaluated): the first read that wants it builds and
+//! serialises it, and keeps the body. A person typing value after value thus does not pay for building
+//! and serialising a document nobody reads; a write whose form had no entry (nothing to estimate its
+//! size from) serialises at once.
 //!
-//! Bounded in bytes (documents and values; a document kept unserialised counts as large as the body it
+//! Bounded in bytes (documents and values; a document kept unbuilt counts as large as the body it
 //! replaced until it is serialised), one entry per form, oldest entries evicted first. A capacity of 0
 //! disables it.
 
@@ -30,6 +31,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use actix_web::web::Bytes;
 use tdb_domain::contract::FormDocument;
 
+use super::stored::StoredValues;
 use crate::db::repo::forms::FormStamp;
 use crate::db::repo::values::ValueRow;
 use crate::error::ApiError;
@@ -54,6 +56,15 @@ impl FormBody {
     }
 }
 
+/// A form's document not built yet, as a write answered with its summary leaves it: built by the first
+/// read that wants it.
+pub trait Unbuilt: std::fmt::Debug + Send + Sync {
+    /// The form's stored values.
+    fn values(&self) -> &Arc<StoredValues>;
+    /// The document.
+    fn build(&self) -> FormDocument;
+}
+
 /// The cache (shared by every worker of the process).
 #[derive(Debug)]
 pub struct FormCache {
@@ -70,18 +81,18 @@ struct Entry {
     stamp: FormStamp,
     document: Kept,
     /// The stored values, when a write kept them.
-    values: Option<Arc<[ValueRow]>>,
+    values: Option<Arc<StoredValues>>,
     /// Bytes of the document counted against the capacity (its body's, or an estimate).
     document_size: usize,
     /// Bytes counted against the capacity.
     size: usize,
 }
 
-/// A form's document as kept: serialised, or as a write left it (serialised by the first read).
+/// A form's document as kept: serialised, or as a write left it (built and serialised by the first read).
 #[derive(Debug, Clone)]
 enum Kept {
     Body(FormBody),
-    Document(Arc<FormDocument>),
+    Unbuilt(Arc<dyn Unbuilt>),
 }
 
 #[derive(Debug, Default)]
@@ -101,14 +112,14 @@ impl FormCache {
         }
     }
 
-    /// The body of the form of `year` computed under `stamp`, if cached (a document kept unserialised
-    /// is serialised now, and kept so).
+    /// The body of the form of `year` computed under `stamp`, if cached (a document kept unbuilt is
+    /// built and serialised now, and kept so).
     pub fn get(&self, year: i32, stamp: &FormStamp) -> Option<FormBody> {
         match self.with_entry(year, stamp, |entry| entry.document.clone())? {
             Kept::Body(body) => Some(body),
-            Kept::Document(document) => {
+            Kept::Unbuilt(unbuilt) => {
                 // A document that does not serialise is a miss: the read computes it again, and fails.
-                let body = FormBody::of(&document).ok()?;
+                let body = FormBody::of(&unbuilt.build()).ok()?;
                 self.serialised(year, stamp, &body);
                 Some(body)
             }
@@ -116,7 +127,7 @@ impl FormCache {
     }
 
     /// The stored values of the form of `year` at `stamp`, if a write kept them.
-    pub fn values(&self, year: i32, stamp: &FormStamp) -> Option<Arc<[ValueRow]>> {
+    pub fn values(&self, year: i32, stamp: &FormStamp) -> Option<Arc<StoredValues>> {
         self.with_entry(year, stamp, |entry| entry.values.clone())
             .flatten()
     }
@@ -128,26 +139,26 @@ impl FormCache {
     }
 
     /// [`put`](Self::put) for a write, which also keeps the form's stored `values` at `stamp`.
-    pub fn put_written(&self, year: i32, stamp: FormStamp, body: FormBody, values: Arc<[ValueRow]>) {
+    pub fn put_written(&self, year: i32, stamp: FormStamp, body: FormBody, values: Arc<StoredValues>) {
         self.insert(year, stamp, body, Some(values));
     }
 
-    /// [`put_written`](Self::put_written) for a write whose answer is not the document: keeps
-    /// `document` unserialised when the form has an entry (whose document size stands for its own
-    /// until a read serialises it), serialises it otherwise.
+    /// [`put_written`](Self::put_written) for a write whose answer is not the document: keeps it
+    /// `unbuilt`, with its values, when the form has an entry (whose document size stands for its own
+    /// until a read serialises it), builds and serialises it otherwise.
     pub fn keep_written(
         &self,
         year: i32,
         stamp: FormStamp,
-        document: FormDocument,
-        values: Arc<[ValueRow]>,
+        unbuilt: impl Unbuilt + 'static,
     ) -> Result<(), ApiError> {
         let key = (year, stamp.structure.finess.clone());
+        let values = Arc::clone(unbuilt.values());
         let estimate = self.entries().by_form.get(&key).map(|entry| entry.document_size);
         let (document, document_size) = match estimate {
-            Some(size) => (Kept::Document(Arc::new(document)), size),
+            Some(size) => (Kept::Unbuilt(Arc::new(unbuilt)), size),
             None => {
-                let body = FormBody::of(&document)?;
+                let body = FormBody::of(&unbuilt.build())?;
                 let size = body.json.len();
                 (Kept::Body(body), size)
             }
@@ -165,7 +176,7 @@ impl FormCache {
         (entry.stamp == *stamp).then(|| read(entry))
     }
 
-    fn insert(&self, year: i32, stamp: FormStamp, body: FormBody, values: Option<Arc<[ValueRow]>>) {
+    fn insert(&self, year: i32, stamp: FormStamp, body: FormBody, values: Option<Arc<StoredValues>>) {
         let key = (year, stamp.structure.finess.clone());
         let size = body.json.len();
         self.store(key, stamp, (Kept::Body(body), size), values);
@@ -178,9 +189,9 @@ impl FormCache {
         key: FormKey,
         stamp: FormStamp,
         (document, document_size): (Kept, usize),
-        values: Option<Arc<[ValueRow]>>,
+        values: Option<Arc<StoredValues>>,
     ) {
-        let size = document_size + values.as_deref().map_or(0, values_size);
+        let size = document_size + values.as_deref().map_or(0, |v| values_size(v.rows()));
         if size > self.capacity {
             return;
         }
@@ -203,7 +214,7 @@ impl FormCache {
         drop((replaced, evicted));
     }
 
-    /// Replaces the unserialised document of the form of `year` at `stamp` by its `body`, counting
+    /// Replaces the unbuilt document of the form of `year` at `stamp` by its `body`, counting
     /// its real size (nothing when the entry has moved on).
     fn serialised(&self, year: i32, stamp: &FormStamp, body: &FormBody) {
         let mut entries = self.entries();
@@ -356,20 +367,47 @@ mod tests {
         }
     }
 
+    fn stored(items: &[&str]) -> Arc<StoredValues> {
+        let catalogue = tdb_domain::catalogue_for(2024).expect("the 2024 catalogue");
+        Arc::new(StoredValues::new(
+            catalogue,
+            items.iter().map(|i| value(i)).collect(),
+        ))
+    }
+
+    fn rows_of(values: Option<Arc<StoredValues>>) -> Option<Vec<ValueRow>> {
+        values.map(|v| v.rows().to_vec())
+    }
+
     #[test]
     fn a_write_keeps_the_values_under_its_stamp_and_counts_them() {
         let cache = FormCache::new(10_000);
-        let values: Arc<[ValueRow]> = vec![value("admissions"), value("places")].into();
+        let values = stored(&["admissions", "places_installees_hp"]);
         cache.put_written(2024, stamp("a", 4), body(4, 10), Arc::clone(&values));
-        assert_eq!(cache.values(2024, &stamp("a", 4)).as_deref(), Some(&values[..]));
-        assert_eq!(cache.values(2024, &stamp("a", 3)), None);
+        let kept = cache.values(2024, &stamp("a", 4)).expect("kept");
+        assert!(Arc::ptr_eq(&kept, &values));
+        assert_eq!(kept.typed().len(), 2);
+        assert_eq!(rows_of(cache.values(2024, &stamp("a", 3))), None);
         assert_eq!(cache.get(2024, &stamp("a", 4)), Some(body(4, 10)));
-        assert_eq!(cache.bytes(), 10 + values_size(&values));
-        assert!(values_size(&values) > 2 * std::mem::size_of::<ValueRow>());
+        assert_eq!(cache.bytes(), 10 + values_size(values.rows()));
+        assert!(values_size(values.rows()) > 2 * std::mem::size_of::<ValueRow>());
         // A read's entry has no values: the next write reads them.
         cache.put(2024, stamp("a", 5), body(5, 10));
-        assert_eq!(cache.values(2024, &stamp("a", 5)), None);
+        assert_eq!(rows_of(cache.values(2024, &stamp("a", 5))), None);
         assert_eq!(cache.bytes(), 10);
+    }
+
+    /// A document kept as if unbuilt.
+    #[derive(Debug)]
+    struct Built(FormDocument, Arc<StoredValues>);
+
+    impl Unbuilt for Built {
+        fn values(&self) -> &Arc<StoredValues> {
+            &self.1
+        }
+        fn build(&self) -> FormDocument {
+            self.0.clone()
+        }
     }
 
     fn document(version: i64) -> FormDocument {
@@ -389,15 +427,15 @@ mod tests {
     }
 
     #[test]
-    fn a_write_answered_by_its_summary_keeps_its_document_until_a_read_serialises_it() {
+    fn a_write_answered_by_its_summary_keeps_its_document_unbuilt_until_a_read_wants_it() {
         let cache = FormCache::new(100_000);
-        let values: Arc<[ValueRow]> = vec![value("admissions")].into();
+        let values = stored(&["admissions"]);
         // No entry to estimate from: serialised at once.
         cache
-            .keep_written(2024, stamp("a", 4), document(4), Arc::clone(&values))
+            .keep_written(2024, stamp("a", 4), Built(document(4), Arc::clone(&values)))
             .expect("kept");
         let first = FormBody::of(&document(4)).expect("serialised");
-        assert_eq!(cache.bytes(), first.json.len() + values_size(&values));
+        assert_eq!(cache.bytes(), first.json.len() + values_size(values.rows()));
         {
             let entries = cache.entries();
             assert!(matches!(
@@ -408,23 +446,26 @@ mod tests {
         // The next write keeps its document, counted as large as the body it replaces.
         cache.put(2024, stamp("a", 5), body(5, 1000));
         cache
-            .keep_written(2024, stamp("a", 6), document(6), Arc::clone(&values))
+            .keep_written(2024, stamp("a", 6), Built(document(6), Arc::clone(&values)))
             .expect("kept");
         {
             let entries = cache.entries();
             assert!(matches!(
                 entries.by_form[&(2024, "a".to_owned())].document,
-                Kept::Document(_)
+                Kept::Unbuilt(_)
             ));
         }
-        assert_eq!(cache.bytes(), 1000 + values_size(&values));
-        assert_eq!(cache.values(2024, &stamp("a", 6)).as_deref(), Some(&values[..]));
+        assert_eq!(cache.bytes(), 1000 + values_size(values.rows()));
+        assert_eq!(
+            rows_of(cache.values(2024, &stamp("a", 6))),
+            Some(values.rows().to_vec())
+        );
         assert_eq!(cache.get(2024, &stamp("a", 5)), None);
         // The first read serialises it, keeps the body and counts its real size.
         let served = cache.get(2024, &stamp("a", 6)).expect("served");
         assert_eq!(served, FormBody::of(&document(6)).expect("serialised"));
         assert_eq!(served.version, 6);
-        assert_eq!(cache.bytes(), served.json.len() + values_size(&values));
+        assert_eq!(cache.bytes(), served.json.len() + values_size(values.rows()));
         {
             let entries = cache.entries();
             assert!(matches!(

@@ -102,10 +102,10 @@ pub fn change_justification(
         row.state = rules::after_change(row.state);
         row.version = previous + 1;
         row.updated_at = now;
-        let document = view::document(conn, &target, Some(&row))?;
-        view::cache_summary(&mut row, &document.evaluation);
+        let parts = view::parts(conn, &target, Some(&row))?;
+        view::cache_summary(&mut row, parts.evaluation());
         access::save(conn, &mut row, previous, now)?;
-        Ok(document)
+        Ok(parts.document())
     })
 }
 

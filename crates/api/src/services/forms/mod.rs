@@ -16,6 +16,7 @@ mod justifications;
 mod patch;
 mod previous;
 pub mod rules;
+mod stored;
 mod summaries;
 mod view;
 mod workflow;
@@ -26,6 +27,7 @@ pub use corrections::post_message;
 pub use history::history;
 pub use justifications::{JustificationChange, change_justification};
 pub use patch::{Patched, patch};
+pub use view::Parts;
 pub use workflow::{reopen, review, submit};
 
 pub use summaries::{previous_values, refresh_after_freeze};
@@ -96,18 +98,20 @@ pub fn explained(
     FormBody::of(&document)
 }
 
-/// Serialises the document a patch answers and caches it, with the form's values, under the form's new
-/// stamp.
+/// Builds and serialises the document a patch answers and caches it, with the form's values, under
+/// the form's new stamp.
 pub fn publish(cache: &FormCache, year: i32, patched: Patched) -> Result<FormBody, ApiError> {
-    let body = FormBody::of(&patched.document)?;
-    cache.put_written(year, patched.stamp, body.clone(), patched.values);
+    let body = FormBody::of(&patched.parts.document())?;
+    let values = std::sync::Arc::clone(cache::Unbuilt::values(&patched.parts));
+    cache.put_written(year, patched.stamp, body.clone(), values);
     Ok(body)
 }
 
-/// Caches the document a patch answered with its summary, with the form's values, under the form's new
-/// stamp: serialised by the first read that wants it (see [`FormCache::keep_written`]).
+/// Caches the parts of the document a patch answered with its summary, with the form's values, under
+/// the form's new stamp: built and serialised by the first read that wants it (see
+/// [`FormCache::keep_written`]).
 pub fn keep(cache: &FormCache, year: i32, patched: Patched) -> Result<(), ApiError> {
-    cache.keep_written(year, patched.stamp, patched.document, patched.values)
+    cache.keep_written(year, patched.stamp, patched.parts)
 }
 
 /// The stamp of a form located with `stamp` once it is at `version` (`None`: no row).

@@ -5,15 +5,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::json;
-use tdb_domain::contract::{EvaluationResult, FieldError, FormDocument, FormPatch};
-use tdb_domain::{Value, ValueError, validate_value};
+use tdb_domain::contract::{FieldError, FormPatch};
+use tdb_domain::{Evaluation, Value, ValueError, validate_value};
 
 use super::access::{self, Target};
 use super::cache::FormCache;
 use super::journal;
 use super::restamp;
 use super::rules;
-use super::view::{self, Context, Reads};
+use super::stored::StoredValues;
+use super::view::{self, Context, Parts, Reads};
 use crate::auth::{Principal, Role};
 use crate::db::repo::audit::{self, NewAuditEntry};
 use crate::db::repo::forms::{self, FormAdvance, FormFacts, FormRow, FormStamp};
@@ -33,15 +34,14 @@ struct Write {
     new: ValueRow,
 }
 
-/// The document a patch answers, with the stamp it was computed under.
+/// The form a patch answers, with the stamp it was computed under.
 #[derive(Debug)]
 pub struct Patched {
     /// The form's stamp at its new version.
     pub stamp: FormStamp,
-    /// The form after the patch.
-    pub document: FormDocument,
-    /// Its stored values at the new version (what the next write of the form may plan on).
-    pub values: Arc<[ValueRow]>,
+    /// The parts of the form's document after the patch, with its stored values at the new version
+    /// (what the next write of the form may plan on).
+    pub parts: Parts,
 }
 
 /// What a patch writes, planned against the values of one version of the form: the rows that change
@@ -49,17 +49,17 @@ pub struct Patched {
 struct Plan {
     writes: Vec<Write>,
     entries: Vec<NewAuditEntry>,
-    stored: Vec<ValueRow>,
-    evaluation: Option<EvaluationResult>,
+    stored: StoredValues,
+    evaluation: Option<Evaluation<'static>>,
 }
 
 /// What the transaction of a patch leaves for the document: the form's row and values, their context
 /// and, when something changed, their evaluation.
 struct Written {
     row: Option<FormRow>,
-    stored: Vec<ValueRow>,
+    stored: StoredValues,
     context: Context,
-    evaluation: Option<EvaluationResult>,
+    evaluation: Option<Evaluation<'static>>,
     /// What the document may skip: the stamp holds when the plan made before the lock was written.
     reads: Reads,
 }
@@ -122,7 +122,10 @@ fn attempt(
     let now = access::now();
     let current = match cache.values(target.year, &target.stamp) {
         Some(kept) => kept,
-        None => values::load(conn, target.year, target.finess())?.into(),
+        None => Arc::new(StoredValues::new(
+            target.catalogue,
+            values::load(conn, target.year, target.finess())?,
+        )),
     };
     let planned = plan(target, principal, &context, &current, checked.clone(), patch, now);
     let written = {
@@ -138,22 +141,20 @@ fn attempt(
     };
     let evaluation = match written.evaluation {
         Some(evaluation) => evaluation,
-        None => written.context.evaluate(target, &written.stored)?,
+        None => written.context.evaluation(target, written.stored.typed())?,
     };
     let version = written.row.as_ref().map(|r| r.version);
-    let values: Arc<[ValueRow]> = written.stored.into();
-    let document = view::assemble(
+    let parts = Parts::read(
         conn,
         (target, written.reads),
         written.row.as_ref(),
-        &values,
+        Arc::new(written.stored),
         written.context,
         evaluation,
     )?;
     Ok(Patched {
         stamp: restamp(&target.stamp, version),
-        document,
-        values,
+        parts,
     })
 }
 
@@ -186,7 +187,10 @@ fn write(
         (speculation.context, speculation.planned?, Reads::AtStamp)
     } else {
         let context = Context::load(conn, target, Reads::All)?;
-        let current = values::load(conn, target.year, target.finess())?;
+        let current = StoredValues::new(
+            target.catalogue,
+            values::load(conn, target.year, target.finess())?,
+        );
         let plan = plan(
             target,
             principal,
@@ -314,20 +318,21 @@ fn append_event(
     Ok(())
 }
 
-/// Plans the patch against the stored values `current`: the changed rows and their audit entries,
-/// the values after it (sorted by item code) and their evaluation in `context`; 422 for every bad
-/// value or missing reason, then 409 `item_locked`. Reads nothing; copies each stored row once, into
-/// the values after it.
+/// Plans the patch against the stored values `before`: the changed rows and their audit entries,
+/// the values after it and their evaluation in `context`; 422 for every bad value or missing reason,
+/// then 409 `item_locked`. Reads nothing; copies each stored row once, into the values after it, whose
+/// typed values are those of `before` with the changes set.
 fn plan(
     target: &Target,
     principal: &Principal,
     context: &Context,
-    current: &[ValueRow],
+    before: &StoredValues,
     (typed, mut errors): Checked,
     patch: &FormPatch,
     now: chrono::NaiveDateTime,
 ) -> Result<Plan, ApiError> {
-    let mut current: BTreeMap<&str, &ValueRow> = current.iter().map(|v| (v.item_code.as_str(), v)).collect();
+    let mut current: BTreeMap<&str, &ValueRow> =
+        before.rows().iter().map(|v| (v.item_code.as_str(), v)).collect();
     let mut locked = Vec::new();
     let mut changes = Vec::new();
     for (item, value) in typed {
@@ -371,9 +376,11 @@ fn plan(
     }
     let mut writes = Vec::with_capacity(changes.len());
     let mut entries = Vec::with_capacity(changes.len());
+    let mut typed = Vec::with_capacity(changes.len());
     for (item, value, reason) in changes {
         let old = current.get(item.as_str()).copied();
         let json = value.as_ref().map_or(serde_json::Value::Null, Value::to_json);
+        typed.push(value);
         let new = changed_row(target, principal, old, (&item, &json), reason, now);
         entries.push(audit_entry(target, principal, old, &new, json.is_null(), now));
         writes.push(Write {
@@ -384,11 +391,13 @@ fn plan(
     for write in &writes {
         current.insert(write.new.item_code.as_str(), &write.new);
     }
-    let stored: Vec<ValueRow> = current.into_values().cloned().collect();
+    let rows: Vec<ValueRow> = current.into_values().cloned().collect();
+    let changed = writes.iter().map(|w| w.new.item_code.as_str()).zip(typed);
+    let stored = StoredValues::after(target.catalogue, before, rows, changed)?;
     let evaluation = if writes.is_empty() {
         None
     } else {
-        Some(context.evaluate(target, &stored)?)
+        Some(context.evaluation(target, stored.typed())?)
     };
     Ok(Plan {
         writes,

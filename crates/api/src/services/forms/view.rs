@@ -5,15 +5,18 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use tdb_domain::contract::{
-    Authority, CorrectionMessage, CorrectionStatus, EvaluationResult, FormCorrection, FormDocument,
-    FormJustification, FormState, FormValidation, FormValueEntry, ValidationStamp,
+    Authority, CorrectionMessage, CorrectionStatus, CpomMismatch, EvaluationResult, FormCorrection,
+    FormDocument, FormJustification, FormPatchSummary, FormState, FormValidation, FormValueEntry,
+    ValidationStamp,
 };
 use tdb_domain::evaluate::previous_catalogue;
 use tdb_domain::{Catalogue, Evaluation, FormValues, OutlierReference, evaluate, evaluate_with_peers};
 
 use super::access::{Target, state_of};
+use super::cache::Unbuilt;
 use super::previous;
 use super::rules;
+use super::stored::StoredValues;
 use crate::db::DbConnection;
 use crate::db::repo::corrections::{self, CorrectionRow};
 use crate::db::repo::forms::{FormFacts, FormRow, FormSummary};
@@ -30,8 +33,7 @@ pub fn document(
     target: &Target,
     row: Option<&FormRow>,
 ) -> Result<FormDocument, ApiError> {
-    let stored = values::load(conn, target.year, target.finess())?;
-    document_with(conn, target, row, stored)
+    Ok(parts(conn, target, row)?.document())
 }
 
 /// The document of `target` with the explanation of each indicator (formula, inputs), which
@@ -41,22 +43,25 @@ pub fn explained_document(
     target: &Target,
     row: Option<&FormRow>,
 ) -> Result<FormDocument, ApiError> {
-    let stored = values::load(conn, target.year, target.finess())?;
-    let context = Context::load(conn, target, Reads::All)?;
-    let evaluation = context.evaluate_explained(target, &stored)?;
-    assemble(conn, (target, Reads::All), row, &stored, context, evaluation)
+    Ok(parts(conn, target, row)?.explained())
 }
 
-/// The document of `target` whose values are `stored` (sorted by item code), reading the rest.
-pub fn document_with(
-    conn: &mut DbConnection,
-    target: &Target,
-    row: Option<&FormRow>,
-    stored: Vec<ValueRow>,
-) -> Result<FormDocument, ApiError> {
+/// Reads the whole form of `target` and evaluates it: the parts of its document.
+pub fn parts(conn: &mut DbConnection, target: &Target, row: Option<&FormRow>) -> Result<Parts, ApiError> {
+    let stored = StoredValues::new(
+        target.catalogue,
+        values::load(conn, target.year, target.finess())?,
+    );
     let context = Context::load(conn, target, Reads::All)?;
-    let evaluation = context.evaluate(target, &stored)?;
-    assemble(conn, (target, Reads::All), row, &stored, context, evaluation)
+    let evaluation = context.evaluation(target, stored.typed())?;
+    Parts::read(
+        conn,
+        (target, Reads::All),
+        row,
+        Arc::new(stored),
+        context,
+        evaluation,
+    )
 }
 
 /// What the reads of a form's document may skip on the word of its stamp.
@@ -116,49 +121,23 @@ impl Context {
         })
     }
 
-    /// Evaluates the values `stored` of the form of `target` in this context, without the indicators'
-    /// explanations.
-    pub fn evaluate(&self, target: &Target, stored: &[ValueRow]) -> Result<EvaluationResult, ApiError> {
-        self.evaluation(target, stored, false)
-    }
-
-    /// The same with the explanation of each indicator.
-    pub fn evaluate_explained(
-        &self,
-        target: &Target,
-        stored: &[ValueRow],
-    ) -> Result<EvaluationResult, ApiError> {
-        self.evaluation(target, stored, true)
-    }
-
-    fn evaluation(
-        &self,
-        target: &Target,
-        stored: &[ValueRow],
-        explained: bool,
-    ) -> Result<EvaluationResult, ApiError> {
+    /// Evaluates the values `current` of the form of `target` in this context: the engine's compact
+    /// evaluation, from which the summary and the wire result are read.
+    pub fn evaluation(&self, target: &Target, current: &FormValues) -> Result<Evaluation<'static>, ApiError> {
         let justified: BTreeSet<String> = self
             .justifications
             .iter()
             .map(|j| j.control_key.clone())
             .collect();
-        let current = typed_values(
-            target.catalogue,
-            stored.iter().map(|v| (&v.item_code, &v.value_json)),
-        );
-        let evaluation = evaluate_with_peers(
+        evaluate_with_peers(
             target.catalogue,
             &target.structure.category,
-            &current,
+            current,
             self.previous.as_deref(),
             &justified,
             self.peers.as_ref(),
         )
-        .map_err(engine_error)?;
-        Ok(match explained {
-            true => evaluation.to_result(),
-            false => evaluation.to_lean_result(),
-        })
+        .map_err(engine_error)
     }
 }
 
@@ -176,82 +155,193 @@ fn peer_reference(conn: &mut DbConnection, target: &Target) -> Result<Option<Out
     Ok(figures.map(|r| r.compiled(target.catalogue, &structure.region)))
 }
 
-/// The document of `target` from its row, values, context and their `evaluation` (see
-/// [`Context::evaluate`]); reads the open correction requests and their threads, and the CPOM
-/// contracts of its alerts (unless `reads` trusts the stamp saying there are none).
-pub fn assemble(
-    conn: &mut DbConnection,
-    (target, reads): (&Target, Reads),
-    row: Option<&FormRow>,
-    stored: &[ValueRow],
-    context: Context,
-    evaluation: EvaluationResult,
-) -> Result<FormDocument, ApiError> {
-    let state = match row {
-        None if matches!(target.phase.as_str(), "restitution" | "archivee") => FormState::Cloture,
-        _ => state_of(row),
-    };
-    let (year, finess) = (target.year, target.finess());
-    let cpom_alerts = if reads.skips(target, |_| target.stamp.cpom.is_none()) {
-        Vec::new()
-    } else {
-        prefill::form_alerts(conn, year, finess, stored)?
-    };
-    let open = if reads.skips(target, |f| !f.open_requests) {
-        Vec::new()
-    } else {
-        corrections::open_of_form(conn, year, finess)?
-    };
-    let corrections = with_messages(conn, open)?;
-    let required = rules::required_authorities(&target.structure.competence);
-    let validated = validations(row);
-    let awaiting = if state == FormState::Soumis {
-        required
-            .iter()
-            .copied()
-            .filter(|a| validated.iter().all(|v| v.authority != *a))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(FormDocument {
-        campaign: year,
-        finess: finess.to_owned(),
-        category: target.structure.category.clone(),
-        state,
-        version: row.map_or(0, |r| r.version),
-        editable: rules::is_editable(&target.phase, state),
-        updated_at: row.map(|r| rfc3339(r.updated_at)),
-        submitted_at: row.and_then(|r| r.submitted_at).map(rfc3339),
-        submitted_by: row.and_then(|r| r.submitted_by.clone()),
-        validation: FormValidation {
-            required,
-            validated,
-            awaiting,
-        },
-        values: stored.iter().map(|v| (v.item_code.clone(), entry(v))).collect(),
-        justifications: context.justifications.into_iter().map(justification).collect(),
-        corrections,
-        previous_campaign_used: context.previous.is_some(),
-        evaluation,
-        cpom_alerts,
-    })
+/// The parts of a form's document, read and evaluated; [`Parts::document`] puts them together (the
+/// wire result of the evaluation, the map of values with their provenance). A write answered with its
+/// summary keeps them so in the cache, and the first read that wants the document builds it: a person
+/// typing value after value does not pay for a document nobody reads.
+#[derive(Debug)]
+pub struct Parts {
+    campaign: i32,
+    finess: String,
+    category: String,
+    state: FormState,
+    version: i64,
+    editable: bool,
+    updated_at: Option<String>,
+    submitted_at: Option<String>,
+    submitted_by: Option<String>,
+    validation: FormValidation,
+    /// The stored values.
+    values: Arc<StoredValues>,
+    justifications: Vec<JustificationRow>,
+    corrections: Vec<FormCorrection>,
+    previous_campaign_used: bool,
+    evaluation: Evaluation<'static>,
+    cpom_alerts: Vec<CpomMismatch>,
+}
+
+impl Parts {
+    /// The parts of the document of `target` from its row, stored values, context and
+    /// their `evaluation` (see [`Context::evaluation`]); reads the open correction requests and their
+    /// threads, and the CPOM contracts of its alerts (unless `reads` trusts the stamp saying there are
+    /// none).
+    pub fn read(
+        conn: &mut DbConnection,
+        (target, reads): (&Target, Reads),
+        row: Option<&FormRow>,
+        values: Arc<StoredValues>,
+        context: Context,
+        evaluation: Evaluation<'static>,
+    ) -> Result<Self, ApiError> {
+        let state = match row {
+            None if matches!(target.phase.as_str(), "restitution" | "archivee") => FormState::Cloture,
+            _ => state_of(row),
+        };
+        let (year, finess) = (target.year, target.finess());
+        let cpom_alerts = if reads.skips(target, |_| target.stamp.cpom.is_none()) {
+            Vec::new()
+        } else {
+            prefill::form_alerts(conn, year, finess, values.rows())?
+        };
+        let open = if reads.skips(target, |f| !f.open_requests) {
+            Vec::new()
+        } else {
+            corrections::open_of_form(conn, year, finess)?
+        };
+        let corrections = with_messages(conn, open)?;
+        let required = rules::required_authorities(&target.structure.competence);
+        let validated = validations(row);
+        let awaiting = if state == FormState::Soumis {
+            required
+                .iter()
+                .copied()
+                .filter(|a| validated.iter().all(|v| v.authority != *a))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Self {
+            campaign: year,
+            finess: finess.to_owned(),
+            category: target.structure.category.clone(),
+            state,
+            version: row.map_or(0, |r| r.version),
+            editable: rules::is_editable(&target.phase, state),
+            updated_at: row.map(|r| rfc3339(r.updated_at)),
+            submitted_at: row.and_then(|r| r.submitted_at).map(rfc3339),
+            submitted_by: row.and_then(|r| r.submitted_by.clone()),
+            validation: FormValidation {
+                required,
+                validated,
+                awaiting,
+            },
+            values,
+            justifications: context.justifications,
+            corrections,
+            previous_campaign_used: context.previous.is_some(),
+            evaluation,
+            cpom_alerts,
+        })
+    }
+
+    /// The document, without the indicators' explanations.
+    pub fn document(&self) -> FormDocument {
+        self.with(self.evaluation.to_lean_result())
+    }
+
+    /// The document with the explanation of each indicator.
+    fn explained(&self) -> FormDocument {
+        self.with(self.evaluation.to_result())
+    }
+
+    fn with(&self, evaluation: EvaluationResult) -> FormDocument {
+        FormDocument {
+            campaign: self.campaign,
+            finess: self.finess.clone(),
+            category: self.category.clone(),
+            state: self.state,
+            version: self.version,
+            editable: self.editable,
+            updated_at: self.updated_at.clone(),
+            submitted_at: self.submitted_at.clone(),
+            submitted_by: self.submitted_by.clone(),
+            validation: self.validation.clone(),
+            values: self
+                .values
+                .rows()
+                .iter()
+                .map(|v| (v.item_code.clone(), entry(v)))
+                .collect(),
+            justifications: self.justifications.iter().map(justification).collect(),
+            corrections: self.corrections.clone(),
+            previous_campaign_used: self.previous_campaign_used,
+            evaluation,
+            cpom_alerts: self.cpom_alerts.clone(),
+        }
+    }
+
+    /// The summary of the form after a write, for the items `requested` (`Prefer: return=minimal`),
+    /// read from the parts without building the document.
+    pub fn summary<'a>(&self, requested: impl IntoIterator<Item = &'a str>) -> FormPatchSummary {
+        let mut values = std::collections::BTreeMap::new();
+        let mut absent = Vec::new();
+        for item in requested {
+            let rows = self.values.rows();
+            match rows.binary_search_by(|v| v.item_code.as_str().cmp(item)) {
+                Ok(found) => {
+                    values.insert(item.to_owned(), entry(&rows[found]));
+                }
+                Err(_) => absent.push(item.to_owned()),
+            }
+        }
+        let completion = self.evaluation.completion();
+        FormPatchSummary {
+            campaign: self.campaign,
+            finess: self.finess.clone(),
+            state: self.state,
+            version: self.version,
+            editable: self.editable,
+            updated_at: self.updated_at.clone(),
+            values,
+            absent,
+            completion_rate: completion.overall.rate(),
+            threshold_reached: completion.reached,
+            can_submit: self.evaluation.can_submit(),
+            submission: self.evaluation.submission(),
+            cpom_alerts: self.cpom_alerts.clone(),
+        }
+    }
+
+    /// The engine's evaluation of the values.
+    pub fn evaluation(&self) -> &Evaluation<'static> {
+        &self.evaluation
+    }
+}
+
+impl Unbuilt for Parts {
+    fn values(&self) -> &Arc<StoredValues> {
+        &self.values
+    }
+
+    fn build(&self) -> FormDocument {
+        self.document()
+    }
 }
 
 /// The summary of an evaluation, as the form's cached columns keep it.
-pub fn summary(evaluation: &EvaluationResult) -> FormSummary {
-    let completion = &evaluation.completion;
+pub fn summary(evaluation: &Evaluation<'_>) -> FormSummary {
+    let overall = &evaluation.completion().overall;
     FormSummary {
-        completion_rate: completion.rate,
-        filled: i32::try_from(completion.filled).unwrap_or(i32::MAX),
-        required: i32::try_from(completion.required).unwrap_or(i32::MAX),
-        can_submit: completion.can_submit,
-        alert_count: i32::try_from(evaluation.submission.alerts.len()).unwrap_or(i32::MAX),
+        completion_rate: overall.rate(),
+        filled: i32::try_from(overall.filled).unwrap_or(i32::MAX),
+        required: i32::try_from(overall.required).unwrap_or(i32::MAX),
+        can_submit: evaluation.can_submit(),
+        alert_count: i32::try_from(evaluation.alert_count()).unwrap_or(i32::MAX),
     }
 }
 
 /// Copies the evaluation summary into the cached columns of the form.
-pub fn cache_summary(row: &mut FormRow, evaluation: &EvaluationResult) {
+pub fn cache_summary(row: &mut FormRow, evaluation: &Evaluation<'_>) {
     let summary = summary(evaluation);
     row.completion_rate = summary.completion_rate;
     row.filled = summary.filled;
@@ -307,12 +397,12 @@ fn entry(row: &ValueRow) -> FormValueEntry {
     }
 }
 
-fn justification(row: JustificationRow) -> (String, FormJustification) {
+fn justification(row: &JustificationRow) -> (String, FormJustification) {
     (
-        row.control_key,
+        row.control_key.clone(),
         FormJustification {
-            text: row.text,
-            author: row.author,
+            text: row.text.clone(),
+            author: row.author.clone(),
             updated_at: rfc3339(row.updated_at),
         },
     )
