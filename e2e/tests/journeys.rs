@@ -321,6 +321,28 @@ async fn structure_fills_submits_and_authorities_review_live_in_french() {
     click(b, "#onglet-1").await;
     let output = format!("[data-testid=indicator-{INDICATOR}] output");
     wait_text(b, &output, "Donnée manquante").await;
+    // « Comprendre » draws the explanation when opened (not before): its formula and what is missing.
+    let understand = format!("[data-testid=indicator-{INDICATOR}] details");
+    let drawn = b
+        .execute(
+            "return document.querySelector(arguments[0]) !== null;",
+            vec![serde_json::Value::from(format!("{understand} .tdb-explain"))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        drawn,
+        serde_json::Value::Bool(false),
+        "explanation drawn while closed"
+    );
+    click(b, &format!("{understand} summary")).await;
+    wait_text(b, &format!("{understand} .tdb-explain"), "Formule").await;
+    wait_text(
+        b,
+        &format!("{understand} .tdb-explain"),
+        "Il manque les données suivantes",
+    )
+    .await;
     type_into(b, &format!("#item-{DAYS}"), &days).await;
     wait_text(b, "[data-testid=completion-rate]", &counts(filled + 1)).await;
     wait_text(b, "[data-testid=dirty]", "non enregistrées").await;

@@ -2,28 +2,49 @@
 //! engine (`tdb_domain::evaluate`, the very rules of the server) before anything is saved.
 //!
 //! The catalogue comes from the API (`GET /api/v1/catalogue/{year}`) and is compiled by
-//! `Catalogue::from_json`, so the wasm embeds no catalogue file (docs/decisions/004). When the server
+//! `Catalogue::from_json`, so the wasm embeds no catalogue file (docs/decisions/004); a catalogue file
+//! is compiled once per session ([`compiled`]), whatever the number of forms opened. When the server
 //! used the previous campaign for the year-over-year control, that form and catalogue are loaded too
-//! and evaluated the same way, so live alerts match the server's. The reference distribution of the
+//! and evaluated the same way, once, so live alerts match the server's. The reference distribution of the
 //! structure's category (`GET …/peer-reference`, fetched once) gives the peer outlier alerts
 //! (`ecart_pairs.<indicator>`) while typing, computed as the server computes them.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use tdb_domain::catalogue::{CatalogueError, fnv1a64};
 use tdb_domain::contract::{EvaluationResult, FormValueEntry, ItemDef, ItemState, ItemType};
 use tdb_domain::values::validate_json;
-use tdb_domain::{Catalogue, FormValues, OutlierReference, evaluate, evaluate_with_peers};
+use tdb_domain::{Catalogue, Evaluation, FormValues, OutlierReference, evaluate, evaluate_with_peers};
 
 use crate::format;
+
+thread_local! {
+    /// The catalogues compiled in this page, by the content hash of their file.
+    static COMPILED: RefCell<Vec<(u64, &'static Catalogue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The catalogue of the file `json`, compiled on its first use in this page and kept for the page's
+/// life: a campaign's file is the same for every form of the campaign, so an officer opening form after
+/// form compiles it once. Kept by content (at most one per catalogue file the server serves).
+pub fn compiled(json: String) -> Result<&'static Catalogue, CatalogueError> {
+    let hash = fnv1a64(json.as_bytes());
+    if let Some(known) = COMPILED.with_borrow(|c| c.iter().find(|(h, _)| *h == hash).map(|(_, c)| *c)) {
+        return Ok(known);
+    }
+    let catalogue: &'static Catalogue = Box::leak(Box::new(Catalogue::from_json(json)?));
+    COMPILED.with_borrow_mut(|c| c.push((hash, catalogue)));
+    Ok(catalogue)
+}
 
 /// What the engine needs for one form: its catalogue, category, and the previous campaign if used.
 pub struct Engine {
     /// Catalogue of the campaign.
-    pub catalogue: Catalogue,
+    pub catalogue: &'static Catalogue,
     /// Category of the structure.
     pub category: String,
-    /// Catalogue and values of campaign N−1, when the server used them.
-    pub previous: Option<(Catalogue, BTreeMap<String, serde_json::Value>)>,
+    /// The evaluation of campaign N−1, when the server used it (made once, for every keystroke).
+    previous: Option<Evaluation<'static>>,
     /// The peer outlier reference compiled for the catalogue, when a campaign before is frozen.
     pub peers: Option<OutlierReference>,
 }
@@ -52,6 +73,26 @@ impl Live {
 }
 
 impl Engine {
+    /// The engine of a form of `category` under `catalogue`; `previous`: the catalogue and stored values
+    /// of campaign N−1 when the server used them, evaluated here once.
+    pub fn new(
+        catalogue: &'static Catalogue,
+        category: String,
+        previous: Option<(&'static Catalogue, BTreeMap<String, serde_json::Value>)>,
+        peers: Option<OutlierReference>,
+    ) -> Self {
+        let previous = previous.and_then(|(catalogue, values)| {
+            let (form, _) = FormValues::from_json_lenient(catalogue, &values);
+            evaluate(catalogue, &category, &form, None, &BTreeSet::new()).ok()
+        });
+        Self {
+            catalogue,
+            category,
+            previous,
+            peers,
+        }
+    }
+
     /// Evaluates the entries being typed (`drafts`: the text of each input), with the justified alerts;
     /// `None` when the engine does not know the structure's category.
     pub fn evaluate(&self, drafts: &BTreeMap<String, String>, justified: &BTreeSet<String>) -> Option<Live> {
@@ -70,16 +111,12 @@ impl Engine {
                 }
             }
         }
-        let (form, _) = FormValues::from_json_lenient(&self.catalogue, &values);
-        let previous = self.previous.as_ref().and_then(|(catalogue, values)| {
-            let (form, _) = FormValues::from_json_lenient(catalogue, values);
-            evaluate(catalogue, &self.category, &form, None, &BTreeSet::new()).ok()
-        });
+        let (form, _) = FormValues::from_json_lenient(self.catalogue, &values);
         let result = evaluate_with_peers(
-            &self.catalogue,
+            self.catalogue,
             &self.category,
             &form,
-            previous.as_ref(),
+            self.previous.as_ref(),
             justified,
             self.peers.as_ref(),
         )
@@ -161,4 +198,94 @@ pub fn changes(
         })
         .map(|(code, value)| (code.clone(), value.clone()))
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn file(year: i32) -> String {
+        tdb_domain::catalogue_for(year).unwrap().raw_json().to_owned()
+    }
+
+    #[test]
+    fn a_catalogue_file_is_compiled_once_per_page() {
+        let first = compiled(file(2025)).unwrap();
+        let again = compiled(file(2025)).unwrap();
+        assert!(std::ptr::eq(first, again));
+        let other = compiled(file(2024)).unwrap();
+        assert!(!std::ptr::eq(first, other));
+        assert_eq!((first.campaign(), other.campaign()), (2025, 2024));
+        assert!(compiled("{".to_owned()).is_err());
+    }
+
+    /// A complete EHPAD form of `catalogue` (every item of its scope), with `journees` days realised.
+    fn ehpad(catalogue: &Catalogue, journees: f64) -> BTreeMap<String, serde_json::Value> {
+        let scope: Vec<&str> = catalogue
+            .document()
+            .scopes
+            .iter()
+            .filter(|s| s.members.iter().any(|m| m == "ehpad"))
+            .map(|s| s.code.as_str())
+            .collect();
+        let mut values: BTreeMap<String, serde_json::Value> = catalogue
+            .items()
+            .iter()
+            .filter(|i| scope.contains(&i.scope.as_str()))
+            .map(|i| {
+                let v = match i.item_type {
+                    ItemType::Bool => serde_json::json!(true),
+                    ItemType::Date => serde_json::json!("2022-01-01"),
+                    ItemType::Enum => serde_json::json!(i.values.as_ref().unwrap()[0]),
+                    ItemType::Score => serde_json::json!(700),
+                    _ => serde_json::json!(10),
+                };
+                (i.code.clone(), v)
+            })
+            .collect();
+        for (code, v) in [
+            ("places_installees_hp", 60.0),
+            ("places_financees_hp", 60.0),
+            ("jours_ouverture_hp", 365.0),
+            ("journees_realisees_hp", journees),
+            ("journees_financees", 21000.0),
+        ] {
+            values.insert(code.to_owned(), serde_json::json!(v));
+        }
+        values
+    }
+
+    #[test]
+    fn the_previous_campaign_evaluated_once_judges_every_keystroke_as_the_engine_does() {
+        let (catalogue, previous) = (compiled(file(2025)).unwrap(), compiled(file(2024)).unwrap());
+        let engine = Engine::new(
+            catalogue,
+            "ehpad".to_owned(),
+            Some((previous, ehpad(previous, 20000.0))),
+            None,
+        );
+        let typed: BTreeMap<String, String> = ehpad(catalogue, 12000.0)
+            .iter()
+            .map(|(code, v)| (code.clone(), entry_text(v)))
+            .collect();
+        let live = engine.evaluate(&typed, &BTreeSet::new()).unwrap();
+        // The same as evaluating N−1 at each call, as the server does for each form.
+        let (before, _) = FormValues::from_json_lenient(previous, &ehpad(previous, 20000.0));
+        let before = evaluate(previous, "ehpad", &before, None, &BTreeSet::new()).unwrap();
+        let (now, _) = FormValues::from_json_lenient(catalogue, &live.values);
+        let expected = evaluate(catalogue, "ehpad", &now, Some(&before), &BTreeSet::new())
+            .unwrap()
+            .to_result();
+        assert_eq!(live.result, expected);
+        let varies = |live: &Live| {
+            live.result
+                .controls
+                .iter()
+                .any(|c| c.code == "variation_annuelle" && c.passed == Some(false))
+        };
+        assert!(varies(&live), "the days realised fell by 40 % from N−1");
+        let without = Engine::new(catalogue, "ehpad".to_owned(), None, None);
+        assert!(!varies(&without.evaluate(&typed, &BTreeSet::new()).unwrap()));
+    }
 }

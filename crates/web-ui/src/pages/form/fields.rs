@@ -142,7 +142,7 @@ fn ItemField(ctx: FormCtx, item: ItemDef) -> impl IntoView {
     let hint = unit.as_ref().map(|unit| format!("Unité : {unit}"));
     let input = input_for(&item, id.clone(), error_id.clone(), value, set, readonly, error);
     let needs_reason = move || {
-        let changed = ctx.changes().contains_key(&code.get_value());
+        let changed = code.with_value(|code| ctx.changed(code));
         changed && stored().is_some_and(|e| matches!(e.source.as_str(), "cnsa_errd" | "cpom"))
     };
     let reason_id = format!("{id}-motif");

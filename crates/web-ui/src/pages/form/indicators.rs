@@ -58,6 +58,12 @@ fn Indicator(ctx: FormCtx, def: IndicatorDef) -> impl IntoView {
     };
     let label = StoredValue::new(def.label.clone());
     let testid = format!("indicator-{}", def.code);
+    // The explanation (formula, inputs, a table) is drawn only while « Comprendre » is open: drawn
+    // closed for every indicator of the tab, it was redrawn for all of them at every keystroke.
+    let open = RwSignal::new(false);
+    let toggled = move |ev: leptos::ev::Event| {
+        open.set(event_target::<web_sys::Element>(&ev).has_attribute("open"));
+    };
     view! {
         <Show when=applies>
             <li class="tdb-indicator fr-mb-2w" data-testid=testid.clone()>
@@ -66,9 +72,9 @@ fn Indicator(ctx: FormCtx, def: IndicatorDef) -> impl IntoView {
                     " : "
                     <output data-value=raw aria-live="polite">{shown}</output>
                 </p>
-                <details class="tdb-understand">
+                <details class="tdb-understand" on:toggle=toggled>
                     <summary>{format!("Comprendre « {} »", label.get_value())}</summary>
-                    {move || result().map(|r| explain(ctx, r))}
+                    {move || open.get().then(|| result().map(|r| explain(ctx, r))).flatten()}
                 </details>
             </li>
         </Show>

@@ -25,7 +25,7 @@ use crate::api::{self, UiError};
 use crate::components::alert::error_alert;
 use crate::labels;
 use crate::leave_guard;
-use crate::live::Engine;
+use crate::live::{self, Engine};
 use crate::session::use_session;
 
 pub(crate) use fields::input_for;
@@ -112,18 +112,13 @@ async fn load(
     // No reference (nothing frozen before, or refused): no peer outlier alert, as on the server.
     let peers = reference
         .ok()
-        .map(|reference| OutlierReference::new(&catalogue, &reference));
-    let engine = Engine {
-        catalogue,
-        category: doc.category.clone(),
-        previous: previous?,
-        peers,
-    };
+        .map(|reference| OutlierReference::new(catalogue, &reference));
+    let engine = Engine::new(catalogue, doc.category.clone(), previous?, peers);
     Ok((doc, Rc::new(engine), structure))
 }
 
-fn compile(json: String) -> Result<Catalogue, UiError> {
-    Catalogue::from_json(json).map_err(|e| UiError::Decode(e.to_string()))
+fn compile(json: String) -> Result<&'static Catalogue, UiError> {
+    live::compiled(json).map_err(|e| UiError::Decode(e.to_string()))
 }
 
 #[component]

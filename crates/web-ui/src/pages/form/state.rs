@@ -37,6 +37,9 @@ pub struct FormCtx {
     pub server_errors: RwSignal<BTreeMap<String, String>>,
     /// The engine's evaluation of the drafts.
     pub live: Memo<Option<Live>>,
+    /// The valid entries that differ from the stored values (what a save would send), computed once
+    /// per change for every field that asks.
+    unsaved: Memo<BTreeMap<String, serde_json::Value>>,
     /// The engine (catalogue of the campaign).
     pub engine: StoredValue<Rc<Engine>, LocalStorage>,
     /// Selected tab: axis 0 to 4.
@@ -106,6 +109,13 @@ impl FormCtx {
             let justified: BTreeSet<String> = doc.with(|d| d.justifications.keys().cloned().collect());
             drafts.with(|drafts| engine.with_value(|e| e.evaluate(drafts, &justified)))
         });
+        let unsaved = Memo::new(move |_| {
+            live.with(|live| {
+                live.as_ref().map_or_else(BTreeMap::new, |live| {
+                    doc.with(|d| live::changes(&live.values, &d.values))
+                })
+            })
+        });
         Self {
             year,
             finess,
@@ -114,6 +124,7 @@ impl FormCtx {
             reasons,
             server_errors: RwSignal::new(BTreeMap::new()),
             live,
+            unsaved,
             engine,
             tab: RwSignal::new(0),
             flash: RwSignal::new(None),
@@ -186,16 +197,17 @@ impl FormCtx {
 
     /// The values that differ from the stored ones (what a save would send).
     pub fn changes(&self) -> BTreeMap<String, serde_json::Value> {
-        self.live.with(|live| {
-            live.as_ref().map_or_else(BTreeMap::new, |live| {
-                self.doc.with(|d| live::changes(&live.values, &d.values))
-            })
-        })
+        self.unsaved.get()
+    }
+
+    /// Whether the entry of item `code` differs from its stored value.
+    pub fn changed(&self, code: &str) -> bool {
+        self.unsaved.with(|c| c.contains_key(code))
     }
 
     /// Whether some entry is unsaved or invalid.
     pub fn dirty(&self) -> bool {
-        !self.changes().is_empty()
+        !self.unsaved.with(BTreeMap::is_empty)
             || self
                 .live
                 .with(|l| l.as_ref().is_some_and(|l| !l.errors.is_empty()))

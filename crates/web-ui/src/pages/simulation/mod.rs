@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tdb_domain::Catalogue;
 use tdb_domain::contract::{FormDocument, Level, SimulateRequest, Simulation, Structure};
 
 use crate::api::{self, UiError};
@@ -77,13 +76,8 @@ async fn load(year: i32, finess: String) -> Result<Loaded, UiError> {
     // The simulation's refusal first: it says whether this person may simulate this structure.
     let simulation = simulation?;
     let doc = doc?;
-    let catalogue = Catalogue::from_json(catalogue?).map_err(|e| UiError::Decode(e.to_string()))?;
-    let engine = Engine {
-        catalogue,
-        category: doc.category.clone(),
-        previous: None,
-        peers: None,
-    };
+    let catalogue = live::compiled(catalogue?).map_err(|e| UiError::Decode(e.to_string()))?;
+    let engine = Engine::new(catalogue, doc.category.clone(), None, None);
     Ok(Loaded {
         simulation,
         doc,
