@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::Arc;
 
-use super::verified::{self, VerifiedTokens};
+use super::verified::{self, Known, VerifiedTokens};
 use crate::config::Secret;
 use tdb_domain::contract::Role;
 
@@ -69,7 +69,7 @@ pub struct TokenService {
     decoding: DecodingKey,
     validation: Validation,
     lifetime_seconds: i64,
-    verified: Arc<VerifiedTokens>,
+    verified: Arc<VerifiedTokens<Claims>>,
 }
 
 impl TokenService {
@@ -119,11 +119,15 @@ impl TokenService {
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         let now = chrono::Utc::now().timestamp();
         let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
-        if let Some(known) = self.verified.get(token, now, leeway) {
-            return known;
+        match self.verified.get(token, now) {
+            Known::Valid(claims) => return Ok(claims),
+            Known::Expired => return Err(TokenError::Expired),
+            Known::Unknown => {}
         }
         let claims = self.check(token, now, leeway)?;
-        self.verified.keep(token, &claims, now, leeway);
+        // Valid until `exp` with the leeway, as `jsonwebtoken` judges it.
+        self.verified
+            .keep(token, claims.exp.saturating_add(leeway), &claims, now);
         Ok(claims)
     }
 

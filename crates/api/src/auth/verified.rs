@@ -1,4 +1,4 @@
-//! The access tokens this process has already verified, with their claims.
+//! The access tokens this process has already verified, with what they say.
 //!
 //! A bearer sends the same token with every request of its life (15 minutes by default); verifying it
 //! again each time (HMAC-SHA-256 over the token, two JSON decodings) was a fifth of the server's work in
@@ -9,19 +9,28 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-use super::token::{Claims, TokenError};
-
 /// How many verified tokens a process keeps (about 2 MB at most).
 pub const CAPACITY: usize = 4096;
 
-/// Verified tokens and their claims (shared by every clone of the token service).
-#[derive(Debug)]
-pub struct VerifiedTokens {
-    capacity: usize,
-    inner: Mutex<HashMap<Box<str>, Claims>>,
+/// What is known of a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Known<T> {
+    /// Verified, and not expired: what it says.
+    Valid(T),
+    /// Verified, but expired since.
+    Expired,
+    /// Not verified here.
+    Unknown,
 }
 
-impl VerifiedTokens {
+/// Verified tokens, each with its deadline (the last second it is valid) and what it says.
+#[derive(Debug)]
+pub struct VerifiedTokens<T> {
+    capacity: usize,
+    inner: Mutex<HashMap<Box<str>, (i64, T)>>,
+}
+
+impl<T: Clone> VerifiedTokens<T> {
     /// Keeps at most `capacity` tokens.
     pub fn new(capacity: usize) -> Self {
         Self {
@@ -30,31 +39,32 @@ impl VerifiedTokens {
         }
     }
 
-    /// The claims of `token` if it was verified, checked for expiry at `now` (Unix seconds) with
-    /// `leeway` seconds; `None` when it was not verified here.
-    pub fn get(&self, token: &str, now: i64, leeway: i64) -> Option<Result<Claims, TokenError>> {
+    /// What is known of `token` at `now` (Unix seconds).
+    pub fn get(&self, token: &str, now: i64) -> Known<T> {
         let mut tokens = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let claims = tokens.get(token)?;
-        if now > claims.exp.saturating_add(leeway) {
+        let Some((deadline, said)) = tokens.get(token) else {
+            return Known::Unknown;
+        };
+        if now > *deadline {
             tokens.remove(token);
-            return Some(Err(TokenError::Expired));
+            return Known::Expired;
         }
-        Some(Ok(claims.clone()))
+        Known::Valid(said.clone())
     }
 
-    /// Keeps `token`, verified at `now`, with its `claims`.
-    pub fn keep(&self, token: &str, claims: &Claims, now: i64, leeway: i64) {
+    /// Keeps `token`, verified at `now`, valid until `deadline` included, with what it `said`.
+    pub fn keep(&self, token: &str, deadline: i64, said: &T, now: i64) {
         if self.capacity == 0 {
             return;
         }
         let mut tokens = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if tokens.len() >= self.capacity {
-            tokens.retain(|_, c| now <= c.exp.saturating_add(leeway));
+            tokens.retain(|_, (deadline, _)| now <= *deadline);
             if tokens.len() >= self.capacity {
                 tokens.clear();
             }
         }
-        tokens.insert(token.into(), claims.clone());
+        tokens.insert(token.into(), (deadline, said.clone()));
     }
 
     #[cfg(test)]
@@ -66,44 +76,35 @@ impl VerifiedTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Role;
-
-    fn claims(exp: i64) -> Claims {
-        Claims {
-            exp,
-            ..Claims::new("someone@example.fr", Role::Esms)
-        }
-    }
 
     #[test]
     fn a_kept_token_is_found_by_its_exact_text_until_it_expires() {
         let verified = VerifiedTokens::new(8);
-        let kept = claims(1_000);
-        verified.keep("a.b.c", &kept, 900, 5);
-        assert_eq!(verified.get("a.b.c", 950, 5), Some(Ok(kept.clone())));
-        assert_eq!(verified.get("a.b.C", 950, 5), None);
-        assert_eq!(verified.get("a.b.c ", 950, 5), None);
-        // Valid through the leeway, expired after it, and then forgotten.
-        assert_eq!(verified.get("a.b.c", 1_005, 5), Some(Ok(kept)));
-        assert_eq!(verified.get("a.b.c", 1_006, 5), Some(Err(TokenError::Expired)));
-        assert_eq!(verified.get("a.b.c", 1_006, 5), None);
+        verified.keep("a.b.c", 1_005, &"claims", 900);
+        assert_eq!(verified.get("a.b.c", 950), Known::Valid("claims"));
+        assert_eq!(verified.get("a.b.C", 950), Known::Unknown);
+        assert_eq!(verified.get("a.b.c ", 950), Known::Unknown);
+        // Valid through its deadline, expired after it, and then forgotten.
+        assert_eq!(verified.get("a.b.c", 1_005), Known::Valid("claims"));
+        assert_eq!(verified.get("a.b.c", 1_006), Known::Expired);
+        assert_eq!(verified.get("a.b.c", 1_006), Known::Unknown);
     }
 
     #[test]
     fn when_full_expired_tokens_go_first_then_all() {
         let verified = VerifiedTokens::new(3);
-        verified.keep("old", &claims(100), 50, 0);
-        verified.keep("live-1", &claims(1_000), 50, 0);
-        verified.keep("live-2", &claims(1_000), 50, 0);
-        verified.keep("new", &claims(1_000), 500, 0);
+        verified.keep("old", 100, &0, 50);
+        verified.keep("live-1", 1_000, &1, 50);
+        verified.keep("live-2", 1_000, &2, 50);
+        verified.keep("new", 1_000, &3, 500);
         assert_eq!(verified.len(), 3);
-        assert_eq!(verified.get("old", 500, 0), None);
-        assert!(verified.get("live-1", 500, 0).is_some());
-        verified.keep("newest", &claims(1_000), 500, 0);
+        assert_eq!(verified.get("old", 500), Known::Unknown);
+        assert_eq!(verified.get("live-1", 500), Known::Valid(1));
+        verified.keep("newest", 1_000, &4, 500);
         assert_eq!(verified.len(), 1);
-        assert!(verified.get("newest", 500, 0).is_some());
+        assert_eq!(verified.get("newest", 500), Known::Valid(4));
         let none = VerifiedTokens::new(0);
-        none.keep("t", &claims(1_000), 0, 0);
-        assert_eq!(none.get("t", 0, 0), None);
+        none.keep("t", 1_000, &5, 0);
+        assert_eq!(none.get("t", 0), Known::Unknown);
     }
 }
