@@ -150,8 +150,7 @@ pub async fn harden(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let hardening = req.app_data::<web::Data<Hardening>>().cloned();
-    let path = req.path().to_owned();
-    let api = path.starts_with("/api/v1") || path == "/api/openapi.json";
+    let api = req.path().starts_with("/api/v1") || req.path() == "/api/openapi.json";
     let authenticated = req.headers().contains_key(header::AUTHORIZATION);
     let head = req.method() == Method::HEAD;
     if head {
@@ -163,8 +162,9 @@ pub async fn harden(
     // contract was a sixth of the server's work in a form read).
     if api && response.status() == StatusCode::NOT_FOUND {
         let refused = hardening.as_ref().and_then(|h| {
-            h.allowed(&path)
-                .filter(|allowed| !allowed.contains(response.request().method()))
+            let request = response.request();
+            h.allowed(request.path())
+                .filter(|allowed| !allowed.contains(request.method()))
         });
         if let Some(allowed) = refused {
             let error = ApiError::MethodNotAllowed(allowed.iter().map(Method::to_string).collect());

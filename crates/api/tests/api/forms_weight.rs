@@ -23,8 +23,20 @@ fn explained(document: &Value) -> usize {
         .count()
 }
 
-async fn explanations_come_only_when_asked_and_forms_travel_compressed(db: TestDb) {
-    let state = world(&db, "collecte");
+/// The app of a collecte world, an esms token of its EHPAD, and the answer of the PATCH that filled
+/// its whole form (`complete_ehpad`).
+async fn completed_ehpad(
+    db: &TestDb,
+) -> (
+    impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    String,
+    crate::forms_fixtures::Answer,
+) {
+    let state = world(db, "collecte");
     let token = auth::esms(&state, &[EHPAD]);
     let app = app(state).await;
     let written = send(
@@ -37,6 +49,11 @@ async fn explanations_come_only_when_asked_and_forms_travel_compressed(db: TestD
     )
     .await;
     assert_eq!(written.status, 200, "{}", written.body);
+    (app, token, written)
+}
+
+async fn explanations_come_only_when_asked_and_forms_travel_compressed(db: TestDb) {
+    let (app, token, written) = completed_ehpad(&db).await;
     assert_eq!(explained(&written.body), 0, "a PATCH answer explains nothing");
 
     let plain = send(&app, Method::GET, &form_url(EHPAD, ""), Some(&token), None, None).await;
@@ -176,19 +193,7 @@ on_both_backends!(explanations_come_only_when_asked_and_forms_travel_compressed)
 /// read is what the form's rows give when evaluated afresh (`?explain=true` reads them again), for
 /// numbers, an emptied value, « sans objet », a yes/no and an enumeration.
 async fn a_form_written_value_after_value_reads_as_computed_afresh(db: TestDb) {
-    let state = world(&db, "collecte");
-    let token = auth::esms(&state, &[EHPAD]);
-    let app = app(state).await;
-    let written = send(
-        &app,
-        Method::PATCH,
-        &form_url(EHPAD, ""),
-        Some(&token),
-        Some("*"),
-        Some(json!({ "values": complete_ehpad() })),
-    )
-    .await;
-    assert_eq!(written.status, 200, "{}", written.body);
+    let (app, token, _) = completed_ehpad(&db).await;
     let status = tdb_domain::catalogue_for(2024)
         .unwrap()
         .item("statut_juridique")
