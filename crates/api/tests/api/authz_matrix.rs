@@ -5,7 +5,8 @@
 //! 590000011 (Nord, Hauts-de-France, managing body 590000001); outside = the joint EHPAD 750000011
 //! (Paris). Callers: nobody, an `esms` user of 590000011, the `og` 590000001, the ARS of region 32, the CD
 //! of department 59, `national`, a partner with `read`, a partner with only `prefill:write`. Reads share
-//! one world; every write cell runs in a fresh world, so an allowed write cannot change a later cell.
+//! one world, and so do the refused write cells (a refusal changes nothing); every write cell expected to
+//! succeed runs in a fresh world, so an allowed write cannot change a later cell.
 //! CPOM endpoints share one world per test instead, and every write cell acts on contracts made for
 //! it alone (a contract's writes change nothing outside the contract).
 
@@ -90,20 +91,23 @@ fn fill(template: &str, inside: bool) -> String {
 }
 
 /// Runs every cell of `row`, collecting every mismatch before failing.
+///
+/// Cells expected to be refused share one world: a refusal changes nothing, and a refusal that wrongly
+/// succeeds is already a mismatch that fails the row. A write cell expected to succeed gets a world of
+/// its own, so that its write cannot change a later cell.
 async fn check(db: &TestDb, row: Row) {
     let mut mismatches = Vec::new();
-    let shared = (row.method == Method::GET).then(|| matrix_world(db));
+    let shared = matrix_world(db);
     for (scope, inside, expected) in scopes(&row) {
         for (caller, status) in CALLERS.iter().zip(expected) {
-            // A write cell gets its own database, alive until the end of the cell.
+            // A fresh database, alive until the end of the cell.
             let (fresh_db, fresh_state);
-            let state = match &shared {
-                Some(state) => state,
-                None => {
-                    fresh_db = db.sibling();
-                    fresh_state = matrix_world(&fresh_db);
-                    &fresh_state
-                }
+            let state = if row.method == Method::GET || status >= 400 {
+                &shared
+            } else {
+                fresh_db = db.sibling();
+                fresh_state = matrix_world(&fresh_db);
+                &fresh_state
             };
             let service = app(state.clone()).await;
             let cell = Cell {
