@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
@@ -89,6 +90,8 @@ pub struct DbPool {
     watch: ChangeWatch,
     /// SQLite only: the thread that checkpoints the write-ahead log (the connections do not).
     checkpointer: Option<Arc<Checkpointer>>,
+    /// How many connections the pool failed to open (each logged; r2d2 tries again).
+    failures: Arc<AtomicU64>,
 }
 
 /// A connection checked out of the pool.
@@ -133,6 +136,11 @@ impl DbPool {
     /// How many WAL checkpoints the pool's thread ran (SQLite; `None` on PostgreSQL).
     pub fn checkpoints(&self) -> Option<u64> {
         self.checkpointer.as_ref().map(|c| c.count())
+    }
+
+    /// How many times the pool failed to open a connection since it was built (it tries again).
+    pub fn connection_failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
     }
 
     /// Checks a connection out of the pool (blocking: call from `web::block`).
@@ -206,6 +214,7 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
     let manager = Manager {
         backend,
         target: target.clone(),
+        opening: Mutex::new(()),
     };
     // SQLite allows one writer at a time; a small pool avoids lock contention, WAL keeps readers going.
     let max_size = match backend {
@@ -215,9 +224,11 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
     // No test query at each checkout: it costs a statement (a round trip on PostgreSQL) per request. A
     // connection that broke is dropped after its failing query (`has_broken`), and r2d2 replaces idle
     // connections after `idle_timeout` (10 min) anyway.
+    let failures = Arc::new(AtomicU64::new(0));
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .test_on_check_out(false)
+        .error_handler(Box::new(ConnectFailures(Arc::clone(&failures))))
         .build(manager)?;
     let mut conn = pool.get()?;
     super::run_pending(&mut conn).map_err(|e| DbError::Migration(e.to_string()))?;
@@ -234,7 +245,19 @@ pub fn connect(url: &str) -> Result<DbPool, DbError> {
         write_gate,
         watch,
         checkpointer,
+        failures,
     })
+}
+
+/// Counts and logs the connections the pool failed to open.
+#[derive(Debug)]
+struct ConnectFailures(Arc<AtomicU64>);
+
+impl r2d2::HandleError<r2d2::Error> for ConnectFailures {
+    fn handle_error(&self, error: r2d2::Error) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(%error, "a database connection failed to open");
+    }
 }
 
 /// The connection string of the PostgreSQL database at `url`: `url` itself, except that a server on
@@ -279,6 +302,10 @@ where
 pub struct Manager {
     backend: Backend,
     target: String,
+    /// SQLite: connections are set up one at a time. r2d2 opens the pool's connections together, and on
+    /// a new file each one switching the journal to WAL found the file locked by another doing the same
+    /// (« database is locked », a failed connection at startup).
+    opening: Mutex<()>,
 }
 
 impl ManageConnection for Manager {
@@ -288,6 +315,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
             Backend::Sqlite => {
+                let _one_at_a_time = self.opening.lock();
                 let mut conn =
                     SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
                 // WAL: readers never wait for the writer. 16 MiB of page cache per connection and the
@@ -385,6 +413,26 @@ mod tests {
         );
         assert!(Backend::from_url("data/x.sqlite3").is_err());
         assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn a_new_sqlite_database_opens_every_connection_at_the_first_attempt() {
+        // The pool opens its connections all at once: on a new file, each used to switch the journal to
+        // WAL and some found the file locked by another doing it (« database is locked » at startup).
+        use diesel::RunQueryDsl;
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("new.sqlite3").display());
+            let pool = connect(&url).unwrap();
+            assert_eq!(pool.connection_failures(), 0, "{url}");
+            let mut conn = pool.get().unwrap();
+            let mode: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+                "journal_mode FROM pragma_journal_mode",
+            ))
+            .get_result(&mut *conn)
+            .unwrap_or_default();
+            assert_eq!(mode, "wal");
+        }
     }
 
     #[test]
