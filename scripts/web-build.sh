@@ -6,9 +6,12 @@
 #      `#[lazy_route]` split points into chunks loaded on demand, plus the loader `__wasm_split.js`;
 #   3. wasm-bindgen writes the JS glue of the main module; wasm-opt -Oz shrinks every wasm file;
 #   4. everything lands in `dist/pkg-<content hash>/` (cached for good by `tdb serve`), `app-<hash>.css`
-#      beside it, and `index.html` names them. DSFR assets are copied from npm (never committed).
+#      beside it, and `index.html` names them. DSFR assets are copied from npm (never committed);
+#   5. each wasm and JS file gets its brotli copy (`FILE.br`, scripts/brotli.mjs), sent as it is.
 # Prints the size of the wasm downloaded before the login page renders (the main module, gzipped), the
 # chunks, and fails above the budget (TDB_WASM_BUDGET_KB gzipped, docs/decisions/008).
+# TDB_WASM_NAMES=1 keeps the functions' names in every wasm file (wasm-opt -g), for a CPU profile of
+# the app by function (docs/web-ui.md); the files are then larger, over the budget: never ship it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm's wasm-opt (binaryen) first, as the justfile does, so the script also works when run on its own.
@@ -33,8 +36,11 @@ rm "$work/split/$name.wasm"
 mv "$work/split"/* "$work/pkg/"
 # wasm-opt on every module, as many at once as there are cores. Its "unknown name subsection"
 # warnings (names wasm-split writes) are noise; any other message, or a failure, is shown.
+export WASM_OPT_NAMES=--strip-debug
+if [ "${TDB_WASM_NAMES:-0}" = 1 ]; then WASM_OPT_NAMES=-g; budget_kb=100000; fi
 optimise() {
-    wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+    # shellcheck disable=SC2086 # one flag
+    wasm-opt -Oz $WASM_OPT_NAMES --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         "$1" -o "$1.opt" 2> >(grep -v "unknown name subsection" >&2) && mv "$1.opt" "$1"
 }
@@ -116,7 +122,12 @@ PY
 sed -e "s|{{pkg}}|/$pkg|g" -e "s|{{name}}|$name|g" -e "s|{{css}}|/$css|g" -e "s|{{preloads}}|$preloads|g" \
     "$web/index.html" > "$dist/index.html"
 
+# Each wasm and JS file of the build gets its brotli copy (FILE.br, highest quality): `tdb serve` sends
+# it to a browser that accepts brotli, a fifth smaller than compressing on the fly (src/spa.rs).
+node scripts/brotli.mjs "$dist/$pkg"/*.wasm "$dist/$pkg"/*.js > "$work/brotli.txt"
+
 main_wasm="$dist/$pkg/${name}_bg.wasm"
+main_br=$(awk -v f="$main_wasm" '$1 == f { print $2 }' "$work/brotli.txt")
 gz() { gzip -9 -c "$1" | wc -c; }
 raw=$(stat -c %s "$main_wasm")
 main_gz=$(gz "$main_wasm")
@@ -127,8 +138,8 @@ for chunk in "$dist/$pkg"/*.wasm; do
     chunks_gz=$((chunks_gz + $(gz "$chunk")))
     count=$((count + 1))
 done
-printf 'web app built: %s — first load: wasm %d KB raw, %d KB gzipped (budget %d KB gzipped); %d chunks loaded on demand, %d KB gzipped in all\n' \
-    "$dist/$pkg" $((raw / 1024)) $((main_gz / 1024)) "$budget_kb" "$count" $((chunks_gz / 1024))
+printf 'web app built: %s — first load: wasm %d KB raw, %d KB gzipped (budget %d KB gzipped), %d KB as sent to a browser that accepts brotli; %d chunks loaded on demand, %d KB gzipped in all\n' \
+    "$dist/$pkg" $((raw / 1024)) $((main_gz / 1024)) "$budget_kb" $((main_br / 1024)) "$count" $((chunks_gz / 1024))
 if [ "$main_gz" -gt $((budget_kb * 1024)) ]; then
     echo "web-build: the gzipped wasm of the first load ($((main_gz / 1024)) KB) is over the budget of $budget_kb KB" >&2
     exit 1

@@ -117,6 +117,83 @@ async fn web_app_files_are_compressed_and_hashed_ones_cached_for_good() {
 }
 
 #[actix_web::test]
+async fn a_hashed_file_built_with_its_brotli_copy_is_sent_as_built() {
+    let db = TestDb::sqlite();
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html></html>").unwrap();
+    let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
+    // What scripts/web-build.sh writes beside each wasm and JS file: its brotli copy, at the highest
+    // quality (too slow to compress per request).
+    let mut brotli = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &wasm[..], &mut brotli, &params).unwrap();
+    let dir = dist.path().join("pkg-0123456789abcdef");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("chunk.wasm"), &wasm).unwrap();
+    std::fs::write(dir.join("chunk.wasm.br"), &brotli).unwrap();
+    std::fs::write(dir.join("alone.js"), "console.log('tdb')".repeat(100)).unwrap();
+    let state = tdb_api::server::build_state(config(&db, dist.path().to_path_buf())).unwrap();
+    let app = test::init_service(App::new().configure(tdb_api::server::configure(state))).await;
+    let get = |uri: &str, encoding: &str| {
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("Accept-Encoding", encoding))
+            .to_request()
+    };
+    let header = |response: &actix_web::dev::ServiceResponse, name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+
+    // Chromium's Accept-Encoding: the brotli copy, byte for byte, typed as the file it encodes.
+    let uri = "/pkg-0123456789abcdef/chunk.wasm";
+    let response = test::call_service(&app, get(uri, "gzip, deflate, br, zstd")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(
+        header(&response, "content-type").as_deref(),
+        Some("application/wasm")
+    );
+    assert_eq!(
+        header(&response, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert!(
+        header(&response, "vary").is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+        "{:?}",
+        header(&response, "vary")
+    );
+    let body = test::read_body(response).await;
+    assert_eq!(body.as_ref(), brotli.as_slice());
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut decoded).unwrap();
+    assert_eq!(decoded, wasm);
+
+    // A client without brotli gets gzip, compressed on the fly as before; refusing br, likewise.
+    for accepted in ["gzip", "gzip, br;q=0"] {
+        let response = test::call_service(&app, get(uri, accepted)).await;
+        assert_eq!(
+            header(&response, "content-encoding").as_deref(),
+            Some("gzip"),
+            "{accepted}"
+        );
+    }
+    // A file with no brotli copy is compressed on the fly, as every file was.
+    let response = test::call_service(&app, get("/pkg-0123456789abcdef/alone.js", "br")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-encoding").as_deref(), Some("br"));
+    let body = test::read_body(response).await;
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut decoded).unwrap();
+    assert_eq!(decoded, "console.log('tdb')".repeat(100).into_bytes());
+}
+
+#[actix_web::test]
 async fn content_hashed_names_are_recognised() {
     use tdb_api::spa::is_hashed_asset;
     assert!(is_hashed_asset("/pkg-997d2f0c9b46f81c/tdb-web-ui_bg.wasm"));
