@@ -46,8 +46,10 @@ else
 fi
 
 step "tdb: peer statistics read from the database (SQLite, release)"
+# Shown as it runs through the same stderr, not by reopening /dev/stderr: `tee /dev/stderr` truncated a
+# log file that both outputs were redirected to (`just bench > log 2>&1` lost everything before).
 out=$(BENCH_STRUCTURES=$structures BENCH_PEERS_DATABASE="sqlite://$file" \
-    timeout 3600 cargo bench -q -p tdb-api --bench peers | tee /dev/stderr | grep '^RESULT')
+    timeout 3600 cargo bench -q -p tdb-api --bench peers | tee >(cat >&2) | grep '^RESULT')
 warm_ms=$(sed -n 's/.* warm_ms=\([0-9]*\).*/\1/p' <<< "$out")
 if [ -n "$pandas_ms" ] && [ -n "$warm_ms" ]; then
     python3 -c "import sys; p, t = float(sys.argv[1]), max(float(sys.argv[2]), 1.0); \
