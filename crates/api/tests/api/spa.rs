@@ -6,6 +6,14 @@ use serde_json::Value;
 
 use crate::support::{TestDb, config};
 
+/// The value of the header `name` of `response`, as text.
+fn header(response: &actix_web::dev::ServiceResponse, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
 #[actix_web::test]
 async fn serves_files_and_falls_back_to_index_for_client_routes() {
     let db = TestDb::sqlite();
@@ -86,12 +94,6 @@ async fn web_app_files_are_compressed_and_hashed_ones_cached_for_good() {
         }
         r.to_request()
     };
-    let header = |response: &actix_web::dev::ServiceResponse, name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
 
     let response = test::call_service(&app, request(&format!("/{hashed}"), Some("gzip"))).await;
     assert_eq!(response.status(), 200);
@@ -142,12 +144,6 @@ async fn a_hashed_file_built_with_its_brotli_copy_is_sent_as_built() {
             .uri(uri)
             .insert_header(("Accept-Encoding", encoding))
             .to_request()
-    };
-    let header = |response: &actix_web::dev::ServiceResponse, name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
     };
 
     // Chromium's Accept-Encoding: the brotli copy, byte for byte, typed as the file it encodes.
@@ -254,11 +250,7 @@ async fn a_missing_static_file_is_a_404_not_the_app() {
     ] {
         let response = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
         assert_eq!(response.status(), 404, "{uri}");
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
+        let content_type = header(&response, "content-type").unwrap_or_default();
         assert!(!content_type.contains("html"), "{uri}: {content_type}");
         let body = test::read_body(response).await;
         assert!(!std::str::from_utf8(&body).unwrap().contains("tdb-spa"), "{uri}");
